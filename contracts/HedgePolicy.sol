@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
+
+/**
+ * @title HedgePolicy
+ * @notice Holds the ALVH hedge parameters, enforces their invariants, and engages hedge layers from a VIX oracle.
+ *
+ * Full changes come only from `governance` (the timelock), compare-and-swap on `version`. The `steward` (the
+ * council's Fast tier) may nudge one trigger or the coverage by a bounded step, once per cooldown per parameter.
+ *
+ * Storage: the whole policy lives in two words. `_layers` packs up to five layers at 50 bits each (allocation,
+ * tenor and trigger as 16-bit fields, the instrument as 2 bits); every invariant keeps each value in its field.
+ * `_params` holds the scalar parameters, the layer count, the version and the engaged-layer mask.
+ */
+contract HedgePolicy is IHedgePolicy {
+    // ---------------------------------------------------------------- constants
+
+    uint256 private constant MAX_LAYERS = 5;
+    uint256 private constant BPS = 10_000;
+    uint32 private constant MIN_TRIGGER = 1_000;
+    uint32 private constant MAX_TRIGGER = 10_000;
+    uint16 private constant MAX_TENOR = 730;
+    uint16 private constant MIN_COVERAGE = 500;
+    uint16 private constant MAX_COVERAGE = 10_000;
+    uint16 private constant MIN_SCALE_STEP = 500;
+    uint16 private constant MAX_SCALE_STEP = 5_000;
+    uint16 private constant MIN_DELTA = 100;
+    uint16 private constant MAX_DELTA = 5_000;
+    uint16 private constant MIN_WING = 5;
+    uint16 private constant MAX_WING = 500;
+    uint16 private constant MAX_DTE = 365;
+    uint32 private constant MAX_HYSTERESIS = 1_000;
+    uint32 private constant MIN_ORACLE_AGE = 60;
+    uint32 private constant MAX_ORACLE_AGE = 86_400;
+    uint32 private constant MAX_NUDGE_COOLDOWN = 365 days;
+    uint8 private constant MAX_ORACLE_DECIMALS = 38;
+
+    /// @dev The cooldown slot of the coverage; slots 0..4 are the layer triggers.
+    uint8 private constant COVERAGE_PARAMETER = 5;
+
+    uint256 private constant LAYER_BITS = 50;
+    uint256 private constant FIELD_MASK = 0xffff;
+    uint256 private constant INSTRUMENT_MASK = 0x3;
+
+    // ---------------------------------------------------------------- immutables
+
+    /// @inheritdoc IHedgePolicy
+    address public immutable governance;
+
+    // ---------------------------------------------------------------- storage
+
+    /// @dev The scalar parameters, layer count, version and engaged mask: one storage word.
+    struct Params {
+        uint8 layerCount;
+        uint16 coverageBps;
+        uint16 scaleStepBps;
+        uint16 shortDeltaMinBps;
+        uint16 shortDeltaMaxBps;
+        uint16 wingWidthPts;
+        uint16 targetDte;
+        uint32 hysteresisVix;
+        uint32 maxOracleAge;
+        uint64 version;
+        uint8 engagedMask;
+    }
+
+    /// @dev Who may nudge and how far: one storage word.
+    struct NudgeConfig {
+        address steward;
+        uint16 maxNudgeBps;
+        uint32 nudgeCooldown;
+    }
+
+    Params private _params;
+    uint256 private _layers;
+    NudgeConfig private _nudge;
+    address private _oracle;
+    /// @dev When each parameter was last nudged: 0..4 the layer triggers, 5 the coverage. One storage word.
+    uint40[6] private _lastNudgeAt;
+
+    // ---------------------------------------------------------------- constructor
+
+    /**
+     * @param initial the first policy (version 1); it must satisfy every invariant
+     * @param governance_ the timelock, the only address allowed to make full changes
+     * @param steward_ the council, the only address allowed to nudge
+     * @param oracle_ the VIX oracle, a Chainlink `AggregatorV3Interface`
+     *
+     * Emits {PolicyUpdated} for version 1 (previous hash zero), {StewardUpdated}, {OracleUpdated} and
+     * {NudgeLimitsUpdated} with the defaults (1,000 bps, 1 day), so that the chain alone tells the whole story.
+     */
+    constructor(Policy memory initial, address governance_, address steward_, address oracle_) {
+        if (governance_ == address(0)) revert HedgePolicyZeroAddress();
+        governance = governance_;
+        _setSteward(steward_);
+        _setOracle(oracle_);
+        _setNudgeLimits(1_000, 1 days);
+        _validate(initial);
+        _store(initial, 1, 0);
+        emit PolicyUpdated(1, bytes32(0), policyHash());
+    }
+
+    // ---------------------------------------------------------------- modifiers
+
+    modifier onlyGovernance() {
+        if (msg.sender != governance) revert HedgePolicyUnauthorizedGovernance(msg.sender);
+        _;
+    }
+
+    modifier onlySteward() {
+        if (msg.sender != _nudge.steward) revert HedgePolicyUnauthorizedSteward(msg.sender);
+        _;
+    }
+
+    // ---------------------------------------------------------------- state-changing functions
+
+    /// @inheritdoc IHedgePolicy
+    function setPolicy(Policy calldata next, uint64 expectedVersion) external onlyGovernance {
+        Params memory params = _params;
+        if (expectedVersion != params.version) revert HedgePolicyVersionMismatch(expectedVersion, params.version);
+        _validate(next);
+        bytes32 previousHash = policyHash();
+        uint8 keptMask = uint8((1 << next.layers.length) - 1);
+        _store(next, params.version + 1, params.engagedMask & keptMask);
+        emit PolicyUpdated(params.version + 1, previousHash, policyHash());
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function syncLayers() external returns (uint8 engagedMask) {
+        Params memory params = _params;
+        uint32 vix = _readVix(params.maxOracleAge);
+        uint256 layers = _layers;
+        engagedMask = params.engagedMask;
+        for (uint8 i = 0; i < params.layerCount; ++i) {
+            uint32 trigger = uint32((layers >> (i * LAYER_BITS + 32)) & FIELD_MASK);
+            uint8 bit = uint8(1 << i);
+            bool engaged = engagedMask & bit != 0;
+            if (!engaged && vix >= trigger) {
+                engagedMask |= bit;
+                emit LayerEngaged(i, vix);
+            } else if (engaged && uint256(vix) + params.hysteresisVix < trigger) {
+                engagedMask &= ~bit;
+                emit LayerDisengaged(i, vix);
+            }
+        }
+        if (engagedMask != params.engagedMask) _params.engagedMask = engagedMask;
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function nudgeTrigger(uint8 layer, uint32 triggerVix) external onlySteward {
+        Params memory params = _params;
+        if (layer >= params.layerCount) revert HedgePolicyLayerNotFound(layer, params.layerCount);
+        uint256 layers = _layers;
+        uint256 offset = layer * LAYER_BITS + 32;
+        uint32 current = uint32((layers >> offset) & FIELD_MASK);
+        _checkNudge(layer, current, triggerVix);
+
+        if (triggerVix < MIN_TRIGGER || triggerVix > MAX_TRIGGER)
+            revert HedgePolicyTriggerOutOfRange(layer, triggerVix);
+        if (layer > 0) {
+            uint32 below = uint32((layers >> (offset - LAYER_BITS)) & FIELD_MASK);
+            if (triggerVix <= below) revert HedgePolicyTriggerNotIncreasing(layer, below, triggerVix);
+        }
+        if (layer + 1 < params.layerCount) {
+            uint32 above = uint32((layers >> (offset + LAYER_BITS)) & FIELD_MASK);
+            if (above <= triggerVix) revert HedgePolicyTriggerNotIncreasing(layer + 1, triggerVix, above);
+        }
+
+        bytes32 previousHash = policyHash();
+        _layers = (layers & ~(FIELD_MASK << offset)) | (uint256(triggerVix) << offset);
+        _bumpVersion(previousHash, params.version);
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function nudgeCoverage(uint16 coverageBps) external onlySteward {
+        Params memory params = _params;
+        _checkNudge(COVERAGE_PARAMETER, params.coverageBps, coverageBps);
+        if (coverageBps < MIN_COVERAGE || coverageBps > MAX_COVERAGE) revert HedgePolicyCoverageOutOfRange(coverageBps);
+
+        bytes32 previousHash = policyHash();
+        _params.coverageBps = coverageBps;
+        _bumpVersion(previousHash, params.version);
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function setOracle(address oracle_) external onlyGovernance {
+        _setOracle(oracle_);
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function setSteward(address steward_) external onlyGovernance {
+        _setSteward(steward_);
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function setNudgeLimits(uint16 maxNudgeBps, uint32 nudgeCooldown) external onlyGovernance {
+        _setNudgeLimits(maxNudgeBps, nudgeCooldown);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IHedgePolicy
+    function policy() public view returns (Policy memory current) {
+        Params memory params = _params;
+        uint256 layers = _layers;
+        current.layers = new Layer[](params.layerCount);
+        for (uint256 i = 0; i < params.layerCount; ++i) {
+            uint256 word = layers >> (i * LAYER_BITS);
+            current.layers[i] = Layer({
+                allocationBps: uint16(word & FIELD_MASK),
+                tenorDays: uint16((word >> 16) & FIELD_MASK),
+                triggerVix: uint32((word >> 32) & FIELD_MASK),
+                instrument: Instrument((word >> 48) & INSTRUMENT_MASK)
+            });
+        }
+        current.coverageBps = params.coverageBps;
+        current.scaleStepBps = params.scaleStepBps;
+        current.shortDeltaMinBps = params.shortDeltaMinBps;
+        current.shortDeltaMaxBps = params.shortDeltaMaxBps;
+        current.wingWidthPts = params.wingWidthPts;
+        current.targetDte = params.targetDte;
+        current.hysteresisVix = params.hysteresisVix;
+        current.maxOracleAge = params.maxOracleAge;
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function version() external view returns (uint64) {
+        return _params.version;
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function policyHash() public view returns (bytes32) {
+        return keccak256(abi.encode(policy()));
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function isLoosening(Policy calldata next) external view returns (bool) {
+        Params memory params = _params;
+        uint256 count = next.layers.length;
+        if (count < params.layerCount) return true;
+        if (next.coverageBps < params.coverageBps) return true;
+        if (next.shortDeltaMaxBps > params.shortDeltaMaxBps) return true;
+        if (next.wingWidthPts > params.wingWidthPts) return true;
+        if (next.hysteresisVix < params.hysteresisVix) return true;
+        if (next.maxOracleAge > params.maxOracleAge) return true;
+        uint256 layers = _layers;
+        for (uint256 i = 0; i < params.layerCount; ++i) {
+            if (next.layers[i].triggerVix > (layers >> (i * LAYER_BITS + 32)) & FIELD_MASK) return true;
+        }
+        return false;
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function engagedLayers() external view returns (uint8) {
+        return _params.engagedMask;
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function nudgeLimits() external view returns (uint16 maxNudgeBps, uint32 nudgeCooldown) {
+        NudgeConfig memory config = _nudge;
+        return (config.maxNudgeBps, config.nudgeCooldown);
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function lastNudgeAt(uint8 parameter) external view returns (uint256) {
+        return _lastNudgeAt[parameter];
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function oracle() external view returns (address) {
+        return _oracle;
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function steward() external view returns (address) {
+        return _nudge.steward;
+    }
+
+    // ---------------------------------------------------------------- internal helpers
+
+    /// @dev Reverts with the error of the first invariant that `next` breaks.
+    function _validate(Policy memory next) private pure {
+        uint256 count = next.layers.length;
+        if (count == 0 || count > MAX_LAYERS) revert HedgePolicyLayerCountOutOfRange(count);
+        uint256 allocationSum;
+        for (uint8 i = 0; i < count; ++i) {
+            Layer memory layer = next.layers[i];
+            if (layer.allocationBps == 0) revert HedgePolicyAllocationZero(i);
+            allocationSum += layer.allocationBps;
+            if (layer.triggerVix < MIN_TRIGGER || layer.triggerVix > MAX_TRIGGER) {
+                revert HedgePolicyTriggerOutOfRange(i, layer.triggerVix);
+            }
+            if (layer.tenorDays == 0 || layer.tenorDays > MAX_TENOR)
+                revert HedgePolicyTenorOutOfRange(i, layer.tenorDays);
+            if (i > 0) {
+                Layer memory below = next.layers[i - 1];
+                if (layer.triggerVix <= below.triggerVix) {
+                    revert HedgePolicyTriggerNotIncreasing(i, below.triggerVix, layer.triggerVix);
+                }
+                if (layer.tenorDays < below.tenorDays) {
+                    revert HedgePolicyTenorDecreasing(i, below.tenorDays, layer.tenorDays);
+                }
+            }
+        }
+        if (allocationSum != BPS) revert HedgePolicyAllocationSumNot100Percent(allocationSum);
+        if (next.coverageBps < MIN_COVERAGE || next.coverageBps > MAX_COVERAGE) {
+            revert HedgePolicyCoverageOutOfRange(next.coverageBps);
+        }
+        if (next.scaleStepBps < MIN_SCALE_STEP || next.scaleStepBps > MAX_SCALE_STEP) {
+            revert HedgePolicyScaleStepOutOfRange(next.scaleStepBps);
+        }
+        if (
+            next.shortDeltaMinBps < MIN_DELTA ||
+            next.shortDeltaMinBps > next.shortDeltaMaxBps ||
+            next.shortDeltaMaxBps > MAX_DELTA
+        ) revert HedgePolicyDeltaBandInvalid(next.shortDeltaMinBps, next.shortDeltaMaxBps);
+        if (next.wingWidthPts < MIN_WING || next.wingWidthPts > MAX_WING) {
+            revert HedgePolicyWingWidthOutOfRange(next.wingWidthPts);
+        }
+        if (next.targetDte == 0 || next.targetDte > MAX_DTE) revert HedgePolicyTargetDteOutOfRange(next.targetDte);
+        if (next.hysteresisVix > MAX_HYSTERESIS) revert HedgePolicyHysteresisOutOfRange(next.hysteresisVix);
+        if (next.maxOracleAge < MIN_ORACLE_AGE || next.maxOracleAge > MAX_ORACLE_AGE) {
+            revert HedgePolicyOracleAgeOutOfRange(next.maxOracleAge);
+        }
+    }
+
+    /// @dev Writes a validated policy with its version and engaged mask.
+    function _store(Policy memory next, uint64 newVersion, uint8 engagedMask) private {
+        uint256 count = next.layers.length;
+        uint256 layers;
+        for (uint256 i = 0; i < count; ++i) {
+            Layer memory layer = next.layers[i];
+            uint256 word =
+                uint256(layer.allocationBps) |
+                    (uint256(layer.tenorDays) << 16) |
+                    (uint256(layer.triggerVix) << 32) |
+                    (uint256(uint8(layer.instrument)) << 48);
+            layers |= word << (i * LAYER_BITS);
+        }
+        _layers = layers;
+        _params = Params({
+            layerCount: uint8(count),
+            coverageBps: next.coverageBps,
+            scaleStepBps: next.scaleStepBps,
+            shortDeltaMinBps: next.shortDeltaMinBps,
+            shortDeltaMaxBps: next.shortDeltaMaxBps,
+            wingWidthPts: next.wingWidthPts,
+            targetDte: next.targetDte,
+            hysteresisVix: next.hysteresisVix,
+            maxOracleAge: next.maxOracleAge,
+            version: newVersion,
+            engagedMask: engagedMask
+        });
+    }
+
+    /// @dev Checks a nudge of `parameter` from `current` to `requested` against the limits, and starts its cooldown.
+    function _checkNudge(uint8 parameter, uint256 current, uint256 requested) private {
+        if (requested == current) revert HedgePolicyNudgeUnchanged(current);
+        NudgeConfig memory config = _nudge;
+        uint256 last = _lastNudgeAt[parameter];
+        if (last != 0 && block.timestamp < last + config.nudgeCooldown) {
+            revert HedgePolicyNudgeCoolingDown(parameter, last + config.nudgeCooldown);
+        }
+        uint256 maxStep = (current * config.maxNudgeBps) / BPS;
+        uint256 step = requested > current ? requested - current : current - requested;
+        if (step > maxStep) revert HedgePolicyNudgeTooLarge(current, requested, maxStep);
+        _lastNudgeAt[parameter] = uint40(block.timestamp);
+    }
+
+    /// @dev Increments the version after a nudge and emits {PolicyUpdated}.
+    function _bumpVersion(bytes32 previousHash, uint64 previousVersion) private {
+        uint64 newVersion = previousVersion + 1;
+        _params.version = newVersion;
+        emit PolicyUpdated(newVersion, previousHash, policyHash());
+    }
+
+    /// @dev Reads the oracle, checks its answer and normalises it to VIX hundredths.
+    function _readVix(uint32 maxOracleAge) private view returns (uint32) {
+        address source = _oracle;
+        uint8 decimals;
+        uint80 roundId;
+        int256 answer;
+        uint256 updatedAt;
+        try AggregatorV3Interface(source).decimals() returns (uint8 d) {
+            decimals = d;
+        } catch {
+            revert HedgePolicyOracleUnavailable(source);
+        }
+        try AggregatorV3Interface(source).latestRoundData() returns (uint80 r, int256 a, uint256, uint256 u, uint80) {
+            (roundId, answer, updatedAt) = (r, a, u);
+        } catch {
+            revert HedgePolicyOracleUnavailable(source);
+        }
+        if (updatedAt == 0) revert HedgePolicyOracleRoundIncomplete(roundId);
+        if (updatedAt > block.timestamp) revert HedgePolicyOracleAnswerFromFuture(updatedAt, block.timestamp);
+        if (block.timestamp - updatedAt > maxOracleAge) revert HedgePolicyOracleAnswerStale(updatedAt, maxOracleAge);
+        if (answer <= 0) revert HedgePolicyOracleAnswerNotPositive(answer);
+        if (decimals > MAX_ORACLE_DECIMALS) revert HedgePolicyOracleAnswerOutOfRange(answer, decimals);
+
+        uint256 raw = uint256(answer);
+        uint256 vix;
+        if (decimals >= 2) {
+            vix = raw / 10 ** (decimals - 2);
+        } else {
+            uint256 factor = 10 ** (2 - decimals);
+            if (raw > type(uint32).max / factor) revert HedgePolicyOracleAnswerOutOfRange(answer, decimals);
+            vix = raw * factor;
+        }
+        if (vix > type(uint32).max) revert HedgePolicyOracleAnswerOutOfRange(answer, decimals);
+        return uint32(vix);
+    }
+
+    function _setOracle(address oracle_) private {
+        if (oracle_.code.length == 0) revert HedgePolicyOracleNotContract(oracle_);
+        emit OracleUpdated(_oracle, oracle_);
+        _oracle = oracle_;
+    }
+
+    function _setSteward(address steward_) private {
+        if (steward_ == address(0)) revert HedgePolicyZeroAddress();
+        emit StewardUpdated(_nudge.steward, steward_);
+        _nudge.steward = steward_;
+    }
+
+    function _setNudgeLimits(uint16 maxNudgeBps, uint32 nudgeCooldown) private {
+        if (maxNudgeBps > BPS || nudgeCooldown > MAX_NUDGE_COOLDOWN) {
+            revert HedgePolicyNudgeLimitsOutOfRange(maxNudgeBps, nudgeCooldown);
+        }
+        NudgeConfig memory config = _nudge;
+        emit NudgeLimitsUpdated(config.maxNudgeBps, config.nudgeCooldown, maxNudgeBps, nudgeCooldown);
+        _nudge.maxNudgeBps = maxNudgeBps;
+        _nudge.nudgeCooldown = nudgeCooldown;
+    }
+}

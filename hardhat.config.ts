@@ -1,0 +1,62 @@
+/**
+ * Hardhat configuration for Hedge Council.
+ *
+ * Environment variables (all optional; nothing is needed for the in-process network or `localhost`):
+ *
+ * | variable              | used for                                                                    |
+ * | --------------------- | --------------------------------------------------------------------------- |
+ * | `HEDGE_RPC_URL`       | JSON-RPC endpoint of the `remote` network (any EVM chain)                   |
+ * | `HEDGE_PRIVATE_KEY`   | private key of the account that signs on `remote` (never printed)           |
+ * | `HEDGE_CHAIN_ID`      | expected chain id of `remote`; Hardhat refuses to send if the node differs  |
+ * | `REPORT_GAS`          | `true` prints hardhat-gas-reporter's table after `hardhat test`             |
+ *
+ * The compiler is the npm package `solc`, pinned to `SOLC_VERSION` below: Hardhat cannot download
+ * compilers on machines without internet, so the compile subtask is pointed at `solc/soljson.js`.
+ */
+import { subtask, type HardhatUserConfig } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import "@nomicfoundation/hardhat-toolbox";
+import path from "node:path";
+
+import "./tasks";
+
+const SOLC_VERSION = "0.8.28";
+
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper();
+  const compilerPath = path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const longVersion: string = require("solc").version();
+  return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion };
+});
+
+const remote = process.env.HEDGE_RPC_URL
+  ? {
+      remote: {
+        url: process.env.HEDGE_RPC_URL,
+        accounts: process.env.HEDGE_PRIVATE_KEY ? [process.env.HEDGE_PRIVATE_KEY] : [],
+        chainId: process.env.HEDGE_CHAIN_ID ? Number(process.env.HEDGE_CHAIN_ID) : undefined,
+      },
+    }
+  : {};
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+      viaIR: true,
+    },
+  },
+  networks: {
+    hardhat: {},
+    localhost: { url: "http://127.0.0.1:8545" },
+    ...remote,
+  },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  gasReporter: { enabled: process.env.REPORT_GAS === "true" },
+  mocha: { timeout: 120_000 },
+};
+
+export default config;
