@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {ICouncilSeats} from "./interfaces/ICouncilSeats.sol";
+import {IHedgeCouncil} from "./interfaces/IHedgeCouncil.sol";
+import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
+
+/**
+ * @title HedgeCouncil
+ * @notice M-of-N approvals by soulbound seat holders over the hedge policy, with risk tiers decided on chain, veto,
+ * expiry and code-hash pinning. The council is the only proposer, canceller and executor of an unmodified
+ * OpenZeppelin `TimelockController`, and the policy's steward for Fast-tier nudges.
+ *
+ * Storage: one word per proposal (approval map over seat ids, deadline, eta, status, tier, code-hash commitment),
+ * one word of settings. Approvals are a bit per seat id; they count only while the seat exists, so a burned seat's
+ * approvals stop counting and, since seat ids are never reused, a new holder never inherits them.
+ */
+contract HedgeCouncil is IHedgeCouncil, EIP712 {
+    // ---------------------------------------------------------------- constants
+
+    /// @dev EIP-712 type of an approval.
+    bytes32 private constant APPROVAL_TYPEHASH = keccak256("Approval(bytes32 proposalId)");
+
+    /// @dev `keccak256("")`: the code hash of an account without code.
+    bytes32 private constant EMPTY_CODEHASH = 0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470;
+
+    uint32 private constant MIN_EXPIRY = 1 hours;
+    uint32 private constant MAX_EXPIRY = 365 days;
+
+    // ---------------------------------------------------------------- immutables
+
+    /// @inheritdoc IHedgeCouncil
+    address public immutable seats;
+
+    /// @inheritdoc IHedgeCouncil
+    address public immutable timelock;
+
+    /// @inheritdoc IHedgeCouncil
+    address public immutable hedgePolicy;
+
+    // ---------------------------------------------------------------- types
+
+    /// @dev What is stored of a proposal's life; `Expired` is derived from the deadline.
+    enum Status {
+        None,
+        Pending,
+        Queued,
+        Executed,
+        Vetoed
+    }
+
+    /// @dev A proposal in one storage word (64 + 40 + 40 + 8 + 8 + 96 = 256 bits).
+    struct Proposal {
+        uint64 approvals; // bit `seatId - 1` per approving seat
+        uint40 deadline; // Pending: last second to queue; Queued: last second to execute
+        uint40 eta; // Queued: first second to execute
+        Status status;
+        Tier tier;
+        bytes12 codeHash; // truncated keccak256 of the targets' code hashes at creation
+    }
+
+    /// @dev Every council setting in one storage word.
+    struct Settings {
+        uint8 fastThreshold;
+        uint8 standardThreshold;
+        uint8 criticalThreshold;
+        uint8 vetoThreshold;
+        uint32 standardDelay;
+        uint32 criticalDelay;
+        uint32 proposalTtl;
+        uint32 gracePeriod;
+    }
+
+    // ---------------------------------------------------------------- storage
+
+    Settings private _settings;
+    mapping(bytes32 id => Proposal) private _proposals;
+    mapping(bytes32 id => uint64) private _vetoes;
+
+    // ---------------------------------------------------------------- constructor
+
+    /**
+     * @param seats_ the soulbound seats
+     * @param timelock_ the timelock this council proposes to and executes through
+     * @param hedgePolicy_ the policy whose changes are classified into tiers
+     * @param thresholds Fast, Standard, Critical and veto thresholds
+     * @param delays Standard and Critical delays, in seconds (Fast is always 0)
+     * @param proposalTtl_ how long a proposal may wait to be queued, in seconds
+     * @param gracePeriod_ how long a queued proposal may wait to be executed after its eta, in seconds
+     *
+     * Emits {TierRuleUpdated} for each tier, {VetoThresholdUpdated} and {ExpiryUpdated}.
+     */
+    constructor(
+        address seats_,
+        address timelock_,
+        address hedgePolicy_,
+        uint8[4] memory thresholds,
+        uint32[2] memory delays,
+        uint32 proposalTtl_,
+        uint32 gracePeriod_
+    ) EIP712("HedgeCouncil", "1") {
+        if (seats_ == address(0) || timelock_ == address(0) || hedgePolicy_ == address(0)) {
+            revert HedgeCouncilZeroAddress();
+        }
+        seats = seats_;
+        timelock = timelock_;
+        hedgePolicy = hedgePolicy_;
+        Settings memory settings = Settings({
+            fastThreshold: thresholds[0],
+            standardThreshold: thresholds[1],
+            criticalThreshold: thresholds[2],
+            vetoThreshold: thresholds[3],
+            standardDelay: delays[0],
+            criticalDelay: delays[1],
+            proposalTtl: proposalTtl_,
+            gracePeriod: gracePeriod_
+        });
+        _checkTierRules(settings);
+        _checkVetoThreshold(settings.vetoThreshold);
+        _checkExpiry(proposalTtl_, gracePeriod_);
+        _settings = settings;
+        emit TierRuleUpdated(Tier.Fast, 0, 0, settings.fastThreshold, 0);
+        emit TierRuleUpdated(Tier.Standard, 0, 0, settings.standardThreshold, settings.standardDelay);
+        emit TierRuleUpdated(Tier.Critical, 0, 0, settings.criticalThreshold, settings.criticalDelay);
+        emit VetoThresholdUpdated(0, settings.vetoThreshold);
+        emit ExpiryUpdated(0, 0, proposalTtl_, gracePeriod_);
+    }
+
+    // ---------------------------------------------------------------- modifiers
+
+    modifier onlyGovernance() {
+        if (msg.sender != timelock) revert HedgeCouncilUnauthorizedGovernance(msg.sender);
+        _;
+    }
+
+    // ---------------------------------------------------------------- state-changing functions
+
+    /// @inheritdoc IHedgeCouncil
+    function propose(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external returns (bytes32 id) {
+        uint64 bit = _seatBit(msg.sender);
+        Proposal memory proposal;
+        (id, proposal) = _create(msg.sender, targets, values, calldatas, salt);
+        proposal.approvals = bit;
+        _proposals[id] = proposal;
+        emit Approved(id, msg.sender);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function approve(bytes32 id) external {
+        uint64 bit = _seatBit(msg.sender);
+        Proposal storage proposal = _proposals[id];
+        _requireState(id, proposal, ProposalState.Pending);
+        if (proposal.approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, msg.sender);
+        proposal.approvals |= bit;
+        emit Approved(id, msg.sender);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function revoke(bytes32 id) external {
+        uint64 bit = _seatBit(msg.sender);
+        Proposal storage proposal = _proposals[id];
+        _requireState(id, proposal, ProposalState.Pending);
+        if (proposal.approvals & bit == 0) revert HedgeCouncilNotApproved(id, msg.sender);
+        proposal.approvals &= ~bit;
+        emit Revoked(id, msg.sender);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external {
+        Proposal storage proposal = _proposals[id];
+        _requireState(id, proposal, ProposalState.Pending);
+        proposal.approvals = _addSignatures(id, proposal.approvals, signers, signatures);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function submit(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt,
+        address[] calldata signers,
+        bytes[] calldata signatures
+    ) external returns (bytes32 id) {
+        if (signers.length == 0 || signers.length != signatures.length) {
+            revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
+        }
+        Proposal memory proposal;
+        (id, proposal) = _create(signers[0], targets, values, calldatas, salt);
+        proposal.approvals = _addSignatures(id, 0, signers, signatures);
+
+        // Every signer was just checked to hold a distinct seat, so each one counts.
+        Settings memory settings = _settings;
+        uint256 threshold = _threshold(settings, proposal.tier);
+        if (signers.length < threshold) revert HedgeCouncilInsufficientApprovals(id, signers.length, threshold);
+
+        if (proposal.tier == Tier.Fast) {
+            proposal.status = Status.Executed;
+            _proposals[id] = proposal;
+            _callDirectly(targets, values, calldatas);
+            emit Executed(id);
+        } else {
+            _queue(id, proposal, settings, targets, values, calldatas);
+        }
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function queue(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external {
+        bytes32 id = hashProposal(targets, values, calldatas, salt);
+        Proposal memory proposal = _proposals[id];
+        _requireState(id, proposal, ProposalState.Pending);
+        if (proposal.tier == Tier.Fast) revert HedgeCouncilFastTierNotQueued(id);
+        Settings memory settings = _settings;
+        _requireApprovals(id, proposal, settings);
+        _queue(id, proposal, settings, targets, values, calldatas);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function execute(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external payable {
+        bytes32 id = hashProposal(targets, values, calldatas, salt);
+        Proposal memory proposal = _proposals[id];
+        bool fast = proposal.tier == Tier.Fast;
+        _requireState(id, proposal, fast ? ProposalState.Pending : ProposalState.Queued);
+        if (!fast && block.timestamp < proposal.eta) revert HedgeCouncilNotReady(id, proposal.eta);
+        _requireApprovals(id, proposal, _settings);
+        if (_codeHash(targets) != proposal.codeHash) revert HedgeCouncilTargetCodeChanged(id);
+
+        _proposals[id].status = Status.Executed;
+        if (fast) {
+            _callDirectly(targets, values, calldatas);
+        } else if (targets.length == 1) {
+            TimelockController(payable(timelock)).execute{value: msg.value}(
+                targets[0],
+                values[0],
+                calldatas[0],
+                bytes32(0),
+                id
+            );
+        } else {
+            TimelockController(payable(timelock)).executeBatch{value: msg.value}(
+                targets,
+                values,
+                calldatas,
+                bytes32(0),
+                id
+            );
+        }
+        emit Executed(id);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function veto(bytes32 id) external {
+        uint64 bit = _seatBit(msg.sender);
+        Proposal storage proposal = _proposals[id];
+        ProposalState current = _state(proposal);
+        if (current != ProposalState.Pending && current != ProposalState.Queued) {
+            revert HedgeCouncilUnexpectedProposalState(id, current);
+        }
+        uint64 vetoes = _vetoes[id];
+        if (vetoes & bit != 0) revert HedgeCouncilAlreadyVetoed(id, msg.sender);
+        vetoes |= bit;
+        _vetoes[id] = vetoes;
+        emit VetoCast(id, msg.sender);
+        if (_popCount(vetoes & _liveSeats()) >= _settings.vetoThreshold) {
+            proposal.status = Status.Vetoed;
+            emit Vetoed(id);
+        }
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function cancel(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external {
+        bytes32 id = hashProposal(targets, values, calldatas, salt);
+        ProposalState current = _state(_proposals[id]);
+        if (current != ProposalState.Vetoed && current != ProposalState.Expired) {
+            revert HedgeCouncilUnexpectedProposalState(id, current);
+        }
+        bytes32 operation = operationId(targets, values, calldatas, salt);
+        if (!TimelockController(payable(timelock)).isOperationPending(operation)) {
+            revert HedgeCouncilNothingToCancel(id);
+        }
+        emit ProposalCanceled(id);
+        TimelockController(payable(timelock)).cancel(operation);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function setTierRule(Tier tier, uint8 threshold, uint32 delay) external onlyGovernance {
+        Settings memory settings = _settings;
+        (uint8 previousThreshold, uint32 previousDelay) = _tierRule(settings, tier);
+        if (tier == Tier.Fast) {
+            if (delay != 0) revert HedgeCouncilFastDelayNotZero(delay);
+            settings.fastThreshold = threshold;
+        } else if (tier == Tier.Standard) {
+            (settings.standardThreshold, settings.standardDelay) = (threshold, delay);
+        } else {
+            (settings.criticalThreshold, settings.criticalDelay) = (threshold, delay);
+        }
+        _checkTierRules(settings);
+        _settings = settings;
+        emit TierRuleUpdated(tier, previousThreshold, previousDelay, threshold, delay);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function setVetoThreshold(uint8 threshold) external onlyGovernance {
+        _checkVetoThreshold(threshold);
+        uint8 previous = _settings.vetoThreshold;
+        _settings.vetoThreshold = threshold;
+        emit VetoThresholdUpdated(previous, threshold);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function setExpiry(uint32 proposalTtl, uint32 gracePeriod) external onlyGovernance {
+        _checkExpiry(proposalTtl, gracePeriod);
+        Settings memory settings = _settings;
+        _settings.proposalTtl = proposalTtl;
+        _settings.gracePeriod = gracePeriod;
+        emit ExpiryUpdated(settings.proposalTtl, settings.gracePeriod, proposalTtl, gracePeriod);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IHedgeCouncil
+    function hashProposal(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(targets, values, calldatas, salt));
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function operationId(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) public pure returns (bytes32) {
+        bytes32 id = hashProposal(targets, values, calldatas, salt);
+        // The same hashes as TimelockController.hashOperation / hashOperationBatch, with the proposal id as salt.
+        if (targets.length == 1) return keccak256(abi.encode(targets[0], values[0], calldatas[0], bytes32(0), id));
+        return keccak256(abi.encode(targets, values, calldatas, bytes32(0), id));
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function state(bytes32 id) external view returns (ProposalState) {
+        return _state(_proposals[id]);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function tierOf(address[] calldata targets, bytes[] calldata calldatas) external view returns (Tier tier) {
+        if (targets.length == 0 || targets.length != calldatas.length) {
+            revert HedgeCouncilInvalidProposalLength(targets.length, targets.length, calldatas.length);
+        }
+        (tier, ) = _classify(targets, calldatas);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function proposalTier(bytes32 id) external view returns (Tier) {
+        return _proposals[id].tier;
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function proposalEta(bytes32 id) external view returns (uint256) {
+        return _proposals[id].eta;
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function proposalDeadline(bytes32 id) external view returns (uint256) {
+        return _proposals[id].deadline;
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function approvalCount(bytes32 id) external view returns (uint256) {
+        return _popCount(_proposals[id].approvals & _liveSeats());
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function hasApproved(bytes32 id, address account) external view returns (bool) {
+        uint256 seatId = ICouncilSeats(seats).seatOf(account);
+        return seatId != 0 && _proposals[id].approvals & uint64(1 << (seatId - 1)) != 0;
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function vetoCount(bytes32 id) external view returns (uint256) {
+        return _popCount(_vetoes[id] & _liveSeats());
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function tierRule(Tier tier) external view returns (uint8 threshold, uint32 delay) {
+        return _tierRule(_settings, tier);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function vetoThreshold() external view returns (uint8) {
+        return _settings.vetoThreshold;
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function expiry() external view returns (uint32 proposalTtl, uint32 gracePeriod) {
+        Settings memory settings = _settings;
+        return (settings.proposalTtl, settings.gracePeriod);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function approvalDigest(bytes32 id) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(APPROVAL_TYPEHASH, id)));
+    }
+
+    // ---------------------------------------------------------------- internal helpers: proposals
+
+    /// @dev Checks and records a new proposal's creation; the caller stores it (one write for the whole word).
+    function _create(
+        address proposer,
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) private returns (bytes32 id, Proposal memory proposal) {
+        if (targets.length == 0 || targets.length != values.length || targets.length != calldatas.length) {
+            revert HedgeCouncilInvalidProposalLength(targets.length, values.length, calldatas.length);
+        }
+        id = hashProposal(targets, values, calldatas, salt);
+        if (_proposals[id].status != Status.None) revert HedgeCouncilProposalExists(id);
+        (Tier tier, uint256 mixedAt) = _classify(targets, calldatas);
+        if (mixedAt != 0) revert HedgeCouncilMixedFastBatch(mixedAt);
+
+        proposal.deadline = uint40(block.timestamp + _settings.proposalTtl);
+        proposal.status = Status.Pending;
+        proposal.tier = tier;
+        proposal.codeHash = _codeHash(targets);
+        emit ProposalCreated(id, proposer, tier, targets, values, calldatas, salt);
+    }
+
+    /// @dev Schedules a proposal in the timelock and stores it as Queued.
+    function _queue(
+        bytes32 id,
+        Proposal memory proposal,
+        Settings memory settings,
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas
+    ) private {
+        TimelockController timelock_ = TimelockController(payable(timelock));
+        // Never below the timelock's own minimum, so raising that minimum can never lock the council out.
+        uint256 delay = proposal.tier == Tier.Standard ? settings.standardDelay : settings.criticalDelay;
+        uint256 minDelay = timelock_.getMinDelay();
+        if (minDelay > delay) delay = minDelay;
+        uint256 eta = block.timestamp + delay;
+
+        proposal.status = Status.Queued;
+        proposal.eta = uint40(eta);
+        proposal.deadline = uint40(eta + settings.gracePeriod);
+        _proposals[id] = proposal;
+
+        if (targets.length == 1) {
+            timelock_.schedule(targets[0], values[0], calldatas[0], bytes32(0), id, delay);
+        } else {
+            timelock_.scheduleBatch(targets, values, calldatas, bytes32(0), id, delay);
+        }
+        emit Queued(id, eta);
+    }
+
+    /// @dev Runs the calls of a Fast-tier proposal from the council itself (it is the policy's steward).
+    function _callDirectly(address[] calldata targets, uint256[] calldata values, bytes[] calldata calldatas) private {
+        for (uint256 i = 0; i < targets.length; ++i) {
+            Address.functionCallWithValue(targets[i], calldatas[i], values[i]);
+        }
+    }
+
+    /// @dev Verifies signatures of distinct seat holders and returns `approvals` with their bits added.
+    function _addSignatures(
+        bytes32 id,
+        uint64 approvals,
+        address[] calldata signers,
+        bytes[] calldata signatures
+    ) private returns (uint64) {
+        if (signers.length == 0 || signers.length != signatures.length) {
+            revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
+        }
+        bytes32 digest = approvalDigest(id);
+        for (uint256 i = 0; i < signers.length; ++i) {
+            address signer = signers[i];
+            uint64 bit = _seatBit(signer);
+            if (approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, signer);
+            if (!_isValidSignature(signer, digest, signatures[i])) revert HedgeCouncilInvalidSignature(signer);
+            approvals |= bit;
+            emit Approved(id, signer);
+        }
+        return approvals;
+    }
+
+    /// @dev ECDSA first (no external call, high-s refused), then ERC-1271 for a contract signer.
+    function _isValidSignature(address signer, bytes32 digest, bytes calldata signature) private view returns (bool) {
+        (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
+    }
+
+    /// @dev Reverts unless the approvals of current seat holders reach the tier's threshold.
+    function _requireApprovals(bytes32 id, Proposal memory proposal, Settings memory settings) private view {
+        uint256 approvals = _popCount(proposal.approvals & _liveSeats());
+        uint256 threshold = _threshold(settings, proposal.tier);
+        if (approvals < threshold) revert HedgeCouncilInsufficientApprovals(id, approvals, threshold);
+    }
+
+    function _requireState(bytes32 id, Proposal memory proposal, ProposalState required) private view {
+        ProposalState current = _state(proposal);
+        if (current != required) revert HedgeCouncilUnexpectedProposalState(id, current);
+    }
+
+    function _state(Proposal memory proposal) private view returns (ProposalState) {
+        Status status = proposal.status;
+        if (status == Status.None) return ProposalState.Unknown;
+        if (status == Status.Executed) return ProposalState.Executed;
+        if (status == Status.Vetoed) return ProposalState.Vetoed;
+        if (block.timestamp > proposal.deadline) return ProposalState.Expired;
+        return status == Status.Pending ? ProposalState.Pending : ProposalState.Queued;
+    }
+
+    // ---------------------------------------------------------------- internal helpers: tiers
+
+    /**
+     * @dev The highest tier of the calls, and the index of the first call whose Fast-ness differs from the first
+     * call's (0 when the batch is all nudges or has none).
+     */
+    function _classify(
+        address[] calldata targets,
+        bytes[] calldata calldatas
+    ) private view returns (Tier tier, uint256 mixedAt) {
+        bool firstFast;
+        for (uint256 i = 0; i < targets.length; ++i) {
+            Tier callTier = _callTier(targets[i], calldatas[i]);
+            if (callTier > tier) tier = callTier;
+            bool isFast = callTier == Tier.Fast;
+            if (i == 0) firstFast = isFast;
+            else if (isFast != firstFast && mixedAt == 0) mixedAt = i;
+        }
+    }
+
+    function _callTier(address target, bytes calldata data) private view returns (Tier) {
+        if (target != hedgePolicy || data.length < 4) return Tier.Critical;
+        bytes4 selector = bytes4(data[:4]);
+        if (selector == IHedgePolicy.nudgeTrigger.selector || selector == IHedgePolicy.nudgeCoverage.selector) {
+            return Tier.Fast;
+        }
+        if (selector != IHedgePolicy.setPolicy.selector) return Tier.Critical;
+        // Decoded exactly as `setPolicy` will decode it when the call lands.
+        (IHedgePolicy.Policy memory next, uint64 expectedVersion) = abi.decode(data[4:], (IHedgePolicy.Policy, uint64));
+        IHedgePolicy policy = IHedgePolicy(hedgePolicy);
+        if (expectedVersion != policy.version() || policy.isLoosening(next)) return Tier.Critical;
+        return Tier.Standard;
+    }
+
+    // ---------------------------------------------------------------- internal helpers: settings
+
+    function _threshold(Settings memory settings, Tier tier) private pure returns (uint256) {
+        if (tier == Tier.Fast) return settings.fastThreshold;
+        if (tier == Tier.Standard) return settings.standardThreshold;
+        return settings.criticalThreshold;
+    }
+
+    function _tierRule(Settings memory settings, Tier tier) private pure returns (uint8, uint32) {
+        if (tier == Tier.Fast) return (settings.fastThreshold, 0);
+        if (tier == Tier.Standard) return (settings.standardThreshold, settings.standardDelay);
+        return (settings.criticalThreshold, settings.criticalDelay);
+    }
+
+    function _checkTierRules(Settings memory settings) private view {
+        uint256 seatCount = ICouncilSeats(seats).seatCount();
+        if (
+            settings.fastThreshold == 0 ||
+            settings.fastThreshold > settings.standardThreshold ||
+            settings.standardThreshold > settings.criticalThreshold ||
+            settings.criticalThreshold > seatCount
+        ) {
+            revert HedgeCouncilThresholdsOutOfOrder(
+                settings.fastThreshold,
+                settings.standardThreshold,
+                settings.criticalThreshold,
+                seatCount
+            );
+        }
+        uint256 minDelay = TimelockController(payable(timelock)).getMinDelay();
+        if (settings.standardDelay < minDelay) {
+            revert HedgeCouncilStandardDelayBelowTimelockMinimum(settings.standardDelay, minDelay);
+        }
+        if (settings.criticalDelay < settings.standardDelay) {
+            revert HedgeCouncilCriticalDelayBelowStandard(settings.criticalDelay, settings.standardDelay);
+        }
+    }
+
+    function _checkVetoThreshold(uint8 threshold) private view {
+        uint256 seatCount = ICouncilSeats(seats).seatCount();
+        if (threshold == 0 || threshold > seatCount) revert HedgeCouncilVetoThresholdOutOfRange(threshold, seatCount);
+    }
+
+    function _checkExpiry(uint32 proposalTtl, uint32 gracePeriod) private pure {
+        if (
+            proposalTtl < MIN_EXPIRY || proposalTtl > MAX_EXPIRY || gracePeriod < MIN_EXPIRY || gracePeriod > MAX_EXPIRY
+        ) {
+            revert HedgeCouncilExpiryOutOfRange(proposalTtl, gracePeriod);
+        }
+    }
+
+    // ---------------------------------------------------------------- internal helpers: seats and bits
+
+    /// @dev The approval bit of `account`'s seat; reverts if it holds none.
+    function _seatBit(address account) private view returns (uint64) {
+        uint256 seatId = ICouncilSeats(seats).seatOf(account);
+        if (seatId == 0) revert HedgeCouncilNotSeatHolder(account);
+        return uint64(1 << (seatId - 1));
+    }
+
+    function _liveSeats() private view returns (uint64) {
+        return ICouncilSeats(seats).liveSeats();
+    }
+
+    /// @dev A commitment to the code of every target: accounts without code all count as zero.
+    function _codeHash(address[] calldata targets) private view returns (bytes12) {
+        bytes32[] memory hashes = new bytes32[](targets.length);
+        for (uint256 i = 0; i < targets.length; ++i) {
+            bytes32 hash = targets[i].codehash;
+            hashes[i] = hash == EMPTY_CODEHASH ? bytes32(0) : hash;
+        }
+        return bytes12(keccak256(abi.encodePacked(hashes)));
+    }
+
+    /// @dev Number of set bits (SWAR popcount).
+    function _popCount(uint64 bits) private pure returns (uint256) {
+        uint256 x = bits;
+        x -= (x >> 1) & 0x5555555555555555;
+        x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333);
+        x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0f;
+        return ((x * 0x0101010101010101) >> 56) & 0xff;
+    }
+}

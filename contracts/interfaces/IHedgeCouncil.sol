@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/**
+ * @title IHedgeCouncil
+ * @notice M-of-N approvals by seat holders over proposals in OpenZeppelin Governor's shape, with risk tiers decided
+ * on chain, veto, expiry and code-hash pinning. The council is the only proposer, canceller and executor of the
+ * timelock; Fast-tier proposals (steward nudges only) are executed by the council directly.
+ *
+ * Like Governor, the council keeps a proposal's hash, never its calldata: `queue`, `execute` and `cancel` take the
+ * calls again and check them against the id. The calls are in {ProposalCreated}.
+ */
+interface IHedgeCouncil {
+    // ---------------------------------------------------------------- types
+
+    /// @notice Risk tiers, lowest first. A proposal's tier is the highest tier of its calls.
+    enum Tier {
+        Fast,
+        Standard,
+        Critical
+    }
+
+    /// @notice The life of a proposal. `Expired` is derived from the clock, never stored.
+    enum ProposalState {
+        Unknown,
+        Pending,
+        Queued,
+        Executed,
+        Vetoed,
+        Expired
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /// @dev `caller` is not governance (the timelock).
+    error HedgeCouncilUnauthorizedGovernance(address caller);
+
+    /// @dev An address that must be set was the zero address.
+    error HedgeCouncilZeroAddress();
+
+    /// @dev `account` holds no council seat.
+    error HedgeCouncilNotSeatHolder(address account);
+
+    /// @dev A proposal needs at least one call, and as many values and calldatas as targets.
+    error HedgeCouncilInvalidProposalLength(uint256 targets, uint256 values, uint256 calldatas);
+
+    /// @dev Steward nudges (Fast tier) cannot be mixed with other calls; call `index` is the first that breaks it.
+    error HedgeCouncilMixedFastBatch(uint256 index);
+
+    /// @dev A proposal with id `id` already exists; a proposal can never be created twice.
+    error HedgeCouncilProposalExists(bytes32 id);
+
+    /// @dev Proposal `id` is in state `current`, which does not allow this action.
+    error HedgeCouncilUnexpectedProposalState(bytes32 id, ProposalState current);
+
+    /// @dev Fast-tier proposals skip the timelock: execute them once approved, do not queue them.
+    error HedgeCouncilFastTierNotQueued(bytes32 id);
+
+    /// @dev `signer` already approved proposal `id`.
+    error HedgeCouncilAlreadyApproved(bytes32 id, address signer);
+
+    /// @dev `signer` has no approval on proposal `id` to revoke.
+    error HedgeCouncilNotApproved(bytes32 id, address signer);
+
+    /// @dev `signer` already vetoed proposal `id`.
+    error HedgeCouncilAlreadyVetoed(bytes32 id, address signer);
+
+    /// @dev `signers` and `signatures` differ in length, or are empty.
+    error HedgeCouncilSignatureCountMismatch(uint256 signers, uint256 signatures);
+
+    /// @dev The signature given for `signer` is not its EIP-712 approval of the proposal (ECDSA or ERC-1271).
+    error HedgeCouncilInvalidSignature(address signer);
+
+    /// @dev Proposal `id` has `approvals` approvals from current seat holders; its tier needs `threshold`.
+    error HedgeCouncilInsufficientApprovals(bytes32 id, uint256 approvals, uint256 threshold);
+
+    /// @dev Proposal `id` is queued until `eta`.
+    error HedgeCouncilNotReady(bytes32 id, uint256 eta);
+
+    /// @dev The code of a target of proposal `id` changed since the proposal was created.
+    error HedgeCouncilTargetCodeChanged(bytes32 id);
+
+    /// @dev Proposal `id` has no pending operation in the timelock.
+    error HedgeCouncilNothingToCancel(bytes32 id);
+
+    /// @dev Thresholds must satisfy 1 <= fast <= standard <= critical <= seats.
+    error HedgeCouncilThresholdsOutOfOrder(uint8 fast, uint8 standard, uint8 critical, uint256 seats);
+
+    /// @dev The Fast tier never waits: its delay must be 0.
+    error HedgeCouncilFastDelayNotZero(uint32 delay);
+
+    /// @dev The Standard delay must be at least the timelock's minimum delay.
+    error HedgeCouncilStandardDelayBelowTimelockMinimum(uint32 delay, uint256 minDelay);
+
+    /// @dev The Critical delay must be at least the Standard delay.
+    error HedgeCouncilCriticalDelayBelowStandard(uint32 criticalDelay, uint32 standardDelay);
+
+    /// @dev The veto threshold must satisfy 1 <= threshold <= seats.
+    error HedgeCouncilVetoThresholdOutOfRange(uint8 threshold, uint256 seats);
+
+    /// @dev The proposal TTL and grace period must each be within 1 hour..365 days.
+    error HedgeCouncilExpiryOutOfRange(uint32 proposalTtl, uint32 gracePeriod);
+
+    // ---------------------------------------------------------------- events
+
+    /// @dev Proposal `id` was created by `proposer` (the first signer for {submit}) with tier `tier`.
+    event ProposalCreated(
+        bytes32 indexed id,
+        address indexed proposer,
+        Tier tier,
+        address[] targets,
+        uint256[] values,
+        bytes[] calldatas,
+        bytes32 salt
+    );
+
+    /// @dev `signer` approved proposal `id` (on chain, by signature, or by proposing it).
+    event Approved(bytes32 indexed id, address indexed signer);
+
+    /// @dev `signer` withdrew its approval of proposal `id`.
+    event Revoked(bytes32 indexed id, address indexed signer);
+
+    /// @dev Proposal `id` was scheduled in the timelock; it can execute from `eta`.
+    event Queued(bytes32 indexed id, uint256 eta);
+
+    /// @dev Proposal `id` was executed.
+    event Executed(bytes32 indexed id);
+
+    /// @dev `signer` cast a veto against proposal `id`.
+    event VetoCast(bytes32 indexed id, address indexed signer);
+
+    /// @dev Proposal `id` reached the veto threshold: it is dead for good.
+    event Vetoed(bytes32 indexed id);
+
+    /// @dev The timelock operation of vetoed or expired proposal `id` was cancelled.
+    event ProposalCanceled(bytes32 indexed id);
+
+    /// @dev The threshold and delay of `tier` changed.
+    event TierRuleUpdated(
+        Tier indexed tier,
+        uint8 previousThreshold,
+        uint32 previousDelay,
+        uint8 newThreshold,
+        uint32 newDelay
+    );
+
+    /// @dev The veto threshold changed.
+    event VetoThresholdUpdated(uint8 previousThreshold, uint8 newThreshold);
+
+    /// @dev The proposal TTL and grace period changed.
+    event ExpiryUpdated(uint32 previousTtl, uint32 previousGracePeriod, uint32 newTtl, uint32 newGracePeriod);
+
+    // ---------------------------------------------------------------- state-changing functions
+
+    /**
+     * @notice Creates a proposal; proposing counts as the proposer's approval.
+     *
+     * Emits {ProposalCreated} and {Approved}.
+     *
+     * Requirements:
+     * - the caller holds a seat;
+     * - at least one call, and as many values and calldatas as targets;
+     * - steward nudges are not mixed with other calls;
+     * - no proposal with the same calls and salt exists.
+     *
+     * @return id the proposal id, `hashProposal(targets, values, calldatas, salt)`
+     */
+    function propose(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external returns (bytes32 id);
+
+    /**
+     * @notice Approves proposal `id` as the caller's seat.
+     *
+     * Emits {Approved}.
+     *
+     * Requirements:
+     * - the caller holds a seat and has not approved yet;
+     * - the proposal is Pending.
+     */
+    function approve(bytes32 id) external;
+
+    /**
+     * @notice Withdraws the caller's approval of proposal `id`.
+     *
+     * Emits {Revoked}.
+     *
+     * Requirements:
+     * - the caller holds a seat and approved the proposal;
+     * - the proposal is Pending.
+     */
+    function revoke(bytes32 id) external;
+
+    /**
+     * @notice Records EIP-712 approvals `Approval(bytes32 proposalId)` signed by seat holders. Anyone may relay.
+     *
+     * Emits {Approved} for each signer.
+     *
+     * Requirements:
+     * - the proposal is Pending;
+     * - `signers` and `signatures` are non-empty and of equal length;
+     * - each signer holds a seat, has not approved yet and appears once;
+     * - each signature is the signer's: ECDSA with low s, or ERC-1271 for a contract signer.
+     */
+    function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external;
+
+    /**
+     * @notice Creates a proposal, records every signature and queues it (Fast tier: executes it) in one
+     * transaction. Anyone may relay; the first signer is recorded as proposer. All or nothing.
+     *
+     * Emits {ProposalCreated}, {Approved} for each signer, then {Queued} (or {Executed} for the Fast tier).
+     *
+     * Requirements: those of {propose} (but the caller needs no seat), of {approveBySig}, and the signatures reach
+     * the threshold of the proposal's tier.
+     *
+     * @return id the proposal id
+     */
+    function submit(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt,
+        address[] calldata signers,
+        bytes[] calldata signatures
+    ) external returns (bytes32 id);
+
+    /**
+     * @notice Schedules an approved proposal in the timelock, with the larger of its tier's delay and the
+     * timelock's minimum delay. Anyone may call it.
+     *
+     * Emits {Queued}.
+     *
+     * Requirements:
+     * - the proposal is Pending and not Fast tier;
+     * - its approvals from current seat holders reach its tier's threshold.
+     */
+    function queue(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external;
+
+    /**
+     * @notice Executes a proposal: through the timelock once its eta has come, or directly for the Fast tier once
+     * approved. Anyone may call it.
+     *
+     * Emits {Executed}.
+     *
+     * Requirements:
+     * - Standard and Critical: the proposal is Queued, its eta has come, its grace period has not passed;
+     * - Fast: the proposal is Pending;
+     * - its approvals from current seat holders still reach its tier's threshold;
+     * - no target's code changed since the proposal was created;
+     * - every call succeeds.
+     */
+    function execute(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external payable;
+
+    /**
+     * @notice Casts the caller's veto against proposal `id`; at the veto threshold the proposal is dead for good.
+     *
+     * Emits {VetoCast}, and {Vetoed} when the threshold is reached.
+     *
+     * Requirements:
+     * - the caller holds a seat and has not vetoed this proposal;
+     * - the proposal is Pending or Queued.
+     */
+    function veto(bytes32 id) external;
+
+    /**
+     * @notice Removes the timelock operation of a vetoed or expired proposal. Anyone may call it.
+     *
+     * Emits {ProposalCanceled} (and the timelock's `Cancelled`).
+     *
+     * Requirements:
+     * - the proposal is Vetoed or Expired;
+     * - its operation is pending in the timelock.
+     */
+    function cancel(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external;
+
+    /**
+     * @notice Sets the threshold and delay of `tier`.
+     *
+     * Emits {TierRuleUpdated}.
+     *
+     * Requirements:
+     * - the caller is governance;
+     * - afterwards 1 <= Fast <= Standard <= Critical <= seats, the Fast delay is 0, the Standard delay is at
+     *   least the timelock's minimum delay and the Critical delay at least the Standard delay.
+     */
+    function setTierRule(Tier tier, uint8 threshold, uint32 delay) external;
+
+    /**
+     * @notice Sets how many vetoes kill a proposal.
+     *
+     * Emits {VetoThresholdUpdated}.
+     *
+     * Requirements:
+     * - the caller is governance;
+     * - 1 <= `threshold` <= seats.
+     */
+    function setVetoThreshold(uint8 threshold) external;
+
+    /**
+     * @notice Sets how long a proposal may wait to be queued (`proposalTtl`) and to be executed after its eta
+     * (`gracePeriod`). Existing proposals keep the values in force when they were created and queued.
+     *
+     * Emits {ExpiryUpdated}.
+     *
+     * Requirements:
+     * - the caller is governance;
+     * - each value within 1 hour..365 days.
+     */
+    function setExpiry(uint32 proposalTtl, uint32 gracePeriod) external;
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The id of a proposal: `keccak256(abi.encode(targets, values, calldatas, salt))`.
+    function hashProposal(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external pure returns (bytes32);
+
+    /// @notice The state of proposal `id`.
+    function state(bytes32 id) external view returns (ProposalState);
+
+    /**
+     * @notice The tier these calls need: the highest tier of any call. Fast: steward nudges on the policy only.
+     * Standard: a non-loosening `setPolicy` for the current version. Critical: everything else.
+     */
+    function tierOf(address[] calldata targets, bytes[] calldata calldatas) external view returns (Tier);
+
+    /// @notice The tier recorded for proposal `id` at creation.
+    function proposalTier(bytes32 id) external view returns (Tier);
+
+    /// @notice When proposal `id` can execute (0 until queued).
+    function proposalEta(bytes32 id) external view returns (uint256);
+
+    /// @notice When proposal `id` expires: the queue deadline while Pending, the execution deadline once Queued.
+    function proposalDeadline(bytes32 id) external view returns (uint256);
+
+    /// @notice How many current seat holders approved proposal `id`.
+    function approvalCount(bytes32 id) external view returns (uint256);
+
+    /// @notice Whether `account` currently holds a seat and approved proposal `id`.
+    function hasApproved(bytes32 id, address account) external view returns (bool);
+
+    /// @notice How many current seat holders vetoed proposal `id`.
+    function vetoCount(bytes32 id) external view returns (uint256);
+
+    /// @notice The threshold and delay of `tier`.
+    function tierRule(Tier tier) external view returns (uint8 threshold, uint32 delay);
+
+    /// @notice How many vetoes kill a proposal.
+    function vetoThreshold() external view returns (uint8);
+
+    /// @notice The proposal TTL and grace period now in force.
+    function expiry() external view returns (uint32 proposalTtl, uint32 gracePeriod);
+
+    /// @notice The timelock operation id of a proposal's calls (the salt is the proposal id, no predecessor).
+    function operationId(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 salt
+    ) external pure returns (bytes32);
+
+    /// @notice The EIP-712 digest a seat holder signs to approve proposal `id`.
+    function approvalDigest(bytes32 id) external view returns (bytes32);
+
+    /// @notice The seats whose holders make up the council.
+    function seats() external view returns (address);
+
+    /// @notice The timelock the council proposes to and executes through.
+    function timelock() external view returns (address);
+
+    /// @notice The hedge policy whose changes the council classifies into tiers.
+    function hedgePolicy() external view returns (address);
+}

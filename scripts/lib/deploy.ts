@@ -1,0 +1,218 @@
+// The one deployment path of Hedge Council, used by `hedge:deploy`, the demo, the tests and the benchmarks.
+//
+// Order: [mock oracle], CouncilSeats, TimelockController, HedgePolicy, HedgeCouncil. The four core contracts
+// reference each other, so their addresses are computed up front from the deployer's nonce; the timelock is born
+// with the council as its only proposer, canceller and executor and no admin, so no externally owned account ever
+// holds a role. `deploySystem` checks all of that before it returns.
+//
+// This module imports TypeChain factories, which exist only after `hardhat compile`: tasks load it lazily.
+import { ZeroAddress, getCreateAddress, type ContractTransactionResponse, type Signer } from "ethers";
+
+import {
+  CouncilSeats__factory,
+  HedgeCouncil__factory,
+  HedgePolicy__factory,
+  MockV3Aggregator__factory,
+  TimelockController__factory,
+  type CouncilSeats,
+  type HedgeCouncil,
+  type HedgePolicy,
+  type MockV3Aggregator,
+  type TimelockController,
+} from "../../typechain-types";
+import { defaultPolicy, type PolicyValues } from "./policy";
+
+export const DAY = 86_400;
+
+export interface Thresholds {
+  fast: number;
+  standard: number;
+  critical: number;
+  veto: number;
+}
+
+export interface SystemConfig {
+  /** Initial seat holders, given seats 1..n in order. */
+  seats: string[];
+  /** Defaults for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉ (at least Standard), Fast max(1, Standard−1), veto max(1, ⌈N/3⌉). */
+  thresholds?: Thresholds;
+  /** Seconds. Defaults: Standard 1 day, Critical 3 days. */
+  delays?: { standard: number; critical: number };
+  /** The timelock's minimum delay in seconds; defaults to the Standard delay. */
+  minDelay?: number;
+  /** Seconds a proposal may wait to be queued; default 7 days. */
+  proposalTtl?: number;
+  /** Seconds a queued proposal may wait after its eta; default 14 days. */
+  gracePeriod?: number;
+  /** The initial policy; default ALVH 4/4/2. */
+  policy?: PolicyValues;
+  /** An existing Chainlink VIX feed; absent: deploy a MockV3Aggregator (8 decimals). */
+  oracle?: string;
+  /** The mock's first answer in VIX hundredths; default 1500 (VIX 15.00). */
+  initialVix?: number;
+}
+
+export interface System {
+  seats: CouncilSeats;
+  council: HedgeCouncil;
+  timelock: TimelockController;
+  policy: HedgePolicy;
+  /** The mock when one was deployed; otherwise the given feed, typed as the mock for its read functions. */
+  oracle: MockV3Aggregator;
+}
+
+/** Everything `deploySystem` settled on, plus the deployment transactions: what `deployments/<network>.json` records. */
+export interface DeploymentRecord {
+  thresholds: Thresholds;
+  delays: { standard: number; critical: number };
+  minDelay: number;
+  proposalTtl: number;
+  gracePeriod: number;
+  oracleDeployed: boolean;
+  transactions: Record<keyof System, ContractTransactionResponse | null>;
+}
+
+/** The default thresholds of DESIGN.md for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2). */
+export function defaultThresholds(n: number): Thresholds {
+  const standard = Math.floor(n / 2) + 1;
+  const critical = Math.max(standard, Math.ceil((2 * n) / 3));
+  return { fast: Math.max(1, standard - 1), standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
+}
+
+/** Converts VIX hundredths into the mock's 8-decimal answer (1500 → 15_00000000). */
+export function vixToAnswer(vixHundredths: number | bigint): bigint {
+  return BigInt(vixHundredths) * 10n ** 6n;
+}
+
+const lastRecords = new WeakMap<System, DeploymentRecord>();
+
+/** The settings and transactions of a system deployed by `deploySystem` in this process. */
+export function deploymentRecord(system: System): DeploymentRecord {
+  const record = lastRecords.get(system);
+  if (!record) throw new Error("this system was not deployed by deploySystem in this process");
+  return record;
+}
+
+/**
+ * Deploys and wires the whole system from `deployer`, leaving the deployer with nothing, and checks the wiring.
+ * Throws (before sending anything) on a configuration the contracts would refuse.
+ */
+export async function deploySystem(deployer: Signer, config: SystemConfig): Promise<System> {
+  const n = config.seats.length;
+  if (n === 0) throw new Error("seats: at least one seat holder is needed");
+  if (new Set(config.seats.map((s) => s.toLowerCase())).size !== n) throw new Error("seats: duplicate holder");
+  const thresholds = config.thresholds ?? defaultThresholds(n);
+  const delays = config.delays ?? { standard: DAY, critical: 3 * DAY };
+  const minDelay = config.minDelay ?? delays.standard;
+  const proposalTtl = config.proposalTtl ?? 7 * DAY;
+  const gracePeriod = config.gracePeriod ?? 14 * DAY;
+  const policyValues = config.policy ?? defaultPolicy();
+
+  let oracleTx: ContractTransactionResponse | null = null;
+  let oracleAddress = config.oracle;
+  if (!oracleAddress) {
+    const mock = await new MockV3Aggregator__factory(deployer).deploy(8, vixToAnswer(config.initialVix ?? 1500));
+    oracleTx = mock.deploymentTransaction();
+    await mock.waitForDeployment();
+    oracleAddress = await mock.getAddress();
+  }
+
+  const from = await deployer.getAddress();
+  const nonce = await deployer.getNonce("pending");
+  const seatsAddress = getCreateAddress({ from, nonce });
+  const timelockAddress = getCreateAddress({ from, nonce: nonce + 1 });
+  const policyAddress = getCreateAddress({ from, nonce: nonce + 2 });
+  const councilAddress = getCreateAddress({ from, nonce: nonce + 3 });
+
+  const seats = await new CouncilSeats__factory(deployer).deploy(timelockAddress, councilAddress, config.seats, {
+    nonce,
+  });
+  const timelock = await new TimelockController__factory(deployer).deploy(
+    minDelay,
+    [councilAddress],
+    [councilAddress],
+    ZeroAddress,
+    { nonce: nonce + 1 },
+  );
+  const policy = await new HedgePolicy__factory(deployer).deploy(
+    policyValues,
+    timelockAddress,
+    councilAddress,
+    oracleAddress,
+    { nonce: nonce + 2 },
+  );
+  const council = await new HedgeCouncil__factory(deployer).deploy(
+    seatsAddress,
+    timelockAddress,
+    policyAddress,
+    [thresholds.fast, thresholds.standard, thresholds.critical, thresholds.veto],
+    [delays.standard, delays.critical],
+    proposalTtl,
+    gracePeriod,
+    { nonce: nonce + 3 },
+  );
+  await Promise.all([seats, timelock, policy, council].map((c) => c.waitForDeployment()));
+
+  const system: System = {
+    seats,
+    council,
+    timelock,
+    policy,
+    oracle: MockV3Aggregator__factory.connect(oracleAddress, deployer),
+  };
+  await checkWiring(system, from);
+  lastRecords.set(system, {
+    thresholds,
+    delays,
+    minDelay,
+    proposalTtl,
+    gracePeriod,
+    oracleDeployed: oracleTx !== null,
+    transactions: {
+      oracle: oracleTx,
+      seats: seats.deploymentTransaction(),
+      timelock: timelock.deploymentTransaction(),
+      policy: policy.deploymentTransaction(),
+      council: council.deploymentTransaction(),
+    },
+  });
+  return system;
+}
+
+/**
+ * Checks every link between the contracts and that `deployer` holds nothing anywhere; throws naming the first
+ * broken link.
+ */
+export async function checkWiring(system: System, deployer: string): Promise<void> {
+  const { seats, council, timelock, policy } = system;
+  const [seatsAddress, councilAddress, timelockAddress, policyAddress] = await Promise.all(
+    [seats, council, timelock, policy].map((c) => c.getAddress()),
+  );
+  const expect = (ok: boolean, what: string) => {
+    if (!ok) throw new Error(`deployment wiring broken: ${what}`);
+  };
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+  expect(same(await seats.governance(), timelockAddress), "CouncilSeats.governance is not the timelock");
+  expect(same(await seats.council(), councilAddress), "CouncilSeats.council is not the council");
+  expect(same(await council.seats(), seatsAddress), "HedgeCouncil.seats is not CouncilSeats");
+  expect(same(await council.timelock(), timelockAddress), "HedgeCouncil.timelock is not the timelock");
+  expect(same(await council.hedgePolicy(), policyAddress), "HedgeCouncil.hedgePolicy is not HedgePolicy");
+  expect(same(await policy.governance(), timelockAddress), "HedgePolicy.governance is not the timelock");
+  expect(same(await policy.steward(), councilAddress), "HedgePolicy.steward is not the council");
+
+  const roles = {
+    admin: await timelock.DEFAULT_ADMIN_ROLE(),
+    proposer: await timelock.PROPOSER_ROLE(),
+    canceller: await timelock.CANCELLER_ROLE(),
+    executor: await timelock.EXECUTOR_ROLE(),
+  };
+  for (const [name, role] of Object.entries(roles)) {
+    expect(!(await timelock.hasRole(role, deployer)), `the deployer holds the timelock's ${name} role`);
+    expect(!(await timelock.hasRole(role, ZeroAddress)), `the timelock's ${name} role is open to anyone`);
+  }
+  expect(await timelock.hasRole(roles.admin, timelockAddress), "the timelock does not administer itself");
+  for (const name of ["proposer", "canceller", "executor"] as const) {
+    expect(await timelock.hasRole(roles[name], councilAddress), `the council lacks the timelock's ${name} role`);
+  }
+}

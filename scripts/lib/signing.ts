@@ -1,0 +1,71 @@
+// The one signing module: EIP-712 approvals of council proposals, shared by tests, scripts and tasks.
+// Domain: name "HedgeCouncil", version "1", the chain id and the council's address. Type: Approval(bytes32 proposalId).
+import { TypedDataEncoder, recoverAddress, type Signer, type TypedDataDomain } from "ethers";
+
+export const APPROVAL_TYPES = { Approval: [{ name: "proposalId", type: "bytes32" }] } as const;
+
+export function approvalDomain(chainId: bigint | number, council: string): TypedDataDomain {
+  return { name: "HedgeCouncil", version: "1", chainId, verifyingContract: council };
+}
+
+/** The digest a seat holder signs (equal to `HedgeCouncil.approvalDigest(id)`). */
+export function approvalDigest(chainId: bigint | number, council: string, proposalId: string): string {
+  return TypedDataEncoder.hash(approvalDomain(chainId, council), { ...APPROVAL_TYPES }, { proposalId });
+}
+
+/** Signs the approval of `proposalId` with ethers' `signTypedData` (what a wallet does for EIP-712). */
+export async function signApproval(
+  signer: Signer,
+  chainId: bigint | number,
+  council: string,
+  proposalId: string,
+): Promise<string> {
+  return signer.signTypedData(approvalDomain(chainId, council), { ...APPROVAL_TYPES }, { proposalId });
+}
+
+/** The full `eth_signTypedData_v4` payload for an approval, as a JSON-RPC wallet expects it. */
+export function approvalTypedDataV4(chainId: bigint | number, council: string, proposalId: string) {
+  return {
+    types: {
+      EIP712Domain: [
+        { name: "name", type: "string" },
+        { name: "version", type: "string" },
+        { name: "chainId", type: "uint256" },
+        { name: "verifyingContract", type: "address" },
+      ],
+      ...APPROVAL_TYPES,
+    },
+    primaryType: "Approval",
+    domain: { name: "HedgeCouncil", version: "1", chainId: Number(chainId), verifyingContract: council },
+    message: { proposalId },
+  };
+}
+
+/** Recovers who signed an approval; throws on a malformed signature. */
+export function recoverApprover(
+  chainId: bigint | number,
+  council: string,
+  proposalId: string,
+  signature: string,
+): string {
+  return recoverAddress(approvalDigest(chainId, council, proposalId), signature);
+}
+
+/** An approval signature with its signer. */
+export interface SignedApproval {
+  signer: string;
+  signature: string;
+}
+
+/**
+ * The two arrays `approveBySig` and `submit` take, in the order given: `submit` records the first signer as the
+ * proposer. Throws on a signer listed twice (the council would refuse it).
+ */
+export function packApprovals(approvals: SignedApproval[]): { signers: string[]; signatures: string[] } {
+  const seen = new Set<string>();
+  for (const { signer } of approvals) {
+    if (seen.has(signer.toLowerCase())) throw new Error(`signer ${signer} appears twice`);
+    seen.add(signer.toLowerCase());
+  }
+  return { signers: approvals.map((a) => a.signer), signatures: approvals.map((a) => a.signature) };
+}
