@@ -5,6 +5,7 @@
  *
  * | variable              | used for                                                                    |
  * | --------------------- | --------------------------------------------------------------------------- |
+ * | `HEDGE_LOCALHOST_URL` | URL of the `localhost` network (default `http://127.0.0.1:8545`)            |
  * | `HEDGE_RPC_URL`       | JSON-RPC endpoint of the `remote` network (any EVM chain)                   |
  * | `HEDGE_PRIVATE_KEY`   | private key of the account that signs on `remote` (never printed)           |
  * | `HEDGE_CHAIN_ID`      | expected chain id of `remote`; Hardhat refuses to send if the node differs  |
@@ -51,7 +52,7 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {},
-    localhost: { url: "http://127.0.0.1:8545" },
+    localhost: { url: process.env.HEDGE_LOCALHOST_URL ?? "http://127.0.0.1:8545" },
     ...remote,
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },

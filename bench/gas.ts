@@ -1,0 +1,80 @@
+// `npm run bench`: Hedge Council against Safe 1.5.0 + TimelockController, side by side on the in-process chain.
+// Prints the table and writes bench/gas.json, the snapshot that `npm test` compares against.
+import hre from "hardhat";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { EIP170_LIMIT, SHAPES, measureGas, snapshotOf } from "./lib/measure";
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+const ratio = (a: number, b: number) => (a / b).toFixed(3) + "×";
+
+async function main() {
+  if (hre.network.name !== "hardhat")
+    throw new Error("run the benchmark on the in-process network (--network hardhat)");
+  const report = await measureGas(hre);
+
+  console.log("Gas: one policy change (coverage 2,500 → 3,000 bps, same setPolicy calldata), per multisig shape\n");
+  const rows: string[][] = [["shape", "row", "gas per transaction", "lifecycle", "vs anchor", "per extra signer"]];
+  for (const { name } of SHAPES) {
+    const s = report.shapes[name];
+    const t = report.transactions[name];
+    rows.push([
+      name,
+      "Hedge Council submit + execute",
+      t["council submit, execute"].map(fmt).join(" + "),
+      fmt(s.submitLifecycle),
+      ratio(s.submitLifecycle, s.anchorLifecycle),
+      s.perExtraSigner ? fmt(s.perExtraSigner) : "—",
+    ]);
+    rows.push([
+      "",
+      "Hedge Council on-chain approvals",
+      t["council propose, approve…, queue, execute"].map(fmt).join(" + "),
+      fmt(s.onchainLifecycle),
+      ratio(s.onchainLifecycle, s.anchorLifecycle),
+      "—",
+    ]);
+    rows.push([
+      "",
+      "Hedge Council Fast nudge (submit)",
+      fmt(s.fastNudge),
+      fmt(s.fastNudge),
+      ratio(s.fastNudge, s.anchorLifecycle),
+      "—",
+    ]);
+    rows.push([
+      "",
+      "Safe + TimelockController (anchor)",
+      t["anchor schedule, execute"].map(fmt).join(" + "),
+      fmt(s.anchorLifecycle),
+      "1.000×",
+      s.anchorPerExtraSigner ? fmt(s.anchorPerExtraSigner) : "—",
+    ]);
+  }
+  printTable(rows);
+
+  console.log("\nContracts: runtime bytecode against the 24,576-byte limit (EIP-170), and deployment gas\n");
+  const sizeRows = [["contract", "runtime bytes", "of limit", "deployment gas"]];
+  for (const [name, size] of Object.entries(report.bytecode)) {
+    sizeRows.push([name, fmt(size), ((100 * size) / EIP170_LIMIT).toFixed(1) + " %", fmt(report.deployment[name])]);
+  }
+  printTable(sizeRows);
+
+  const file = path.join(__dirname, "gas.json");
+  writeFileSync(file, JSON.stringify(snapshotOf(report), null, 2) + "\n");
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+}
+
+function printTable(rows: string[][]) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const [index, row] of rows.entries()) {
+    console.log(row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  "));
+    if (index === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
