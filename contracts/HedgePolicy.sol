@@ -377,23 +377,27 @@ contract HedgePolicy is IHedgePolicy {
         emit PolicyUpdated(newVersion, previousHash, policyHash());
     }
 
-    /// @dev Reads the oracle, checks its answer and normalises it to VIX hundredths.
+    /**
+     * @dev Reads the oracle, checks its answer and normalises it to VIX hundredths. The calls are low-level so that
+     * a feed that reverts, has no code or returns malformed data is reported as {HedgePolicyOracleUnavailable}:
+     * with try/catch, a failure to decode the returned data would revert here without a reason.
+     */
     function _readVix(uint32 maxOracleAge) private view returns (uint32) {
         address source = _oracle;
-        uint8 decimals;
-        uint80 roundId;
-        int256 answer;
-        uint256 updatedAt;
-        try AggregatorV3Interface(source).decimals() returns (uint8 d) {
-            decimals = d;
-        } catch {
-            revert HedgePolicyOracleUnavailable(source);
-        }
-        try AggregatorV3Interface(source).latestRoundData() returns (uint80 r, int256 a, uint256, uint256 u, uint80) {
-            (roundId, answer, updatedAt) = (r, a, u);
-        } catch {
-            revert HedgePolicyOracleUnavailable(source);
-        }
+        (bool ok, bytes memory data) = source.staticcall(abi.encodeCall(AggregatorV3Interface.decimals, ()));
+        if (!ok || data.length < 32) revert HedgePolicyOracleUnavailable(source);
+        uint256 rawDecimals = abi.decode(data, (uint256));
+        if (rawDecimals > type(uint8).max) revert HedgePolicyOracleUnavailable(source);
+        (ok, data) = source.staticcall(abi.encodeCall(AggregatorV3Interface.latestRoundData, ()));
+        if (!ok || data.length < 160) revert HedgePolicyOracleUnavailable(source);
+        (uint256 rawRoundId, int256 answer, , uint256 updatedAt, ) = abi.decode(
+            data,
+            (uint256, int256, uint256, uint256, uint256)
+        );
+        if (rawRoundId > type(uint80).max) revert HedgePolicyOracleUnavailable(source);
+        uint80 roundId = uint80(rawRoundId);
+        uint8 decimals = uint8(rawDecimals);
+
         if (updatedAt == 0) revert HedgePolicyOracleRoundIncomplete(roundId);
         if (updatedAt > block.timestamp) revert HedgePolicyOracleAnswerFromFuture(updatedAt, block.timestamp);
         if (block.timestamp - updatedAt > maxOracleAge) revert HedgePolicyOracleAnswerStale(updatedAt, maxOracleAge);
@@ -409,7 +413,9 @@ contract HedgePolicy is IHedgePolicy {
             if (raw > type(uint32).max / factor) revert HedgePolicyOracleAnswerOutOfRange(answer, decimals);
             vix = raw * factor;
         }
-        if (vix > type(uint32).max) revert HedgePolicyOracleAnswerOutOfRange(answer, decimals);
+        // A positive answer that normalises to VIX 0.00 is a misconfigured feed, not a calm market: reading it as
+        // 0 would disengage every layer.
+        if (vix == 0 || vix > type(uint32).max) revert HedgePolicyOracleAnswerOutOfRange(answer, decimals);
         return uint32(vix);
     }
 

@@ -88,7 +88,7 @@ async function councilRun(hre: HardhatRuntimeEnvironment, deployer: Signer, hold
   const onchain = await deploySystem(deployer, { seats: addresses });
   const onchainPolicy = await onchain.policy.getAddress();
   const onchainData = onchain.policy.interface.encodeFunctionData("setPolicy", [tightenedPolicy(), 1]);
-  const args = [[onchainPolicy], [0n], [onchainData], salt] as const;
+  const args: [string[], bigint[], string[], string] = [[onchainPolicy], [0n], [onchainData], salt];
   const onchainTxs: number[] = [];
   onchainTxs.push(await gasOf(onchain.council.connect(holders[0]).propose(...args)));
   const onchainId = await onchain.council.hashProposal(...args);

@@ -122,7 +122,7 @@ interface IHedgePolicy {
     /// @dev The oracle's answer is zero or negative.
     error HedgePolicyOracleAnswerNotPositive(int256 answer);
 
-    /// @dev The oracle's answer does not fit a VIX level in hundredths once normalised.
+    /// @dev The oracle's answer does not fit a VIX level in hundredths once normalised (it is 0 or above uint32).
     error HedgePolicyOracleAnswerOutOfRange(int256 answer, uint8 decimals);
 
     // ---------------------------------------------------------------- errors: nudges
