@@ -1,8 +1,8 @@
 // The one signing module: EIP-712 approvals of council proposals, shared by tests, scripts and tasks.
 // Domain: name "HedgeCouncil", version "1", the chain id and the council's address. Type: Approval(bytes32 proposalId).
-import { TypedDataEncoder, recoverAddress, type Signer, type TypedDataDomain } from "ethers";
+import { TypedDataEncoder, recoverAddress, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
-export const APPROVAL_TYPES = { Approval: [{ name: "proposalId", type: "bytes32" }] } as const;
+export const APPROVAL_TYPES: Record<string, TypedDataField[]> = { Approval: [{ name: "proposalId", type: "bytes32" }] };
 
 export function approvalDomain(chainId: bigint | number, council: string): TypedDataDomain {
   return { name: "HedgeCouncil", version: "1", chainId, verifyingContract: council };
@@ -10,7 +10,7 @@ export function approvalDomain(chainId: bigint | number, council: string): Typed
 
 /** The digest a seat holder signs (equal to `HedgeCouncil.approvalDigest(id)`). */
 export function approvalDigest(chainId: bigint | number, council: string, proposalId: string): string {
-  return TypedDataEncoder.hash(approvalDomain(chainId, council), { ...APPROVAL_TYPES }, { proposalId });
+  return TypedDataEncoder.hash(approvalDomain(chainId, council), APPROVAL_TYPES, { proposalId });
 }
 
 /** Signs the approval of `proposalId` with ethers' `signTypedData` (what a wallet does for EIP-712). */
@@ -20,7 +20,7 @@ export async function signApproval(
   council: string,
   proposalId: string,
 ): Promise<string> {
-  return signer.signTypedData(approvalDomain(chainId, council), { ...APPROVAL_TYPES }, { proposalId });
+  return signer.signTypedData(approvalDomain(chainId, council), APPROVAL_TYPES, { proposalId });
 }
 
 /** The full `eth_signTypedData_v4` payload for an approval, as a JSON-RPC wallet expects it. */
