@@ -106,6 +106,14 @@ contract CouncilSeats is ERC721, ICouncilSeats {
     }
 
     /// @inheritdoc ICouncilSeats
+    function seatsOf(address[] calldata accounts) external view returns (uint256[] memory seatIds) {
+        seatIds = new uint256[](accounts.length);
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            seatIds[i] = _seatOf[accounts[i]];
+        }
+    }
+
+    /// @inheritdoc ICouncilSeats
     function seatCount() external view returns (uint256) {
         return _seatCount;
     }

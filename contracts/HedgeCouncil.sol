@@ -502,9 +502,11 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
         }
         bytes32 digest = approvalDigest(id);
+        uint256[] memory seatIds = ICouncilSeats(seats).seatsOf(signers);
         for (uint256 i = 0; i < signers.length; ++i) {
             address signer = signers[i];
-            uint64 bit = _seatBit(signer);
+            if (seatIds[i] == 0) revert HedgeCouncilNotSeatHolder(signer);
+            uint64 bit = uint64(1 << (seatIds[i] - 1));
             if (approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, signer);
             if (!_isValidSignature(signer, digest, signatures[i])) revert HedgeCouncilInvalidSignature(signer);
             approvals |= bit;
@@ -568,10 +570,16 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             return Tier.Fast;
         }
         if (selector != IHedgePolicy.setPolicy.selector) return Tier.Critical;
-        // Decoded exactly as `setPolicy` will decode it when the call lands.
-        (IHedgePolicy.Policy memory next, uint64 expectedVersion) = abi.decode(data[4:], (IHedgePolicy.Policy, uint64));
+        // `setPolicy(Policy, uint64)` is judged by `isLoosening(Policy)` on the very bytes `setPolicy` will decode:
+        // in the canonical encoding the policy tuple starts right after the head (offset 0x40), so forwarding it
+        // behind an offset of 0x20 hands `isLoosening` the same tuple. Any other encoding is Critical.
+        if (data.length < 68 || uint256(bytes32(data[4:36])) != 0x40) return Tier.Critical;
         IHedgePolicy policy = IHedgePolicy(hedgePolicy);
-        if (expectedVersion != policy.version() || policy.isLoosening(next)) return Tier.Critical;
+        if (uint256(bytes32(data[36:68])) != policy.version()) return Tier.Critical;
+        (bool ok, bytes memory result) = address(policy).staticcall(
+            abi.encodePacked(IHedgePolicy.isLoosening.selector, uint256(0x20), data[68:])
+        );
+        if (!ok || result.length != 32 || abi.decode(result, (bool))) return Tier.Critical;
         return Tier.Standard;
     }
 

@@ -121,11 +121,13 @@ contract HedgePolicy is IHedgePolicy {
     function setPolicy(Policy calldata next, uint64 expectedVersion) external onlyGovernance {
         Params memory params = _params;
         if (expectedVersion != params.version) revert HedgePolicyVersionMismatch(expectedVersion, params.version);
-        _validate(next);
+        Policy memory policy_ = next;
+        _validate(policy_);
         bytes32 previousHash = policyHash();
-        uint8 keptMask = uint8((1 << next.layers.length) - 1);
-        _store(next, params.version + 1, params.engagedMask & keptMask);
-        emit PolicyUpdated(params.version + 1, previousHash, policyHash());
+        uint8 keptMask = uint8((1 << policy_.layers.length) - 1);
+        _store(policy_, params.version + 1, params.engagedMask & keptMask);
+        // A validated policy round-trips exactly through storage, so its hash is that of `policy()` now.
+        emit PolicyUpdated(params.version + 1, previousHash, keccak256(abi.encode(policy_)));
     }
 
     /// @inheritdoc IHedgePolicy

@@ -75,6 +75,9 @@ interface ICouncilSeats {
     /// @notice The seat id held by `account`, or 0 if none.
     function seatOf(address account) external view returns (uint256);
 
+    /// @notice The seat id held by each of `accounts` (0 for none), in one call.
+    function seatsOf(address[] calldata accounts) external view returns (uint256[] memory seatIds);
+
     /// @notice How many seats exist now.
     function seatCount() external view returns (uint256);
 
