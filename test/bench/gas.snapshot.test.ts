@@ -1,0 +1,49 @@
+// Recomputes the gas benchmark and compares it with the committed bench/gas.json (as Uniswap v4-core does with its
+// snapshots): any figure that grows by more than 1 % fails until `npm run bench` rewrites the file and it is committed.
+// Also the code-size check: every deployed contract stays under the 24,576-byte limit of EIP-170.
+import { expect } from "chai";
+import hre from "hardhat";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import { EIP170_LIMIT, measureGas, snapshotOf } from "../../bench/lib/measure";
+
+type Snapshot = Record<string, Record<string, number>>;
+
+const TOLERANCE = 0.01;
+
+describe("gas snapshot (bench/gas.json)", function () {
+  let committed: Snapshot;
+  let measured: Snapshot;
+
+  before(async function () {
+    committed = JSON.parse(readFileSync(path.join(__dirname, "../../bench/gas.json"), "utf8"));
+    measured = snapshotOf(await measureGas(hre));
+  });
+
+  it("has the same sections and figures as the committed snapshot", function () {
+    expect(Object.keys(measured).sort()).to.deep.equal(Object.keys(committed).sort());
+    for (const section of Object.keys(measured)) {
+      expect(Object.keys(measured[section]).sort(), section).to.deep.equal(Object.keys(committed[section]).sort());
+    }
+  });
+
+  it("grows no figure by more than 1 % (run `npm run bench` and commit bench/gas.json after a deliberate change)", function () {
+    const grown: string[] = [];
+    for (const [section, figures] of Object.entries(measured)) {
+      for (const [name, value] of Object.entries(figures)) {
+        const before = committed[section]?.[name];
+        if (before === undefined) continue;
+        if (value > before * (1 + TOLERANCE) && value - before > 1)
+          grown.push(`${section}.${name}: ${before} → ${value}`);
+      }
+    }
+    expect(grown, grown.join("; ")).to.deep.equal([]);
+  });
+
+  it("keeps every contract's runtime bytecode under the EIP-170 limit", function () {
+    for (const [name, size] of Object.entries(measured.bytecode)) {
+      expect(size, name).to.be.greaterThan(0).and.lessThan(EIP170_LIMIT);
+    }
+  });
+});
