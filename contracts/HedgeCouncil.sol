@@ -64,6 +64,12 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         bytes12 codeHash; // truncated keccak256 of the targets' code hashes at creation
     }
 
+    /// @dev Per proposal, seats that vetoed it and seats that revoked their approval of it: one storage word.
+    struct Marks {
+        uint64 vetoes;
+        uint64 revoked;
+    }
+
     /// @dev Every council setting in one storage word.
     struct Settings {
         uint8 fastThreshold;
@@ -80,7 +86,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     Settings private _settings;
     mapping(bytes32 id => Proposal) private _proposals;
-    mapping(bytes32 id => uint64) private _vetoes;
+    mapping(bytes32 id => Marks) private _marks;
 
     // ---------------------------------------------------------------- constructor
 
@@ -172,6 +178,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         _requireState(id, proposal, ProposalState.Pending);
         if (proposal.approvals & bit == 0) revert HedgeCouncilNotApproved(id, msg.sender);
         proposal.approvals &= ~bit;
+        _marks[id].revoked |= bit;
         emit Revoked(id, msg.sender);
     }
 
@@ -179,7 +186,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external {
         Proposal storage proposal = _proposals[id];
         _requireState(id, proposal, ProposalState.Pending);
-        proposal.approvals = _addSignatures(id, proposal.approvals, signers, signatures);
+        proposal.approvals = _addSignatures(id, proposal.approvals, _marks[id].revoked, signers, signatures);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -196,7 +203,8 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         }
         Proposal memory proposal;
         (id, proposal) = _create(signers[0], targets, values, calldatas, salt);
-        proposal.approvals = _addSignatures(id, 0, signers, signatures);
+        // A new proposal has no approvals and no revocations yet.
+        proposal.approvals = _addSignatures(id, 0, 0, signers, signatures);
 
         // Every signer was just checked to hold a distinct seat, so each one counts.
         Settings memory settings = _settings;
@@ -240,6 +248,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         Proposal memory proposal = _proposals[id];
         bool fast = proposal.tier == Tier.Fast;
         _requireState(id, proposal, fast ? ProposalState.Pending : ProposalState.Queued);
+        if (fast && msg.value != 0) revert HedgeCouncilFastTierTakesNoValue(msg.value);
         if (!fast && block.timestamp < proposal.eta) revert HedgeCouncilNotReady(id, proposal.eta);
         _requireApprovals(id, proposal, _settings);
         if (_codeHash(targets) != proposal.codeHash) revert HedgeCouncilTargetCodeChanged(id);
@@ -275,10 +284,10 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         if (current != ProposalState.Pending && current != ProposalState.Queued) {
             revert HedgeCouncilUnexpectedProposalState(id, current);
         }
-        uint64 vetoes = _vetoes[id];
+        uint64 vetoes = _marks[id].vetoes;
         if (vetoes & bit != 0) revert HedgeCouncilAlreadyVetoed(id, msg.sender);
         vetoes |= bit;
-        _vetoes[id] = vetoes;
+        _marks[id].vetoes = vetoes;
         emit VetoCast(id, msg.sender);
         if (_popCount(vetoes & _liveSeats()) >= _settings.vetoThreshold) {
             proposal.status = Status.Vetoed;
@@ -406,7 +415,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @inheritdoc IHedgeCouncil
     function vetoCount(bytes32 id) external view returns (uint256) {
-        return _popCount(_vetoes[id] & _liveSeats());
+        return _popCount(_marks[id].vetoes & _liveSeats());
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -495,6 +504,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     function _addSignatures(
         bytes32 id,
         uint64 approvals,
+        uint64 revoked,
         address[] calldata signers,
         bytes[] calldata signatures
     ) private returns (uint64) {
@@ -508,6 +518,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             if (seatIds[i] == 0) revert HedgeCouncilNotSeatHolder(signer);
             uint64 bit = uint64(1 << (seatIds[i] - 1));
             if (approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, signer);
+            if (revoked & bit != 0) revert HedgeCouncilSignatureRevoked(id, signer);
             if (!_isValidSignature(signer, digest, signatures[i])) revert HedgeCouncilInvalidSignature(signer);
             approvals |= bit;
             emit Approved(id, signer);

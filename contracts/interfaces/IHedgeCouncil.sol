@@ -65,6 +65,12 @@ interface IHedgeCouncil {
     /// @dev `signer` already vetoed proposal `id`.
     error HedgeCouncilAlreadyVetoed(bytes32 id, address signer);
 
+    /// @dev `signer` revoked its approval of proposal `id`: its signatures no longer count; it may approve on chain.
+    error HedgeCouncilSignatureRevoked(bytes32 id, address signer);
+
+    /// @dev Fast-tier proposals run from the council itself, which keeps no ether: `execute` takes no value.
+    error HedgeCouncilFastTierTakesNoValue(uint256 value);
+
     /// @dev `signers` and `signatures` differ in length, or are empty.
     error HedgeCouncilSignatureCountMismatch(uint256 signers, uint256 signatures);
 
@@ -184,7 +190,8 @@ interface IHedgeCouncil {
     function approve(bytes32 id) external;
 
     /**
-     * @notice Withdraws the caller's approval of proposal `id`.
+     * @notice Withdraws the caller's approval of proposal `id`. Signatures the caller gave for it stop counting
+     * too: relaying them later is refused, so a revocation sticks.
      *
      * Emits {Revoked}.
      *
@@ -202,7 +209,7 @@ interface IHedgeCouncil {
      * Requirements:
      * - the proposal is Pending;
      * - `signers` and `signatures` are non-empty and of equal length;
-     * - each signer holds a seat, has not approved yet and appears once;
+     * - each signer holds a seat, has not approved yet, has not revoked an approval of it, and appears once;
      * - each signature is the signer's: ECDSA with low s, or ERC-1271 for a contract signer.
      */
     function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external;
@@ -252,7 +259,7 @@ interface IHedgeCouncil {
      *
      * Requirements:
      * - Standard and Critical: the proposal is Queued, its eta has come, its grace period has not passed;
-     * - Fast: the proposal is Pending;
+     * - Fast: the proposal is Pending and no value is sent;
      * - its approvals from current seat holders still reach its tier's threshold;
      * - no target's code changed since the proposal was created;
      * - every call succeeds.

@@ -6,7 +6,7 @@
 // holds a role. `deploySystem` checks all of that before it returns.
 //
 // This module imports TypeChain factories, which exist only after `hardhat compile`: tasks load it lazily.
-import { ZeroAddress, getCreateAddress, type ContractTransactionResponse, type Signer } from "ethers";
+import { ZeroAddress, getCreateAddress, isAddress, type ContractTransactionResponse, type Signer } from "ethers";
 
 import {
   CouncilSeats__factory,
@@ -20,7 +20,7 @@ import {
   type MockV3Aggregator,
   type TimelockController,
 } from "../../typechain-types";
-import { defaultPolicy, type PolicyValues } from "./policy";
+import { defaultPolicy, policyViolation, type PolicyValues } from "./policy";
 
 export const DAY = 86_400;
 
@@ -98,15 +98,9 @@ export function deploymentRecord(system: System): DeploymentRecord {
  * Throws (before sending anything) on a configuration the contracts would refuse.
  */
 export async function deploySystem(deployer: Signer, config: SystemConfig): Promise<System> {
-  const n = config.seats.length;
-  if (n === 0) throw new Error("seats: at least one seat holder is needed");
-  if (new Set(config.seats.map((s) => s.toLowerCase())).size !== n) throw new Error("seats: duplicate holder");
-  const thresholds = config.thresholds ?? defaultThresholds(n);
-  const delays = config.delays ?? { standard: DAY, critical: 3 * DAY };
-  const minDelay = config.minDelay ?? delays.standard;
-  const proposalTtl = config.proposalTtl ?? 7 * DAY;
-  const gracePeriod = config.gracePeriod ?? 14 * DAY;
-  const policyValues = config.policy ?? defaultPolicy();
+  const from = await deployer.getAddress();
+  const settings = resolveConfig(config, from);
+  const { thresholds, delays, minDelay, proposalTtl, gracePeriod, policyValues } = settings;
 
   let oracleTx: ContractTransactionResponse | null = null;
   let oracleAddress = config.oracle;
@@ -117,7 +111,6 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
     oracleAddress = await mock.getAddress();
   }
 
-  const from = await deployer.getAddress();
   const nonce = await deployer.getNonce("pending");
   const seatsAddress = getCreateAddress({ from, nonce });
   const timelockAddress = getCreateAddress({ from, nonce: nonce + 1 });
@@ -177,6 +170,50 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
     },
   });
   return system;
+}
+
+/** The configuration with its defaults filled in; throws with the broken rule, before anything is sent. */
+export function resolveConfig(config: SystemConfig, deployer: string) {
+  const n = config.seats.length;
+  const fail = (why: string): never => {
+    throw new Error(`invalid system configuration: ${why}`);
+  };
+  if (n === 0) fail("at least one seat holder is needed");
+  if (n > 64) fail(`${n} seats; at most 64 seats are ever minted`);
+  const holders = new Set<string>();
+  for (const seat of config.seats) {
+    if (!isAddress(seat) || seat === ZeroAddress) fail(`seat holder ${seat} is not an address`);
+    if (holders.has(seat.toLowerCase())) fail(`seat holder ${seat} appears twice (one seat per address)`);
+    holders.add(seat.toLowerCase());
+  }
+  if (holders.has(deployer.toLowerCase())) fail(`the deployer ${deployer} cannot hold a seat: it keeps nothing`);
+
+  const thresholds = config.thresholds ?? defaultThresholds(n);
+  const delays = config.delays ?? { standard: DAY, critical: 3 * DAY };
+  const minDelay = config.minDelay ?? delays.standard;
+  const proposalTtl = config.proposalTtl ?? 7 * DAY;
+  const gracePeriod = config.gracePeriod ?? 14 * DAY;
+  const policyValues = config.policy ?? defaultPolicy();
+
+  const { fast, standard, critical, veto } = thresholds;
+  if (!(fast >= 1 && fast <= standard && standard <= critical && critical <= n))
+    fail(`thresholds ${fast}/${standard}/${critical} must satisfy 1 <= Fast <= Standard <= Critical <= ${n} seats`);
+  if (!(veto >= 1 && veto <= n)) fail(`veto threshold ${veto} must be within 1..${n} seats`);
+  if (minDelay < 0) fail(`timelock minimum delay ${minDelay} is negative`);
+  if (delays.standard < minDelay)
+    fail(`Standard delay ${delays.standard} s is below the timelock's minimum ${minDelay} s`);
+  if (delays.critical < delays.standard)
+    fail(`Critical delay ${delays.critical} s is below the Standard delay ${delays.standard} s`);
+  for (const [name, value] of [
+    ["proposal TTL", proposalTtl],
+    ["grace period", gracePeriod],
+  ] as const) {
+    if (value < 3_600 || value > 365 * DAY) fail(`${name} ${value} s is outside 1 hour..365 days`);
+  }
+  const violation = policyViolation(policyValues);
+  if (violation) fail(`initial policy: ${violation}`);
+  if (config.oracle !== undefined && !isAddress(config.oracle)) fail(`oracle ${config.oracle} is not an address`);
+  return { thresholds, delays, minDelay, proposalTtl, gracePeriod, policyValues };
 }
 
 /**

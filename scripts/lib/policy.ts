@@ -72,3 +72,36 @@ export const POLICY_ABI_TYPE =
   "tuple(tuple(uint16 allocationBps,uint16 tenorDays,uint32 triggerVix,uint8 instrument)[] layers," +
   "uint16 coverageBps,uint16 scaleStepBps,uint16 shortDeltaMinBps,uint16 shortDeltaMaxBps,uint16 wingWidthPts," +
   "uint16 targetDte,uint32 hysteresisVix,uint32 maxOracleAge)";
+
+/**
+ * The first invariant of DESIGN.md that `p` breaks, in words, or `null` when it satisfies all of them: the same rules
+ * as `HedgePolicy`, checked before anything is sent.
+ */
+export function policyViolation(p: PolicyValues): string | null {
+  const n = p.layers.length;
+  if (n < 1 || n > 5) return `a policy needs 1 to 5 layers, not ${n}`;
+  let sum = 0;
+  for (const [i, layer] of p.layers.entries()) {
+    if (!(layer.allocationBps > 0)) return `layer ${i} allocation must be above 0 bps`;
+    sum += layer.allocationBps;
+    if (layer.triggerVix < 1_000 || layer.triggerVix > 10_000)
+      return `layer ${i} trigger ${layer.triggerVix} is outside 1000..10000 (VIX 10 to 100)`;
+    if (layer.tenorDays < 1 || layer.tenorDays > 730)
+      return `layer ${i} tenor ${layer.tenorDays} is outside 1..730 days`;
+    if (!(layer.instrument in Instrument)) return `layer ${i} instrument ${layer.instrument} is not 0..3`;
+    if (i > 0 && layer.triggerVix <= p.layers[i - 1].triggerVix)
+      return `layer ${i} trigger ${layer.triggerVix} must be above layer ${i - 1}'s ${p.layers[i - 1].triggerVix}`;
+    if (i > 0 && layer.tenorDays < p.layers[i - 1].tenorDays)
+      return `layer ${i} tenor ${layer.tenorDays} must not be below layer ${i - 1}'s ${p.layers[i - 1].tenorDays}`;
+  }
+  if (sum !== 10_000) return `allocations sum to ${sum} bps, not 10000`;
+  if (p.coverageBps < 500 || p.coverageBps > 10_000) return `coverage ${p.coverageBps} is outside 500..10000 bps`;
+  if (p.scaleStepBps < 500 || p.scaleStepBps > 5_000) return `scale step ${p.scaleStepBps} is outside 500..5000 bps`;
+  if (p.shortDeltaMinBps < 100 || p.shortDeltaMinBps > p.shortDeltaMaxBps || p.shortDeltaMaxBps > 5_000)
+    return `delta band ${p.shortDeltaMinBps}..${p.shortDeltaMaxBps} must satisfy 100 <= min <= max <= 5000`;
+  if (p.wingWidthPts < 5 || p.wingWidthPts > 500) return `wing width ${p.wingWidthPts} is outside 5..500 points`;
+  if (p.targetDte < 1 || p.targetDte > 365) return `target DTE ${p.targetDte} is outside 1..365 days`;
+  if (p.hysteresisVix > 1_000) return `hysteresis ${p.hysteresisVix} is above 1000`;
+  if (p.maxOracleAge < 60 || p.maxOracleAge > 86_400) return `oracle age ${p.maxOracleAge} is outside 60..86400 s`;
+  return null;
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/**
+ * @dev Attack double: a VIX feed under the attacker's control. Every field of `decimals()` and `latestRoundData()`
+ * is settable, with full 256-bit words (so that out-of-range decimals and round ids can be served), and the feed can
+ * go down (revert) or answer malformed, too-short data.
+ */
+contract AttackOracle {
+    error AttackOracleDown();
+
+    uint256 public decimalsWord;
+    uint256 public roundId;
+    int256 public answer;
+    uint256 public updatedAt;
+    bool public down;
+    bool public shortData;
+
+    constructor(uint256 decimals_, int256 answer_) {
+        decimalsWord = decimals_;
+        roundId = 1;
+        answer = answer_;
+        updatedAt = block.timestamp;
+    }
+
+    /// @dev Sets every field of the next reads.
+    function set(uint256 decimals_, uint256 roundId_, int256 answer_, uint256 updatedAt_) external {
+        decimalsWord = decimals_;
+        roundId = roundId_;
+        answer = answer_;
+        updatedAt = updatedAt_;
+    }
+
+    /// @dev Makes every read revert (true) or answer again (false).
+    function setDown(bool down_) external {
+        down = down_;
+    }
+
+    /// @dev Makes `latestRoundData` return two words instead of five.
+    function setShortData(bool shortData_) external {
+        shortData = shortData_;
+    }
+
+    /// @dev Chainlink's `decimals()`, as a full word.
+    function decimals() external view returns (uint256) {
+        if (down) revert AttackOracleDown();
+        return decimalsWord;
+    }
+
+    /// @dev Chainlink's `latestRoundData()`, as full words.
+    function latestRoundData() external view returns (uint256, int256, uint256, uint256, uint256) {
+        if (down) revert AttackOracleDown();
+        if (shortData) {
+            uint256 id = roundId;
+            int256 value = answer;
+            assembly ("memory-safe") {
+                mstore(0x00, id)
+                mstore(0x20, value)
+                return(0x00, 0x40)
+            }
+        }
+        return (roundId, answer, updatedAt, updatedAt, roundId);
+    }
+}

@@ -1,0 +1,121 @@
+// HedgeCouncil and seat changes: approvals count only while their seat exists, seat ids are never reused (a new
+// holder, or a former holder given a new seat, inherits nothing), and the approval map covers all 64 seat ids.
+import { expect } from "chai";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { id as keccakId, Wallet } from "ethers";
+
+import {
+  args,
+  asTimelock,
+  burnProposal,
+  deployCouncilSystem,
+  expectProposalUnchanged,
+  mintProposal,
+  pass,
+  proposeAndApprove,
+  proposeAndQueue,
+  ProposalState,
+  sign,
+  snapshotProposal,
+  tighteningProposal,
+} from "./helpers/system";
+
+async function fixture() {
+  return deployCouncilSystem();
+}
+
+describe("HedgeCouncil and seat changes", function () {
+  it("a burned seat's approvals stop counting (burn through governance)", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, seats, holders } = sys;
+    const p = await tighteningProposal(sys);
+    const id = await proposeAndApprove(sys, p, holders.slice(0, 3));
+    expect(await council.approvalCount(id)).to.equal(3n);
+
+    // Seat 2 (holders[1]) is burned by a Critical proposal signed by the four other holders.
+    await pass(sys, burnProposal(sys, 2), [holders[0], holders[2], holders[3], holders[4]]);
+    expect(await seats.seatOf(holders[1].address)).to.equal(0n);
+    expect(await council.approvalCount(id)).to.equal(2n);
+    expect(await council.hasApproved(id, holders[1].address)).to.equal(false);
+
+    const before = await snapshotProposal(council, id, holders);
+    await expect(council.queue(...args(p)))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+      .withArgs(id, 2, 3);
+    await expect(council.connect(holders[1]).approve(id))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilNotSeatHolder")
+      .withArgs(holders[1].address);
+    const signed = await sign(sys, [holders[1]], id);
+    await expect(council.approveBySig(id, signed.signers, signed.signatures))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilNotSeatHolder")
+      .withArgs(holders[1].address);
+    await expectProposalUnchanged(sys, id, before);
+  });
+
+  it("seat ids are never reused: a new holder gets id 6 and inherits no approval", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, seats, holders } = sys;
+    const newcomer = sys.strangers[1];
+    const p = await tighteningProposal(sys);
+    const id = await proposeAndApprove(sys, p, holders.slice(0, 3));
+
+    await pass(sys, burnProposal(sys, 2), [holders[0], holders[2], holders[3], holders[4]]);
+    await pass(sys, mintProposal(sys, newcomer.address), [holders[0], holders[2], holders[3], holders[4]]);
+    expect(await seats.seatOf(newcomer.address)).to.equal(6n);
+    expect(await seats.liveSeats()).to.equal(0b111101n);
+    expect(await council.approvalCount(id)).to.equal(2n);
+    expect(await council.hasApproved(id, newcomer.address)).to.equal(false);
+
+    await expect(council.connect(newcomer).approve(id)).to.emit(council, "Approved").withArgs(id, newcomer.address);
+    expect(await council.approvalCount(id)).to.equal(3n);
+    await expect(council.queue(...args(p))).to.emit(council, "Queued");
+  });
+
+  it("a former holder given a seat again gets a new id and does not revive its old approvals", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, seats, holders } = sys;
+    const id = await proposeAndApprove(sys, await tighteningProposal(sys), holders.slice(0, 3));
+    const timelock = await asTimelock(sys);
+    await seats.connect(timelock).burn(2);
+    await seats.connect(timelock).mint(holders[1].address);
+    expect(await seats.seatOf(holders[1].address)).to.equal(6n);
+    expect(await council.hasApproved(id, holders[1].address)).to.equal(false);
+    expect(await council.approvalCount(id)).to.equal(2n);
+    // It may approve again, with its new seat.
+    await council.connect(holders[1]).approve(id);
+    expect(await council.approvalCount(id)).to.equal(3n);
+  });
+
+  it("a queued proposal whose approvals fell below the threshold cannot execute", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, seats, holders } = sys;
+    const p = await tighteningProposal(sys);
+    const { id, eta } = await proposeAndQueue(sys, p);
+    await seats.connect(await asTimelock(sys)).burn(3);
+    await time.increaseTo(eta);
+    const before = await snapshotProposal(council, id, holders);
+    await expect(council.execute(...args(p)))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+      .withArgs(id, 2, 3);
+    await expectProposalUnchanged(sys, id, before);
+    expect(before.state).to.equal(ProposalState.Queued);
+  });
+
+  it("approvals by the holder of seat 64, the last id, count", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, seats, holders } = sys;
+    const timelock = await asTimelock(sys);
+    const last = sys.strangers[1];
+    for (let i = 6; i < 64; i++) await seats.connect(timelock).mint(Wallet.createRandom().address);
+    await seats.connect(timelock).mint(last.address);
+    expect(await seats.seatOf(last.address)).to.equal(64n);
+    expect(await seats.liveSeats()).to.equal(2n ** 64n - 1n);
+
+    const p = await tighteningProposal(sys, keccakId("seat 64"));
+    const id = await proposeAndApprove(sys, p, [last, holders[0]]);
+    expect(await council.hasApproved(id, last.address)).to.equal(true);
+    expect(await council.approvalCount(id)).to.equal(2n);
+    await council.connect(holders[1]).approve(id);
+    await expect(council.queue(...args(p))).to.emit(council, "Queued");
+  });
+});
