@@ -126,6 +126,10 @@ contract HedgePolicy is IHedgePolicy {
         bytes32 previousHash = policyHash();
         uint8 keptMask = uint8((1 << policy_.layers.length) - 1);
         _store(policy_, params.version + 1, params.engagedMask & keptMask);
+        uint8 removed = params.engagedMask & ~keptMask;
+        for (uint8 i = uint8(policy_.layers.length); removed >> i != 0; ++i) {
+            if (removed & (1 << i) != 0) emit LayerDisengaged(i, 0);
+        }
         // A validated policy round-trips exactly through storage, so its hash is that of `policy()` now.
         emit PolicyUpdated(params.version + 1, previousHash, keccak256(abi.encode(policy_)));
     }

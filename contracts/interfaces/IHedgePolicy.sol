@@ -153,7 +153,7 @@ interface IHedgePolicy {
     /// @dev Layer `layer` engaged at VIX `vix` (hundredths).
     event LayerEngaged(uint8 indexed layer, uint32 vix);
 
-    /// @dev Layer `layer` disengaged at VIX `vix` (hundredths).
+    /// @dev Layer `layer` disengaged at VIX `vix` (hundredths); `vix` is 0 when a {setPolicy} removed the layer.
     event LayerDisengaged(uint8 indexed layer, uint32 vix);
 
     /// @dev The VIX oracle changed.
@@ -174,9 +174,10 @@ interface IHedgePolicy {
 
     /**
      * @notice Replaces the whole policy, if it is still at `expectedVersion`.
-     * @dev Layers beyond the new layer count are disengaged. Nudge cooldowns are kept.
+     * @dev Engaged layers beyond the new layer count are disengaged, each with a {LayerDisengaged} event whose
+     * `vix` is 0 (no oracle is read). Nudge cooldowns are kept.
      *
-     * Emits a {PolicyUpdated} event.
+     * Emits a {LayerDisengaged} event per engaged layer removed, then a {PolicyUpdated} event.
      *
      * Requirements:
      * - the caller is governance (the timelock);

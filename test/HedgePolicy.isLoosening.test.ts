@@ -1,0 +1,155 @@
+// HedgePolicy.isLoosening: every field of DESIGN.md's list in both directions, and every field outside the list.
+import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+
+import { defaultPolicy, Instrument, type PolicyValues } from "../scripts/lib/policy";
+import { deployHedgePolicy, policyWithLayers, withEdit } from "./helpers/hedgePolicy";
+
+async function fixture() {
+  return deployHedgePolicy();
+}
+
+type Edit = (p: PolicyValues) => void;
+
+/** [description, edit of the default policy, expected isLoosening]. */
+const cases: [string, Edit, boolean][] = [
+  // Fewer layers loosens, more layers does not.
+  ["fewer layers (3 -> 2)", (p) => ((p.layers = p.layers.slice(0, 2)), (p.layers[1].allocationBps = 6_000)), true],
+  ["fewer layers (3 -> 1)", (p) => (p.layers = [{ ...p.layers[0], allocationBps: 10_000 }]), true],
+  [
+    "more layers (3 -> 4)",
+    (p) => {
+      p.layers[2].allocationBps = 1_000;
+      p.layers.push({ allocationBps: 1_000, tenorDays: 365, triggerVix: 5_000, instrument: Instrument.SpxPuts });
+    },
+    false,
+  ],
+  // Coverage.
+  ["coverage lower by 1", (p) => (p.coverageBps = 2_499), true],
+  ["coverage higher by 1", (p) => (p.coverageBps = 2_501), false],
+  // Triggers, index by index.
+  ["layer 0 trigger higher by 1", (p) => (p.layers[0].triggerVix = 2_001), true],
+  ["layer 1 trigger higher by 1", (p) => (p.layers[1].triggerVix = 2_801), true],
+  ["layer 2 trigger higher by 1", (p) => (p.layers[2].triggerVix = 3_501), true],
+  ["layer 0 trigger lower by 1", (p) => (p.layers[0].triggerVix = 1_999), false],
+  ["layer 1 trigger lower by 1", (p) => (p.layers[1].triggerVix = 2_799), false],
+  ["layer 2 trigger lower by 1", (p) => (p.layers[2].triggerVix = 3_499), false],
+  ["every trigger lower", (p) => p.layers.forEach((l) => (l.triggerVix -= 100)), false],
+  [
+    "one trigger lower, another higher",
+    (p) => ((p.layers[0].triggerVix = 1_500), (p.layers[2].triggerVix = 3_600)),
+    true,
+  ],
+  [
+    "more layers, but layer 1's trigger higher",
+    (p) => {
+      p.layers[1].triggerVix = 2_900;
+      p.layers[2].allocationBps = 1_000;
+      p.layers.push({ allocationBps: 1_000, tenorDays: 365, triggerVix: 5_000, instrument: Instrument.SpxPuts });
+    },
+    true,
+  ],
+  // Delta max.
+  ["delta max higher by 1", (p) => (p.shortDeltaMaxBps = 2_501), true],
+  ["delta max lower by 1", (p) => (p.shortDeltaMaxBps = 2_499), false],
+  // Wing width.
+  ["wing wider by 1", (p) => (p.wingWidthPts = 51), true],
+  ["wing narrower by 1", (p) => (p.wingWidthPts = 49), false],
+  // Hysteresis.
+  ["hysteresis lower by 1", (p) => (p.hysteresisVix = 199), true],
+  ["hysteresis higher by 1", (p) => (p.hysteresisVix = 201), false],
+  // Oracle age.
+  ["oracle age longer by 1 s", (p) => (p.maxOracleAge = 3_601), true],
+  ["oracle age shorter by 1 s", (p) => (p.maxOracleAge = 3_599), false],
+  // Fields outside the list: neutral in both directions.
+  [
+    "allocations 4/4/2 -> 5/3/2",
+    (p) => ((p.layers[0].allocationBps = 5_000), (p.layers[1].allocationBps = 3_000)),
+    false,
+  ],
+  [
+    "allocations 4/4/2 -> 3/5/2",
+    (p) => ((p.layers[0].allocationBps = 3_000), (p.layers[1].allocationBps = 5_000)),
+    false,
+  ],
+  ["scale step higher", (p) => (p.scaleStepBps = 3_000), false],
+  ["scale step lower", (p) => (p.scaleStepBps = 2_000), false],
+  ["delta min higher", (p) => (p.shortDeltaMinBps = 2_000), false],
+  ["delta min lower", (p) => (p.shortDeltaMinBps = 1_000), false],
+  ["target DTE longer", (p) => (p.targetDte = 14), false],
+  ["target DTE shorter", (p) => (p.targetDte = 3), false],
+  ["tenors longer", (p) => p.layers.forEach((l) => (l.tenorDays += 30)), false],
+  ["tenors shorter", (p) => p.layers.forEach((l) => (l.tenorDays -= 10)), false],
+  ["instrument changed up", (p) => (p.layers[0].instrument = Instrument.SpxPuts), false],
+  ["instrument changed down", (p) => (p.layers[2].instrument = Instrument.VixFutures), false],
+  ["identical policy", () => undefined, false],
+  [
+    "every neutral field changed at once",
+    (p) => {
+      p.layers[0].allocationBps = 5_000;
+      p.layers[1].allocationBps = 3_000;
+      p.layers.forEach((l, i) => ((l.tenorDays += 1), (l.instrument = (i + 2) % 4)));
+      p.scaleStepBps = 500;
+      p.shortDeltaMinBps = 100;
+      p.targetDte = 365;
+    },
+    false,
+  ],
+  [
+    "tightening everywhere except a 1-point wider wing",
+    (p) => {
+      p.coverageBps = 5_000;
+      p.layers.forEach((l) => (l.triggerVix -= 500));
+      p.shortDeltaMaxBps = 2_000;
+      p.hysteresisVix = 500;
+      p.maxOracleAge = 600;
+      p.wingWidthPts = 51;
+    },
+    true,
+  ],
+];
+
+describe("HedgePolicy.isLoosening", function () {
+  for (const [name, edit, loosening] of cases) {
+    it(`${name}: ${loosening}`, async function () {
+      const { policy } = await loadFixture(fixture);
+      expect(await policy.isLoosening(withEdit(edit))).to.equal(loosening);
+    });
+  }
+
+  it("compares against the current policy, not the one at deployment", async function () {
+    const { policy, governance } = await loadFixture(fixture);
+    const lower = withEdit((p) => (p.coverageBps = 2_000));
+    expect(await policy.isLoosening(lower)).to.equal(true);
+    await policy.connect(governance).setPolicy(
+      withEdit((p) => (p.coverageBps = 1_500)),
+      1n,
+    );
+    expect(await policy.isLoosening(lower)).to.equal(false);
+    expect(await policy.isLoosening(defaultPolicy())).to.equal(false);
+  });
+
+  it("compares against a 5-layer policy: dropping only the last layer loosens", async function () {
+    const { policy, governance } = await loadFixture(fixture);
+    const five = policyWithLayers(5);
+    await policy.connect(governance).setPolicy(five, 1n);
+    expect(await policy.isLoosening(five)).to.equal(false);
+    const four = withEdit((p) => {
+      p.layers.pop();
+      p.layers[0].allocationBps += 2_000;
+    }, five);
+    expect(await policy.isLoosening(four)).to.equal(true);
+    expect(await policy.isLoosening(withEdit((p) => (p.layers[4].triggerVix += 1), five))).to.equal(true);
+    expect(await policy.isLoosening(withEdit((p) => (p.layers[4].triggerVix -= 1), five))).to.equal(false);
+  });
+
+  it("sees nudged values", async function () {
+    const { policy, steward } = await loadFixture(fixture);
+    await policy.connect(steward).nudgeTrigger(0, 1_900);
+    expect(await policy.isLoosening(defaultPolicy())).to.equal(true);
+    await policy.connect(steward).nudgeCoverage(2_700);
+    expect(await policy.isLoosening(withEdit((p) => (p.layers[0].triggerVix = 1_900)))).to.equal(true);
+    const nudged = withEdit((p) => ((p.layers[0].triggerVix = 1_900), (p.coverageBps = 2_700)));
+    expect(await policy.isLoosening(nudged)).to.equal(false);
+  });
+});

@@ -1,0 +1,438 @@
+// HedgePolicy nudges: the steward moves one trigger or the coverage by at most maxNudgeBps of its current value, once
+// per parameter per cooldown, never past an invariant; each nudge is a versioned policy change.
+import { expect } from "chai";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+
+import { defaultPolicy, type PolicyValues } from "../scripts/lib/policy";
+import {
+  COVERAGE_PARAMETER,
+  currentPolicy,
+  DEFAULT_NUDGE_COOLDOWN,
+  deployHedgePolicy,
+  expectUnchanged,
+  hashPolicy,
+  snapshotState,
+  withEdit,
+} from "./helpers/hedgePolicy";
+
+async function fixture() {
+  return deployHedgePolicy();
+}
+
+const DAY = Number(DEFAULT_NUDGE_COOLDOWN);
+
+describe("HedgePolicy nudges", function () {
+  describe("nudgeTrigger", function () {
+    for (const [layer, from, to] of [
+      [0, 2_000, 2_200],
+      [0, 2_000, 1_800],
+      [1, 2_800, 3_080],
+      [1, 2_800, 2_520],
+      [2, 3_500, 3_850],
+      [2, 3_500, 3_150],
+    ]) {
+      it(`moves layer ${layer}'s trigger by exactly 10 %: ${from} -> ${to}`, async function () {
+        const { policy, steward } = await loadFixture(fixture);
+        const next = withEdit((p) => (p.layers[layer].triggerVix = to));
+        await expect(policy.connect(steward).nudgeTrigger(layer, to))
+          .to.emit(policy, "PolicyUpdated")
+          .withArgs(2n, hashPolicy(defaultPolicy()), hashPolicy(next));
+        expect(await currentPolicy(policy)).to.deep.equal(next);
+        expect(await policy.version()).to.equal(2n);
+        expect(await policy.policyHash()).to.equal(hashPolicy(next));
+        expect(await policy.lastNudgeAt(layer)).to.equal(BigInt(await time.latest()));
+        for (let other = 0; other <= COVERAGE_PARAMETER; other++) {
+          if (other !== layer) expect(await policy.lastNudgeAt(other)).to.equal(0n);
+        }
+      });
+    }
+
+    for (const [layer, current, requested, maxStep] of [
+      [0, 2_000, 2_201, 200],
+      [0, 2_000, 1_799, 200],
+      [1, 2_800, 3_081, 280],
+      [2, 3_500, 3_149, 350],
+    ]) {
+      it(`rejects layer ${layer}: ${current} -> ${requested}, one past 10 %`, async function () {
+        const { policy, steward } = await loadFixture(fixture);
+        const before = await snapshotState(policy);
+        await expect(policy.connect(steward).nudgeTrigger(layer, requested))
+          .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+          .withArgs(current, requested, maxStep);
+        await expectUnchanged(policy, before);
+      });
+    }
+
+    it("rounds the largest step down", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(governance).setPolicy(
+        withEdit((p) => (p.layers[0].triggerVix = 2_009)),
+        1n,
+      );
+      const before = await snapshotState(policy);
+      // 10 % of 2,009 is 200.9: a step of 201 is too large.
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_210))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+        .withArgs(2_009n, 2_210n, 200n);
+      await expectUnchanged(policy, before);
+      await policy.connect(steward).nudgeTrigger(0, 2_209);
+      expect((await currentPolicy(policy)).layers[0].triggerVix).to.equal(2_209);
+    });
+
+    it("rejects an unchanged trigger", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeTrigger(1, 2_800))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeUnchanged")
+        .withArgs(2_800n);
+      await expectUnchanged(policy, before);
+    });
+
+    for (const layer of [3, 4, 255]) {
+      it(`rejects layer ${layer} of a 3-layer policy`, async function () {
+        const { policy, steward } = await loadFixture(fixture);
+        const before = await snapshotState(policy);
+        await expect(policy.connect(steward).nudgeTrigger(layer, 3_600))
+          .to.be.revertedWithCustomError(policy, "HedgePolicyLayerNotFound")
+          .withArgs(layer, 3n);
+        await expectUnchanged(policy, before);
+      });
+    }
+
+    it("rejects a layer removed by setPolicy", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(governance).setPolicy(
+        withEdit((p) => (p.layers = [{ ...p.layers[0], allocationBps: 10_000 }])),
+        1n,
+      );
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeTrigger(1, 2_900))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyLayerNotFound")
+        .withArgs(1n, 1n);
+      await expectUnchanged(policy, before);
+    });
+
+    describe("invariants", function () {
+      /** Triggers 2,000 / 2,100 / 9,500: layers 0 and 1 are close, layer 2 is near the top. */
+      const close = () =>
+        withEdit((p) => {
+          p.layers[1].triggerVix = 2_100;
+          p.layers[2].triggerVix = 9_500;
+        });
+
+      const cases: [string, () => PolicyValues, number, number, string, unknown[]][] = [
+        ["layer 0 up to layer 1's trigger", close, 0, 2_100, "HedgePolicyTriggerNotIncreasing", [1n, 2_100n, 2_100n]],
+        ["layer 0 up past layer 1's trigger", close, 0, 2_150, "HedgePolicyTriggerNotIncreasing", [1n, 2_150n, 2_100n]],
+        ["layer 1 down to layer 0's trigger", close, 1, 2_000, "HedgePolicyTriggerNotIncreasing", [1n, 2_000n, 2_000n]],
+        [
+          "layer 1 down past layer 0's trigger",
+          close,
+          1,
+          1_900,
+          "HedgePolicyTriggerNotIncreasing",
+          [1n, 2_000n, 1_900n],
+        ],
+        ["layer 2 above 10,000", close, 2, 10_001, "HedgePolicyTriggerOutOfRange", [2n, 10_001n]],
+        [
+          "layer 0 below 1,000",
+          () => withEdit((p) => (p.layers[0].triggerVix = 1_050)),
+          0,
+          999,
+          "HedgePolicyTriggerOutOfRange",
+          [0n, 999n],
+        ],
+        [
+          "the only layer above 10,000",
+          () => withEdit((p) => (p.layers = [{ ...p.layers[0], allocationBps: 10_000, triggerVix: 10_000 }])),
+          0,
+          11_000,
+          "HedgePolicyTriggerOutOfRange",
+          [0n, 11_000n],
+        ],
+      ];
+      for (const [name, build, layer, requested, error, args] of cases) {
+        it(`rejects ${name} with ${error}`, async function () {
+          const { policy, governance, steward } = await loadFixture(fixture);
+          await policy.connect(governance).setPolicy(build(), 1n);
+          const before = await snapshotState(policy);
+          await expect(policy.connect(steward).nudgeTrigger(layer, requested))
+            .to.be.revertedWithCustomError(policy, error)
+            .withArgs(...args);
+          await expectUnchanged(policy, before);
+        });
+      }
+
+      for (const [name, build, layer, requested] of [
+        ["layer 0 up to one below layer 1's trigger", close, 0, 2_099],
+        ["layer 1 down to one above layer 0's trigger", close, 1, 2_001],
+        ["layer 2 up to 10,000", close, 2, 10_000],
+        ["layer 0 down to 1,000", () => withEdit((p) => (p.layers[0].triggerVix = 1_050)), 0, 1_000],
+      ] as [string, () => PolicyValues, number, number][]) {
+        it(`accepts ${name}`, async function () {
+          const { policy, governance, steward } = await loadFixture(fixture);
+          const start = build();
+          await policy.connect(governance).setPolicy(start, 1n);
+          const next = withEdit((p) => (p.layers[layer].triggerVix = requested), start);
+          await expect(policy.connect(steward).nudgeTrigger(layer, requested))
+            .to.emit(policy, "PolicyUpdated")
+            .withArgs(3n, hashPolicy(start), hashPolicy(next));
+          expect(await currentPolicy(policy)).to.deep.equal(next);
+        });
+      }
+    });
+  });
+
+  describe("nudgeCoverage", function () {
+    for (const to of [2_750, 2_250]) {
+      it(`moves the coverage by exactly 10 %: 2,500 -> ${to}`, async function () {
+        const { policy, steward } = await loadFixture(fixture);
+        const next = withEdit((p) => (p.coverageBps = to));
+        await expect(policy.connect(steward).nudgeCoverage(to))
+          .to.emit(policy, "PolicyUpdated")
+          .withArgs(2n, hashPolicy(defaultPolicy()), hashPolicy(next));
+        expect(await currentPolicy(policy)).to.deep.equal(next);
+        expect(await policy.version()).to.equal(2n);
+        expect(await policy.lastNudgeAt(COVERAGE_PARAMETER)).to.equal(BigInt(await time.latest()));
+        for (let layer = 0; layer < COVERAGE_PARAMETER; layer++) {
+          expect(await policy.lastNudgeAt(layer)).to.equal(0n);
+        }
+      });
+    }
+
+    for (const requested of [2_751, 2_249, 65_535, 0]) {
+      it(`rejects 2,500 -> ${requested} as too large`, async function () {
+        const { policy, steward } = await loadFixture(fixture);
+        const before = await snapshotState(policy);
+        await expect(policy.connect(steward).nudgeCoverage(requested))
+          .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+          .withArgs(2_500n, requested, 250n);
+        await expectUnchanged(policy, before);
+      });
+    }
+
+    it("rejects an unchanged coverage", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeCoverage(2_500))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeUnchanged")
+        .withArgs(2_500n);
+      await expectUnchanged(policy, before);
+    });
+
+    for (const [start, requested, ok] of [
+      [10_000, 10_001, false],
+      [10_000, 11_000, false],
+      [9_500, 10_000, true],
+      [500, 499, false],
+      [500, 450, false],
+      [550, 500, true],
+    ] as [number, number, boolean][]) {
+      it(`${ok ? "accepts" : "rejects"} ${start} -> ${requested}${ok ? "" : " as out of range"}`, async function () {
+        const { policy, governance, steward } = await loadFixture(fixture);
+        const base = withEdit((p) => (p.coverageBps = start));
+        await policy.connect(governance).setPolicy(base, 1n);
+        if (ok) {
+          await expect(policy.connect(steward).nudgeCoverage(requested))
+            .to.emit(policy, "PolicyUpdated")
+            .withArgs(3n, hashPolicy(base), hashPolicy(withEdit((p) => (p.coverageBps = requested), base)));
+          expect((await currentPolicy(policy)).coverageBps).to.equal(requested);
+        } else {
+          const before = await snapshotState(policy);
+          await expect(policy.connect(steward).nudgeCoverage(requested))
+            .to.be.revertedWithCustomError(policy, "HedgePolicyCoverageOutOfRange")
+            .withArgs(requested);
+          await expectUnchanged(policy, before);
+        }
+      });
+    }
+  });
+
+  describe("cooldown", function () {
+    it("rejects a second nudge of the same trigger until exactly the cooldown has passed", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      await policy.connect(steward).nudgeTrigger(0, 2_100);
+      const nudgedAt = await time.latest();
+      expect(await policy.lastNudgeAt(0)).to.equal(BigInt(nudgedAt));
+
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_200))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(0n, nudgedAt + DAY);
+      await expectUnchanged(policy, before);
+
+      await time.setNextBlockTimestamp(nudgedAt + DAY - 1);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_200))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(0n, nudgedAt + DAY);
+      await expectUnchanged(policy, before);
+
+      await time.setNextBlockTimestamp(nudgedAt + DAY);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_200))
+        .to.emit(policy, "PolicyUpdated")
+        .withArgs(3n, before.policyHash, hashPolicy(withEdit((p) => (p.layers[0].triggerVix = 2_200))));
+      expect(await policy.lastNudgeAt(0)).to.equal(BigInt(nudgedAt + DAY));
+      expect(await policy.version()).to.equal(3n);
+    });
+
+    it("keeps each trigger and the coverage independent", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      await policy.connect(steward).nudgeTrigger(1, 2_900);
+      const first = await time.latest();
+      await policy.connect(steward).nudgeTrigger(0, 2_100);
+      await policy.connect(steward).nudgeTrigger(2, 3_600);
+      await policy.connect(steward).nudgeCoverage(2_600);
+      const last = await time.latest();
+      expect(await policy.version()).to.equal(5n);
+      expect(await currentPolicy(policy)).to.deep.equal(
+        withEdit((p) => {
+          p.layers[0].triggerVix = 2_100;
+          p.layers[1].triggerVix = 2_900;
+          p.layers[2].triggerVix = 3_600;
+          p.coverageBps = 2_600;
+        }),
+      );
+      expect(await policy.lastNudgeAt(1)).to.equal(BigInt(first));
+      expect(await policy.lastNudgeAt(COVERAGE_PARAMETER)).to.equal(BigInt(last));
+
+      await expect(policy.connect(steward).nudgeCoverage(2_700))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(COVERAGE_PARAMETER, last + DAY);
+      await expect(policy.connect(steward).nudgeTrigger(1, 3_000))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(1n, first + DAY);
+    });
+
+    it("does not start when a nudge is rejected", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_201)).to.be.revertedWithCustomError(
+        policy,
+        "HedgePolicyNudgeTooLarge",
+      );
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_800)).to.be.revertedWithCustomError(
+        policy,
+        "HedgePolicyNudgeTooLarge",
+      );
+      expect(await policy.lastNudgeAt(0)).to.equal(0n);
+      await policy.connect(steward).nudgeTrigger(0, 2_200);
+      expect(await policy.lastNudgeAt(0)).to.equal(BigInt(await time.latest()));
+    });
+
+    it("does not start when a nudge breaks an invariant", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(governance).setPolicy(
+        withEdit((p) => (p.layers[1].triggerVix = 2_100)),
+        1n,
+      );
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_100)).to.be.revertedWithCustomError(
+        policy,
+        "HedgePolicyTriggerNotIncreasing",
+      );
+      expect(await policy.lastNudgeAt(0)).to.equal(0n);
+      await policy.connect(steward).nudgeTrigger(0, 2_050);
+    });
+
+    it("survives setPolicy", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(steward).nudgeTrigger(0, 2_100);
+      const triggerNudgedAt = await time.latest();
+      await policy.connect(steward).nudgeCoverage(2_600);
+      const coverageNudgedAt = await time.latest();
+      await policy.connect(governance).setPolicy(defaultPolicy(), 3n);
+      expect(await policy.lastNudgeAt(0)).to.equal(BigInt(triggerNudgedAt));
+      expect(await policy.lastNudgeAt(COVERAGE_PARAMETER)).to.equal(BigInt(coverageNudgedAt));
+
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_100))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(0n, triggerNudgedAt + DAY);
+      await expect(policy.connect(steward).nudgeCoverage(2_600))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(COVERAGE_PARAMETER, coverageNudgedAt + DAY);
+      await expectUnchanged(policy, before);
+      // A trigger not nudged before is free.
+      await policy.connect(steward).nudgeTrigger(1, 2_900);
+    });
+
+    it("checks the cooldown before the size of the step", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      await policy.connect(steward).nudgeCoverage(2_600);
+      const nudgedAt = await time.latest();
+      await expect(policy.connect(steward).nudgeCoverage(9_000))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(COVERAGE_PARAMETER, nudgedAt + DAY);
+    });
+  });
+
+  describe("nudge limits", function () {
+    it("uses the max step and cooldown set by governance", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(governance).setNudgeLimits(2_000, 3_600);
+
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_401))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+        .withArgs(2_000n, 2_401n, 400n);
+      await expectUnchanged(policy, before);
+
+      await policy.connect(steward).nudgeTrigger(0, 2_400);
+      const nudgedAt = await time.latest();
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_500))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(0n, nudgedAt + 3_600);
+      await time.setNextBlockTimestamp(nudgedAt + 3_600);
+      await policy.connect(steward).nudgeTrigger(0, 2_500);
+      expect((await currentPolicy(policy)).layers[0].triggerVix).to.equal(2_500);
+    });
+
+    it("applies a shorter cooldown to nudges made before it was set", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(steward).nudgeCoverage(2_600);
+      const nudgedAt = await time.latest();
+      await policy.connect(governance).setNudgeLimits(1_000, 60);
+      await time.setNextBlockTimestamp(nudgedAt + 59);
+      await expect(policy.connect(steward).nudgeCoverage(2_700))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
+        .withArgs(COVERAGE_PARAMETER, nudgedAt + 60);
+      await time.setNextBlockTimestamp(nudgedAt + 60);
+      await policy.connect(steward).nudgeCoverage(2_700);
+    });
+
+    it("allows back-to-back nudges with a zero cooldown", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(governance).setNudgeLimits(1_000, 0);
+      await policy.connect(steward).nudgeCoverage(2_750);
+      await policy.connect(steward).nudgeCoverage(3_025);
+      expect((await currentPolicy(policy)).coverageBps).to.equal(3_025);
+      expect(await policy.version()).to.equal(3n);
+    });
+
+    it("disables nudges with maxNudgeBps 0", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(governance).setNudgeLimits(0, 86_400);
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_001))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+        .withArgs(2_000n, 2_001n, 0n);
+      await expect(policy.connect(steward).nudgeTrigger(2, 3_499))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+        .withArgs(3_500n, 3_499n, 0n);
+      await expect(policy.connect(steward).nudgeCoverage(2_501))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+        .withArgs(2_500n, 2_501n, 0n);
+      await expectUnchanged(policy, before);
+    });
+
+    it("with maxNudgeBps 10,000 still stops at the invariants", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(governance).setNudgeLimits(10_000, 86_400);
+      await expect(policy.connect(steward).nudgeCoverage(0))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyCoverageOutOfRange")
+        .withArgs(0n);
+      await expect(policy.connect(steward).nudgeCoverage(5_001))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
+        .withArgs(2_500n, 5_001n, 2_500n);
+      await policy.connect(steward).nudgeCoverage(5_000);
+      expect((await currentPolicy(policy)).coverageBps).to.equal(5_000);
+    });
+  });
+});
