@@ -1,0 +1,249 @@
+// `deployments/<network>.json`: what `hedge:deploy` deployed, read and checked by every other task.
+//
+// The file records the chain id, every contract's address with its deployment transaction and block, the council's
+// configuration and the initial policy hash. Every task reads it through `openSystem`, which refuses a missing or
+// malformed file, a file written for another chain, and a file whose contracts are not on the chain (a node that
+// was restarted).
+//
+// The in-process `hardhat` network starts empty in every process, so `deployments/hardhat.json` is only meaningful
+// inside the process that wrote it (the demo, the tests, or several tasks run through `hre.run`). Use
+// `npx hardhat node` and `--network localhost` to keep a chain between commands.
+//
+// The directory defaults to `<project>/deployments`; the environment variable HEDGE_DEPLOYMENTS_DIR moves it (the
+// tests use a temporary directory).
+import fs from "node:fs";
+import path from "node:path";
+
+import { getAddress, isAddress, isHexString, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import type {
+  CouncilSeats,
+  HedgeCouncil,
+  HedgePolicy,
+  MockV3Aggregator,
+  TimelockController,
+} from "../../typechain-types";
+import { CliError, chainIdOf } from "./cli";
+import type { DeploymentRecord, System } from "./deploy";
+
+export const DEPLOYMENT_FORMAT = "hedge-council-deployment/1";
+
+/** The contracts of a deployment, in deployment order. */
+export const CONTRACT_KEYS = ["oracle", "seats", "timelock", "policy", "council"] as const;
+export type ContractKey = (typeof CONTRACT_KEYS)[number];
+
+export interface DeployedContract {
+  address: string;
+  /** Null for an oracle that existed before the deployment. */
+  transactionHash: string | null;
+  blockNumber: number | null;
+}
+
+export interface Deployment {
+  format: typeof DEPLOYMENT_FORMAT;
+  network: string;
+  chainId: number;
+  deployer: string;
+  /** UTC time of the block that holds the council's deployment. */
+  deployedAt: string;
+  contracts: Record<ContractKey, DeployedContract>;
+  /** True when `hedge:deploy` deployed a MockV3Aggregator (only these can be moved with `hedge:oracle`). */
+  oracleIsMock: boolean;
+  council: {
+    initialSeats: string[];
+    thresholds: { fast: number; standard: number; critical: number; veto: number };
+    delays: { standard: number; critical: number };
+    minDelay: number;
+    proposalTtl: number;
+    gracePeriod: number;
+  };
+  initialPolicy: { version: number; hash: string };
+}
+
+/** The deployment's contracts, connected to the network. */
+export interface HedgeSystem {
+  deployment: Deployment;
+  file: string;
+  chainId: number;
+  council: HedgeCouncil;
+  policy: HedgePolicy;
+  seats: CouncilSeats;
+  timelock: TimelockController;
+  oracle: MockV3Aggregator;
+  /** The block to start reading events from. */
+  fromBlock: number;
+}
+
+export function deploymentsDir(hre: HardhatRuntimeEnvironment): string {
+  return process.env.HEDGE_DEPLOYMENTS_DIR
+    ? path.resolve(process.env.HEDGE_DEPLOYMENTS_DIR)
+    : path.join(hre.config.paths.root, "deployments");
+}
+
+export function deploymentFile(hre: HardhatRuntimeEnvironment): string {
+  return path.join(deploymentsDir(hre), `${hre.network.name}.json`);
+}
+
+/** A path as users typed it: relative to the project when inside it. */
+export function displayPath(hre: HardhatRuntimeEnvironment, file: string): string {
+  const relative = path.relative(hre.config.paths.root, file);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+}
+
+/** Builds the record of a system just deployed by `deploySystem` in this process. */
+export async function recordDeployment(
+  hre: HardhatRuntimeEnvironment,
+  system: System,
+  record: DeploymentRecord,
+  deployer: string,
+  initialSeats: string[],
+): Promise<Deployment> {
+  const contracts = {} as Record<ContractKey, DeployedContract>;
+  for (const key of CONTRACT_KEYS) {
+    const tx = record.transactions[key];
+    const receipt = tx ? await tx.wait() : null;
+    contracts[key] = {
+      address: await system[key].getAddress(),
+      transactionHash: tx ? tx.hash : null,
+      blockNumber: receipt ? receipt.blockNumber : null,
+    };
+  }
+  const councilBlock = await hre.ethers.provider.getBlock(contracts.council.blockNumber ?? "latest");
+  return {
+    format: DEPLOYMENT_FORMAT,
+    network: hre.network.name,
+    chainId: await chainIdOf(hre),
+    deployer,
+    deployedAt: new Date(Number(councilBlock?.timestamp ?? 0) * 1000).toISOString(),
+    contracts,
+    oracleIsMock: record.oracleDeployed,
+    council: {
+      initialSeats,
+      thresholds: record.thresholds,
+      delays: record.delays,
+      minDelay: record.minDelay,
+      proposalTtl: record.proposalTtl,
+      gracePeriod: record.gracePeriod,
+    },
+    initialPolicy: { version: Number(await system.policy.version()), hash: await system.policy.policyHash() },
+  };
+}
+
+export function writeDeployment(file: string, deployment: Deployment): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(deployment, null, 2)}\n`);
+}
+
+/** Parses and checks the shape of a deployments file; `name` is how errors refer to it. */
+export function parseDeployment(text: string, name: string): Deployment {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${name} is not valid JSON (${(error as Error).message})`);
+  }
+  const bad = (what: string) => new CliError(`${name}: ${what}`);
+  if (typeof raw !== "object" || raw === null) throw bad("expected a JSON object");
+  const d = raw as Record<string, unknown>;
+  if (d.format !== DEPLOYMENT_FORMAT)
+    throw bad(`format is ${JSON.stringify(d.format)}, expected "${DEPLOYMENT_FORMAT}"`);
+  if (!Number.isSafeInteger(d.chainId) || (d.chainId as number) <= 0) throw bad("chainId must be a positive integer");
+  const contracts = d.contracts as Record<string, Record<string, unknown>> | undefined;
+  if (typeof contracts !== "object" || contracts === null) throw bad("contracts is missing");
+  for (const key of CONTRACT_KEYS) {
+    const entry = contracts[key];
+    if (typeof entry !== "object" || entry === null) throw bad(`contracts.${key} is missing`);
+    if (typeof entry.address !== "string" || !isAddress(entry.address)) {
+      throw bad(`contracts.${key}.address is not an address`);
+    }
+    if (entry.transactionHash !== null && !isHexString(entry.transactionHash, 32)) {
+      throw bad(`contracts.${key}.transactionHash is not a transaction hash`);
+    }
+    if (entry.blockNumber !== null && !Number.isSafeInteger(entry.blockNumber)) {
+      throw bad(`contracts.${key}.blockNumber is not a block number`);
+    }
+  }
+  const council = d.council as Record<string, unknown> | undefined;
+  if (typeof council !== "object" || council === null) throw bad("council is missing");
+  if (
+    !Array.isArray(council.initialSeats) ||
+    !council.initialSeats.every((s) => typeof s === "string" && isAddress(s))
+  ) {
+    throw bad("council.initialSeats must be a list of addresses");
+  }
+  for (const key of ["minDelay", "proposalTtl", "gracePeriod"]) {
+    if (!Number.isSafeInteger(council[key])) throw bad(`council.${key} must be a number of seconds`);
+  }
+  const policy = d.initialPolicy as Record<string, unknown> | undefined;
+  if (typeof policy !== "object" || policy === null || !isHexString(policy.hash, 32)) {
+    throw bad("initialPolicy.hash must be a bytes32 hash");
+  }
+  if (typeof d.oracleIsMock !== "boolean") throw bad("oracleIsMock must be true or false");
+  return raw as Deployment;
+}
+
+/** Reads `deployments/<network>.json` and checks it against the connected chain. */
+export async function loadDeployment(
+  hre: HardhatRuntimeEnvironment,
+): Promise<{ deployment: Deployment; file: string }> {
+  const file = deploymentFile(hre);
+  const name = displayPath(hre, file);
+  const network = hre.network.name;
+  if (!fs.existsSync(file)) {
+    const hint =
+      network === "hardhat"
+        ? "the in-process hardhat network starts empty in every process: run hedge:deploy in the same process, or use `npx hardhat node` and --network localhost"
+        : `run \`npx hardhat hedge:deploy --network ${network}\` first`;
+    throw new CliError(`no deployment for network "${network}": ${name} does not exist (${hint})`);
+  }
+  const deployment = parseDeployment(fs.readFileSync(file, "utf8"), name);
+  const chainId = await chainIdOf(hre);
+  if (deployment.chainId !== chainId) {
+    throw new CliError(`${name} is for chain ${deployment.chainId}, but network "${network}" is chain ${chainId}`);
+  }
+  for (const key of CONTRACT_KEYS) {
+    const { address } = deployment.contracts[key];
+    if ((await hre.ethers.provider.getCode(address)) === "0x") {
+      const hint =
+        network === "hardhat"
+          ? "the in-process hardhat network starts empty in every process; deploy in the same process or use --network localhost"
+          : "was the node restarted? deploy again with hedge:deploy --force";
+      throw new CliError(`${name} is stale: no contract at ${address} (${key}) on chain ${chainId} (${hint})`);
+    }
+  }
+  return { deployment, file };
+}
+
+/** Loads the deployment and connects its contracts (read-only unless a signer is given). */
+export async function openSystem(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<HedgeSystem> {
+  const { deployment, file } = await loadDeployment(hre);
+  const c = deployment.contracts;
+  const runner = signer ?? hre.ethers.provider;
+  const at = <T>(name: string, address: string) =>
+    hre.ethers.getContractAt(name, address).then((contract) => contract.connect(runner) as unknown as T);
+  const [council, policy, seats, timelock, oracle] = await Promise.all([
+    at<HedgeCouncil>("HedgeCouncil", c.council.address),
+    at<HedgePolicy>("HedgePolicy", c.policy.address),
+    at<CouncilSeats>("CouncilSeats", c.seats.address),
+    at<TimelockController>("TimelockController", c.timelock.address),
+    at<MockV3Aggregator>("MockV3Aggregator", c.oracle.address),
+  ]);
+  const blocks = CONTRACT_KEYS.map((k) => c[k].blockNumber).filter((b): b is number => b !== null);
+  return {
+    deployment,
+    file,
+    chainId: deployment.chainId,
+    council,
+    policy,
+    seats,
+    timelock,
+    oracle,
+    fromBlock: blocks.length > 0 ? Math.min(...blocks) : 0,
+  };
+}
+
+/** Checksummed address, for comparing and printing. */
+export function sameAddress(a: string, b: string): boolean {
+  return getAddress(a) === getAddress(b);
+}

@@ -1,0 +1,242 @@
+// Contract reverts in words. Every custom error of the council, the policy, the seats and the timelock is decoded
+// with the contracts' own ABIs (`Interface.parseError`) and explained in one line, and every transaction a task sends
+// is simulated first (`simulate`), so a call the contracts would refuse is reported and never sent.
+import { Interface, type ErrorDescription, type ContractTransactionResponse, type TransactionReceipt } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { CliError, fmtDuration, fmtInt, fmtRelative, fmtTime, fmtVix, say } from "./cli";
+
+/** The artifacts whose errors the tasks can meet, directly or bubbled up through the council and the timelock. */
+const ERROR_SOURCES = ["HedgeCouncil", "HedgePolicy", "CouncilSeats", "TimelockController", "MockV3Aggregator"];
+
+const STATE_WORDS = [
+  "does not exist on this council",
+  "is Pending (approved but not queued yet)",
+  "is already Queued",
+  "was already executed",
+  "was vetoed: it can never run",
+  "has expired: it can never run",
+];
+
+let errorInterface: Interface | undefined;
+
+/** One interface holding every error fragment of the system's contracts (read from the artifacts once). */
+export async function systemErrors(hre: HardhatRuntimeEnvironment): Promise<Interface> {
+  if (errorInterface) return errorInterface;
+  const fragments = new Map<string, unknown>();
+  for (const name of ERROR_SOURCES) {
+    if (!(await hre.artifacts.artifactExists(name))) continue;
+    const { abi } = await hre.artifacts.readArtifact(name);
+    for (const item of abi as { type: string; name: string; inputs: { type: string }[] }[]) {
+      if (item.type === "error") fragments.set(`${item.name}(${item.inputs.map((i) => i.type).join(",")})`, item);
+    }
+  }
+  errorInterface = new Interface([...fragments.values()] as never[]);
+  return errorInterface;
+}
+
+/** Finds the revert data in an error thrown by ethers, Hardhat's provider or a JSON-RPC node. */
+export function revertData(error: unknown, seen = new Set<unknown>()): string | undefined {
+  if (error === null || typeof error !== "object" || seen.has(error)) return undefined;
+  seen.add(error);
+  const record = error as Record<string, unknown>;
+  const data = record.data;
+  if (typeof data === "string" && /^0x([0-9a-fA-F]{2})*$/.test(data) && data.length >= 10) return data;
+  for (const key of ["data", "error", "info", "cause", "revert", "parent"]) {
+    const found = revertData(record[key], seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+type Args = ErrorDescription["args"];
+const id = (v: unknown) => `${String(v).slice(0, 10)}…`;
+const n = (v: unknown) => fmtInt(BigInt(v as bigint));
+const nudgeParameter = (p: unknown) => (Number(p) === 5 ? "coverageBps" : `layers.${Number(p)}.triggerVix`);
+
+/** One sentence per custom error; `now` is the latest block's timestamp, for "in 2 d" style times. */
+const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
+  // ---- HedgeCouncil
+  HedgeCouncilUnauthorizedGovernance: (a) => `only the timelock may do this; ${a[0]} is not the timelock`,
+  HedgeCouncilZeroAddress: () => "an address that must be set was the zero address",
+  HedgeCouncilNotSeatHolder: (a) => `${a[0]} holds no council seat`,
+  HedgeCouncilInvalidProposalLength: (a) =>
+    `a proposal needs at least one call and as many values and calldatas as targets (got ${a[0]}, ${a[1]}, ${a[2]})`,
+  HedgeCouncilMixedFastBatch: (a) =>
+    `call ${a[0]} mixes steward nudges (Fast tier) with other calls; propose nudges on their own`,
+  HedgeCouncilProposalExists: (a) =>
+    `proposal ${a[0]} already exists (same calls and salt); it cannot be created twice`,
+  HedgeCouncilUnexpectedProposalState: (a) =>
+    `proposal ${id(a[0])} ${STATE_WORDS[Number(a[1])] ?? `is in state ${a[1]}`}`,
+  HedgeCouncilFastTierNotQueued: (a) =>
+    `proposal ${id(a[0])} is Fast tier (steward nudges): it skips the timelock, so execute it instead of queueing it`,
+  HedgeCouncilAlreadyApproved: (a) => `${a[1]} already approved proposal ${id(a[0])}`,
+  HedgeCouncilNotApproved: (a) => `${a[1]} has no approval on proposal ${id(a[0])} to revoke`,
+  HedgeCouncilAlreadyVetoed: (a) => `${a[1]} already vetoed proposal ${id(a[0])}`,
+  HedgeCouncilSignatureCountMismatch: (a) =>
+    `${a[0]} signers but ${a[1]} signatures: at least one of each is needed, as many signers as signatures`,
+  HedgeCouncilInvalidSignature: (a) =>
+    `the signature given for ${a[0]} is not its EIP-712 approval of this proposal on this chain and council`,
+  HedgeCouncilInsufficientApprovals: (a) =>
+    `proposal ${id(a[0])} has ${a[1]} approval${Number(a[1]) === 1 ? "" : "s"} from current seat holders; its tier needs ${a[2]}`,
+  HedgeCouncilNotReady: (a, now) =>
+    `proposal ${id(a[0])} is queued until ${fmtTime(a[1] as bigint)} (${fmtRelative(a[1] as bigint, now)}); it cannot execute before`,
+  HedgeCouncilTargetCodeChanged: (a) =>
+    `the code of a target of proposal ${id(a[0])} changed since it was created; it can never execute`,
+  HedgeCouncilNothingToCancel: (a) =>
+    `proposal ${id(a[0])} has no pending operation in the timelock (never queued, or already cancelled)`,
+  HedgeCouncilThresholdsOutOfOrder: (a) =>
+    `thresholds must satisfy 1 <= Fast <= Standard <= Critical <= seats; got Fast ${a[0]}, Standard ${a[1]}, Critical ${a[2]} with ${a[3]} seats`,
+  HedgeCouncilFastDelayNotZero: (a) => `the Fast tier never waits: its delay must be 0, not ${a[0]}`,
+  HedgeCouncilStandardDelayBelowTimelockMinimum: (a) =>
+    `the Standard delay ${fmtDuration(a[0] as bigint)} is below the timelock's minimum delay ${fmtDuration(a[1] as bigint)}`,
+  HedgeCouncilCriticalDelayBelowStandard: (a) =>
+    `the Critical delay ${fmtDuration(a[0] as bigint)} is below the Standard delay ${fmtDuration(a[1] as bigint)}`,
+  HedgeCouncilVetoThresholdOutOfRange: (a) => `the veto threshold ${a[0]} must be within 1..${a[1]} (the seats)`,
+  HedgeCouncilExpiryOutOfRange: (a) =>
+    `the proposal TTL (${fmtDuration(a[0] as bigint)}) and grace period (${fmtDuration(a[1] as bigint)}) must each be within 1 h..365 d`,
+
+  // ---- HedgePolicy
+  HedgePolicyUnauthorizedGovernance: (a) => `only the timelock may change the policy; ${a[0]} is not the timelock`,
+  HedgePolicyUnauthorizedSteward: (a) => `only the steward (the council) may nudge; ${a[0]} is not the steward`,
+  HedgePolicyZeroAddress: () => "an address that must be set was the zero address",
+  HedgePolicyOracleNotContract: (a) => `${a[0]} has no code, so it cannot be the VIX oracle`,
+  HedgePolicyVersionMismatch: (a) =>
+    `the change was built against policy version ${a[0]}, but the policy is now at version ${a[1]}; propose it again`,
+  HedgePolicyLayerCountOutOfRange: (a) => `a policy needs 1..5 layers, not ${a[0]}`,
+  HedgePolicyAllocationZero: (a) => `layers.${a[0]}.allocationBps is 0: every layer needs an allocation`,
+  HedgePolicyAllocationSumNot100Percent: (a) =>
+    `the layer allocations sum to ${n(a[0])} bps; they must sum to exactly 10,000 (100 %)`,
+  HedgePolicyTriggerOutOfRange: (a) =>
+    `layers.${a[0]}.triggerVix ${n(a[1])} is out of range: must be 1,000..10,000 (VIX 10.00 to 100.00)`,
+  HedgePolicyTriggerNotIncreasing: (a) =>
+    `layers.${a[0]}.triggerVix ${n(a[2])} (VIX ${fmtVix(a[2] as bigint)}) is not above layer ${Number(a[0]) - 1}'s ${n(a[1])}: triggers must strictly increase`,
+  HedgePolicyTenorOutOfRange: (a) => `layers.${a[0]}.tenorDays ${a[1]} is out of range: must be 1..730 days`,
+  HedgePolicyTenorDecreasing: (a) =>
+    `layers.${a[0]}.tenorDays ${a[2]} is below layer ${Number(a[0]) - 1}'s ${a[1]}: tenors must not decrease`,
+  HedgePolicyCoverageOutOfRange: (a) => `coverageBps ${n(a[0])} is out of range: must be 500..10,000`,
+  HedgePolicyScaleStepOutOfRange: (a) => `scaleStepBps ${n(a[0])} is out of range: must be 500..5,000`,
+  HedgePolicyDeltaBandInvalid: (a) =>
+    `the delta band shortDeltaMinBps ${n(a[0])} .. shortDeltaMaxBps ${n(a[1])} is invalid: need 100 <= min <= max <= 5,000`,
+  HedgePolicyWingWidthOutOfRange: (a) => `wingWidthPts ${a[0]} is out of range: must be 5..500`,
+  HedgePolicyTargetDteOutOfRange: (a) => `targetDte ${a[0]} is out of range: must be 1..365 days`,
+  HedgePolicyHysteresisOutOfRange: (a) => `hysteresisVix ${n(a[0])} is out of range: must be at most 1,000 (VIX 10.00)`,
+  HedgePolicyOracleAgeOutOfRange: (a) => `maxOracleAge ${n(a[0])} is out of range: must be 60..86,400 seconds`,
+  HedgePolicyOracleUnavailable: (a) => `the VIX oracle ${a[0]} did not answer (it reverted or returned malformed data)`,
+  HedgePolicyOracleRoundIncomplete: (a) => `the VIX oracle's round ${a[0]} is incomplete (updatedAt is 0)`,
+  HedgePolicyOracleAnswerFromFuture: (a) =>
+    `the VIX oracle's answer is dated ${fmtTime(a[0] as bigint)}, after the current block (${fmtTime(a[1] as bigint)})`,
+  HedgePolicyOracleAnswerStale: (a, now) =>
+    `the VIX oracle's answer is stale: updated ${fmtRelative(a[0] as bigint, now)}, older than maxOracleAge ${fmtDuration(a[1] as bigint)} (on a local network: hedge:oracle --vix <level>)`,
+  HedgePolicyOracleAnswerNotPositive: (a) => `the VIX oracle's answer ${a[0]} is not positive`,
+  HedgePolicyOracleAnswerOutOfRange: (a) =>
+    `the VIX oracle's answer ${a[0]} (${a[1]} decimals) does not fit a VIX level in hundredths`,
+  HedgePolicyLayerNotFound: (a) => `the policy has no layer ${a[0]} (it has ${a[1]}: 0..${Number(a[1]) - 1})`,
+  HedgePolicyNudgeUnchanged: (a) => `a nudge must change its parameter; ${n(a[0])} is already the current value`,
+  HedgePolicyNudgeTooLarge: (a) =>
+    `a nudge from ${n(a[0])} to ${n(a[1])} moves by more than ${n(a[2])} (maxNudgeBps of the current value); propose a full policy change instead`,
+  HedgePolicyNudgeCoolingDown: (a, now) =>
+    `${nudgeParameter(a[0])} was nudged recently; it may be nudged again at ${fmtTime(a[1] as bigint)} (${fmtRelative(a[1] as bigint, now)})`,
+  HedgePolicyNudgeLimitsOutOfRange: (a) =>
+    `nudge limits must satisfy maxNudgeBps <= 10,000 and nudgeCooldown <= 365 d; got ${a[0]} and ${fmtDuration(a[1] as bigint)}`,
+
+  // ---- CouncilSeats
+  CouncilSeatsUnauthorized: (a) => `only the timelock may mint or burn seats; ${a[0]} is not the timelock`,
+  CouncilSeatsZeroAddress: () => "a seat cannot be given to the zero address",
+  CouncilSeatsAlreadyHolder: (a) => `${a[0]} already holds a seat (one seat per address)`,
+  CouncilSeatsLifetimeLimitReached: (a) => `all ${a[0]} seat ids have been used; seat ids are never reused`,
+  CouncilSeatsBelowThreshold: (a) =>
+    `burning would leave ${a[0]} seats, fewer than the council's highest threshold ${a[1]}; lower the thresholds first`,
+  CouncilSeatsNonTransferable: (a) => `seats are soulbound: seat ${a[0]} cannot be transferred`,
+  CouncilSeatsApprovalDisabled: () => "seats are soulbound: approvals and operators are disabled",
+  ERC721NonexistentToken: (a) => `seat ${a[0]} does not exist`,
+
+  // ---- TimelockController and OpenZeppelin
+  TimelockInsufficientDelay: (a) =>
+    `the delay ${fmtDuration(a[0] as bigint)} is below the timelock's minimum ${fmtDuration(a[1] as bigint)}`,
+  TimelockUnexpectedOperationState: (a) => `the timelock operation ${id(a[0])} is not in a state that allows this`,
+  TimelockUnauthorizedCaller: (a) => `only the timelock itself may do this; ${a[0]} is not the timelock`,
+  TimelockUnexecutedPredecessor: (a) => `the timelock operation's predecessor ${id(a[0])} has not executed`,
+  AccessControlUnauthorizedAccount: (a) => `${a[0]} lacks the role ${id(a[1])} this needs`,
+  FailedCall: () => "a call made by the contract failed without a reason",
+  AddressEmptyCode: (a) => `${a[0]} has no code`,
+  ECDSAInvalidSignature: () => "the signature is invalid",
+};
+
+/** Explains decoded revert data in words. */
+export function explainRevert(iface: Interface, data: string, now: number): string {
+  let parsed: ErrorDescription | null = null;
+  try {
+    parsed = iface.parseError(data);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed) return `the contract reverted with unknown data ${data.slice(0, 74)}${data.length > 74 ? "…" : ""}`;
+  if (parsed.name === "Error") return `the contract reverted: ${parsed.args[0]}`;
+  if (parsed.name === "Panic") return `the contract panicked (code ${parsed.args[0]})`;
+  const explain = EXPLAIN[parsed.name];
+  if (explain) return explain(parsed.args, now);
+  return `the contract reverted with ${parsed.name}(${parsed.args.map(String).join(", ")})`;
+}
+
+/** The one-line reason for any error a task meets. */
+export async function describeError(hre: HardhatRuntimeEnvironment, error: unknown): Promise<string> {
+  if (error instanceof CliError) return error.message;
+  const data = revertData(error);
+  if (data) {
+    let now = Math.floor(Date.now() / 1000);
+    try {
+      now = (await hre.ethers.provider.getBlock("latest"))?.timestamp ?? now;
+    } catch {
+      // keep the wall clock
+    }
+    return explainRevert(await systemErrors(hre), data, now);
+  }
+  const record = (error ?? {}) as { shortMessage?: unknown; message?: unknown };
+  const message = String(record.shortMessage ?? record.message ?? error);
+  if (message.includes("HH108")) {
+    const url = (hre.network.config as { url?: string }).url ?? hre.network.name;
+    return `cannot connect to network "${hre.network.name}" at ${url}: is the node running (npx hardhat node)?`;
+  }
+  if (/revert/i.test(message) && !/reason|custom error/i.test(message)) {
+    return "the contract reverted without a reason";
+  }
+  return message.split("\n")[0];
+}
+
+/**
+ * Runs a read-only rehearsal of a state change (`staticCall`, or a call from the timelock or the council) and turns
+ * a revert into a `CliError` whose message says why, prefixed with `what` when given.
+ */
+export async function simulate<T>(hre: HardhatRuntimeEnvironment, call: () => Promise<T>, what?: string): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const reason = await describeError(hre, error);
+    throw new CliError(what ? `${what}: ${reason}` : reason);
+  }
+}
+
+/** Sends a transaction that was simulated, waits for it and prints one line about it. */
+export async function sendAndWait(
+  hre: HardhatRuntimeEnvironment,
+  label: string,
+  send: () => Promise<ContractTransactionResponse>,
+): Promise<TransactionReceipt> {
+  let tx: ContractTransactionResponse;
+  try {
+    tx = await send();
+  } catch (error) {
+    throw new CliError(`${label}: ${await describeError(hre, error)}`);
+  }
+  let receipt: TransactionReceipt | null;
+  try {
+    receipt = await tx.wait();
+  } catch (error) {
+    throw new CliError(`${label}: transaction ${tx.hash} failed: ${await describeError(hre, error)}`);
+  }
+  if (!receipt || receipt.status !== 1) throw new CliError(`${label}: transaction ${tx.hash} reverted`);
+  say(`  sent ${label}: tx ${tx.hash} (block ${receipt.blockNumber}, gas ${fmtInt(receipt.gasUsed)})`);
+  return receipt;
+}

@@ -1,0 +1,97 @@
+// hedge:approve — approves a proposal on chain as the caller's seat, or (--signatures FILE) relays the off-chain
+// approvals of a signatures file with `approveBySig` (anyone may relay; signers that already approved are skipped).
+import { getAddress } from "ethers";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { readApprovalsFile } from "../scripts/lib/approvals-file";
+import { CliError, FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
+import { openSystem } from "../scripts/lib/deployments";
+import { sendAndWait, simulate } from "../scripts/lib/errors";
+import {
+  State,
+  findProposal,
+  parseProposalId,
+  proposalStatus,
+  requireProposal,
+  requireSeatHolder,
+  requireState,
+} from "../scripts/lib/proposals";
+import path from "node:path";
+
+export interface ApproveArgs {
+  id?: string;
+  signatures?: string;
+  from?: string;
+}
+
+task("hedge:approve", "Approves a pending proposal on chain, or relays the approvals of a signatures file")
+  .addOptionalParam("id", "The proposal id or a unique prefix (optional with --signatures)", undefined, types.string)
+  .addOptionalParam("signatures", "Relay the approvals of this signatures file (approveBySig)", undefined, types.string)
+  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .setAction(cliAction(approve));
+
+async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
+  const system = await openSystem(hre);
+  const { signer, address, label } = await selectSigner(hre, args.from);
+  const council = system.council.connect(signer);
+
+  if (args.signatures === undefined) {
+    const proposal = await requireProposal(system, parseProposalId(args.id));
+    const status = await proposalStatus(system, proposal.id);
+    requireState(proposal.id, status.state, [State.Pending], "approve");
+    await requireSeatHolder(system, address, `--from ${label}`);
+    if (await system.council.hasApproved(proposal.id, address)) {
+      throw new CliError(`${label} already approved proposal ${proposal.id}`);
+    }
+    await simulate(hre, () => council.approve.staticCall(proposal.id));
+    await sendAndWait(hre, "approve", () => council.approve(proposal.id));
+    const after = await proposalStatus(system, proposal.id);
+    say(`Approved by ${label}: ${after.approvals} of ${after.threshold} approvals.`);
+    return { id: proposal.id, approvals: after.approvals };
+  }
+
+  const file = path.resolve(args.signatures);
+  const content = await readApprovalsFile(
+    file,
+    args.signatures,
+    {
+      chainId: system.chainId,
+      council: system.deployment.contracts.council.address,
+      proposalId: args.id === undefined ? undefined : parseProposalId(args.id),
+    },
+    hre.ethers.provider,
+  );
+  const proposal = await findProposal(system, content.proposalId);
+  if (!proposal) {
+    throw new CliError(
+      `proposal ${content.proposalId} is not on chain yet: create it and record these signatures in one transaction with hedge:submit --signatures ${args.signatures}`,
+    );
+  }
+  const status = await proposalStatus(system, proposal.id);
+  requireState(proposal.id, status.state, [State.Pending], "approve");
+  const fresh = [];
+  for (const s of content.signatures) {
+    await requireSeatHolder(system, s.signer, `signer ${s.signer} of ${args.signatures}`);
+    if (await system.council.hasApproved(proposal.id, s.signer)) {
+      say(`  ${getAddress(s.signer)} already approved on chain: skipped`);
+    } else {
+      fresh.push(s);
+    }
+  }
+  if (fresh.length === 0) {
+    throw new CliError(`every signer of ${args.signatures} already approved proposal ${proposal.id}; nothing to relay`);
+  }
+  const signers = fresh.map((s) => s.signer);
+  const signatures = fresh.map((s) => s.signature);
+  await simulate(hre, () => council.approveBySig.staticCall(proposal.id, signers, signatures));
+  await sendAndWait(hre, "approveBySig", () => council.approveBySig(proposal.id, signers, signatures));
+  const after = await proposalStatus(system, proposal.id);
+  say(
+    `Relayed ${fresh.length} approval${fresh.length === 1 ? "" : "s"} from ${args.signatures} as ${label}: ${after.approvals} of ${after.threshold} approvals.`,
+  );
+  if (after.approvals >= after.threshold) {
+    say(`Next: \`hedge:${after.tier === 0 ? "execute" : "queue"} --id ${proposal.id}\`.`);
+  }
+  return { id: proposal.id, approvals: after.approvals };
+}

@@ -1,0 +1,264 @@
+// hedge:demo — what `npm run demo` runs: the product's main job told as a story on a local chain, through the same
+// tasks a user types. Deploy 5 seats, show the 4/4/2 policy, raise the VIX so layers engage, propose a loosening
+// change, watch one seat holder fail to force it, co-sign it off-chain to the Critical threshold, fail to execute
+// it early, let the timelock delay pass, execute it, and read the audit trail back from the chain.
+//
+// Every step checks that the system behaved as the story says; the demo stops with a non-zero exit otherwise.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import {
+  CliError,
+  captureOutput,
+  cliAction,
+  fmtBps,
+  fmtDuration,
+  fmtTime,
+  fmtVix,
+  say,
+  sayLines,
+  shortId,
+  withOutput,
+} from "../scripts/lib/cli";
+import { openSystem, type HedgeSystem } from "../scripts/lib/deployments";
+import { describeError } from "../scripts/lib/errors";
+import { describePolicyChange } from "../scripts/lib/policy-edit";
+import { TIER_NAMES, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
+import type { ProposeResult } from "./propose";
+import { printPolicy } from "./status";
+
+task("hedge:demo", "Tells the product's main job as a story on the in-process network, checking every step").setAction(
+  cliAction(async (_args: Record<string, never>, hre) => demo(hre)),
+);
+
+class Story {
+  private step = 0;
+  constructor(private readonly hre: HardhatRuntimeEnvironment) {}
+
+  /** Runs a task quietly (its output is kept for the error message) and returns its result. */
+  async run<T>(name: string, args: Record<string, unknown>): Promise<T> {
+    const sink = captureOutput();
+    return (await withOutput(sink, () => this.hre.run(name, args))) as T;
+  }
+
+  /** Runs a task that the council must refuse; checks that nothing was sent and returns the reason. */
+  async refused(name: string, args: Record<string, unknown>, expected: RegExp): Promise<string> {
+    const before = await this.hre.ethers.provider.getBlockNumber();
+    let reason: string | undefined;
+    try {
+      await this.run(name, args);
+    } catch (error) {
+      reason = await describeError(this.hre, error);
+    }
+    if (reason === undefined)
+      throw new CliError(`step ${this.step}: ${name} was expected to be refused, but it went through`);
+    if (!expected.test(reason))
+      throw new CliError(`step ${this.step}: ${name} was refused for an unexpected reason: ${reason}`);
+    if ((await this.hre.ethers.provider.getBlockNumber()) !== before) {
+      throw new CliError(`step ${this.step}: ${name} was refused, but a transaction was sent`);
+    }
+    return reason;
+  }
+
+  line(text: string): void {
+    this.step++;
+    say(`${String(this.step).padStart(2)}. ${text}`);
+  }
+
+  detail(text: string): void {
+    say(`    ${text}`);
+  }
+
+  check(ok: boolean, what: string): void {
+    if (!ok) throw new CliError(`step ${this.step}: ${what}`);
+  }
+}
+
+async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
+  if (hre.network.name !== "hardhat") {
+    // It deploys a fresh system (replacing the deployments file) and moves the clock: never on a chain someone uses.
+    throw new CliError(
+      `hedge:demo runs on the in-process hardhat network only; network "${hre.network.name}" is not it`,
+    );
+  }
+  const started = Date.now();
+  const story = new Story(hre);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "hedge-demo-"));
+  const signatures = path.join(workDir, "approvals.json");
+
+  say(`Hedge Council demo on the "${hre.network.name}" network: no single person can weaken the hedge.`);
+  say();
+
+  // 1. Deploy
+  await story.run("hedge:deploy", { seats: 5, force: true, quiet: true, mockOracle: false, initialVix: 15 });
+  const system = await openSystem(hre);
+  const rules = await Promise.all([0, 1, 2].map((t) => system.council.tierRule(t)));
+  story.line(
+    `Deploy: 5 soulbound seats for accounts 1-5, a council, a timelock, the policy and a mock VIX oracle; the deployer keeps no role.`,
+  );
+  story.detail(
+    `Tiers: Fast ${rules[0][0]}/5 now, Standard ${rules[1][0]}/5 + ${fmtDuration(rules[1][1])}, Critical ${rules[2][0]}/5 + ${fmtDuration(rules[2][1])}; veto ${await system.council.vetoThreshold()}/5.`,
+  );
+  story.check(
+    rules.map((r) => Number(r[0])).join() === "2,3,4" && (await system.seats.seatCount()) === 5n,
+    "expected 5 seats and thresholds 2/3/4",
+  );
+
+  // 2. The policy
+  story.line("The hedge policy, ALVH 4/4/2 (version 1):");
+  await printIndented(() => printPolicy(system));
+  const v1 = await currentPolicy(system);
+  story.check(v1.layers.map((l) => l.allocationBps).join() === "4000,4000,2000", "expected the 4/4/2 split");
+
+  // 3. Volatility spike
+  await story.run("hedge:oracle", { vix: 31.5, sync: true, from: "0" });
+  const engaged = Number(await system.policy.engagedLayers());
+  story.line(
+    `The VIX jumps to 31.50; anyone syncs the layers: layers 0 and 1 engage (triggers VIX 20.00 and 28.00), layer 2 (VIX 35.00) waits.`,
+  );
+  story.check(engaged === 0b011, `expected layers 0 and 1 engaged, got mask ${engaged}`);
+
+  // 4. A loosening proposal
+  const change = "coverageBps=1500,layers.2.triggerVix=4000";
+  const proposed = await story.run<ProposeResult>("hedge:propose", {
+    kind: "policy",
+    set: change,
+    from: "1",
+    dryRun: false,
+    offchain: false,
+  });
+  const id = proposed.id;
+  const status = await proposalStatus(system, id);
+  story.line(
+    `Seat 1 proposes less protection before a Fed day (proposal ${shortId(id)}): it loosens, so the council classifies it ${TIER_NAMES[proposed.tier]}.`,
+  );
+  const next = structuredClone(v1);
+  next.coverageBps = 1500;
+  next.layers[2].triggerVix = 4000;
+  for (const l of describePolicyChange(v1, next)) story.detail(l);
+  story.check(proposed.tier === 2 && status.threshold === 4, "expected a Critical proposal needing 4 approvals");
+
+  // 5. One seat cannot force it
+  const alone = await story.refused("hedge:queue", { id, from: "1" }, /1 approval .* needs 4/);
+  story.line(`Seat 1 tries to force it through alone (hedge:queue): refused, nothing sent.`);
+  story.detail(`"${alone}"`);
+
+  // 6. Off-chain co-signing
+  for (const seat of ["2", "3", "4"]) await story.run("hedge:sign", { id, from: seat, out: signatures });
+  const file = JSON.parse(fs.readFileSync(signatures, "utf8")) as { signatures: unknown[] };
+  story.line(`Seats 2, 3 and 4 review it and co-sign off-chain (EIP-712), into one signatures file.`);
+  story.check(file.signatures.length === 3, "expected 3 signatures in the file");
+
+  // 7. Relay and queue
+  await story.run("hedge:approve", { signatures, from: "0" });
+  const approved = await proposalStatus(system, id);
+  await story.run("hedge:queue", { id, from: "0" });
+  const queued = await proposalStatus(system, id);
+  story.line(
+    `Anyone relays the signatures (${approved.approvals}/${approved.threshold} approvals) and queues it: it may run from ${fmtTime(queued.eta)}, ${fmtDuration(queued.delay)} from now.`,
+  );
+  story.check(approved.approvals === 4 && queued.stateName === "Queued", "expected 4 approvals and a queued proposal");
+
+  // 8. Too early
+  const early = await story.refused("hedge:execute", { id, from: "0" }, /queued until/);
+  story.line(`Someone tries to execute it at once: refused by the timelock delay, nothing sent.`);
+  story.detail(`"${early}"`);
+
+  // 9. Time passes
+  await story.run("hedge:time", { advance: String(queued.delay) });
+  story.line(`${fmtDuration(queued.delay)} pass: everyone had time to see the change coming (and to veto it).`);
+
+  // 10. Execute
+  await story.run("hedge:execute", { id, from: "0" });
+  const version = await system.policy.version();
+  story.line(`Anyone executes it through the timelock: the policy is now version ${version}.`);
+  const v2 = await currentPolicy(system);
+  story.check(
+    version === 2n && v2.coverageBps === 1500 && v2.layers[2].triggerVix === 4000,
+    "expected policy version 2 with the change",
+  );
+
+  // 11. The new policy
+  story.line(`The new policy (coverage ${fmtBps(v2.coverageBps)}, layer 2 at VIX ${fmtVix(v2.layers[2].triggerVix)}):`);
+  await printIndented(() => printPolicy(system));
+
+  // 12. The audit trail
+  const trail = await auditTrail(system);
+  story.line(`The audit trail so far, read back from the chain (${trail.length} events):`);
+  for (const l of trail) story.detail(l);
+  const names = trail.map((l) => l.split(/\s+/)[2]);
+  for (const expected of ["ProposalCreated", "Approved", "Queued", "Executed", "PolicyUpdated", "LayerEngaged"]) {
+    story.check(names.includes(expected), `expected a ${expected} event in the audit trail`);
+  }
+
+  fs.rmSync(workDir, { recursive: true, force: true });
+  say();
+  say(`Demo complete in ${((Date.now() - started) / 1000).toFixed(1)} s: every step behaved as shown.`);
+}
+
+async function printIndented(print: () => Promise<void>): Promise<void> {
+  const sink = captureOutput();
+  await withOutput(sink, print);
+  sayLines(sink.lines.map((l) => `    ${l}`));
+}
+
+/** The council's and the policy's events, oldest first, one line each. */
+async function auditTrail(system: HedgeSystem): Promise<string[]> {
+  const wanted = new Set([
+    "ProposalCreated",
+    "Approved",
+    "Revoked",
+    "Queued",
+    "Executed",
+    "VetoCast",
+    "Vetoed",
+    "ProposalCanceled",
+    "PolicyUpdated",
+    "LayerEngaged",
+    "LayerDisengaged",
+  ]);
+  const [councilLogs, policyLogs] = await Promise.all([
+    system.council.queryFilter("*" as never, system.fromBlock),
+    system.policy.queryFilter("*" as never, system.fromBlock),
+  ]);
+  const entries: { block: number; index: number; text: string }[] = [];
+  for (const [contract, logs] of [
+    [system.council, councilLogs],
+    [system.policy, policyLogs],
+  ] as const) {
+    for (const log of logs) {
+      let parsed;
+      try {
+        parsed = contract.interface.parseLog(log);
+      } catch {
+        parsed = null;
+      }
+      if (!parsed || !wanted.has(parsed.name)) continue;
+      const a = parsed.args;
+      const text: Record<string, () => string> = {
+        ProposalCreated: () => `${shortId(a.id)} by ${a.proposer}, tier ${TIER_NAMES[Number(a.tier)]}`,
+        Approved: () => `${shortId(a.id)} by ${a.signer}`,
+        Revoked: () => `${shortId(a.id)} by ${a.signer}`,
+        Queued: () => `${shortId(a.id)} eta ${fmtTime(a.eta)}`,
+        Executed: () => `${shortId(a.id)}`,
+        VetoCast: () => `${shortId(a.id)} by ${a.signer}`,
+        Vetoed: () => `${shortId(a.id)}`,
+        ProposalCanceled: () => `${shortId(a.id)}`,
+        PolicyUpdated: () => `version ${a.version}, hash ${shortId(a.newHash)}`,
+        LayerEngaged: () => `layer ${a.layer} at VIX ${fmtVix(a.vix)}`,
+        LayerDisengaged: () => `layer ${a.layer} at VIX ${fmtVix(a.vix)}`,
+      };
+      entries.push({
+        block: log.blockNumber,
+        index: log.index,
+        text: `${parsed.name.padEnd(16)} ${text[parsed.name]()}`,
+      });
+    }
+  }
+  entries.sort((x, y) => x.block - y.block || x.index - y.index);
+  return entries.map((e) => `block ${String(e.block).padStart(3)}  ${e.text}`);
+}

@@ -1,0 +1,236 @@
+// hedge:deploy — deploys the whole system through the one deployment path (`deploySystem`), records it in
+// deployments/<network>.json and shows the resulting status.
+import fs from "node:fs";
+
+import { getAddress, isAddress } from "ethers";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import {
+  CliError,
+  FROM_HELP,
+  chainIdOf,
+  cliAction,
+  fmtDuration,
+  isLocalNetwork,
+  parseDuration,
+  parseIntIn,
+  parseVix,
+  resolveAccount,
+  say,
+  selectSigner,
+} from "../scripts/lib/cli";
+import {
+  deploymentFile,
+  displayPath,
+  loadDeployment,
+  openSystem,
+  recordDeployment,
+  writeDeployment,
+} from "../scripts/lib/deployments";
+import { printStatus } from "./status";
+
+const DAY = 86_400;
+const MAX_SEATS = 64;
+
+export interface DeployArgs {
+  seats: number;
+  holders?: string;
+  thresholds?: string;
+  standardDelay?: string;
+  criticalDelay?: string;
+  minDelay?: string;
+  proposalTtl?: string;
+  gracePeriod?: string;
+  oracle?: string;
+  mockOracle: boolean;
+  initialVix: number;
+  from?: string;
+  force: boolean;
+  quiet: boolean;
+}
+
+task(
+  "hedge:deploy",
+  "Deploys seats, timelock, policy (ALVH 4/4/2), council and a mock VIX oracle; writes deployments/<network>.json",
+)
+  .addOptionalParam("seats", "Number of seats, given to accounts 1..N (ignored with --holders)", 5, types.int)
+  .addOptionalParam(
+    "holders",
+    "Seat holders, comma-separated account indices or addresses (e.g. 1,2,0xabc…)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "thresholds",
+    "Approvals needed as fast,standard,critical,veto (default for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉, Fast Standard-1, veto ⌈N/3⌉; 2,3,4,2 for 5 seats)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("standardDelay", "Standard tier delay: seconds, or 2h, 1d... (default 1d)", undefined, types.string)
+  .addOptionalParam("criticalDelay", "Critical tier delay (default 3d)", undefined, types.string)
+  .addOptionalParam("minDelay", "The timelock's minimum delay (default: the Standard delay)", undefined, types.string)
+  .addOptionalParam("proposalTtl", "How long a proposal may wait to be queued (default 7d)", undefined, types.string)
+  .addOptionalParam(
+    "gracePeriod",
+    "How long a queued proposal may wait after its eta (default 14d)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "oracle",
+    "An existing Chainlink VIX feed (AggregatorV3Interface); absent: deploy a mock",
+    undefined,
+    types.string,
+  )
+  .addFlag("mockOracle", "Deploy the mock oracle on a network that is not local (testnets)")
+  .addOptionalParam("initialVix", "The mock oracle's first VIX level, in points", 15, types.float)
+  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addFlag("force", "Replace an existing deployments file whose contracts are still on the chain")
+  .addFlag("quiet", "Print only the deployments file written, not the status")
+  .setAction(cliAction(deploy));
+
+/** Every value checked before anything is sent. */
+let compiled = false;
+
+async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
+  // Like `hardhat run`: deploy what the sources say (a no-op when nothing changed; once per process).
+  if (!compiled) await hre.run("compile", { quiet: true });
+  compiled = true;
+  const holders = await resolveHolders(hre, args);
+  const n = holders.length;
+  const thresholds = args.thresholds ? parseThresholds(args.thresholds, n) : undefined;
+  const standard = args.standardDelay !== undefined ? parseDuration("--standard-delay", args.standardDelay) : DAY;
+  const critical = args.criticalDelay !== undefined ? parseDuration("--critical-delay", args.criticalDelay) : 3 * DAY;
+  const minDelay = args.minDelay !== undefined ? parseDuration("--min-delay", args.minDelay) : standard;
+  const proposalTtl = args.proposalTtl !== undefined ? parseDuration("--proposal-ttl", args.proposalTtl) : 7 * DAY;
+  const gracePeriod = args.gracePeriod !== undefined ? parseDuration("--grace-period", args.gracePeriod) : 14 * DAY;
+  if (standard < minDelay) {
+    throw new CliError(
+      `--standard-delay ${fmtDuration(standard)} is below the timelock's minimum delay ${fmtDuration(minDelay)}`,
+    );
+  }
+  if (critical < standard) {
+    throw new CliError(
+      `--critical-delay ${fmtDuration(critical)} is below the Standard delay ${fmtDuration(standard)}`,
+    );
+  }
+  for (const [flag, value] of [
+    ["--proposal-ttl", proposalTtl],
+    ["--grace-period", gracePeriod],
+  ] as const) {
+    if (value < 3_600 || value > 365 * DAY)
+      throw new CliError(`${flag} ${fmtDuration(value)}: out of range, must be 1 h..365 d`);
+  }
+  const initialVix = parseVix("--initial-vix", args.initialVix);
+
+  let oracle: string | undefined;
+  if (args.oracle !== undefined) {
+    oracle = await checkOracle(hre, args.oracle);
+  } else if (!isLocalNetwork(hre) && !args.mockOracle) {
+    throw new CliError(
+      `--oracle is required on network "${hre.network.name}": give the Chainlink VIX feed (or --mock-oracle for a test network)`,
+    );
+  }
+
+  const file = deploymentFile(hre);
+  if (fs.existsSync(file) && !args.force) {
+    const live = await loadDeployment(hre).then(
+      () => true,
+      () => false,
+    );
+    if (live) {
+      throw new CliError(
+        `${displayPath(hre, file)} already records a deployment that is live on chain ${await chainIdOf(hre)}; pass --force to deploy a new system and replace the file`,
+      );
+    }
+  }
+
+  const { signer, address, label } = await selectSigner(hre, args.from);
+  const { deploySystem, deploymentRecord } = await import("../scripts/lib/deploy");
+  say(`Deploying Hedge Council on network "${hre.network.name}" from ${label} with ${n} seats...`);
+  const system = await deploySystem(signer, {
+    seats: holders,
+    thresholds,
+    delays: { standard, critical },
+    minDelay,
+    proposalTtl,
+    gracePeriod,
+    oracle,
+    initialVix,
+  });
+  const deployment = await recordDeployment(hre, system, deploymentRecord(system), address, holders);
+  writeDeployment(file, deployment);
+  say(`Deployed; the deployer holds no role. Wrote ${displayPath(hre, file)}`);
+  if (hre.network.name === "hardhat") {
+    say(
+      "  (the in-process hardhat network is gone when this process ends: use `npx hardhat node` and --network localhost to keep it)",
+    );
+  }
+  if (!args.quiet) {
+    say();
+    await printStatus(hre, await openSystem(hre));
+  }
+  return deployment;
+}
+
+async function resolveHolders(hre: HardhatRuntimeEnvironment, args: DeployArgs): Promise<string[]> {
+  let holders: string[];
+  if (args.holders !== undefined) {
+    const items = args.holders
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (items.length === 0) throw new CliError(`--holders ${JSON.stringify(args.holders)}: no seat holder given`);
+    holders = [];
+    for (const item of items) holders.push(await resolveAccount(hre, "--holders", item));
+  } else {
+    const count = parseIntIn("--seats", args.seats, 1, MAX_SEATS);
+    const signers = await hre.ethers.getSigners();
+    if (count + 1 > signers.length) {
+      throw new CliError(
+        `--seats ${count}: seats go to accounts 1..${count}, but network "${hre.network.name}" has ${signers.length} accounts; give --holders`,
+      );
+    }
+    holders = signers.slice(1, count + 1).map((s) => s.address);
+  }
+  if (holders.length > MAX_SEATS)
+    throw new CliError(`--holders: ${holders.length} holders, at most ${MAX_SEATS} seats exist`);
+  const seen = new Set<string>();
+  for (const h of holders) {
+    const a = getAddress(h);
+    if (seen.has(a)) throw new CliError(`--holders: ${a} is listed twice (one seat per address)`);
+    if (a === "0x0000000000000000000000000000000000000000")
+      throw new CliError("--holders: the zero address cannot hold a seat");
+    seen.add(a);
+  }
+  return holders.map((h) => getAddress(h));
+}
+
+function parseThresholds(text: string, n: number) {
+  const parts = text.split(",").map((s) => s.trim());
+  if (parts.length !== 4) throw new CliError(`--thresholds ${text}: expected four numbers fast,standard,critical,veto`);
+  const [fast, standard, critical, veto] = parts.map((p) =>
+    parseIntIn("--thresholds", p, 1, n, `(the number of seats is ${n})`),
+  );
+  if (!(fast <= standard && standard <= critical)) {
+    throw new CliError(`--thresholds ${text}: must satisfy fast <= standard <= critical <= ${n} seats`);
+  }
+  return { fast, standard, critical, veto };
+}
+
+/** Checks that `--oracle` is a contract answering like a Chainlink feed. */
+async function checkOracle(hre: HardhatRuntimeEnvironment, value: string): Promise<string> {
+  if (!isAddress(value)) throw new CliError(`--oracle ${value}: not an address`);
+  const address = getAddress(value);
+  if ((await hre.ethers.provider.getCode(address)) === "0x")
+    throw new CliError(`--oracle ${address}: no contract there`);
+  const feed = await hre.ethers.getContractAt("MockV3Aggregator", address);
+  try {
+    await feed.decimals();
+    await feed.latestRoundData();
+  } catch {
+    throw new CliError(`--oracle ${address}: does not answer decimals() and latestRoundData() like a Chainlink feed`);
+  }
+  return address;
+}

@@ -1,0 +1,52 @@
+// hedge:oracle — moves the mock VIX oracle on a local network (hardhat, localhost), to rehearse a volatility spike.
+// Refused on any other network and for an oracle that hedge:deploy did not deploy as a mock: a real feed is
+// Chainlink's to update.
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import {
+  CliError,
+  FROM_HELP,
+  cliAction,
+  fmtVix,
+  parseVix,
+  requireLocalNetwork,
+  say,
+  selectSigner,
+} from "../scripts/lib/cli";
+import { displayPath, openSystem } from "../scripts/lib/deployments";
+import { sendAndWait, simulate } from "../scripts/lib/errors";
+import { syncLayers } from "./sync";
+
+export interface OracleArgs {
+  vix: number;
+  sync: boolean;
+  from?: string;
+}
+
+task("hedge:oracle", "Sets the mock VIX oracle's answer (local networks only)")
+  .addParam("vix", "The new VIX level in points, e.g. 31.5", undefined, types.float)
+  .addFlag("sync", "Then sync the policy's layers (hedge:sync)")
+  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .setAction(cliAction(setVix));
+
+async function setVix(args: OracleArgs, hre: HardhatRuntimeEnvironment) {
+  const vix = parseVix("--vix", args.vix);
+  requireLocalNetwork(hre, "hedge:oracle (the mock VIX oracle)");
+  const system = await openSystem(hre);
+  if (!system.deployment.oracleIsMock) {
+    throw new CliError(
+      `the oracle ${system.deployment.contracts.oracle.address} is not the mock deployed by hedge:deploy (${displayPath(hre, system.file)}); it cannot be set`,
+    );
+  }
+  const { signer, label } = await selectSigner(hre, args.from);
+  const oracle = system.oracle.connect(signer);
+  const decimals = await oracle.decimals();
+  const answer = (BigInt(vix) * 10n ** BigInt(decimals)) / 100n;
+  await simulate(hre, () => oracle.updateAnswer.staticCall(answer));
+  await sendAndWait(hre, "updateAnswer", () => oracle.updateAnswer(answer));
+  say(`The mock VIX oracle now answers ${fmtVix(vix)} (set by ${label}).`);
+  if (args.sync) return { vix, engaged: await syncLayers(hre, system, signer, label) };
+  say("Run hedge:sync to engage or disengage the layers.");
+  return { vix };
+}

@@ -1,0 +1,407 @@
+// hedge:propose — builds a proposal from the current on-chain state, shows what it changes and the tier it needs,
+// checks that every call would succeed when it lands (a static call from the timelock, or from the council for
+// nudges), then creates it on chain, writes it to a signatures file for off-chain co-signing (--offchain), or stops
+// (--dry-run).
+//
+// Kinds:
+//   policy          --set field=value,... [--remove-layer N]   a full setPolicy against the current version
+//   nudge           --set coverageBps=V | layers.N.triggerVix=V  steward nudges (Fast tier, no timelock)
+//   seat-add        --holder ADDR
+//   seat-remove     --holder ADDR
+//   seat-rotate     --holder OLD --new-holder NEW                 one batch: mint the new seat, then burn the old
+//   tier-rule       --tier fast|standard|critical [--threshold N] [--delay D]
+//   veto-threshold  --threshold N
+//   expiry          [--ttl D] [--grace D]
+//   oracle          --address FEED
+import fs from "node:fs";
+
+import { getAddress, hexlify, id as keccakText, isAddress, isHexString, randomBytes } from "ethers";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { defaultApprovalsPath, newApprovalsFile, writeApprovalsFile } from "../scripts/lib/approvals-file";
+import {
+  CliError,
+  FROM_HELP,
+  cliAction,
+  fmtDuration,
+  parseDuration,
+  parseIntIn,
+  resolveAccount,
+  say,
+  sayLines,
+  selectSigner,
+} from "../scripts/lib/cli";
+import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deployments";
+import { sendAndWait, simulate } from "../scripts/lib/errors";
+import { applyAssignments, parseAssignments } from "../scripts/lib/policy-edit";
+import {
+  State,
+  TIER_NAMES,
+  currentPolicy,
+  describeCalls,
+  proposalIdOf,
+  requireSeatHolder,
+  type ProposalCalls,
+} from "../scripts/lib/proposals";
+import { signApproval } from "../scripts/lib/signing";
+
+export const PROPOSAL_KINDS = [
+  "policy",
+  "nudge",
+  "seat-add",
+  "seat-remove",
+  "seat-rotate",
+  "tier-rule",
+  "veto-threshold",
+  "expiry",
+  "oracle",
+] as const;
+type Kind = (typeof PROPOSAL_KINDS)[number];
+
+export interface ProposeArgs {
+  kind: string;
+  set?: string;
+  removeLayer?: number;
+  holder?: string;
+  newHolder?: string;
+  tier?: string;
+  threshold?: number;
+  delay?: string;
+  ttl?: string;
+  grace?: string;
+  address?: string;
+  salt?: string;
+  from?: string;
+  dryRun: boolean;
+  offchain: boolean;
+  out?: string;
+}
+
+export interface ProposeResult {
+  id: string;
+  tier: number;
+  calls: ProposalCalls;
+  file?: string;
+}
+
+task("hedge:propose", "Proposes a change to the council: shows the change and its tier, checks it, then sends it")
+  .addPositionalParam("kind", `What to change: ${PROPOSAL_KINDS.join(" | ")}`, undefined, types.string)
+  .addOptionalParam(
+    "set",
+    "policy/nudge: comma-separated field=value, e.g. coverageBps=3000,layers.1.triggerVix=2600 (raw units: bps, VIX hundredths, days, seconds)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("removeLayer", "policy: remove layer N (from 0) before applying --set", undefined, types.int)
+  .addOptionalParam(
+    "holder",
+    "seat-add/seat-remove/seat-rotate: the (old) holder, an address or account index",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("newHolder", "seat-rotate: the new holder, an address or account index", undefined, types.string)
+  .addOptionalParam("tier", "tier-rule: fast | standard | critical", undefined, types.string)
+  .addOptionalParam("threshold", "tier-rule/veto-threshold: approvals (or vetoes) needed", undefined, types.int)
+  .addOptionalParam("delay", "tier-rule: the tier's delay, seconds or 2h, 3d... (Fast: 0)", undefined, types.string)
+  .addOptionalParam("ttl", "expiry: how long a proposal may wait to be queued (1h..365d)", undefined, types.string)
+  .addOptionalParam(
+    "grace",
+    "expiry: how long a queued proposal may wait after its eta (1h..365d)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("address", "oracle: the new Chainlink VIX feed", undefined, types.string)
+  .addOptionalParam(
+    "salt",
+    "Makes the proposal id unique: bytes32 hex or any text (default: random)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addFlag("dryRun", "Show the change, its tier and id, and send nothing")
+  .addFlag(
+    "offchain",
+    "Do not send: sign it as the proposer and write a signatures file for hedge:sign and hedge:submit",
+  )
+  .addOptionalParam(
+    "out",
+    "With --offchain: the signatures file (default proposals/<id>.json)",
+    undefined,
+    types.string,
+  )
+  .setAction(cliAction(propose));
+
+async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promise<ProposeResult> {
+  if (!(PROPOSAL_KINDS as readonly string[]).includes(args.kind)) {
+    throw new CliError(`unknown proposal kind "${args.kind}": use one of ${PROPOSAL_KINDS.join(", ")}`);
+  }
+  if (args.dryRun && args.offchain) throw new CliError("--dry-run and --offchain exclude each other");
+  if (args.out !== undefined && !args.offchain)
+    throw new CliError("--out needs --offchain (it names the signatures file)");
+  const system = await openSystem(hre);
+  const current = await currentPolicy(system);
+  const { calls: built, summary } = await buildCalls(hre, system, args.kind as Kind, args);
+  const calls: ProposalCalls = { ...built, salt: parseSalt(args.salt) };
+
+  say(`Proposal: ${summary}`);
+  sayLines(describeCalls(system, calls, current));
+
+  const tier = Number(await simulate(hre, () => system.council.tierOf(calls.targets, calls.calldatas)));
+  const [threshold, delay] = await system.council.tierRule(tier);
+  const seatCount = await system.seats.seatCount();
+  say(
+    `Tier: ${TIER_NAMES[tier]}, needs ${threshold} of ${seatCount} seats` +
+      (tier === 0 ? ", then runs at once (no timelock)" : `, then waits ${fmtDuration(delay)} in the timelock`),
+  );
+  const id = proposalIdOf(calls);
+  say(`Id: ${id}`);
+  if (Number(await system.council.state(id)) !== State.Unknown) {
+    throw new CliError(`a proposal with these calls and salt already exists (${id}); pass another --salt`);
+  }
+
+  if (args.dryRun) {
+    say("Dry run: nothing was sent.");
+    return { id, tier, calls };
+  }
+
+  const { signer, address, label } = await selectSigner(hre, args.from);
+  await requireSeatHolder(system, address, `--from ${label}`);
+
+  if (args.offchain) {
+    const file = args.out ?? defaultApprovalsPath(hre.config.paths.root, id);
+    if (fs.existsSync(file))
+      throw new CliError(`signatures file ${displayPath(hre, file)} already exists; remove it or give --out`);
+    const content = newApprovalsFile(system.chainId, system.deployment.contracts.council.address, id, calls);
+    content.signatures.push({
+      signer: address,
+      signature: await signApproval(signer, system.chainId, content.council, id),
+    });
+    writeApprovalsFile(file, content);
+    say(`Signed as proposer by ${label}; nothing was sent.`);
+    const name = displayPath(hre, file);
+    say(`Wrote ${name} (1 of ${threshold} signatures).`);
+    const out = args.out === undefined ? "" : ` --out ${name}`;
+    say(
+      `Next: co-signers run \`hedge:sign --id ${id}${out} --from <account>\`, then anyone \`hedge:submit --signatures ${name}\`.`,
+    );
+    return { id, tier, calls, file };
+  }
+
+  const council = system.council.connect(signer);
+  await simulate(hre, () => council.propose.staticCall(calls.targets, calls.values, calls.calldatas, calls.salt));
+  await sendAndWait(hre, "propose", () => council.propose(calls.targets, calls.values, calls.calldatas, calls.salt));
+  say(`Proposed by ${label}: approvals 1 of ${threshold}.`);
+  say(
+    `Next: seat holders run \`hedge:approve --id ${id}\` (or sign off-chain with hedge:sign), then \`hedge:${tier === 0 ? "execute" : "queue"} --id ${id}\`.`,
+  );
+  return { id, tier, calls };
+}
+
+function parseSalt(text: string | undefined): string {
+  if (text === undefined || text === "") return hexlify(randomBytes(32));
+  return isHexString(text, 32) ? text.toLowerCase() : keccakText(text);
+}
+
+/** Builds the calls of one kind of proposal and rehearses each against its target. */
+async function buildCalls(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  kind: Kind,
+  args: ProposeArgs,
+): Promise<{ calls: Omit<ProposalCalls, "salt">; summary: string }> {
+  const c = system.deployment.contracts;
+  const asTimelock = { from: c.timelock.address };
+  const asCouncil = { from: c.council.address };
+  const single = (target: string, data: string) => ({ targets: [target], values: [0n], calldatas: [data] });
+  const unused = (allowed: (keyof ProposeArgs)[]) => {
+    const optional: (keyof ProposeArgs)[] = [
+      "set",
+      "removeLayer",
+      "holder",
+      "newHolder",
+      "tier",
+      "threshold",
+      "delay",
+      "ttl",
+      "grace",
+      "address",
+    ];
+    for (const key of optional) {
+      if (!allowed.includes(key) && args[key] !== undefined) {
+        throw new CliError(
+          `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} does not apply to a ${kind} proposal`,
+        );
+      }
+    }
+  };
+
+  switch (kind) {
+    case "policy": {
+      unused(["set", "removeLayer"]);
+      const assignments = parseAssignments(args.set);
+      if (assignments.length === 0 && args.removeLayer === undefined) {
+        throw new CliError("policy: nothing to change; give --set field=value,... or --remove-layer N");
+      }
+      const current = await currentPolicy(system);
+      const next = applyAssignments(current, assignments, args.removeLayer);
+      if (JSON.stringify(next) === JSON.stringify(current))
+        throw new CliError("policy: the new policy equals the current one");
+      const version = await system.policy.version();
+      await simulate(hre, () => system.policy.setPolicy.staticCall(next, version, asTimelock));
+      return {
+        calls: single(c.policy.address, system.policy.interface.encodeFunctionData("setPolicy", [next, version])),
+        summary: `change the policy (version ${version} -> ${version + 1n})`,
+      };
+    }
+    case "nudge": {
+      unused(["set"]);
+      const assignments = parseAssignments(args.set);
+      if (assignments.length === 0)
+        throw new CliError("nudge: give --set coverageBps=V or --set layers.N.triggerVix=V");
+      const current = await currentPolicy(system);
+      for (const a of assignments) {
+        const match = /^layers\.(\d+)\.triggerVix$/.exec(a.path);
+        if (a.path !== "coverageBps" && !match) {
+          throw new CliError(
+            `--set ${a.text}: only coverageBps and layers.N.triggerVix can be nudged; propose a policy change for ${a.path}`,
+          );
+        }
+        if (match && Number(match[1]) >= current.layers.length) {
+          throw new CliError(
+            `--set ${a.text}: the policy has no layer ${match[1]} (layers 0..${current.layers.length - 1})`,
+          );
+        }
+      }
+      const next = applyAssignments(current, assignments);
+      const calldatas: string[] = [];
+      for (const a of assignments) {
+        if (a.path === "coverageBps") {
+          await simulate(
+            hre,
+            () => system.policy.nudgeCoverage.staticCall(next.coverageBps, asCouncil),
+            `--set ${a.text}`,
+          );
+          calldatas.push(system.policy.interface.encodeFunctionData("nudgeCoverage", [next.coverageBps]));
+          continue;
+        }
+        const layer = Number(a.path.split(".")[1]);
+        const trigger = next.layers[layer].triggerVix;
+        await simulate(hre, () => system.policy.nudgeTrigger.staticCall(layer, trigger, asCouncil), `--set ${a.text}`);
+        calldatas.push(system.policy.interface.encodeFunctionData("nudgeTrigger", [layer, trigger]));
+      }
+      return {
+        calls: { targets: calldatas.map(() => c.policy.address), values: calldatas.map(() => 0n), calldatas },
+        summary: `steward nudge${calldatas.length > 1 ? "s" : ""} (${assignments.map((a) => a.text).join(", ")})`,
+      };
+    }
+    case "seat-add": {
+      unused(["holder"]);
+      const holder = await requiredAccount(hre, "--holder", args.holder);
+      await simulate(hre, () => system.seats.mint.staticCall(holder, asTimelock), `--holder ${holder}`);
+      return {
+        calls: single(c.seats.address, system.seats.interface.encodeFunctionData("mint", [holder])),
+        summary: `give a seat to ${holder}`,
+      };
+    }
+    case "seat-remove": {
+      unused(["holder"]);
+      const holder = await requiredAccount(hre, "--holder", args.holder);
+      const seatId = await requireSeatHolder(system, holder, `--holder ${holder}`);
+      await simulate(hre, () => system.seats.burn.staticCall(seatId, asTimelock), `--holder ${holder}`);
+      return {
+        calls: single(c.seats.address, system.seats.interface.encodeFunctionData("burn", [seatId])),
+        summary: `remove seat ${seatId} of ${holder}`,
+      };
+    }
+    case "seat-rotate": {
+      unused(["holder", "newHolder"]);
+      const holder = await requiredAccount(hre, "--holder", args.holder);
+      const newHolder = await requiredAccount(hre, "--new-holder", args.newHolder);
+      const seatId = await requireSeatHolder(system, holder, `--holder ${holder}`);
+      await simulate(hre, () => system.seats.mint.staticCall(newHolder, asTimelock), `--new-holder ${newHolder}`);
+      const data = [
+        system.seats.interface.encodeFunctionData("mint", [newHolder]),
+        system.seats.interface.encodeFunctionData("burn", [seatId]),
+      ];
+      return {
+        calls: { targets: [c.seats.address, c.seats.address], values: [0n, 0n], calldatas: data },
+        summary: `rotate seat ${seatId} from ${holder} to ${newHolder} (mint the new seat, then burn the old, in one batch)`,
+      };
+    }
+    case "tier-rule": {
+      unused(["tier", "threshold", "delay"]);
+      const names = TIER_NAMES.map((t) => t.toLowerCase());
+      const tier = names.indexOf((args.tier ?? "").toLowerCase());
+      if (tier < 0) throw new CliError(`--tier ${args.tier ?? "(missing)"}: use one of ${names.join(", ")}`);
+      if (args.threshold === undefined && args.delay === undefined)
+        throw new CliError("tier-rule: give --threshold and/or --delay");
+      const [currentThreshold, currentDelay] = await system.council.tierRule(tier);
+      const threshold =
+        args.threshold === undefined ? Number(currentThreshold) : parseIntIn("--threshold", args.threshold, 1, 64);
+      const delay = args.delay === undefined ? Number(currentDelay) : parseDuration("--delay", args.delay);
+      await simulate(hre, () => system.council.setTierRule.staticCall(tier, threshold, delay, asTimelock));
+      return {
+        calls: single(
+          c.council.address,
+          system.council.interface.encodeFunctionData("setTierRule", [tier, threshold, delay]),
+        ),
+        summary: `set the ${TIER_NAMES[tier]} tier to ${threshold} approvals and a ${fmtDuration(delay)} delay`,
+      };
+    }
+    case "veto-threshold": {
+      unused(["threshold"]);
+      if (args.threshold === undefined) throw new CliError("veto-threshold: give --threshold N");
+      const threshold = parseIntIn("--threshold", args.threshold, 1, 64);
+      await simulate(hre, () => system.council.setVetoThreshold.staticCall(threshold, asTimelock));
+      return {
+        calls: single(c.council.address, system.council.interface.encodeFunctionData("setVetoThreshold", [threshold])),
+        summary: `set the veto threshold to ${threshold}`,
+      };
+    }
+    case "expiry": {
+      unused(["ttl", "grace"]);
+      if (args.ttl === undefined && args.grace === undefined) throw new CliError("expiry: give --ttl and/or --grace");
+      const [currentTtl, currentGrace] = await system.council.expiry();
+      const ttl = args.ttl === undefined ? Number(currentTtl) : parseDuration("--ttl", args.ttl);
+      const grace = args.grace === undefined ? Number(currentGrace) : parseDuration("--grace", args.grace);
+      await simulate(hre, () => system.council.setExpiry.staticCall(ttl, grace, asTimelock));
+      return {
+        calls: single(c.council.address, system.council.interface.encodeFunctionData("setExpiry", [ttl, grace])),
+        summary: `set the proposal TTL to ${fmtDuration(ttl)} and the grace period to ${fmtDuration(grace)}`,
+      };
+    }
+    case "oracle": {
+      unused(["address"]);
+      if (args.address === undefined || !isAddress(args.address)) {
+        throw new CliError(`--address ${args.address ?? "(missing)"}: give the new feed's address`);
+      }
+      const feedAddress = getAddress(args.address);
+      if ((await hre.ethers.provider.getCode(feedAddress)) === "0x")
+        throw new CliError(`--address ${feedAddress}: no contract there`);
+      const feed = await hre.ethers.getContractAt("MockV3Aggregator", feedAddress);
+      try {
+        await feed.decimals();
+        await feed.latestRoundData();
+      } catch {
+        throw new CliError(
+          `--address ${feedAddress}: does not answer decimals() and latestRoundData() like a Chainlink feed`,
+        );
+      }
+      await simulate(hre, () => system.policy.setOracle.staticCall(feedAddress, asTimelock));
+      return {
+        calls: single(c.policy.address, system.policy.interface.encodeFunctionData("setOracle", [feedAddress])),
+        summary: `switch the VIX oracle to ${feedAddress}`,
+      };
+    }
+  }
+}
+
+async function requiredAccount(
+  hre: HardhatRuntimeEnvironment,
+  flag: string,
+  value: string | undefined,
+): Promise<string> {
+  if (value === undefined) throw new CliError(`${flag} is required for this kind of proposal`);
+  return resolveAccount(hre, flag, value);
+}

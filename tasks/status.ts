@@ -1,0 +1,170 @@
+// hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
+// layers, the seats, the tier rules and every open proposal.
+import { task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import {
+  accountIndex,
+  cliAction,
+  fmtBps,
+  fmtDuration,
+  fmtRelative,
+  fmtTime,
+  fmtVix,
+  say,
+  sayLines,
+  shortId,
+  table,
+} from "../scripts/lib/cli";
+import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deployments";
+import { policyTable } from "../scripts/lib/policy-edit";
+import { State, TIER_NAMES, createdProposals, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
+
+task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")
+  .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
+  .setAction(
+    cliAction(async (args: { all: boolean }, hre) => {
+      const system = await openSystem(hre);
+      await printStatus(hre, system, { all: args.all });
+    }),
+  );
+
+/** The latest VIX level of the oracle in hundredths, with its time; null when the oracle does not answer. */
+export async function latestVix(system: HedgeSystem): Promise<{ vix: number; updatedAt: number } | null> {
+  try {
+    const [decimals, round] = await Promise.all([system.oracle.decimals(), system.oracle.latestRoundData()]);
+    const vix = (round.answer * 100n) / 10n ** BigInt(decimals);
+    return { vix: Number(vix), updatedAt: Number(round.updatedAt) };
+  } catch {
+    return null;
+  }
+}
+
+/** Prints the policy table with its version, hash and engaged layers. */
+export async function printPolicy(system: HedgeSystem): Promise<void> {
+  const [policy, version, hash, engaged] = await Promise.all([
+    currentPolicy(system),
+    system.policy.version(),
+    system.policy.policyHash(),
+    system.policy.engagedLayers(),
+  ]);
+  say(`Policy version ${version}, hash ${hash}`);
+  sayLines(policyTable(policy, Number(engaged)));
+}
+
+/** The seat ids that exist now, from the seats' bit map. */
+export async function liveSeatIds(system: HedgeSystem): Promise<number[]> {
+  const bits = await system.seats.liveSeats();
+  const ids: number[] = [];
+  for (let i = 0; i < 64; i++) if ((bits >> BigInt(i)) & 1n) ids.push(i + 1);
+  return ids;
+}
+
+export async function printStatus(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  options: { all?: boolean } = {},
+): Promise<void> {
+  const c = system.deployment.contracts;
+  const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  const accounts = await accountIndex(hre);
+  const who = (address: string) => {
+    const index = accounts.get(address.toLowerCase());
+    return index === undefined ? address : `${address} (account ${index})`;
+  };
+
+  say(`Hedge Council on network "${hre.network.name}" (chain ${system.chainId}), ${displayPath(hre, system.file)}`);
+  say(`  council ${c.council.address}   timelock ${c.timelock.address}`);
+  say(`  policy  ${c.policy.address}   seats    ${c.seats.address}`);
+  say(`  oracle  ${c.oracle.address}${system.deployment.oracleIsMock ? " (mock)" : ""}`);
+  say();
+
+  await printPolicy(system);
+  const engaged = Number(await system.policy.engagedLayers());
+  const engagedList = [0, 1, 2, 3, 4].filter((i) => (engaged >> i) & 1);
+  const latest = await latestVix(system);
+  const layersText = `engaged layers: ${engagedList.length ? engagedList.join(", ") : "none"}`;
+  if (latest) {
+    say(
+      `VIX ${fmtVix(latest.vix)} (oracle answer of ${fmtTime(latest.updatedAt)}, ${fmtRelative(latest.updatedAt, now)}); ${layersText}`,
+    );
+    const policy = await currentPolicy(system);
+    if (now - latest.updatedAt > policy.maxOracleAge) {
+      say(
+        `  stale: older than maxOracleAge ${fmtDuration(policy.maxOracleAge)}, so hedge:sync refuses it until the feed updates`,
+      );
+    }
+    const due = policy.layers
+      .map((_, i) => i)
+      .filter((i) => policy.layers[i].triggerVix <= latest.vix && !((engaged >> i) & 1));
+    if (due.length) say(`  layer ${due.join(", ")} trigger reached but not engaged yet: run hedge:sync`);
+  } else {
+    say(`VIX unavailable: the oracle did not answer; ${layersText}`);
+  }
+  say();
+
+  const ids = await liveSeatIds(system);
+  const [minted, max] = await Promise.all([system.seats.mintedCount(), system.seats.maxSeats()]);
+  say(`Seats: ${ids.length} (${minted} of at most ${max} ever minted; seats are soulbound)`);
+  const holders = await Promise.all(ids.map((id) => system.seats.ownerOf(id)));
+  sayLines(
+    table(
+      ["seat", "holder"],
+      ids.map((id, i) => [String(id), who(holders[i])]),
+    ),
+  );
+  say();
+
+  const rules = await Promise.all([0, 1, 2].map((t) => system.council.tierRule(t)));
+  const [vetoThreshold, [ttl, grace], minDelay, [maxNudge, cooldown]] = await Promise.all([
+    system.council.vetoThreshold(),
+    system.council.expiry(),
+    system.timelock.getMinDelay(),
+    system.policy.nudgeLimits(),
+  ]);
+  say("Tier rules");
+  sayLines(
+    table(
+      ["tier", "approvals", "delay", "covers"],
+      [
+        [TIER_NAMES[0], `${rules[0][0]} of ${ids.length}`, "none", "steward nudges only, executed by the council"],
+        [TIER_NAMES[1], `${rules[1][0]} of ${ids.length}`, fmtDuration(rules[1][1]), "setPolicy that does not loosen"],
+        [
+          TIER_NAMES[2],
+          `${rules[2][0]} of ${ids.length}`,
+          fmtDuration(rules[2][1]),
+          "loosening setPolicy and everything else",
+        ],
+      ],
+    ),
+  );
+  say(
+    `  veto: ${vetoThreshold} seats kill a proposal; timelock minimum delay ${fmtDuration(minDelay)}; proposals expire ${fmtDuration(ttl)} after creation unless queued, ${fmtDuration(grace)} after their eta unless executed`,
+  );
+  say(
+    `  steward nudges: at most ${fmtBps(maxNudge)} of the value per step, once per ${fmtDuration(cooldown)} per parameter`,
+  );
+  say();
+
+  const proposals = await createdProposals(system);
+  const rows: string[][] = [];
+  for (const p of proposals) {
+    const s = await proposalStatus(system, p.id);
+    if (!options.all && s.state !== State.Pending && s.state !== State.Queued) continue;
+    rows.push([
+      shortId(p.id),
+      s.tierName,
+      `${s.approvals}/${s.threshold}`,
+      s.vetoes ? `${s.vetoes}/${s.vetoThreshold}` : "-",
+      s.stateName,
+      s.eta ? `${fmtTime(s.eta)} (${fmtRelative(s.eta, now)})` : "-",
+      s.state === State.Pending || s.state === State.Queued
+        ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})`
+        : "-",
+    ]);
+  }
+  say(
+    `${options.all ? "Proposals" : "Open proposals"}: ${rows.length}${options.all ? "" : ` (of ${proposals.length}; --all lists every one)`}`,
+  );
+  if (rows.length) sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires"], rows));
+}

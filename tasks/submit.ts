@@ -1,0 +1,84 @@
+// hedge:submit — relays a signatures file in one transaction: the council creates the proposal, records every
+// signature and queues it (a Fast-tier proposal executes at once). All or nothing: below the tier's threshold
+// nothing is sent. Anyone may relay; the file's first signer is recorded as the proposer.
+import path from "node:path";
+
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { callsOf, readApprovalsFile } from "../scripts/lib/approvals-file";
+import { CliError, FROM_HELP, cliAction, fmtRelative, fmtTime, say, sayLines, selectSigner } from "../scripts/lib/cli";
+import { openSystem } from "../scripts/lib/deployments";
+import { sendAndWait, simulate } from "../scripts/lib/errors";
+import {
+  STATE_NAMES,
+  State,
+  TIER_NAMES,
+  currentPolicy,
+  describeCalls,
+  proposalStatus,
+  requireSeatHolder,
+} from "../scripts/lib/proposals";
+
+export interface SubmitArgs {
+  signatures: string;
+  from?: string;
+}
+
+task("hedge:submit", "Creates, approves and queues a proposal in one transaction from a signatures file")
+  .addParam(
+    "signatures",
+    "The signatures file (written by hedge:propose --offchain and hedge:sign)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .setAction(cliAction(submit));
+
+async function submit(args: SubmitArgs, hre: HardhatRuntimeEnvironment) {
+  const system = await openSystem(hre);
+  const content = await readApprovalsFile(
+    path.resolve(args.signatures),
+    args.signatures,
+    { chainId: system.chainId, council: system.deployment.contracts.council.address },
+    hre.ethers.provider,
+  );
+  const id = content.proposalId;
+  const calls = callsOf(content);
+  const existing = Number(await system.council.state(id));
+  if (existing !== State.Unknown) {
+    throw new CliError(
+      `proposal ${id} already exists on chain (${STATE_NAMES[existing]}); relay further signatures with hedge:approve --signatures ${args.signatures}`,
+    );
+  }
+  for (const s of content.signatures)
+    await requireSeatHolder(system, s.signer, `signer ${s.signer} of ${args.signatures}`);
+  const tier = Number(await simulate(hre, () => system.council.tierOf(calls.targets, calls.calldatas)));
+  const [threshold] = await system.council.tierRule(tier);
+  if (content.signatures.length < Number(threshold)) {
+    throw new CliError(
+      `${args.signatures} holds ${content.signatures.length} signature${content.signatures.length === 1 ? "" : "s"}; a ${TIER_NAMES[tier]} proposal needs ${threshold}`,
+    );
+  }
+
+  say(`Proposal ${id} (${TIER_NAMES[tier]}, ${content.signatures.length} of ${threshold} signatures)`);
+  sayLines(describeCalls(system, calls, await currentPolicy(system)));
+  const { signer, label } = await selectSigner(hre, args.from);
+  const council = system.council.connect(signer);
+  const signers = content.signatures.map((s) => s.signer);
+  const signatures = content.signatures.map((s) => s.signature);
+  const submitArgs = [calls.targets, calls.values, calls.calldatas, calls.salt, signers, signatures] as const;
+  await simulate(hre, () => council.submit.staticCall(...submitArgs));
+  await sendAndWait(hre, "submit", () => council.submit(...submitArgs));
+  const status = await proposalStatus(system, id);
+  const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  if (status.state === State.Executed) {
+    say(`Submitted by ${label}: proposal ${id} executed at once (Fast tier).`);
+  } else {
+    say(
+      `Submitted by ${label}: proposal ${id} is ${status.stateName}, executable from ${fmtTime(status.eta)} (${fmtRelative(status.eta, now)}).`,
+    );
+    say(`Next: \`hedge:execute --id ${id}\` once the eta has come.`);
+  }
+  return { id, state: status.state };
+}

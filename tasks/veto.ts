@@ -1,0 +1,47 @@
+// hedge:veto — a seat holder casts a veto against a pending or queued proposal; at the veto threshold the
+// proposal is dead for good (then anyone may clean its timelock operation up with hedge:cancel).
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
+import { openSystem } from "../scripts/lib/deployments";
+import { sendAndWait, simulate } from "../scripts/lib/errors";
+import {
+  State,
+  parseProposalId,
+  proposalStatus,
+  requireProposal,
+  requireSeatHolder,
+  requireState,
+} from "../scripts/lib/proposals";
+
+export interface VetoArgs {
+  id: string;
+  from?: string;
+}
+
+task("hedge:veto", "Casts a seat holder's veto against a pending or queued proposal")
+  .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
+  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .setAction(cliAction(veto));
+
+async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
+  const system = await openSystem(hre);
+  const p = await requireProposal(system, parseProposalId(args.id));
+  const status = await proposalStatus(system, p.id);
+  requireState(p.id, status.state, [State.Pending, State.Queued], "veto");
+  const { signer, address, label } = await selectSigner(hre, args.from);
+  await requireSeatHolder(system, address, `--from ${label}`);
+  const council = system.council.connect(signer);
+  await simulate(hre, () => council.veto.staticCall(p.id));
+  await sendAndWait(hre, "veto", () => council.veto(p.id));
+  const after = await proposalStatus(system, p.id);
+  if (after.state === State.Vetoed) {
+    say(`Vetoed by ${label}: ${after.vetoes} of ${after.vetoThreshold} vetoes, proposal ${p.id} is dead for good.`);
+    if (status.state === State.Queued)
+      say(`Next: anyone may remove its timelock operation with \`hedge:cancel --id ${p.id}\`.`);
+  } else {
+    say(`Veto cast by ${label}: ${after.vetoes} of ${after.vetoThreshold} vetoes.`);
+  }
+  return { id: p.id, vetoes: after.vetoes, state: after.state };
+}
