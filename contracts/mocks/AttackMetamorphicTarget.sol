@@ -9,7 +9,7 @@ pragma solidity ^0.8.24;
 contract AttackMetamorphicTarget {
     uint256 public value;
 
-    /// @dev The governed call.
+    /// @dev The governed call, as approved.
     function ping(uint256 value_) external {
         value = value_;
     }

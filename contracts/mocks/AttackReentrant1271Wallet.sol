@@ -10,32 +10,21 @@ pragma solidity ^0.8.24;
 contract AttackReentrant1271Wallet {
     error AttackReentrant1271WalletReentryFailed(bytes reason);
 
-    address public target;
-    bytes public data;
+    address public reentryTarget;
+    bytes public reentryData;
     bool public bubble;
 
     /// @dev Prepares the re-entrant call.
     function arm(address target_, bytes calldata data_, bool bubble_) external {
-        target = target_;
-        data = data_;
+        reentryTarget = target_;
+        reentryData = data_;
         bubble = bubble_;
     }
 
-    /// @dev ERC-1271: re-enters `target` with `data` first.
+    /// @dev ERC-1271: re-enters `reentryTarget` with `reentryData` first.
     function isValidSignature(bytes32, bytes calldata) external returns (bytes4) {
-        (bool ok, bytes memory reason) = target.call(data);
+        (bool ok, bytes memory reason) = reentryTarget.call(reentryData);
         if (!ok && bubble) revert AttackReentrant1271WalletReentryFailed(reason);
         return 0x1626ba7e;
-    }
-
-    /// @dev Calls `target_` from the wallet (on-chain approvals and vetoes of its seat).
-    function call(address target_, bytes calldata data_) external returns (bytes memory result) {
-        bool ok;
-        (ok, result) = target_.call(data_);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(result, 0x20), mload(result))
-            }
-        }
     }
 }

@@ -1,0 +1,268 @@
+// Attacks: tier downgrade. A loosening dressed as a tightening (each loosening rule hidden behind a real
+// tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying non-nudge
+// calls, and setPolicy calldata crafted to be judged on something else than what it does (non-canonical encoding,
+// another version, dirty bits, truncation). Each must land in the tier it deserves: it reverts with the exact error
+// when approved only at a lower tier's threshold, and nothing is recorded.
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { concat, dataSlice, id as keccakId, toBeHex } from "ethers";
+
+import {
+  args,
+  deployCouncilSystem,
+  hashProposal,
+  mintCall,
+  nudgeCoverageCall,
+  nudgeTriggerCall,
+  proposal,
+  proposeAndApprove,
+  setPolicyCall,
+  Tier,
+  withEdit,
+  type Call,
+  type CouncilSystem,
+  type Proposal,
+} from "../helpers/system";
+import { defaultPolicy, type PolicyValues } from "../../scripts/lib/policy";
+import { expectUnchanged, scopeOf, submitWith } from "./attacks.behavior";
+
+async function fixture() {
+  const sys = await deployCouncilSystem();
+  const target = await (await ethers.getContractFactory("TestTarget")).deploy();
+  const targetAddress = await target.getAddress();
+  return { ...sys, targetAddress, scope: await scopeOf(sys) };
+}
+
+type Sys = Awaited<ReturnType<typeof fixture>>;
+
+/** The default policy with coverage raised to 30 % (a real tightening) and `edit` applied. */
+function tightenedThen(edit: (p: PolicyValues) => void): PolicyValues {
+  return withEdit((p) => {
+    p.coverageBps = 3_000;
+    edit(p);
+  }, defaultPolicy());
+}
+
+/** `p` is Critical: relayed with `signers` (a lower tier's threshold) it reverts, recording nothing. */
+async function expectSubmitRefused(sys: CouncilSystem, p: Proposal, signers: number, threshold: number) {
+  expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Critical);
+  const id = await hashProposal(sys, p);
+  const scope = await scopeOf(sys, [p]);
+  await expectUnchanged(sys, scope, () =>
+    expect(submitWith(sys, p, sys.holders.slice(0, signers)))
+      .to.be.revertedWithCustomError(sys.council, "HedgeCouncilInsufficientApprovals")
+      .withArgs(id, signers, threshold),
+  );
+}
+
+function ping(sys: Sys, value: number): Call {
+  return {
+    target: sys.targetAddress,
+    data: new ethers.Interface(["function ping(uint256)"]).encodeFunctionData("ping", [value]),
+  };
+}
+
+describe("Attacks: tier downgrade", function () {
+  describe("a loosening dressed as a tightening (coverage 25 % → 30 %, plus...)", function () {
+    const hidden: [string, (p: PolicyValues) => void][] = [
+      [
+        "one layer fewer",
+        (p) => {
+          p.layers = p.layers.slice(0, 2);
+          p.layers[1].allocationBps = 6_000;
+        },
+      ],
+      ["the tail layer's trigger raised from VIX 35 to 60", (p) => (p.layers[2].triggerVix = 6_000)],
+      ["the first layer's trigger raised by one hundredth", (p) => (p.layers[0].triggerVix = 2_001)],
+      ["the delta max raised from 0.25 to 0.45", (p) => (p.shortDeltaMaxBps = 4_500)],
+      ["the wing widened from 50 to 200 points", (p) => (p.wingWidthPts = 200)],
+      ["the hysteresis cut from 2.00 to 0", (p) => (p.hysteresisVix = 0)],
+      ["the oracle age stretched from 1 hour to 1 day", (p) => (p.maxOracleAge = 86_400)],
+    ];
+    for (const [name, edit] of hidden) {
+      it(`${name}, relayed with Standard approvals`, async function () {
+        const sys = await loadFixture(fixture);
+        const p = proposal([await setPolicyCall(sys, tightenedThen(edit))], keccakId(name));
+        await expectSubmitRefused(sys, p, 3, 4);
+      });
+    }
+
+    it("a loosening proposed on chain, approved by a Standard majority, then queued", async function () {
+      const sys = await loadFixture(fixture);
+      const p = proposal(
+        [
+          await setPolicyCall(
+            sys,
+            tightenedThen((q) => (q.layers[2].triggerVix = 9_000)),
+          ),
+        ],
+        keccakId("on chain"),
+      );
+      const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
+      expect(await sys.council.proposalTier(id)).to.equal(Tier.Critical);
+      const scope = await scopeOf(sys, [p]);
+      await expectUnchanged(sys, scope, () =>
+        expect(sys.council.queue(...args(p)))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilInsufficientApprovals")
+          .withArgs(id, 3, 4),
+      );
+    });
+  });
+
+  describe("batches and targets", function () {
+    it("a mixed batch: a tightening plus a seat for the proposer's friend", async function () {
+      const sys = await loadFixture(fixture);
+      const tighten = await setPolicyCall(
+        sys,
+        tightenedThen(() => {}),
+      );
+      await expectSubmitRefused(sys, proposal([tighten, mintCall(sys, sys.stranger.address)], keccakId("mix")), 3, 4);
+    });
+
+    it("a mixed batch: a tightening plus a call to an unknown contract", async function () {
+      const sys = await loadFixture(fixture);
+      const tighten = await setPolicyCall(
+        sys,
+        tightenedThen(() => {}),
+      );
+      await expectSubmitRefused(sys, proposal([tighten, ping(sys, 1)], keccakId("mix unknown")), 3, 4);
+    });
+
+    it("an unknown target alone, relayed with Standard approvals", async function () {
+      const sys = await loadFixture(fixture);
+      await expectSubmitRefused(sys, proposal([ping(sys, 7)], keccakId("unknown")), 3, 4);
+    });
+
+    it("a nudge selector sent to a look-alike contract, relayed with Fast approvals", async function () {
+      const sys = await loadFixture(fixture);
+      const lookAlike = { target: sys.targetAddress, data: nudgeCoverageCall(sys, 2_300).data };
+      await expectSubmitRefused(sys, proposal([lookAlike], keccakId("look-alike")), 2, 4);
+    });
+
+    it("a policy call that is neither a nudge nor setPolicy (setSteward), relayed with Fast approvals", async function () {
+      const sys = await loadFixture(fixture);
+      const call = {
+        target: sys.addresses.policy,
+        data: sys.policy.interface.encodeFunctionData("setSteward", [sys.stranger.address]),
+      };
+      await expectSubmitRefused(sys, proposal([call], keccakId("steward")), 2, 4);
+    });
+  });
+
+  describe("Fast proposals carrying other calls", function () {
+    it("a Fast nudge carrying a setPolicy", async function () {
+      const sys = await loadFixture(fixture);
+      const tighten = await setPolicyCall(
+        sys,
+        tightenedThen(() => {}),
+      );
+      const p = proposal([nudgeCoverageCall(sys, 2_600), tighten], keccakId("fast+setPolicy"));
+      const scope = await scopeOf(sys, [p]);
+      await expectUnchanged(sys, scope, () =>
+        expect(sys.council.connect(sys.holders[0]).propose(...args(p)))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilMixedFastBatch")
+          .withArgs(1),
+      );
+    });
+
+    it("a Fast nudge carrying a seat mint, relayed with Fast approvals", async function () {
+      const sys = await loadFixture(fixture);
+      const p = proposal([nudgeTriggerCall(sys, 0, 2_100), mintCall(sys, sys.stranger.address)], keccakId("fast+mint"));
+      const scope = await scopeOf(sys, [p]);
+      await expectUnchanged(sys, scope, () =>
+        expect(submitWith(sys, p, sys.holders.slice(0, 2)))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilMixedFastBatch")
+          .withArgs(1),
+      );
+    });
+
+    it("a nudge hidden third, after two unknown calls", async function () {
+      const sys = await loadFixture(fixture);
+      const p = proposal([ping(sys, 1), ping(sys, 2), nudgeCoverageCall(sys, 2_600)], keccakId("nudge third"));
+      const scope = await scopeOf(sys, [p]);
+      await expectUnchanged(sys, scope, () =>
+        expect(sys.council.connect(sys.holders[0]).propose(...args(p)))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilMixedFastBatch")
+          .withArgs(2),
+      );
+    });
+  });
+
+  describe("setPolicy calldata crafted to be misjudged", function () {
+    it("a loosening encoded non-canonically (the policy tuple at offset 0x60, behind a decoy word)", async function () {
+      const sys = await loadFixture(fixture);
+      const canonical = (
+        await setPolicyCall(
+          sys,
+          withEdit((p) => (p.coverageBps = 500), defaultPolicy()),
+        )
+      ).data;
+      // selector | 0x60 | version | decoy | tuple...: setPolicy decodes the same policy; only the head differs.
+      const crafted = concat([
+        dataSlice(canonical, 0, 4),
+        toBeHex(0x60, 32),
+        dataSlice(canonical, 36, 68),
+        toBeHex(0, 32),
+        dataSlice(canonical, 68),
+      ]);
+      const decoded = sys.policy.interface.decodeFunctionData("setPolicy", crafted);
+      expect(decoded[0].coverageBps).to.equal(500n);
+      await expectSubmitRefused(
+        sys,
+        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("0x60")),
+        3,
+        4,
+      );
+    });
+
+    it("a tightening written for the next version, to be judged against a policy it will not replace", async function () {
+      const sys = await loadFixture(fixture);
+      const p = proposal(
+        [
+          await setPolicyCall(
+            sys,
+            tightenedThen(() => {}),
+            2n,
+          ),
+        ],
+        keccakId("next version"),
+      );
+      await expectSubmitRefused(sys, p, 3, 4);
+    });
+
+    it("a tightening whose version word carries dirty high bits", async function () {
+      const sys = await loadFixture(fixture);
+      const canonical = (
+        await setPolicyCall(
+          sys,
+          tightenedThen(() => {}),
+        )
+      ).data;
+      const crafted = concat([dataSlice(canonical, 0, 36), toBeHex((1n << 64n) | 1n, 32), dataSlice(canonical, 68)]);
+      await expectSubmitRefused(
+        sys,
+        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("dirty")),
+        3,
+        4,
+      );
+    });
+
+    it("a setPolicy truncated to its selector and offset", async function () {
+      const sys = await loadFixture(fixture);
+      const canonical = (
+        await setPolicyCall(
+          sys,
+          tightenedThen(() => {}),
+        )
+      ).data;
+      const crafted = dataSlice(canonical, 0, 36);
+      await expectSubmitRefused(
+        sys,
+        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("short")),
+        3,
+        4,
+      );
+    });
+  });
+});

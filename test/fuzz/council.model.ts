@@ -1,0 +1,899 @@
+// The TypeScript model of Hedge Council's rules (DESIGN.md) that the model-based fuzzer runs side by side with the
+// chain: proposals and their states, approvals and vetoes by current seats, revocations, tier classification,
+// thresholds, delays, expiry, the policy's invariants and compare-and-swap, steward nudges, seats, council settings,
+// the timelock's operations and the oracle-driven layers. Every function predicts the exact outcome of one call
+// (success, or the exact custom error with its arguments) and, on success, applies its effects. Nothing here talks to
+// the chain; calldata and ids are computed off-chain with ethers.
+import { AbiCoder, keccak256, ZeroHash } from "ethers";
+
+import { defaultPolicy, type PolicyValues } from "../../scripts/lib/policy";
+import {
+  CouncilSeats__factory,
+  HedgeCouncil__factory,
+  HedgePolicy__factory,
+  TestTarget__factory,
+  TimelockController__factory,
+} from "../../typechain-types";
+import { hashPolicy } from "../helpers/hedgePolicy";
+
+export const DAY = 86_400;
+export const HOUR = 3_600;
+
+export enum Tier {
+  Fast = 0,
+  Standard = 1,
+  Critical = 2,
+}
+
+export enum State {
+  Unknown = 0,
+  Pending = 1,
+  Queued = 2,
+  Executed = 3,
+  Vetoed = 4,
+  Expired = 5,
+}
+
+/** An expected custom error: its name and its arguments (compared as strings, addresses lower-cased). */
+export interface Expected {
+  name: string;
+  args: (bigint | number | string | boolean)[];
+}
+
+/** What a call is predicted to do: succeed, or revert with exactly this error. */
+export type Outcome = { ok: true } | { ok: false; error: Expected };
+
+const OK: Outcome = { ok: true };
+const fail = (name: string, ...args: Expected["args"]): Outcome => ({ ok: false, error: { name, args } });
+
+// ---------------------------------------------------------------- proposals: what the fuzzer generates
+
+/** A change of one policy field, resolved against the policy current when the proposal is made. */
+export interface Mutation {
+  field:
+    | "coverage"
+    | "trigger"
+    | "hysteresis"
+    | "wing"
+    | "deltaMax"
+    | "deltaMin"
+    | "oracleAge"
+    | "scaleStep"
+    | "dte"
+    | "tenor"
+    | "addLayer"
+    | "removeLayer"
+    | "realloc";
+  layer: number;
+  delta: number;
+}
+
+/** A proposal recipe, resolved against the model when the command runs. */
+export type Spec =
+  | { kind: "policy"; mutation: Mutation }
+  | { kind: "stale"; mutation: Mutation; offset: number }
+  | { kind: "nudgeCoverage"; deltaBps: number }
+  | { kind: "nudgeTrigger"; layer: number; deltaBps: number }
+  | { kind: "mint"; who: number }
+  | { kind: "burn"; seatId: number }
+  | { kind: "rotate"; seatId: number; who: number }
+  | { kind: "vetoThreshold"; threshold: number }
+  | { kind: "tierRule"; tier: Tier; threshold: number; delay: number }
+  | { kind: "minDelay"; delay: number }
+  | { kind: "expiry"; ttl: number; grace: number }
+  | { kind: "ping"; value: number }
+  | { kind: "mixed"; value: number };
+
+/** One call of a proposal, as the model executes it. */
+export type ModelCall =
+  | { kind: "setPolicy"; next: PolicyValues; expectedVersion: number }
+  | { kind: "nudgeCoverage"; value: number }
+  | { kind: "nudgeTrigger"; layer: number; value: number }
+  | { kind: "mint"; holder: string }
+  | { kind: "burn"; seatId: number }
+  | { kind: "setVetoThreshold"; threshold: number }
+  | { kind: "setTierRule"; tier: Tier; threshold: number; delay: number }
+  | { kind: "updateDelay"; delay: number }
+  | { kind: "setExpiry"; ttl: number; grace: number }
+  | { kind: "ping"; value: number };
+
+export interface Addresses {
+  council: string;
+  policy: string;
+  seats: string;
+  timelock: string;
+  target: string;
+}
+
+export interface ProposalCalls {
+  targets: string[];
+  values: bigint[];
+  calldatas: string[];
+  salt: string;
+  calls: ModelCall[];
+  id: string;
+  opId: string;
+  label: string;
+}
+
+export interface ModelProposal extends ProposalCalls {
+  tier: Tier;
+  status: "Pending" | "Queued" | "Executed" | "Vetoed";
+  approvals: Set<number>;
+  vetoes: Set<number>;
+  revoked: Set<number>;
+  deadline: number;
+  eta: number;
+  op: "none" | "pending" | "done" | "cancelled";
+}
+
+/** The parts of the world a proposal's calls can change; cloned for all-or-nothing execution. */
+export interface Core {
+  seatOf: Map<string, number>;
+  ownerOf: Map<number, string>;
+  minted: number;
+  fast: number;
+  standard: number;
+  critical: number;
+  veto: number;
+  standardDelay: number;
+  criticalDelay: number;
+  ttl: number;
+  grace: number;
+  minDelay: number;
+  policy: PolicyValues;
+  version: number;
+  lastNudgeAt: number[];
+  maxNudgeBps: number;
+  nudgeCooldown: number;
+  engaged: number;
+}
+
+export interface Model {
+  /** Timestamp of the latest block. */
+  now: number;
+  core: Core;
+  oracle: { answer: bigint; updatedAt: number };
+  proposals: ModelProposal[];
+  byId: Map<string, ModelProposal>;
+  addresses: Addresses;
+}
+
+// ---------------------------------------------------------------- setup
+
+export function defaultThresholds(n: number) {
+  const standard = Math.floor(n / 2) + 1;
+  const critical = Math.max(standard, Math.ceil((2 * n) / 3));
+  return { fast: Math.max(1, standard - 1), standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
+}
+
+/** The model of a system freshly deployed by `deploySystem` with `holders` and every default. */
+export function initialModel(
+  addresses: Addresses,
+  holders: string[],
+  now: number,
+  oracle: { answer: bigint; updatedAt: number },
+): Model {
+  const t = defaultThresholds(holders.length);
+  const seatOf = new Map<string, number>();
+  const ownerOf = new Map<number, string>();
+  holders.forEach((h, i) => {
+    seatOf.set(h.toLowerCase(), i + 1);
+    ownerOf.set(i + 1, h.toLowerCase());
+  });
+  return {
+    now,
+    core: {
+      seatOf,
+      ownerOf,
+      minted: holders.length,
+      ...t,
+      standardDelay: DAY,
+      criticalDelay: 3 * DAY,
+      ttl: 7 * DAY,
+      grace: 14 * DAY,
+      minDelay: DAY,
+      policy: defaultPolicy(),
+      version: 1,
+      lastNudgeAt: [0, 0, 0, 0, 0, 0],
+      maxNudgeBps: 1_000,
+      nudgeCooldown: DAY,
+      engaged: 0,
+    },
+    oracle,
+    proposals: [],
+    byId: new Map(),
+    addresses,
+  };
+}
+
+// ---------------------------------------------------------------- views of the model
+
+export function liveSeats(core: Core): number[] {
+  return [...core.ownerOf.keys()];
+}
+
+export function liveMask(core: Core): bigint {
+  let mask = 0n;
+  for (const id of core.ownerOf.keys()) mask |= 1n << BigInt(id - 1);
+  return mask;
+}
+
+export function seatOf(core: Core, account: string): number {
+  return core.seatOf.get(account.toLowerCase()) ?? 0;
+}
+
+export function countLive(core: Core, seats: Set<number>): number {
+  let n = 0;
+  for (const s of seats) if (core.ownerOf.has(s)) n++;
+  return n;
+}
+
+export function threshold(core: Core, tier: Tier): number {
+  return tier === Tier.Fast ? core.fast : tier === Tier.Standard ? core.standard : core.critical;
+}
+
+export function stateAt(p: ModelProposal | undefined, now: number): State {
+  if (!p) return State.Unknown;
+  if (p.status === "Executed") return State.Executed;
+  if (p.status === "Vetoed") return State.Vetoed;
+  if (now > p.deadline) return State.Expired;
+  return p.status === "Pending" ? State.Pending : State.Queued;
+}
+
+export function policyHashOf(core: Core): string {
+  return hashPolicy(core.policy);
+}
+
+// ---------------------------------------------------------------- the policy's rules
+
+const U16 = 0xffff;
+const U32 = 0xffffffff;
+const clamp = (x: number, max: number) => Math.max(0, Math.min(max, Math.trunc(x)));
+
+/** `isLoosening(next)` against `current`, as DESIGN.md defines it. */
+export function isLoosening(current: PolicyValues, next: PolicyValues): boolean {
+  if (next.layers.length < current.layers.length) return true;
+  if (next.coverageBps < current.coverageBps) return true;
+  if (next.shortDeltaMaxBps > current.shortDeltaMaxBps) return true;
+  if (next.wingWidthPts > current.wingWidthPts) return true;
+  if (next.hysteresisVix < current.hysteresisVix) return true;
+  if (next.maxOracleAge > current.maxOracleAge) return true;
+  return current.layers.some((layer, i) => next.layers[i].triggerVix > layer.triggerVix);
+}
+
+/** The first invariant `p` breaks, as the policy's custom error, or null. */
+export function validatePolicy(p: PolicyValues): Expected | null {
+  const e = (name: string, ...args: Expected["args"]): Expected => ({ name, args });
+  const n = p.layers.length;
+  if (n === 0 || n > 5) return e("HedgePolicyLayerCountOutOfRange", n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const l = p.layers[i];
+    if (l.allocationBps === 0) return e("HedgePolicyAllocationZero", i);
+    sum += l.allocationBps;
+    if (l.triggerVix < 1_000 || l.triggerVix > 10_000) return e("HedgePolicyTriggerOutOfRange", i, l.triggerVix);
+    if (l.tenorDays === 0 || l.tenorDays > 730) return e("HedgePolicyTenorOutOfRange", i, l.tenorDays);
+    if (i > 0) {
+      const below = p.layers[i - 1];
+      if (l.triggerVix <= below.triggerVix)
+        return e("HedgePolicyTriggerNotIncreasing", i, below.triggerVix, l.triggerVix);
+      if (l.tenorDays < below.tenorDays) return e("HedgePolicyTenorDecreasing", i, below.tenorDays, l.tenorDays);
+    }
+  }
+  if (sum !== 10_000) return e("HedgePolicyAllocationSumNot100Percent", sum);
+  if (p.coverageBps < 500 || p.coverageBps > 10_000) return e("HedgePolicyCoverageOutOfRange", p.coverageBps);
+  if (p.scaleStepBps < 500 || p.scaleStepBps > 5_000) return e("HedgePolicyScaleStepOutOfRange", p.scaleStepBps);
+  if (p.shortDeltaMinBps < 100 || p.shortDeltaMinBps > p.shortDeltaMaxBps || p.shortDeltaMaxBps > 5_000)
+    return e("HedgePolicyDeltaBandInvalid", p.shortDeltaMinBps, p.shortDeltaMaxBps);
+  if (p.wingWidthPts < 5 || p.wingWidthPts > 500) return e("HedgePolicyWingWidthOutOfRange", p.wingWidthPts);
+  if (p.targetDte === 0 || p.targetDte > 365) return e("HedgePolicyTargetDteOutOfRange", p.targetDte);
+  if (p.hysteresisVix > 1_000) return e("HedgePolicyHysteresisOutOfRange", p.hysteresisVix);
+  if (p.maxOracleAge < 60 || p.maxOracleAge > 86_400) return e("HedgePolicyOracleAgeOutOfRange", p.maxOracleAge);
+  return null;
+}
+
+/** `current` with one field changed; every value stays encodable (uint16 / uint32). */
+export function mutate(current: PolicyValues, m: Mutation): PolicyValues {
+  const p = structuredClone(current);
+  const n = p.layers.length;
+  const l = Math.abs(m.layer) % n;
+  switch (m.field) {
+    case "coverage":
+      p.coverageBps = clamp(p.coverageBps + m.delta, U16);
+      break;
+    case "trigger":
+      p.layers[l].triggerVix = clamp(p.layers[l].triggerVix + m.delta, U32);
+      break;
+    case "hysteresis":
+      p.hysteresisVix = clamp(p.hysteresisVix + Math.trunc(m.delta * 0.6) + 200, U32);
+      break;
+    case "wing":
+      p.wingWidthPts = clamp(p.wingWidthPts + Math.trunc(m.delta / 10), U16);
+      break;
+    case "deltaMax":
+      p.shortDeltaMaxBps = clamp(p.shortDeltaMaxBps + m.delta, U16);
+      break;
+    case "deltaMin":
+      p.shortDeltaMinBps = clamp(p.shortDeltaMinBps + m.delta, U16);
+      break;
+    case "oracleAge":
+      p.maxOracleAge = clamp(p.maxOracleAge + m.delta * 5, U32);
+      break;
+    case "scaleStep":
+      p.scaleStepBps = clamp(p.scaleStepBps + m.delta * 3, U16);
+      break;
+    case "dte":
+      p.targetDte = clamp(p.targetDte + Math.trunc(m.delta / 50), U16);
+      break;
+    case "tenor":
+      p.layers[l].tenorDays = clamp(p.layers[l].tenorDays + Math.trunc(m.delta / 2), U16);
+      break;
+    case "addLayer": {
+      const last = p.layers[n - 1];
+      p.layers[0].allocationBps = clamp(p.layers[0].allocationBps - 1_000, U16);
+      p.layers.push({
+        allocationBps: 1_000,
+        tenorDays: last.tenorDays,
+        triggerVix: clamp(last.triggerVix + m.delta + 300, U32),
+        instrument: 3,
+      });
+      break;
+    }
+    case "removeLayer": {
+      const removed = p.layers.pop()!;
+      if (p.layers.length > 0)
+        p.layers[0].allocationBps = clamp(p.layers[0].allocationBps + removed.allocationBps, U16);
+      break;
+    }
+    case "realloc": {
+      const move = m.delta * 3;
+      p.layers[0].allocationBps = clamp(p.layers[0].allocationBps - move, U16);
+      p.layers[n - 1].allocationBps = clamp(p.layers[n - 1].allocationBps + move, U16);
+      break;
+    }
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------- resolving a spec into calls
+
+const policyIface = HedgePolicy__factory.createInterface();
+const seatsIface = CouncilSeats__factory.createInterface();
+const councilIface = HedgeCouncil__factory.createInterface();
+const timelockIface = TimelockController__factory.createInterface();
+const targetIface = TestTarget__factory.createInterface();
+const coder = AbiCoder.defaultAbiCoder();
+
+export const interfaces = { policy: policyIface, seats: seatsIface, council: councilIface, timelock: timelockIface };
+
+function encodeCall(a: Addresses, call: ModelCall): { target: string; data: string } {
+  switch (call.kind) {
+    case "setPolicy":
+      return { target: a.policy, data: policyIface.encodeFunctionData("setPolicy", [call.next, call.expectedVersion]) };
+    case "nudgeCoverage":
+      return { target: a.policy, data: policyIface.encodeFunctionData("nudgeCoverage", [call.value]) };
+    case "nudgeTrigger":
+      return { target: a.policy, data: policyIface.encodeFunctionData("nudgeTrigger", [call.layer, call.value]) };
+    case "mint":
+      return { target: a.seats, data: seatsIface.encodeFunctionData("mint", [call.holder]) };
+    case "burn":
+      return { target: a.seats, data: seatsIface.encodeFunctionData("burn", [call.seatId]) };
+    case "setVetoThreshold":
+      return { target: a.council, data: councilIface.encodeFunctionData("setVetoThreshold", [call.threshold]) };
+    case "setTierRule":
+      return {
+        target: a.council,
+        data: councilIface.encodeFunctionData("setTierRule", [call.tier, call.threshold, call.delay]),
+      };
+    case "updateDelay":
+      return { target: a.timelock, data: timelockIface.encodeFunctionData("updateDelay", [call.delay]) };
+    case "setExpiry":
+      return { target: a.council, data: councilIface.encodeFunctionData("setExpiry", [call.ttl, call.grace]) };
+    case "ping":
+      return { target: a.target, data: targetIface.encodeFunctionData("ping", [call.value]) };
+  }
+}
+
+export function hashProposal(targets: string[], values: bigint[], calldatas: string[], salt: string): string {
+  return keccak256(coder.encode(["address[]", "uint256[]", "bytes[]", "bytes32"], [targets, values, calldatas, salt]));
+}
+
+export function operationIdOf(targets: string[], values: bigint[], calldatas: string[], id: string): string {
+  if (targets.length === 1) {
+    return keccak256(
+      coder.encode(
+        ["address", "uint256", "bytes", "bytes32", "bytes32"],
+        [targets[0], values[0], calldatas[0], ZeroHash, id],
+      ),
+    );
+  }
+  return keccak256(
+    coder.encode(
+      ["address[]", "uint256[]", "bytes[]", "bytes32", "bytes32"],
+      [targets, values, calldatas, ZeroHash, id],
+    ),
+  );
+}
+
+/** The calls `spec` stands for, against the model now; `actors` resolves actor indices to addresses. */
+export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[]): ProposalCalls {
+  const c = m.core;
+  const nudged = (current: number, deltaBps: number, max: number) =>
+    clamp(current + Math.trunc((current * deltaBps) / 10_000), max);
+  let calls: ModelCall[];
+  let label: string;
+  switch (spec.kind) {
+    case "policy":
+      calls = [{ kind: "setPolicy", next: mutate(c.policy, spec.mutation), expectedVersion: c.version }];
+      label = `setPolicy ${spec.mutation.field} ${spec.mutation.delta}`;
+      break;
+    case "stale":
+      calls = [
+        {
+          kind: "setPolicy",
+          next: mutate(c.policy, spec.mutation),
+          expectedVersion: Math.max(0, c.version + spec.offset),
+        },
+      ];
+      label = `setPolicy@v${c.version}${spec.offset >= 0 ? "+" : ""}${spec.offset} ${spec.mutation.field}`;
+      break;
+    case "nudgeCoverage":
+      calls = [{ kind: "nudgeCoverage", value: nudged(c.policy.coverageBps, spec.deltaBps, U16) }];
+      label = `nudgeCoverage ${spec.deltaBps}bps`;
+      break;
+    case "nudgeTrigger": {
+      const layer = spec.layer % 6;
+      const current = c.policy.layers[layer]?.triggerVix ?? 2_000;
+      calls = [{ kind: "nudgeTrigger", layer, value: nudged(current, spec.deltaBps, U32) }];
+      label = `nudgeTrigger ${layer} ${spec.deltaBps}bps`;
+      break;
+    }
+    case "mint":
+      calls = [{ kind: "mint", holder: actors[spec.who] }];
+      label = `mint actor ${spec.who}`;
+      break;
+    case "burn":
+      calls = [{ kind: "burn", seatId: spec.seatId }];
+      label = `burn ${spec.seatId}`;
+      break;
+    case "rotate":
+      calls = [
+        { kind: "burn", seatId: spec.seatId },
+        { kind: "mint", holder: actors[spec.who] },
+      ];
+      label = `rotate ${spec.seatId} to actor ${spec.who}`;
+      break;
+    case "vetoThreshold":
+      calls = [{ kind: "setVetoThreshold", threshold: spec.threshold }];
+      label = `setVetoThreshold ${spec.threshold}`;
+      break;
+    case "tierRule":
+      calls = [{ kind: "setTierRule", tier: spec.tier, threshold: spec.threshold, delay: spec.delay }];
+      label = `setTierRule ${Tier[spec.tier]} ${spec.threshold} ${spec.delay}s`;
+      break;
+    case "minDelay":
+      calls = [{ kind: "updateDelay", delay: spec.delay }];
+      label = `updateDelay ${spec.delay}s`;
+      break;
+    case "expiry":
+      calls = [{ kind: "setExpiry", ttl: spec.ttl, grace: spec.grace }];
+      label = `setExpiry ${spec.ttl}s ${spec.grace}s`;
+      break;
+    case "ping":
+      calls = [{ kind: "ping", value: spec.value }];
+      label = `ping ${spec.value}`;
+      break;
+    case "mixed":
+      calls = [
+        { kind: "nudgeCoverage", value: nudged(c.policy.coverageBps, 100, U16) },
+        { kind: "ping", value: spec.value },
+      ];
+      label = `mixed nudge+ping ${spec.value}`;
+      break;
+  }
+  const encoded = calls.map((call) => encodeCall(m.addresses, call));
+  const targets = encoded.map((e) => e.target);
+  const values = encoded.map(() => 0n);
+  const calldatas = encoded.map((e) => e.data);
+  const salt = keccak256(coder.encode(["uint256"], [saltIndex]));
+  const id = hashProposal(targets, values, calldatas, salt);
+  return { targets, values, calldatas, salt, calls, id, opId: operationIdOf(targets, values, calldatas, id), label };
+}
+
+/** The tier of `calls` and the index of the first call that breaks an all-nudge (or no-nudge) batch, or 0. */
+export function classify(core: Core, calls: ModelCall[]): { tier: Tier; mixedAt: number } {
+  let tier = Tier.Fast;
+  let mixedAt = 0;
+  let firstFast = false;
+  calls.forEach((call, i) => {
+    let t: Tier;
+    if (call.kind === "nudgeCoverage" || call.kind === "nudgeTrigger") t = Tier.Fast;
+    else if (call.kind === "setPolicy")
+      t = call.expectedVersion !== core.version || isLoosening(core.policy, call.next) ? Tier.Critical : Tier.Standard;
+    else t = Tier.Critical;
+    if (t > tier) tier = t;
+    const fast = t === Tier.Fast;
+    if (i === 0) firstFast = fast;
+    else if (fast !== firstFast && mixedAt === 0) mixedAt = i;
+  });
+  return { tier, mixedAt };
+}
+
+// ---------------------------------------------------------------- executing calls (all or nothing)
+
+function cloneCore(core: Core): Core {
+  return structuredClone(core);
+}
+
+function checkNudge(c: Core, parameter: number, current: number, requested: number, now: number): Outcome {
+  if (requested === current) return fail("HedgePolicyNudgeUnchanged", current);
+  const last = c.lastNudgeAt[parameter];
+  if (last !== 0 && now < last + c.nudgeCooldown)
+    return fail("HedgePolicyNudgeCoolingDown", parameter, last + c.nudgeCooldown);
+  const maxStep = Math.floor((current * c.maxNudgeBps) / 10_000);
+  if (Math.abs(requested - current) > maxStep) return fail("HedgePolicyNudgeTooLarge", current, requested, maxStep);
+  c.lastNudgeAt[parameter] = now;
+  return OK;
+}
+
+function checkTierRules(c: Core): Outcome {
+  const seats = c.ownerOf.size;
+  if (c.fast === 0 || c.fast > c.standard || c.standard > c.critical || c.critical > seats)
+    return fail("HedgeCouncilThresholdsOutOfOrder", c.fast, c.standard, c.critical, seats);
+  if (c.standardDelay < c.minDelay)
+    return fail("HedgeCouncilStandardDelayBelowTimelockMinimum", c.standardDelay, c.minDelay);
+  if (c.criticalDelay < c.standardDelay)
+    return fail("HedgeCouncilCriticalDelayBelowStandard", c.criticalDelay, c.standardDelay);
+  return OK;
+}
+
+/** Runs one call on `c` (a draft) at `now`; returns its outcome. */
+function runCall(c: Core, call: ModelCall, now: number): Outcome {
+  switch (call.kind) {
+    case "setPolicy": {
+      if (call.expectedVersion !== c.version)
+        return fail("HedgePolicyVersionMismatch", call.expectedVersion, c.version);
+      const broken = validatePolicy(call.next);
+      if (broken) return { ok: false, error: broken };
+      c.policy = structuredClone(call.next);
+      c.version += 1;
+      c.engaged &= (1 << call.next.layers.length) - 1;
+      return OK;
+    }
+    case "nudgeCoverage": {
+      const checked = checkNudge(c, 5, c.policy.coverageBps, call.value, now);
+      if (!checked.ok) return checked;
+      if (call.value < 500 || call.value > 10_000) return fail("HedgePolicyCoverageOutOfRange", call.value);
+      c.policy.coverageBps = call.value;
+      c.version += 1;
+      return OK;
+    }
+    case "nudgeTrigger": {
+      const n = c.policy.layers.length;
+      if (call.layer >= n) return fail("HedgePolicyLayerNotFound", call.layer, n);
+      const current = c.policy.layers[call.layer].triggerVix;
+      const checked = checkNudge(c, call.layer, current, call.value, now);
+      if (!checked.ok) return checked;
+      if (call.value < 1_000 || call.value > 10_000)
+        return fail("HedgePolicyTriggerOutOfRange", call.layer, call.value);
+      if (call.layer > 0) {
+        const below = c.policy.layers[call.layer - 1].triggerVix;
+        if (call.value <= below) return fail("HedgePolicyTriggerNotIncreasing", call.layer, below, call.value);
+      }
+      if (call.layer + 1 < n) {
+        const above = c.policy.layers[call.layer + 1].triggerVix;
+        if (above <= call.value) return fail("HedgePolicyTriggerNotIncreasing", call.layer + 1, call.value, above);
+      }
+      c.policy.layers[call.layer].triggerVix = call.value;
+      c.version += 1;
+      return OK;
+    }
+    case "mint": {
+      const holder = call.holder.toLowerCase();
+      if (c.seatOf.has(holder)) return fail("CouncilSeatsAlreadyHolder", holder);
+      if (c.minted === 64) return fail("CouncilSeatsLifetimeLimitReached", 64);
+      c.minted += 1;
+      c.seatOf.set(holder, c.minted);
+      c.ownerOf.set(c.minted, holder);
+      return OK;
+    }
+    case "burn": {
+      const holder = c.ownerOf.get(call.seatId);
+      if (!holder) return fail("ERC721NonexistentToken", call.seatId);
+      const remaining = c.ownerOf.size - 1;
+      const required = Math.max(c.critical, c.veto);
+      if (remaining < required) return fail("CouncilSeatsBelowThreshold", remaining, required);
+      c.ownerOf.delete(call.seatId);
+      c.seatOf.delete(holder);
+      return OK;
+    }
+    case "setVetoThreshold": {
+      const seats = c.ownerOf.size;
+      if (call.threshold === 0 || call.threshold > seats)
+        return fail("HedgeCouncilVetoThresholdOutOfRange", call.threshold, seats);
+      c.veto = call.threshold;
+      return OK;
+    }
+    case "setTierRule": {
+      if (call.tier === Tier.Fast) {
+        if (call.delay !== 0) return fail("HedgeCouncilFastDelayNotZero", call.delay);
+        c.fast = call.threshold;
+      } else if (call.tier === Tier.Standard) {
+        c.standard = call.threshold;
+        c.standardDelay = call.delay;
+      } else {
+        c.critical = call.threshold;
+        c.criticalDelay = call.delay;
+      }
+      return checkTierRules(c);
+    }
+    case "updateDelay":
+      c.minDelay = call.delay;
+      return OK;
+    case "setExpiry": {
+      const inRange = (x: number) => x >= HOUR && x <= 365 * DAY;
+      if (!inRange(call.ttl) || !inRange(call.grace)) return fail("HedgeCouncilExpiryOutOfRange", call.ttl, call.grace);
+      c.ttl = call.ttl;
+      c.grace = call.grace;
+      return OK;
+    }
+    case "ping":
+      return OK;
+  }
+}
+
+/** Runs `calls` all or nothing at `now`: on success the model's core is replaced by the result. */
+export function runCalls(m: Model, calls: ModelCall[], now: number): Outcome {
+  const draft = cloneCore(m.core);
+  for (const call of calls) {
+    const outcome = runCall(draft, call, now);
+    if (!outcome.ok) return outcome;
+  }
+  m.core = draft;
+  return OK;
+}
+
+// ---------------------------------------------------------------- the council's entry points
+
+/** Where a predicted success leaves the model; `apply` is called only once the chain agreed. */
+export interface Prediction {
+  outcome: Outcome;
+  apply: () => void;
+}
+
+const noop = () => {};
+const refuse = (outcome: Outcome): Prediction => ({ outcome, apply: noop });
+
+function newProposal(m: Model, calls: ProposalCalls, tier: Tier, now: number): ModelProposal {
+  return {
+    ...calls,
+    tier,
+    status: "Pending",
+    approvals: new Set(),
+    vetoes: new Set(),
+    revoked: new Set(),
+    deadline: now + m.core.ttl,
+    eta: 0,
+    op: "none",
+  };
+}
+
+function register(m: Model, p: ModelProposal) {
+  m.proposals.push(p);
+  m.byId.set(p.id, p);
+}
+
+/** Schedules `p` (already approved) in the model's timelock at `now`. */
+function queueIn(m: Model, p: ModelProposal, now: number) {
+  const delay = Math.max(p.tier === Tier.Standard ? m.core.standardDelay : m.core.criticalDelay, m.core.minDelay);
+  p.status = "Queued";
+  p.eta = now + delay;
+  p.deadline = p.eta + m.core.grace;
+  p.op = "pending";
+}
+
+export function predictPropose(m: Model, proposer: string, calls: ProposalCalls, now: number): Prediction {
+  const seat = seatOf(m.core, proposer);
+  if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", proposer));
+  if (m.byId.has(calls.id)) return refuse(fail("HedgeCouncilProposalExists", calls.id));
+  const { tier, mixedAt } = classify(m.core, calls.calls);
+  if (mixedAt !== 0) return refuse(fail("HedgeCouncilMixedFastBatch", mixedAt));
+  return {
+    outcome: OK,
+    apply: () => {
+      const p = newProposal(m, calls, tier, now);
+      p.approvals.add(seat);
+      register(m, p);
+    },
+  };
+}
+
+export function predictApprove(m: Model, actor: string, id: string, now: number): Prediction {
+  const seat = seatOf(m.core, actor);
+  if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", actor));
+  const p = m.byId.get(id);
+  const state = stateAt(p, now);
+  if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  if (p!.approvals.has(seat)) return refuse(fail("HedgeCouncilAlreadyApproved", id, actor));
+  return { outcome: OK, apply: () => p!.approvals.add(seat) };
+}
+
+export function predictRevoke(m: Model, actor: string, id: string, now: number): Prediction {
+  const seat = seatOf(m.core, actor);
+  if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", actor));
+  const p = m.byId.get(id);
+  const state = stateAt(p, now);
+  if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  if (!p!.approvals.has(seat)) return refuse(fail("HedgeCouncilNotApproved", id, actor));
+  return {
+    outcome: OK,
+    apply: () => {
+      p!.approvals.delete(seat);
+      p!.revoked.add(seat);
+    },
+  };
+}
+
+/** A signature in a batch: its signer, and whether it is a genuine EIP-712 approval of the proposal. */
+export interface SignedBy {
+  signer: string;
+  valid: boolean;
+}
+
+/** `_addSignatures`: the seats added, or the first signature's error. */
+function addSignatures(
+  m: Model,
+  id: string,
+  approvals: Set<number>,
+  revoked: Set<number>,
+  sigs: SignedBy[],
+): { error: Outcome } | { added: number[] } {
+  if (sigs.length === 0) return { error: fail("HedgeCouncilSignatureCountMismatch", 0, 0) };
+  const seen = new Set(approvals);
+  const added: number[] = [];
+  for (const { signer, valid } of sigs) {
+    const seat = seatOf(m.core, signer);
+    if (seat === 0) return { error: fail("HedgeCouncilNotSeatHolder", signer) };
+    if (seen.has(seat)) return { error: fail("HedgeCouncilAlreadyApproved", id, signer) };
+    if (revoked.has(seat)) return { error: fail("HedgeCouncilSignatureRevoked", id, signer) };
+    if (!valid) return { error: fail("HedgeCouncilInvalidSignature", signer) };
+    seen.add(seat);
+    added.push(seat);
+  }
+  return { added };
+}
+
+export function predictApproveBySig(m: Model, id: string, sigs: SignedBy[], now: number): Prediction {
+  const p = m.byId.get(id);
+  const state = stateAt(p, now);
+  if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  const result = addSignatures(m, id, p!.approvals, p!.revoked, sigs);
+  if ("error" in result) return refuse(result.error);
+  return { outcome: OK, apply: () => result.added.forEach((s) => p!.approvals.add(s)) };
+}
+
+export function predictSubmit(m: Model, calls: ProposalCalls, sigs: SignedBy[], now: number): Prediction {
+  if (m.byId.has(calls.id)) return refuse(fail("HedgeCouncilProposalExists", calls.id));
+  const { tier, mixedAt } = classify(m.core, calls.calls);
+  if (mixedAt !== 0) return refuse(fail("HedgeCouncilMixedFastBatch", mixedAt));
+  const result = addSignatures(m, calls.id, new Set(), new Set(), sigs);
+  if ("error" in result) return refuse(result.error);
+  const needed = threshold(m.core, tier);
+  if (sigs.length < needed) return refuse(fail("HedgeCouncilInsufficientApprovals", calls.id, sigs.length, needed));
+  if (tier === Tier.Fast) {
+    const before = m.core;
+    const outcome = runCalls(m, calls.calls, now);
+    const after = m.core;
+    m.core = before; // applied below, once the chain agreed
+    if (!outcome.ok) return refuse(outcome);
+    return {
+      outcome,
+      apply: () => {
+        m.core = after;
+        const p = newProposal(m, calls, tier, now);
+        result.added.forEach((s) => p.approvals.add(s));
+        p.status = "Executed";
+        register(m, p);
+      },
+    };
+  }
+  return {
+    outcome: OK,
+    apply: () => {
+      const p = newProposal(m, calls, tier, now);
+      result.added.forEach((s) => p.approvals.add(s));
+      queueIn(m, p, now);
+      register(m, p);
+    },
+  };
+}
+
+export function predictQueue(m: Model, id: string, now: number): Prediction {
+  const p = m.byId.get(id);
+  const state = stateAt(p, now);
+  if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  if (p!.tier === Tier.Fast) return refuse(fail("HedgeCouncilFastTierNotQueued", id));
+  const approvals = countLive(m.core, p!.approvals);
+  const needed = threshold(m.core, p!.tier);
+  if (approvals < needed) return refuse(fail("HedgeCouncilInsufficientApprovals", id, approvals, needed));
+  return { outcome: OK, apply: () => queueIn(m, p!, now) };
+}
+
+export function predictExecute(m: Model, id: string, now: number): Prediction {
+  const p = m.byId.get(id);
+  const fast = (p?.tier ?? Tier.Fast) === Tier.Fast;
+  const state = stateAt(p, now);
+  if (state !== (fast ? State.Pending : State.Queued))
+    return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  if (!fast && now < p!.eta) return refuse(fail("HedgeCouncilNotReady", id, p!.eta));
+  const approvals = countLive(m.core, p!.approvals);
+  const needed = threshold(m.core, p!.tier);
+  if (approvals < needed) return refuse(fail("HedgeCouncilInsufficientApprovals", id, approvals, needed));
+  const before = m.core;
+  const outcome = runCalls(m, p!.calls, now);
+  const after = m.core;
+  m.core = before;
+  if (!outcome.ok) return refuse(outcome);
+  return {
+    outcome,
+    apply: () => {
+      m.core = after;
+      p!.status = "Executed";
+      if (!fast) p!.op = "done";
+    },
+  };
+}
+
+export function predictVeto(m: Model, actor: string, id: string, now: number): Prediction {
+  const seat = seatOf(m.core, actor);
+  if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", actor));
+  const p = m.byId.get(id);
+  const state = stateAt(p, now);
+  if (state !== State.Pending && state !== State.Queued)
+    return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  if (p!.vetoes.has(seat)) return refuse(fail("HedgeCouncilAlreadyVetoed", id, actor));
+  return {
+    outcome: OK,
+    apply: () => {
+      p!.vetoes.add(seat);
+      if (countLive(m.core, p!.vetoes) >= m.core.veto) p!.status = "Vetoed";
+    },
+  };
+}
+
+export function predictCancel(m: Model, id: string, now: number): Prediction {
+  const p = m.byId.get(id);
+  const state = stateAt(p, now);
+  if (state !== State.Vetoed && state !== State.Expired)
+    return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  if (p!.op !== "pending") return refuse(fail("HedgeCouncilNothingToCancel", id));
+  return { outcome: OK, apply: () => (p!.op = "cancelled") };
+}
+
+// ---------------------------------------------------------------- the oracle and the layers
+
+/** `syncLayers` at `now`: the new engaged mask, or the oracle error. */
+export function predictSync(m: Model, now: number): Prediction {
+  const { answer, updatedAt } = m.oracle;
+  const maxAge = m.core.policy.maxOracleAge;
+  if (now - updatedAt > maxAge) return refuse(fail("HedgePolicyOracleAnswerStale", updatedAt, maxAge));
+  if (answer <= 0n) return refuse(fail("HedgePolicyOracleAnswerNotPositive", answer));
+  const vix = answer / 10n ** 6n;
+  if (vix === 0n || vix > 0xffffffffn) return refuse(fail("HedgePolicyOracleAnswerOutOfRange", answer, 8));
+  let mask = m.core.engaged;
+  m.core.policy.layers.forEach((layer, i) => {
+    const bit = 1 << i;
+    const engaged = (mask & bit) !== 0;
+    if (!engaged && vix >= BigInt(layer.triggerVix)) mask |= bit;
+    else if (engaged && vix + BigInt(m.core.policy.hysteresisVix) < BigInt(layer.triggerVix)) mask &= ~bit;
+  });
+  return { outcome: OK, apply: () => (m.core.engaged = mask) };
+}
+
+/** Lower-cases addresses and stringifies numbers, so that expected and actual error arguments compare equal. */
+export function normalise(value: unknown): string {
+  if (typeof value === "string") return value.toLowerCase();
+  if (typeof value === "bigint" || typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
