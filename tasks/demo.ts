@@ -28,6 +28,7 @@ import { openSystem, type HedgeSystem } from "../scripts/lib/deployments";
 import { describeError } from "../scripts/lib/errors";
 import { describePolicyChange } from "../scripts/lib/policy-edit";
 import { TIER_NAMES, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
+import type { AuditReport } from "../scripts/lib/audit/types";
 import type { ProposeResult } from "./propose";
 import { printPolicy } from "./status";
 
@@ -186,14 +187,21 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
   story.line(`The new policy (coverage ${fmtBps(v2.coverageBps)}, layer 2 at VIX ${fmtVix(v2.layers[2].triggerVix)}):`);
   await printIndented(() => printPolicy(system));
 
-  // 12. The audit trail
-  const trail = await auditTrail(system);
-  story.line(`The audit trail so far, read back from the chain (${trail.length} events):`);
-  for (const l of trail) story.detail(l);
-  const names = trail.map((l) => l.split(/\s+/)[2]);
-  for (const expected of ["ProposalCreated", "Approved", "Queued", "Executed", "PolicyUpdated", "LayerEngaged"]) {
-    story.check(names.includes(expected), `expected a ${expected} event in the audit trail`);
-  }
+  // 12. The audit
+  story.line(`The audit replays the chain since the deployment and re-derives every rule (hedge:audit):`);
+  let report: AuditReport | undefined;
+  await printIndented(async () => {
+    report = (await hre.run("hedge:audit", { chunkSize: 2_000, noProgress: true })) as AuditReport | undefined;
+  });
+  story.check(report !== undefined, "the audit could not run");
+  story.check(
+    report!.findings.length === 0,
+    `expected no findings, got: ${report!.findings.map((f) => f.message).join("; ")}`,
+  );
+  story.check(
+    report!.proposals.some((p) => p.id === id && p.state === "Executed"),
+    "expected the audit to rebuild the executed proposal",
+  );
 
   fs.rmSync(workDir, { recursive: true, force: true });
   say();
@@ -204,61 +212,4 @@ async function printIndented(print: () => Promise<void>): Promise<void> {
   const sink = captureOutput();
   await withOutput(sink, print);
   sayLines(sink.lines.map((l) => `    ${l}`));
-}
-
-/** The council's and the policy's events, oldest first, one line each. */
-async function auditTrail(system: HedgeSystem): Promise<string[]> {
-  const wanted = new Set([
-    "ProposalCreated",
-    "Approved",
-    "Revoked",
-    "Queued",
-    "Executed",
-    "VetoCast",
-    "Vetoed",
-    "ProposalCanceled",
-    "PolicyUpdated",
-    "LayerEngaged",
-    "LayerDisengaged",
-  ]);
-  const [councilLogs, policyLogs] = await Promise.all([
-    system.council.queryFilter("*" as never, system.fromBlock),
-    system.policy.queryFilter("*" as never, system.fromBlock),
-  ]);
-  const entries: { block: number; index: number; text: string }[] = [];
-  for (const [contract, logs] of [
-    [system.council, councilLogs],
-    [system.policy, policyLogs],
-  ] as const) {
-    for (const log of logs) {
-      let parsed;
-      try {
-        parsed = contract.interface.parseLog(log);
-      } catch {
-        parsed = null;
-      }
-      if (!parsed || !wanted.has(parsed.name)) continue;
-      const a = parsed.args;
-      const text: Record<string, () => string> = {
-        ProposalCreated: () => `${shortId(a.id)} by ${a.proposer}, tier ${TIER_NAMES[Number(a.tier)]}`,
-        Approved: () => `${shortId(a.id)} by ${a.signer}`,
-        Revoked: () => `${shortId(a.id)} by ${a.signer}`,
-        Queued: () => `${shortId(a.id)} eta ${fmtTime(a.eta)}`,
-        Executed: () => `${shortId(a.id)}`,
-        VetoCast: () => `${shortId(a.id)} by ${a.signer}`,
-        Vetoed: () => `${shortId(a.id)}`,
-        ProposalCanceled: () => `${shortId(a.id)}`,
-        PolicyUpdated: () => `version ${a.version}, hash ${shortId(a.newHash)}`,
-        LayerEngaged: () => `layer ${a.layer} at VIX ${fmtVix(a.vix)}`,
-        LayerDisengaged: () => `layer ${a.layer} at VIX ${fmtVix(a.vix)}`,
-      };
-      entries.push({
-        block: log.blockNumber,
-        index: log.index,
-        text: `${parsed.name.padEnd(16)} ${text[parsed.name]()}`,
-      });
-    }
-  }
-  entries.sort((x, y) => x.block - y.block || x.index - y.index);
-  return entries.map((e) => `block ${String(e.block).padStart(3)}  ${e.text}`);
 }

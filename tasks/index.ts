@@ -15,4 +15,5 @@ import "./cancel";
 import "./oracle";
 import "./sync";
 import "./time";
+import "./audit";
 import "./demo";

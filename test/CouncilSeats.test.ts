@@ -2,6 +2,7 @@
 // 64 ids over the contract's lifetime, never reused; every transfer and approval path refused; the liveness guard
 // on burns (never fewer seats than the council's highest threshold).
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, ZeroAddress } from "ethers";
 
@@ -317,6 +318,29 @@ describe("CouncilSeats", function () {
       for (const id of [0, 6, 65]) {
         await expect(seats.locked(id)).to.be.revertedWithCustomError(seats, "ERC721NonexistentToken").withArgs(id);
       }
+    });
+  });
+
+  describe("constructor", function () {
+    it("refuses a zero governance or council address, and a zero or repeated initial holder", async function () {
+      const sys = await loadFixture(fixture);
+      const factory = await ethers.getContractFactory("CouncilSeats");
+      const [a, b] = sys.holders.map((h) => h.address);
+      await expect(factory.deploy(ZeroAddress, a, [b])).to.be.revertedWithCustomError(
+        factory,
+        "CouncilSeatsZeroAddress",
+      );
+      await expect(factory.deploy(a, ZeroAddress, [b])).to.be.revertedWithCustomError(
+        factory,
+        "CouncilSeatsZeroAddress",
+      );
+      await expect(factory.deploy(a, b, [ZeroAddress])).to.be.revertedWithCustomError(
+        factory,
+        "CouncilSeatsZeroAddress",
+      );
+      await expect(factory.deploy(a, b, [a, a]))
+        .to.be.revertedWithCustomError(factory, "CouncilSeatsAlreadyHolder")
+        .withArgs(a);
     });
   });
 });

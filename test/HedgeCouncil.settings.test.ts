@@ -3,7 +3,8 @@
 // setter's refusal bubbles up from the timelock at execute.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { id as keccakId } from "ethers";
+import { ethers } from "hardhat";
+import { ZeroAddress, id as keccakId } from "ethers";
 
 import {
   args,
@@ -299,6 +300,26 @@ describe("HedgeCouncil settings", function () {
       expect(await council.tierRule(Tier.Standard)).to.deep.equal([3n, BigInt(4 * DAY)]);
       expect(await council.tierRule(Tier.Critical)).to.deep.equal([4n, BigInt(5 * DAY)]);
       expect(await timelock.getMinDelay()).to.equal(BigInt(4 * DAY));
+    });
+  });
+
+  describe("constructor", function () {
+    it("refuses a zero seats, timelock or policy address", async function () {
+      const sys = await loadFixture(fixture);
+      const factory = await ethers.getContractFactory("HedgeCouncil");
+      const [seats, timelock, policy] = await Promise.all(
+        [sys.seats, sys.timelock, sys.policy].map((c) => c.getAddress()),
+      );
+      const rest = [[2, 3, 4, 2], [DAY, 3 * DAY], 7 * DAY, 14 * DAY] as const;
+      for (const addresses of [
+        [ZeroAddress, timelock, policy],
+        [seats, ZeroAddress, policy],
+        [seats, timelock, ZeroAddress],
+      ]) {
+        await expect(
+          factory.deploy(addresses[0], addresses[1], addresses[2], [...rest[0]], [...rest[1]], rest[2], rest[3]),
+        ).to.be.revertedWithCustomError(factory, "HedgeCouncilZeroAddress");
+      }
     });
   });
 });

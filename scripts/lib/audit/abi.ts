@@ -1,0 +1,152 @@
+// The contracts' interfaces, as the audit decodes and calls them. The ABIs come from the TypeChain factories, which
+// exist only after `hardhat compile`: this module (and everything under scripts/lib/audit) is loaded lazily by the
+// `hedge:audit` task, never at config load time.
+import { AbiCoder, Interface, id as keccakId, type FunctionFragment, type Result } from "ethers";
+
+import {
+  CouncilSeats__factory,
+  HedgeCouncil__factory,
+  HedgePolicy__factory,
+  MockV3Aggregator__factory,
+  TimelockController__factory,
+} from "../../../typechain-types";
+import { POLICY_ABI_TYPE, type PolicyValues } from "../policy";
+import { eventDecoder, operationId, policyHash, proposalId } from "./codec";
+import type { ContractName } from "./types";
+
+export const INTERFACES: Record<ContractName, Interface> = {
+  seats: new Interface(CouncilSeats__factory.abi),
+  council: new Interface(HedgeCouncil__factory.abi),
+  timelock: new Interface(TimelockController__factory.abi),
+  policy: new Interface(HedgePolicy__factory.abi),
+  oracle: new Interface(MockV3Aggregator__factory.abi),
+};
+
+/** The timelock's roles (OpenZeppelin TimelockController 5). */
+export const ROLES = {
+  DEFAULT_ADMIN_ROLE: "0x" + "00".repeat(32),
+  PROPOSER_ROLE: keccakId("PROPOSER_ROLE"),
+  EXECUTOR_ROLE: keccakId("EXECUTOR_ROLE"),
+  CANCELLER_ROLE: keccakId("CANCELLER_ROLE"),
+} as const;
+export type RoleName = keyof typeof ROLES;
+export const ROLE_NAMES = Object.keys(ROLES) as RoleName[];
+
+/** The name of a role hash, or the hash itself when it is not one of the timelock's. */
+export function roleName(role: string): string {
+  const found = ROLE_NAMES.find((name) => ROLES[name] === role.toLowerCase());
+  return found ?? role;
+}
+
+/** Decodes a log of one of the audited contracts; null for a log the contract's ABI does not know. */
+export class EventDecoder {
+  private readonly byTopic = new Map<
+    string,
+    { contract: ContractName; name: string; decode: (topics: string[], data: string) => unknown[] }
+  >();
+
+  constructor(addresses: Record<ContractName, string>) {
+    for (const contract of Object.keys(INTERFACES) as ContractName[]) {
+      INTERFACES[contract].forEachEvent((fragment) => {
+        this.byTopic.set(`${addresses[contract].toLowerCase()}:${fragment.topicHash}`, {
+          contract,
+          name: fragment.name,
+          decode: eventDecoder(fragment),
+        });
+      });
+    }
+  }
+
+  decode(
+    address: string,
+    topics: string[],
+    data: string,
+  ): { contract: ContractName; name: string; args: unknown[] } | null {
+    if (topics.length === 0) return null;
+    const entry = this.byTopic.get(`${address.toLowerCase()}:${topics[0].toLowerCase()}`);
+    if (!entry) return null;
+    try {
+      return { contract: entry.contract, name: entry.name, args: entry.decode(topics, data) };
+    } catch {
+      return null;
+    }
+  }
+}
+
+const selectors = new Map<Interface, Map<string, FunctionFragment>>();
+
+/** The function of `iface` with this 4-byte selector (computed once per interface), or null. */
+export function functionBySelector(iface: Interface, selector: string): FunctionFragment | null {
+  let map = selectors.get(iface);
+  if (!map) {
+    map = new Map();
+    const found = map;
+    iface.forEachFunction((f) => found.set(f.selector, f));
+    selectors.set(iface, map);
+  }
+  return map.get(selector.toLowerCase()) ?? null;
+}
+
+const coder = AbiCoder.defaultAbiCoder();
+
+/** `keccak256(abi.encode(policy))`: what `HedgePolicy.policyHash()` returns. */
+export const policyHashOf = policyHash;
+
+/** `hashProposal`: `keccak256(abi.encode(targets, values, calldatas, salt))`. */
+export const proposalIdOf = proposalId;
+
+/** The timelock operation id of a proposal: salt = proposal id, predecessor 0 (single call: `hashOperation`). */
+export const operationIdOf = operationId;
+
+/** A policy as a decoded ABI result (from calldata, constructor arguments or `policy()`) in plain numbers. */
+export function policyFromResult(r: Result | Record<string, unknown>): PolicyValues {
+  const p = r as unknown as {
+    layers: { allocationBps: bigint; tenorDays: bigint; triggerVix: bigint; instrument: bigint }[];
+    coverageBps: bigint;
+    scaleStepBps: bigint;
+    shortDeltaMinBps: bigint;
+    shortDeltaMaxBps: bigint;
+    wingWidthPts: bigint;
+    targetDte: bigint;
+    hysteresisVix: bigint;
+    maxOracleAge: bigint;
+  };
+  return {
+    layers: [...p.layers].map((l) => ({
+      allocationBps: Number(l.allocationBps),
+      tenorDays: Number(l.tenorDays),
+      triggerVix: Number(l.triggerVix),
+      instrument: Number(l.instrument),
+    })),
+    coverageBps: Number(p.coverageBps),
+    scaleStepBps: Number(p.scaleStepBps),
+    shortDeltaMinBps: Number(p.shortDeltaMinBps),
+    shortDeltaMaxBps: Number(p.shortDeltaMaxBps),
+    wingWidthPts: Number(p.wingWidthPts),
+    targetDte: Number(p.targetDte),
+    hysteresisVix: Number(p.hysteresisVix),
+    maxOracleAge: Number(p.maxOracleAge),
+  };
+}
+
+/**
+ * The initial policy from the policy's deployment transaction input: the constructor arguments
+ * `abi.encode(Policy, governance, steward, oracle)` are the tail of the input. The layer count fixes their length,
+ * so each count 1..5 is tried; a candidate is accepted only if its hash is `expectedHash` (version 1's hash).
+ */
+export function initialPolicyFromDeployInput(input: string, expectedHash: string): PolicyValues | null {
+  const bytes = (input.length - 2) / 2;
+  for (let n = 1; n <= 5; n++) {
+    const size = (4 + 9 + 1 + 4 * n) * 32;
+    if (size > bytes) break;
+    const tail = "0x" + input.slice(input.length - size * 2);
+    try {
+      const [policy] = coder.decode([POLICY_ABI_TYPE, "address", "address", "address"], tail);
+      const values = policyFromResult(policy as Result);
+      if (values.layers.length === n && policyHashOf(values) === expectedHash.toLowerCase()) return values;
+    } catch {
+      // not this length
+    }
+  }
+  return null;
+}

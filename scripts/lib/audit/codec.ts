@@ -1,0 +1,230 @@
+// The audit's hot paths in plain hex, without ethers' ABI coder (which costs about half a millisecond per event or
+// hash and would dominate a replay of thousands of proposals): decoding event logs from their fragments, the
+// proposal and timelock-operation hashes, the policy hash, checksummed addresses. Every function here is checked
+// against ethers' own encoding in test/audit/codec.test.ts.
+import { getAddress, keccak256, type EventFragment, type ParamType } from "ethers";
+
+import type { PolicyValues } from "../policy";
+
+const ZERO_WORD = "0".repeat(64);
+
+type NativeKeccak = (algorithm: "keccak256") => { update(data: Buffer): { digest(): Buffer } };
+
+/**
+ * The `keccak` package's native binding (a dependency of Hardhat itself) hashes about five times faster than the
+ * pure-JS keccak of ethers on a replay's thousands of hashes; ethers' is the fallback when it is not installed.
+ */
+const nativeKeccak: NativeKeccak | null = (() => {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const create = require("keccak") as NativeKeccak;
+    const probe = create("keccak256").update(Buffer.alloc(0)).digest().toString("hex");
+    return probe === "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470" ? create : null;
+  } catch {
+    return null;
+  }
+})();
+
+/** keccak256 of hex data (with 0x). */
+export function keccakHex(hex: string): string {
+  const bytes = Buffer.from(hex.length > 2 ? hex.slice(2) : "", "hex");
+  if (nativeKeccak) return "0x" + nativeKeccak("keccak256").update(bytes).digest().toString("hex");
+  return keccak256(bytes);
+}
+
+const checksums = new Map<string, string>();
+
+/** `getAddress`, memoised (the same few accounts come back in every event). */
+export function checksum(address: string): string {
+  const key = address.toLowerCase();
+  let found = checksums.get(key);
+  if (!found) {
+    found = getAddress(key);
+    if (checksums.size > 50_000) checksums.clear();
+    checksums.set(key, found);
+  }
+  return found;
+}
+
+// ------------------------------------------------------------------------------------------------ decoding
+
+function isDynamic(t: ParamType): boolean {
+  if (t.baseType === "bytes" || t.baseType === "string") return true;
+  if (t.baseType === "array") return t.arrayLength === -1 || isDynamic(t.arrayChildren!);
+  if (t.baseType === "tuple") return t.components!.some(isDynamic);
+  return false;
+}
+
+/** Words a static type takes in a head. */
+function headWords(t: ParamType): number {
+  if (isDynamic(t)) return 1;
+  if (t.baseType === "array") return (t.arrayLength ?? 0) * headWords(t.arrayChildren!);
+  if (t.baseType === "tuple") return t.components!.reduce((n, c) => n + headWords(c), 0);
+  return 1;
+}
+
+const wordAt = (h: string, pos: number) => h.slice(pos, pos + 64);
+const numAt = (h: string, pos: number) => Number.parseInt(wordAt(h, pos), 16);
+
+/** One value whose encoding starts at character `pos` of `h` (hex without 0x). */
+function decodeValue(t: ParamType, h: string, pos: number): unknown {
+  const base = t.baseType;
+  if (base === "address") return "0x" + h.slice(pos + 24, pos + 64);
+  if (base === "bool") return wordAt(h, pos) !== ZERO_WORD;
+  if (base.startsWith("uint")) return BigInt("0x" + wordAt(h, pos));
+  if (base.startsWith("int")) {
+    return BigInt.asIntN(Number(base.slice(3) || 256), BigInt("0x" + wordAt(h, pos)));
+  }
+  if (base === "bytes") {
+    const length = numAt(h, pos);
+    return "0x" + h.slice(pos + 64, pos + 64 + length * 2);
+  }
+  if (base === "string") {
+    const length = numAt(h, pos);
+    return Buffer.from(h.slice(pos + 64, pos + 64 + length * 2), "hex").toString("utf8");
+  }
+  if (base.startsWith("bytes")) return "0x" + h.slice(pos, pos + Number(base.slice(5)) * 2);
+  if (base === "array") {
+    const child = t.arrayChildren!;
+    const dynamicLength = t.arrayLength === -1;
+    const length = dynamicLength ? numAt(h, pos) : (t.arrayLength ?? 0);
+    const start = dynamicLength ? pos + 64 : pos;
+    return decodeSequence(
+      Array.from({ length }, () => child),
+      h,
+      start,
+    );
+  }
+  if (base === "tuple") return decodeSequence(t.components!, h, pos);
+  throw new Error(`cannot decode ABI type ${t.type}`);
+}
+
+/** A tuple or array body starting at `start`: heads in order, dynamic parts behind offsets relative to `start`. */
+function decodeSequence(types: readonly ParamType[], h: string, start: number): unknown[] {
+  const out: unknown[] = [];
+  let head = start;
+  for (const t of types) {
+    if (isDynamic(t)) out.push(decodeValue(t, h, start + numAt(h, head) * 2));
+    else out.push(decodeValue(t, h, head));
+    head += headWords(t) * 64;
+  }
+  return out;
+}
+
+/** A decoder for one event: its arguments in declaration order, as plain values (addresses in lower case). */
+export function eventDecoder(fragment: EventFragment): (topics: string[], data: string) => unknown[] {
+  const inputs = fragment.inputs;
+  const dataTypes = inputs.filter((i) => !i.indexed);
+  return (topics, data) => {
+    const body = data.length > 2 ? data.slice(2) : "";
+    const fromData = dataTypes.length ? decodeSequence(dataTypes, body, 0) : [];
+    const out: unknown[] = [];
+    let topic = 1;
+    let next = 0;
+    for (const input of inputs) {
+      if (input.indexed) {
+        const word = topics[topic++].slice(2);
+        out.push(isDynamic(input) ? "0x" + word : decodeValue(input, word, 0));
+      } else {
+        out.push(fromData[next++]);
+      }
+    }
+    return out;
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ encoding
+
+const pad = (hex: string) => hex.padStart(64, "0");
+const uintWord = (v: bigint | number) => pad(BigInt(v).toString(16));
+const addressWord = (a: string) => pad(a.slice(2).toLowerCase());
+const strip = (hex: string) => (hex.startsWith("0x") ? hex.slice(2) : hex).toLowerCase();
+
+function bytesTail(data: string): string {
+  const body = strip(data);
+  const padded = body.padEnd(Math.ceil(body.length / 64) * 64, "0");
+  return uintWord(body.length / 2) + padded;
+}
+
+/** The encoding of `bytes[]` (length, offsets, then each element). */
+function bytesArray(items: string[]): string {
+  const tails = items.map(bytesTail);
+  let offset = items.length * 32;
+  const heads = tails.map((tail) => {
+    const word = uintWord(offset);
+    offset += tail.length / 2;
+    return word;
+  });
+  return uintWord(items.length) + heads.join("") + tails.join("");
+}
+
+/** `abi.encode(address[] targets, uint256[] values, bytes[] calldatas, <extra static words>)`. */
+function encodeCalls(targets: string[], values: bigint[], calldatas: string[], extra: string[]): string {
+  const headSize = (3 + extra.length) * 32;
+  const t = uintWord(targets.length) + targets.map(addressWord).join("");
+  const v = uintWord(values.length) + values.map(uintWord).join("");
+  const d = bytesArray(calldatas);
+  return (
+    "0x" +
+    uintWord(headSize) +
+    uintWord(headSize + t.length / 2) +
+    uintWord(headSize + (t.length + v.length) / 2) +
+    extra.join("") +
+    t +
+    v +
+    d
+  );
+}
+
+/** `hashProposal`: keccak256(abi.encode(targets, values, calldatas, salt)). */
+export function proposalId(targets: string[], values: bigint[], calldatas: string[], salt: string): string {
+  return keccakHex(encodeCalls(targets, values, calldatas, [pad(strip(salt))]));
+}
+
+/** The timelock operation of a proposal: `hashOperation` (one call) or `hashOperationBatch`, predecessor 0, salt = id. */
+export function operationId(targets: string[], values: bigint[], calldatas: string[], id: string): string {
+  if (targets.length === 1) {
+    return keccakHex(
+      "0x" +
+        addressWord(targets[0]) +
+        uintWord(values[0]) +
+        uintWord(5 * 32) +
+        ZERO_WORD +
+        pad(strip(id)) +
+        bytesTail(calldatas[0]),
+    );
+  }
+  return keccakHex(encodeCalls(targets, values, calldatas, [ZERO_WORD, pad(strip(id))]));
+}
+
+/** `abi.encode(policy)`, the preimage of `policyHash()`. */
+export function encodePolicy(p: PolicyValues): string {
+  const head = [
+    uintWord(32), // the tuple is dynamic: an offset to it
+    uintWord(9 * 32), // layers, after the 9 head words of the tuple
+    uintWord(p.coverageBps),
+    uintWord(p.scaleStepBps),
+    uintWord(p.shortDeltaMinBps),
+    uintWord(p.shortDeltaMaxBps),
+    uintWord(p.wingWidthPts),
+    uintWord(p.targetDte),
+    uintWord(p.hysteresisVix),
+    uintWord(p.maxOracleAge),
+  ];
+  const layers = p.layers.map(
+    (l) => uintWord(l.allocationBps) + uintWord(l.tenorDays) + uintWord(l.triggerVix) + uintWord(l.instrument),
+  );
+  return "0x" + head.join("") + uintWord(p.layers.length) + layers.join("");
+}
+
+/** `keccak256(abi.encode(policy))`: what `HedgePolicy.policyHash()` returns. */
+export function policyHash(p: PolicyValues): string {
+  return keccakHex(encodePolicy(p));
+}
+
+/** The static words of calldata after its selector, as numbers (for nudges: `(uint8, uint32)` and `(uint16)`). */
+export function staticArgs(data: string, count: number): bigint[] | null {
+  const body = data.slice(10);
+  if (body.length < count * 64) return null;
+  return Array.from({ length: count }, (_, i) => BigInt("0x" + body.slice(i * 64, i * 64 + 64)));
+}

@@ -1,0 +1,468 @@
+// hedge:audit as a library: replay the chain from the deployment block, re-derive every rule, compare with the live
+// state, and return the report (./types `AuditReport`). It reads only the chain (logs and state, through JSON-RPC)
+// and the deployment record. The task (tasks/audit.ts), the tests and the benchmark call `runAudit`.
+import { getAddress } from "ethers";
+
+import { CliError } from "../cli";
+import type { Deployment } from "../deployments";
+import { INTERFACES, initialPolicyFromDeployInput, policyFromResult, policyHashOf } from "./abi";
+import {
+  checkCode,
+  checkOperations,
+  checkProposalStates,
+  checkRoles,
+  checkWiring,
+  compareStates,
+  readLiveState,
+} from "./compare";
+import { callView, fetchEvents, hex, mapLimit, type AuditEvent, type FetchStats, type Rpc } from "./fetch";
+import type { ProgressFn } from "./progress";
+import { APPROVE_BY_SIG_SELECTOR, Replay } from "./replay";
+import {
+  AUDIT_FORMAT,
+  CHECKS,
+  CONTRACT_NAMES,
+  FINDING_KINDS,
+  TIER_NAMES,
+  type AuditReport,
+  type CheckName,
+  type ContractName,
+  type Finding,
+  type ProposalStateName,
+  type VixReading,
+} from "./types";
+
+export * from "./types";
+export type { Rpc } from "./fetch";
+
+export const DEFAULT_CHUNK_SIZE = 2_000;
+
+export interface AuditOptions {
+  rpc: Rpc;
+  deployment: Deployment;
+  /** The network's name, for the report. */
+  network: string;
+  /** Blocks per eth_getLogs request (default 2,000); refused requests are split. */
+  chunkSize?: number;
+  /** The last block audited (default: the latest). */
+  toBlock?: number;
+  progress?: ProgressFn;
+  /** More accounts whose timelock roles are read live (e.g. the node's unlocked accounts). */
+  extraAccounts?: string[];
+  /** Read each proposal's live state (one call per proposal; default true). */
+  proposalStates?: boolean;
+}
+
+interface RawTx {
+  input: string;
+}
+
+interface RawReceipt {
+  contractAddress: string | null;
+  blockNumber: string;
+  status: string;
+  logs: { address: string; topics: string[]; data: string }[];
+}
+
+/** Runs the whole audit. Throws a CliError (one line) when the audit itself cannot run. */
+export async function runAudit(o: AuditOptions): Promise<AuditReport> {
+  const started = Date.now();
+  const { rpc, deployment } = o;
+  const chainId = Number(await rpc.request({ method: "eth_chainId", params: [] }));
+  if (chainId !== deployment.chainId) {
+    throw new CliError(`the deployment is for chain ${deployment.chainId}, but the node is chain ${chainId}`);
+  }
+  const latest = Number(await rpc.request({ method: "eth_blockNumber", params: [] }));
+  const toBlock = o.toBlock ?? latest;
+  if (toBlock > latest) throw new CliError(`block ${toBlock} does not exist yet (the latest is ${latest})`);
+  const blockTag = hex(toBlock);
+  const addresses = {} as Record<ContractName, string>;
+  for (const name of CONTRACT_NAMES) addresses[name] = getAddress(deployment.contracts[name].address);
+  // ---- the deployment transactions
+  const findings: Finding[] = [];
+  const deploymentTxs = new Set<string>();
+  let policyReceipt: RawReceipt | null = null;
+  const blocks: number[] = [];
+  for (const name of CONTRACT_NAMES) {
+    const entry = deployment.contracts[name];
+    if (!entry.transactionHash) continue;
+    const tx = entry.transactionHash.toLowerCase();
+    deploymentTxs.add(tx);
+    const receipt = (await rpc.request({ method: "eth_getTransactionReceipt", params: [tx] })) as RawReceipt | null;
+    if (!receipt) throw new CliError(`the ${name}'s deployment transaction ${tx} is not on chain ${chainId}`);
+    blocks.push(Number(receipt.blockNumber));
+    if (name === "policy") policyReceipt = receipt;
+    if (!receipt.contractAddress || getAddress(receipt.contractAddress) !== addresses[name]) {
+      findings.push(
+        deploymentFinding(`transaction ${tx} did not deploy the ${name} at ${addresses[name]}`, `deployment.${name}`),
+      );
+    }
+    if (entry.blockNumber !== null && entry.blockNumber !== Number(receipt.blockNumber)) {
+      findings.push(
+        deploymentFinding(
+          `the ${name} was deployed in block ${Number(receipt.blockNumber)}, not ${entry.blockNumber}`,
+          `deployment.${name}`,
+        ),
+      );
+    }
+  }
+  if (blocks.length === 0) throw new CliError("the deployments file records no deployment transaction");
+  const fromBlock = Math.min(...blocks);
+  if (toBlock < Math.max(...blocks)) {
+    throw new CliError(
+      `block ${toBlock} is before the deployment ended (block ${Math.max(...blocks)}): nothing to audit`,
+    );
+  }
+  for (const name of CONTRACT_NAMES) {
+    const code = (await rpc.request({ method: "eth_getCode", params: [addresses[name], blockTag] })) as string;
+    if (code === "0x")
+      throw new CliError(
+        `no contract at ${addresses[name]} (${name}) on chain ${chainId}: is the deployments file stale?`,
+      );
+  }
+
+  const notes: string[] = [];
+  const initialPolicy = await initialPolicyOf(rpc, deployment, addresses.policy, policyReceipt);
+  let oracleDecimals = 8;
+  try {
+    oracleDecimals = Number((await callView(rpc, INTERFACES.oracle, addresses.oracle, "decimals", [], blockTag))[0]);
+  } catch {
+    // not a feed that answers decimals(): keep 8
+  }
+
+  // ---- the replay
+  const replay = new Replay({ addresses, deploymentTxs, initialPolicy, oracleDecimals });
+  const stats: FetchStats = { events: 0, chunks: 0, blocks: 0 };
+  const chunkSize = o.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  for await (const events of fetchEvents(
+    rpc,
+    { addresses, fromBlock, toBlock, chunkSize, onProgress: o.progress },
+    stats,
+  )) {
+    const groups = groupByTransaction(events);
+    const selectors = await approvalSelectors(rpc, groups);
+    for (const group of groups) replay.applyTransaction(group, selectors.get(group[0].tx));
+  }
+  const toTimestamp = Number(
+    ((await rpc.request({ method: "eth_getBlockByNumber", params: [blockTag, false] })) as { timestamp: string })
+      .timestamp,
+  );
+  const fromTimestamp = replay.firstTimestamp || toTimestamp;
+  findings.push(...replay.findings);
+  const proposals = replay.proposalReports(toTimestamp);
+  const replayed = replay.state();
+
+  // ---- the deployments file against the constructors' events
+  findings.push(...checkDeploymentRecord(deployment, replay));
+
+  // ---- the live state
+  const nodeAccounts = o.extraAccounts ?? [];
+  const accounts = [
+    ...replay.accounts,
+    ...nodeAccounts,
+    deployment.deployer,
+    "0x0000000000000000000000000000000000000000",
+    ...Object.values(addresses),
+  ].filter((a) => /^0x[0-9a-fA-F]{40}$/.test(a));
+  const { state: live, hashOfPolicy } = await readLiveState(rpc, {
+    addresses,
+    blockTag,
+    accounts,
+  });
+  const liveFindings: Finding[] = [];
+  liveFindings.push(...(await checkWiring(rpc, addresses, blockTag)));
+  const code = await checkCode(
+    rpc,
+    CONTRACT_NAMES.map((name) => ({ name, address: addresses[name], block: deployment.contracts[name].blockNumber })),
+    blockTag,
+  );
+  liveFindings.push(...code.findings);
+  if (code.skipped.length) {
+    notes.push(
+      `the code of ${code.skipped.join(", ")} was not compared with its code at deployment: the node keeps no historical state`,
+    );
+  }
+  if (!initialPolicy) notes.push("the initial policy could not be decoded: version 1's parameters are unknown");
+  if (o.proposalStates === false) notes.push("the proposals' live states were not read (proposalStates: false)");
+  liveFindings.push(...compareStates(replayed, live, hashOfPolicy));
+  liveFindings.push(...(await seatOfFindings(rpc, addresses.seats, replay, accounts, blockTag)));
+  if (o.proposalStates !== false)
+    liveFindings.push(...(await checkProposalStates(rpc, addresses.council, proposals, blockTag)));
+  liveFindings.push(...(await checkOperations(rpc, addresses.timelock, replay.ops, blockTag)));
+  liveFindings.push(...(await checkRoles(rpc, addresses, replayed, live, blockTag)));
+  findings.push(...liveFindings);
+  for (const f of liveFindings)
+    if (f.proposalId) {
+      const p = proposals.find((x) => x.id === f.proposalId);
+      if (p) p.findings++;
+    }
+
+  const vix = [
+    ...replay.vix,
+    ...(await oracleHistory(rpc, addresses.oracle, oracleDecimals, fromTimestamp, toTimestamp, blockTag)),
+  ].sort((a, b) => a.timestamp - b.timestamp);
+
+  const durationMs = Date.now() - started;
+  const byState = { Pending: 0, Queued: 0, Executed: 0, Vetoed: 0, Expired: 0 } as Record<ProposalStateName, number>;
+  const byTier = { Fast: 0, Standard: 0, Critical: 0 } as Record<(typeof TIER_NAMES)[number], number>;
+  for (const p of proposals) {
+    byState[p.state]++;
+    byTier[p.derivedTier]++;
+  }
+  const checks = (Object.keys(CHECKS) as CheckName[]).map((name) => {
+    const n = findings.filter((f) => f.check === name).length;
+    return { name, description: CHECKS[name], status: n === 0 ? ("pass" as const) : ("fail" as const), findings: n };
+  });
+  return {
+    format: AUDIT_FORMAT,
+    generatedAt: new Date().toISOString(),
+    network: { name: o.network, chainId },
+    contracts: addresses,
+    range: { fromBlock, toBlock, fromTimestamp, toTimestamp },
+    stats: {
+      events: stats.events,
+      transactions: replay.transactions,
+      blocks: stats.blocks,
+      chunks: stats.chunks,
+      chunkSize,
+      durationMs,
+      eventsPerSecond: durationMs > 0 ? Math.round((stats.events * 1000) / durationMs) : stats.events,
+    },
+    summary: {
+      findings: findings.length,
+      proposals: proposals.length,
+      proposalsByState: byState,
+      proposalsByTier: byTier,
+      approvals: replay.approvalsCount,
+      policyVersions: replay.policyVersions.length,
+      settingsChanges: replay.settingsChanges.length,
+      seatsMinted: replay.settingsChanges.filter((c) => c.kind === "seatMinted").length,
+      seatsBurned: replay.settingsChanges.filter((c) => c.kind === "seatBurned").length,
+      layerEvents: replay.layerEvents.length,
+    },
+    checks,
+    notes,
+    findings,
+    proposals,
+    policyVersions: replay.policyVersions,
+    settingsChanges: replay.settingsChanges,
+    seats: replay.seatReports(),
+    layerEvents: replay.layerEvents,
+    vix,
+    replayed,
+    live,
+  };
+}
+
+function deploymentFinding(message: string, subject: string): Finding {
+  return { kind: "deployment-mismatch", check: FINDING_KINDS["deployment-mismatch"], message, subject };
+}
+
+/** Splits a chunk's events (sorted) into transactions. */
+function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
+  const groups: AuditEvent[][] = [];
+  let current: AuditEvent[] = [];
+  for (const ev of events) {
+    if (current.length > 0 && current[0].tx !== ev.tx) {
+      groups.push(current);
+      current = [];
+    }
+    current.push(ev);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * For transactions that record approvals of an existing proposal, whether they were on-chain approvals or relayed
+ * signatures: several Approved events are always signatures; a single one needs the transaction's selector.
+ */
+async function approvalSelectors(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const lookups: string[] = [];
+  for (const g of groups) {
+    const approvals = g.filter((e) => e.contract === "council" && e.name === "Approved").length;
+    if (approvals === 0 || g.some((e) => e.name === "ProposalCreated")) continue;
+    if (approvals > 1) out.set(g[0].tx, APPROVE_BY_SIG_SELECTOR);
+    else lookups.push(g[0].tx);
+  }
+  const inputs = await mapLimit(lookups, 16, async (tx) => {
+    const found = (await rpc.request({ method: "eth_getTransactionByHash", params: [tx] })) as RawTx | null;
+    return found?.input?.slice(0, 10) ?? "";
+  });
+  lookups.forEach((tx, i) => out.set(tx, inputs[i]));
+  return out;
+}
+
+/** Version 1 of the policy: from the deployment transaction's constructor arguments, or a historical read. */
+async function initialPolicyOf(rpc: Rpc, deployment: Deployment, policy: string, receipt: RawReceipt | null) {
+  const topic = INTERFACES.policy.getEvent("PolicyUpdated")!.topicHash;
+  const log = receipt?.logs.find((l) => getAddress(l.address) === policy && l.topics[0] === topic);
+  const hash = log
+    ? INTERFACES.policy.decodeEventLog("PolicyUpdated", log.data, log.topics)[2]
+    : deployment.initialPolicy.hash;
+  const tx = deployment.contracts.policy.transactionHash;
+  if (tx) {
+    const found = (await rpc.request({ method: "eth_getTransactionByHash", params: [tx] })) as RawTx | null;
+    const decoded = found ? initialPolicyFromDeployInput(found.input, hash) : null;
+    if (decoded) return decoded;
+  }
+  const block = deployment.contracts.policy.blockNumber;
+  if (block === null) return null;
+  try {
+    const p = policyFromResult((await callView(rpc, INTERFACES.policy, policy, "policy", [], hex(block)))[0]);
+    return policyHashOf(p) === String(hash).toLowerCase() ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The deployments file's configuration against what the constructors emitted. */
+function checkDeploymentRecord(deployment: Deployment, replay: Replay): Finding[] {
+  const out: Finding[] = [];
+  const genesis = replay.settingsChanges.filter((c) => c.source.kind === "deployment");
+  const after = (kind: string) => genesis.filter((c) => c.kind === kind).map((c) => c.after);
+  const seats = replay
+    .seatReports()
+    .filter((s) => s.minted.source.kind === "deployment")
+    .map((s) => s.holder);
+  const expectSeats = deployment.council.initialSeats.map((s) => getAddress(s));
+  if (JSON.stringify(seats) !== JSON.stringify(expectSeats)) {
+    out.push(
+      deploymentFinding(
+        `the seats minted at deployment (${seats.join(", ")}) are not the file's initialSeats`,
+        "deployment.initialSeats",
+      ),
+    );
+  }
+  const rules = after("tierRule");
+  const t = deployment.council.thresholds;
+  const d = deployment.council.delays;
+  const expectRules = [
+    { tier: "Fast", threshold: t.fast, delay: 0 },
+    { tier: "Standard", threshold: t.standard, delay: d.standard },
+    { tier: "Critical", threshold: t.critical, delay: d.critical },
+  ];
+  if (JSON.stringify(rules) !== JSON.stringify(expectRules)) {
+    out.push(
+      deploymentFinding(
+        `the tier rules set at deployment differ from the file's thresholds and delays`,
+        "deployment.council",
+      ),
+    );
+  }
+  if (JSON.stringify(after("vetoThreshold")) !== JSON.stringify([{ threshold: t.veto }])) {
+    out.push(
+      deploymentFinding(
+        `the veto threshold set at deployment is not the file's ${t.veto}`,
+        "deployment.council.thresholds.veto",
+      ),
+    );
+  }
+  if (
+    JSON.stringify(after("expiry")) !==
+    JSON.stringify([{ proposalTtl: deployment.council.proposalTtl, gracePeriod: deployment.council.gracePeriod }])
+  ) {
+    out.push(
+      deploymentFinding(
+        `the proposal TTL and grace period set at deployment differ from the file's`,
+        "deployment.council.expiry",
+      ),
+    );
+  }
+  if (JSON.stringify(after("minDelay")) !== JSON.stringify([{ minDelay: deployment.council.minDelay }])) {
+    out.push(
+      deploymentFinding(
+        `the timelock's minimum delay at deployment is not the file's ${deployment.council.minDelay} s`,
+        "deployment.council.minDelay",
+      ),
+    );
+  }
+  const v1 = replay.policyVersions[0];
+  if (
+    !v1 ||
+    v1.source.kind !== "deployment" ||
+    v1.hash !== deployment.initialPolicy.hash.toLowerCase() ||
+    v1.version !== deployment.initialPolicy.version
+  ) {
+    out.push(
+      deploymentFinding(
+        `the policy's first version is not the file's initialPolicy (version ${deployment.initialPolicy.version}, hash ${deployment.initialPolicy.hash})`,
+        "deployment.initialPolicy",
+      ),
+    );
+  } else if (!v1.policy) {
+    out.push(
+      deploymentFinding(
+        `the initial policy could not be decoded from the policy's deployment transaction`,
+        "deployment.initialPolicy",
+      ),
+    );
+  }
+  return out;
+}
+
+/** seatOf of every account the events name, live, against the replay (catches a seat map edited in storage). */
+async function seatOfFindings(
+  rpc: Rpc,
+  seats: string,
+  replay: Replay,
+  accounts: string[],
+  blockTag: string,
+): Promise<Finding[]> {
+  const unique = [...new Set(accounts.map((a) => getAddress(a)))];
+  const out: Finding[] = [];
+  for (let i = 0; i < unique.length; i += 200) {
+    const batch = unique.slice(i, i + 200);
+    const ids = (await callView(rpc, INTERFACES.seats, seats, "seatsOf", [batch], blockTag))[0] as bigint[];
+    batch.forEach((account, j) => {
+      const live = Number(ids[j]);
+      const replayed = replay.seatOf.get(account) ?? 0;
+      if (live !== replayed) {
+        out.push({
+          kind: "live-state-mismatch",
+          check: "live",
+          message: `seats.seatOf(${account}) is ${live} live but ${replayed} after the replay: changed without an event (state edited outside governance, e.g. hardhat_setStorageAt)`,
+          subject: `seats.seatOf.${account}`,
+        });
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * VIX readings from the oracle's rounds (the mock emits no events): the last rounds back to the audited range,
+ * at most 500, read through getRoundData. Best effort: a feed that refuses is simply not read.
+ */
+async function oracleHistory(
+  rpc: Rpc,
+  oracle: string,
+  decimals: number,
+  from: number,
+  to: number,
+  blockTag: string,
+): Promise<VixReading[]> {
+  const out: VixReading[] = [];
+  try {
+    const latest = BigInt((await callView(rpc, INTERFACES.oracle, oracle, "latestRound", [], blockTag))[0]);
+    for (let round = latest, n = 0; round > 0n && n < 500; round--, n++) {
+      const r = await callView(rpc, INTERFACES.oracle, oracle, "getRoundData", [round], blockTag);
+      const updatedAt = Number(r[3]);
+      if (updatedAt < from) {
+        // The answer in force when the audited range began.
+        out.push({ timestamp: from, vix: Number((BigInt(r[1]) * 100n) / 10n ** BigInt(decimals)), source: "oracle" });
+        break;
+      }
+      if (updatedAt <= to)
+        out.push({
+          timestamp: updatedAt,
+          vix: Number((BigInt(r[1]) * 100n) / 10n ** BigInt(decimals)),
+          source: "oracle",
+        });
+    }
+  } catch {
+    // not readable round by round
+  }
+  return out;
+}

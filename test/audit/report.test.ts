@@ -1,0 +1,242 @@
+// hedge:audit, the task and its reports: exit status 0 with no findings, 1 with findings, 2 with one `error:` line
+// when the audit cannot run; --json (the documented schema), --md and --html; the HTML page renders offline in
+// headless Chromium (Debian's, driven by playwright-core) with its timeline, and a screenshot goes to
+// docs/audit-report.png for the README when AUDIT_SCREENSHOT=1.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import hre from "hardhat";
+import { chromium } from "playwright-core";
+
+// Registers hedge:audit until tasks/index.ts imports it (importing twice is harmless: one module).
+import "../../tasks/audit";
+import type { AuditReport } from "../../scripts/lib/audit";
+import { deploymentFile, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
+import { runTask, tempDir } from "../tasks/helpers";
+import { buildHistory, deployForAudit, snapshot, type CouncilSystem } from "./helpers";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+// The README's picture is refreshed only on request (AUDIT_SCREENSHOT=1), so a test run leaves the tree clean.
+const SCREENSHOT = process.env.AUDIT_SCREENSHOT
+  ? path.join(hre.config.paths.root, "docs", "audit-report.png")
+  : path.join(os.tmpdir(), `hedge-audit-report-${process.pid}.png`);
+
+describe("hedge:audit task and reports", function () {
+  let sys: CouncilSystem;
+  let deployment: Deployment;
+  let dir: string;
+  let previousDir: string | undefined;
+  let restoreAll: () => Promise<void>;
+
+  before(async function () {
+    restoreAll = await snapshot();
+    dir = tempDir("audit");
+    previousDir = process.env.HEDGE_DEPLOYMENTS_DIR;
+    process.env.HEDGE_DEPLOYMENTS_DIR = dir;
+    ({ sys, deployment } = await deployForAudit());
+    writeDeployment(deploymentFile(hre), deployment);
+    await buildHistory(sys);
+  });
+  after(async function () {
+    await restoreAll();
+    if (previousDir === undefined) delete process.env.HEDGE_DEPLOYMENTS_DIR;
+    else process.env.HEDGE_DEPLOYMENTS_DIR = previousDir;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const out = (name: string) => path.join(dir, "out", name);
+
+  it("exits 0 on a clean history, prints the summary table and writes --json, --md and --html", async function () {
+    const run = await runTask<AuditReport>("hedge:audit", {
+      json: out("a.json"),
+      md: out("a.md"),
+      html: out("a.html"),
+      noProgress: true,
+    });
+    const text = run.out.join("\n");
+    expect(run.exitCode, text + run.err.join("\n")).to.equal(0);
+    expect(run.err).to.deep.equal([]);
+    expect(text).to.match(/^Hedge Council audit: network "hardhat" \(chain 31337\), blocks [\d,]+\.\.[\d,]+/);
+    expect(text).to.match(
+      /proposals\s+10\s+Queued 1, Executed 7, Vetoed 1, Expired 1; tiers Fast 2, Standard 3, Critical 5/,
+    );
+    expect(text).to.match(/provenance\s+pass\s+0/);
+    expect(text).to.include("No findings: every change followed the rules, and the live state is what they produced.");
+    for (const f of ["a.json", "a.md", "a.html"])
+      expect(text).to.include(`Wrote ${path.relative(process.cwd(), out(f))}`);
+
+    const json = JSON.parse(fs.readFileSync(out("a.json"), "utf8")) as AuditReport;
+    expect(json.format).to.equal("hedge-council-audit/1");
+    expect(Object.keys(json)).to.deep.equal([
+      "format",
+      "generatedAt",
+      "network",
+      "contracts",
+      "range",
+      "stats",
+      "summary",
+      "checks",
+      "notes",
+      "findings",
+      "proposals",
+      "policyVersions",
+      "settingsChanges",
+      "seats",
+      "layerEvents",
+      "vix",
+      "replayed",
+      "live",
+    ]);
+    expect(json.findings).to.deep.equal([]);
+    expect(json.proposals).to.have.length(10);
+    expect(json).to.deep.equal(JSON.parse(JSON.stringify(run.result)));
+
+    const md = fs.readFileSync(out("a.md"), "utf8");
+    expect(md).to.match(/^# Hedge Council audit\n/);
+    expect(md).to.include("**No findings.**");
+    expect(md).to.include("| 2 | `0x");
+    expect(md).to.include("coverageBps 25.00 % → 30.00 % (tightens)");
+  });
+
+  it("exits 1 with findings, naming them on the terminal and in every report", async function () {
+    const restore = await snapshot();
+    try {
+      // A storage edit behind governance's back: the coverage (Params, slot 0, bits 8..23).
+      const word = BigInt(
+        (await hre.network.provider.request({
+          method: "eth_getStorageAt",
+          params: [sys.addresses.policy, "0x0", "latest"],
+        })) as string,
+      );
+      const edited = (word & ~(0xffffn << 8n)) | (9_000n << 8n);
+      await hre.network.provider.request({
+        method: "hardhat_setStorageAt",
+        params: [sys.addresses.policy, "0x0", "0x" + edited.toString(16).padStart(64, "0")],
+      });
+      const run = await runTask<AuditReport>("hedge:audit", {
+        json: out("b.json"),
+        md: out("b.md"),
+        html: out("b.html"),
+        noProgress: true,
+      });
+      const text = run.out.join("\n");
+      expect(run.exitCode).to.equal(1);
+      expect(text).to.match(/live\s+FAIL\s+2/);
+      expect(text).to.match(
+        /Findings: 2\n\s+1\. \[live-state-mismatch\] policy\.coverageBps is 90\.00 % live but 22\.00 % after the replay/,
+      );
+      const json = JSON.parse(fs.readFileSync(out("b.json"), "utf8")) as AuditReport;
+      expect(json.findings.map((f) => [f.kind, f.subject])).to.deep.equal([
+        ["live-state-mismatch", "policy.coverageBps"],
+        ["live-state-mismatch", "policy.policyHash"],
+      ]);
+      expect(fs.readFileSync(out("b.md"), "utf8")).to.include(
+        "| 1 | `live-state-mismatch` | policy.coverageBps is 90.00 % live",
+      );
+      expect(fs.readFileSync(out("b.html"), "utf8")).to.include("2 findings: see below.");
+    } finally {
+      await restore();
+    }
+  });
+
+  it("exits 2 with one error line when the audit cannot run", async function () {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ chunkSize: 0 }, /^error: --chunk-size 0: out of range, must be 1\.\.1,000,000 blocks$/],
+      [{ toBlock: 10 ** 9 }, /^error: block 1000000000 does not exist yet \(the latest is \d+\)$/],
+      [{ toBlock: 1 }, /^error: block 1 is before the deployment ended \(block \d+\): nothing to audit$/],
+      [{ json: dir }, /^error: --json .*: is a directory$/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runTask("hedge:audit", { noProgress: true, ...args });
+      expect(run.exitCode, JSON.stringify(args)).to.equal(2);
+      expect(run.err).to.have.length(1);
+      expect(run.err[0]).to.match(message);
+      expect(run.out).to.deep.equal([]);
+    }
+    // No deployments file, then a file whose contracts are not on this chain.
+    const empty = tempDir("audit-empty");
+    process.env.HEDGE_DEPLOYMENTS_DIR = empty;
+    try {
+      let run = await runTask("hedge:audit", { noProgress: true });
+      expect(run.exitCode).to.equal(2);
+      expect(run.err).to.have.length(1);
+      expect(run.err[0]).to.match(/^error: no deployment for network "hardhat": .*hardhat\.json does not exist/);
+      const stale = structuredClone(deployment);
+      stale.contracts.council.address = "0x000000000000000000000000000000000000dEaD";
+      writeDeployment(deploymentFile(hre), stale);
+      run = await runTask("hedge:audit", { noProgress: true });
+      expect(run.exitCode).to.equal(2);
+      expect(run.err).to.have.length(1);
+      expect(run.err[0]).to.match(
+        /^error: .*is stale: no contract at 0x000000000000000000000000000000000000dEaD \(council\)/,
+      );
+    } finally {
+      process.env.HEDGE_DEPLOYMENTS_DIR = dir;
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("the HTML report opens offline in headless Chromium and shows the timeline", async function () {
+    const file = out("c.html");
+    const run = await runTask<AuditReport>("hedge:audit", { html: file, noProgress: true });
+    expect(run.exitCode).to.equal(0);
+    const report = run.result;
+    const html = fs.readFileSync(file, "utf8");
+    expect(html).not.to.match(/<script|<link|\s(src|href)=/i);
+
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const requests: string[] = [];
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(`file://${file}`);
+      expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).to.deep.equal([]);
+
+      const timeline = page.locator("svg#timeline");
+      expect(await timeline.isVisible()).to.equal(true);
+      expect(await page.locator("svg#timeline .proposal-bar").count()).to.equal(report.proposals.length);
+      expect(await page.locator("svg#timeline .version-marker").count()).to.be.at.least(report.policyVersions.length);
+      expect(await page.locator("svg#timeline .layer-band").count()).to.equal(2);
+      expect(await page.locator("svg#timeline .vix-line").count()).to.equal(1);
+      const states = await page
+        .locator("svg#timeline .proposal-bar")
+        .evaluateAll((bars) => bars.map((b) => b.getAttribute("data-state")));
+      expect(states.sort()).to.deep.equal([
+        "Executed",
+        "Executed",
+        "Executed",
+        "Executed",
+        "Executed",
+        "Executed",
+        "Executed",
+        "Expired",
+        "Queued",
+        "Vetoed",
+      ]);
+      const box = (await timeline.boundingBox())!;
+      expect(box.width).to.be.greaterThan(1000);
+      expect(box.height).to.be.greaterThan(300);
+
+      const chart = (await page.locator(".chart").boundingBox())!;
+      fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({
+        path: SCREENSHOT,
+        clip: { x: 0, y: 0, width: 1280, height: Math.ceil(chart.y + chart.height + 16) },
+      });
+    } finally {
+      await browser.close();
+    }
+    expect(fs.statSync(SCREENSHOT).size).to.be.greaterThan(20_000);
+  });
+});
