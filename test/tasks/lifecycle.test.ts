@@ -63,7 +63,8 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
       /^proposal 0x[0-9a-f]{8}… is queued until .* UTC \(in 3 d\); it cannot execute before$/,
     );
     await runOk("hedge:time", { advance: "2d" });
-    await expectRefused("hedge:execute", { id }, /is queued until .* \(in 1 d\)/);
+    // The chain's clock also moves with the wall clock between blocks, so "1 d" may read "23 h 59 min 58 s".
+    await expectRefused("hedge:execute", { id }, /is queued until .* \(in (1 d|23 h [^)]*)\)/);
     await runOk("hedge:time", { advance: "1d" });
     const executed = await runOk("hedge:execute", { id });
     expect(executed.out.join("\n")).to.match(/the policy is now version 2 \(hash 0x[0-9a-f]{64}\)/);
@@ -168,8 +169,10 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
     expect(text).to.include("has 1 approval from current seat holders; its tier needs 4");
     expect(text).to.include("Someone tries to execute it at once: refused by the timelock delay, nothing sent.");
     expect(text).to.include("the policy is now version 2");
-    expect(text).to.match(/block\s+\d+\s+LayerEngaged\s+layer 0 at VIX 31\.50/);
-    expect(text).to.match(/block\s+\d+\s+Executed\s+0x/);
+    expect(text).to.include("The audit replays the chain since the deployment and re-derives every rule");
+    expect(text).to.match(/proposals\s+1\s+Executed 1; tiers Critical 1/);
+    expect(text).to.match(/layer events\s+2\s+engaged 2, disengaged 0/);
+    expect(text).to.include("No findings: every change followed the rules, and the live state is what they produced.");
     expect(text).to.match(/Demo complete in \d+\.\d s: every step behaved as shown\./);
   });
 });
