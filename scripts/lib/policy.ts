@@ -47,10 +47,25 @@ export function defaultPolicy(): PolicyValues {
   };
 }
 
-/** Converts what `HedgePolicy.policy()` returns (a TypeChain result of bigints) into plain numbers. */
-export function toPolicyValues(p: IHedgePolicy.PolicyStructOutput): PolicyValues {
+type Numberish = bigint | number;
+
+/** Any decoded policy: what `HedgePolicy.policy()` returns (TypeChain), an ethers `Result`, or plain numbers. */
+export interface PolicyLike {
+  layers: ArrayLike<{ allocationBps: Numberish; tenorDays: Numberish; triggerVix: Numberish; instrument: Numberish }>;
+  coverageBps: Numberish;
+  scaleStepBps: Numberish;
+  shortDeltaMinBps: Numberish;
+  shortDeltaMaxBps: Numberish;
+  wingWidthPts: Numberish;
+  targetDte: Numberish;
+  hysteresisVix: Numberish;
+  maxOracleAge: Numberish;
+}
+
+/** Converts a decoded policy (e.g. what `HedgePolicy.policy()` returns, in bigints) into plain numbers. */
+export function toPolicyValues(p: PolicyLike | IHedgePolicy.PolicyStructOutput): PolicyValues {
   return {
-    layers: p.layers.map((l) => ({
+    layers: Array.from(p.layers as PolicyLike["layers"], (l) => ({
       allocationBps: Number(l.allocationBps),
       tenorDays: Number(l.tenorDays),
       triggerVix: Number(l.triggerVix),

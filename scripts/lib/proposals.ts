@@ -9,8 +9,16 @@ import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange } from "./policy-edit";
 
+/** `IHedgeCouncil.Tier`. */
+export enum Tier {
+  Fast = 0,
+  Standard = 1,
+  Critical = 2,
+}
+
 export const TIER_NAMES = ["Fast", "Standard", "Critical"] as const;
 export const STATE_NAMES = ["Unknown", "Pending", "Queued", "Executed", "Vetoed", "Expired"] as const;
+/** `IHedgeCouncil.ProposalState`. */
 export enum State {
   Unknown = 0,
   Pending = 1,

@@ -19,20 +19,9 @@ import { hashPolicy } from "../helpers/hedgePolicy";
 export const DAY = 86_400;
 export const HOUR = 3_600;
 
-export enum Tier {
-  Fast = 0,
-  Standard = 1,
-  Critical = 2,
-}
+import { Tier, State } from "../../scripts/lib/proposals";
 
-export enum State {
-  Unknown = 0,
-  Pending = 1,
-  Queued = 2,
-  Executed = 3,
-  Vetoed = 4,
-  Expired = 5,
-}
+export { Tier, State };
 
 /** An expected custom error: its name and its arguments (compared as strings, addresses lower-cased). */
 export interface Expected {

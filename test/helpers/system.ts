@@ -27,22 +27,9 @@ export const ERC1271_MAGIC = "0x1626ba7e";
 /** The order of secp256k1, for high-s twins of signatures. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-/** `IHedgeCouncil.Tier`. */
-export enum Tier {
-  Fast = 0,
-  Standard = 1,
-  Critical = 2,
-}
+import { Tier, State as ProposalState } from "../../scripts/lib/proposals";
 
-/** `IHedgeCouncil.ProposalState`. */
-export enum ProposalState {
-  Unknown = 0,
-  Pending = 1,
-  Queued = 2,
-  Executed = 3,
-  Vetoed = 4,
-  Expired = 5,
-}
+export { Tier, ProposalState };
 
 /** A proposal's calls and salt, as `propose`, `queue`, `execute` and `cancel` take them. */
 export interface Proposal {

@@ -10,7 +10,7 @@ import {
   MockV3Aggregator__factory,
   TimelockController__factory,
 } from "../../../typechain-types";
-import { POLICY_ABI_TYPE, type PolicyValues } from "../policy";
+import { POLICY_ABI_TYPE, toPolicyValues, type PolicyLike, type PolicyValues } from "../policy";
 import { eventDecoder, operationId, policyHash, proposalId } from "./codec";
 import type { ContractName } from "./types";
 
@@ -100,33 +100,7 @@ export const operationIdOf = operationId;
 
 /** A policy as a decoded ABI result (from calldata, constructor arguments or `policy()`) in plain numbers. */
 export function policyFromResult(r: Result | Record<string, unknown>): PolicyValues {
-  const p = r as unknown as {
-    layers: { allocationBps: bigint; tenorDays: bigint; triggerVix: bigint; instrument: bigint }[];
-    coverageBps: bigint;
-    scaleStepBps: bigint;
-    shortDeltaMinBps: bigint;
-    shortDeltaMaxBps: bigint;
-    wingWidthPts: bigint;
-    targetDte: bigint;
-    hysteresisVix: bigint;
-    maxOracleAge: bigint;
-  };
-  return {
-    layers: [...p.layers].map((l) => ({
-      allocationBps: Number(l.allocationBps),
-      tenorDays: Number(l.tenorDays),
-      triggerVix: Number(l.triggerVix),
-      instrument: Number(l.instrument),
-    })),
-    coverageBps: Number(p.coverageBps),
-    scaleStepBps: Number(p.scaleStepBps),
-    shortDeltaMinBps: Number(p.shortDeltaMinBps),
-    shortDeltaMaxBps: Number(p.shortDeltaMaxBps),
-    wingWidthPts: Number(p.wingWidthPts),
-    targetDte: Number(p.targetDte),
-    hysteresisVix: Number(p.hysteresisVix),
-    maxOracleAge: Number(p.maxOracleAge),
-  };
+  return toPolicyValues(r as unknown as PolicyLike);
 }
 
 /**
