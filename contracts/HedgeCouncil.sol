@@ -307,7 +307,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         if (current != ProposalState.Vetoed && current != ProposalState.Expired) {
             revert HedgeCouncilUnexpectedProposalState(id, current);
         }
-        bytes32 operation = operationId(targets, values, calldatas, salt);
+        bytes32 operation = _operationId(id, targets, values, calldatas);
         if (!TimelockController(payable(timelock)).isOperationPending(operation)) {
             revert HedgeCouncilNothingToCancel(id);
         }
@@ -367,11 +367,8 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         uint256[] calldata values,
         bytes[] calldata calldatas,
         bytes32 salt
-    ) public pure returns (bytes32) {
-        bytes32 id = hashProposal(targets, values, calldatas, salt);
-        // The same hashes as TimelockController.hashOperation / hashOperationBatch, with the proposal id as salt.
-        if (targets.length == 1) return keccak256(abi.encode(targets[0], values[0], calldatas[0], bytes32(0), id));
-        return keccak256(abi.encode(targets, values, calldatas, bytes32(0), id));
+    ) external pure returns (bytes32) {
+        return _operationId(hashProposal(targets, values, calldatas, salt), targets, values, calldatas);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -552,6 +549,17 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         if (status == Status.Vetoed) return ProposalState.Vetoed;
         if (block.timestamp > proposal.deadline) return ProposalState.Expired;
         return status == Status.Pending ? ProposalState.Pending : ProposalState.Queued;
+    }
+
+    /// @dev The same hashes as TimelockController.hashOperation / hashOperationBatch, with the proposal id as salt.
+    function _operationId(
+        bytes32 id,
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas
+    ) private pure returns (bytes32) {
+        if (targets.length == 1) return keccak256(abi.encode(targets[0], values[0], calldatas[0], bytes32(0), id));
+        return keccak256(abi.encode(targets, values, calldatas, bytes32(0), id));
     }
 
     // ---------------------------------------------------------------- internal helpers: tiers
