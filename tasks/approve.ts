@@ -16,6 +16,7 @@ import {
   requireProposal,
   requireSeatHolder,
   requireState,
+  Tier,
 } from "../scripts/lib/proposals";
 import path from "node:path";
 
@@ -91,7 +92,7 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
     `Relayed ${fresh.length} approval${fresh.length === 1 ? "" : "s"} from ${args.signatures} as ${label}: ${after.approvals} of ${after.threshold} approvals.`,
   );
   if (after.approvals >= after.threshold) {
-    say(`Next: \`hedge:${after.tier === 0 ? "execute" : "queue"} --id ${proposal.id}\`.`);
+    say(`Next: \`hedge:${after.tier === Tier.Fast ? "execute" : "queue"} --id ${proposal.id}\`.`);
   }
   return { id: proposal.id, approvals: after.approvals };
 }

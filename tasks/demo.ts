@@ -27,7 +27,7 @@ import {
 import { openSystem, type HedgeSystem } from "../scripts/lib/deployments";
 import { describeError } from "../scripts/lib/errors";
 import { describePolicyChange } from "../scripts/lib/policy-edit";
-import { TIER_NAMES, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
+import { TIER_NAMES, currentPolicy, proposalStatus, Tier } from "../scripts/lib/proposals";
 import type { AuditReport } from "../scripts/lib/audit/types";
 import type { ProposeResult } from "./propose";
 import { printPolicy } from "./status";
@@ -141,7 +141,10 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
   next.coverageBps = 1500;
   next.layers[2].triggerVix = 4000;
   for (const l of describePolicyChange(v1, next)) story.detail(l);
-  story.check(proposed.tier === 2 && status.threshold === 4, "expected a Critical proposal needing 4 approvals");
+  story.check(
+    proposed.tier === Tier.Critical && status.threshold === 4,
+    "expected a Critical proposal needing 4 approvals",
+  );
 
   // 5. One seat cannot force it
   const alone = await story.refused("hedge:queue", { id, from: "1" }, /1 approval .* needs 4/);

@@ -43,6 +43,7 @@ import {
   proposalIdOf,
   requireSeatHolder,
   type ProposalCalls,
+  Tier,
 } from "../scripts/lib/proposals";
 import { signApproval } from "../scripts/lib/signing";
 
@@ -152,7 +153,7 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   const seatCount = await system.seats.seatCount();
   say(
     `Tier: ${TIER_NAMES[tier]}, needs ${threshold} of ${seatCount} seats` +
-      (tier === 0 ? ", then runs at once (no timelock)" : `, then waits ${fmtDuration(delay)} in the timelock`),
+      (tier === Tier.Fast ? ", then runs at once (no timelock)" : `, then waits ${fmtDuration(delay)} in the timelock`),
   );
   const id = proposalIdOf(calls);
   say(`Id: ${id}`);
@@ -193,7 +194,7 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   await sendAndWait(hre, "propose", () => council.propose(calls.targets, calls.values, calls.calldatas, calls.salt));
   say(`Proposed by ${label}: approvals 1 of ${threshold}.`);
   say(
-    `Next: seat holders run \`hedge:approve --id ${id}\` (or sign off-chain with hedge:sign), then \`hedge:${tier === 0 ? "execute" : "queue"} --id ${id}\`.`,
+    `Next: seat holders run \`hedge:approve --id ${id}\` (or sign off-chain with hedge:sign), then \`hedge:${tier === Tier.Fast ? "execute" : "queue"} --id ${id}\`.`,
   );
   return { id, tier, calls };
 }

@@ -6,7 +6,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { CliError, FROM_HELP, cliAction, fmtRelative, fmtTime, say, selectSigner } from "../scripts/lib/cli";
 import { openSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { State, parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
+import { State, parseProposalId, proposalStatus, requireProposal, requireState, Tier } from "../scripts/lib/proposals";
 
 export interface QueueArgs {
   id: string;
@@ -23,7 +23,7 @@ async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
   const p = await requireProposal(system, parseProposalId(args.id));
   const status = await proposalStatus(system, p.id);
   requireState(p.id, status.state, [State.Pending], "queue");
-  if (status.tier === 0) {
+  if (status.tier === Tier.Fast) {
     throw new CliError(
       `proposal ${p.id} is Fast tier (steward nudges): it skips the timelock, run hedge:execute instead`,
     );

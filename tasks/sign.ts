@@ -28,6 +28,7 @@ import {
   proposalStatus,
   requireSeatHolder,
   requireState,
+  Tier,
 } from "../scripts/lib/proposals";
 import { recoverApprover, signApproval } from "../scripts/lib/signing";
 
@@ -94,7 +95,7 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
   );
   sayLines(describeCalls(system, callsOf(content), await currentPolicy(system)));
   say(
-    `  tier ${TIER_NAMES[tier]}: needs ${threshold} approvals${tier === 0 ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,
+    `  tier ${TIER_NAMES[tier]}: needs ${threshold} approvals${tier === Tier.Fast ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,
   );
 
   const signature = await signApproval(signer, system.chainId, council, id);

@@ -8,7 +8,7 @@
 // `--remove-layer N` removes one. Values are the contract's raw units (bps, VIX hundredths, days, seconds);
 // instruments may also be given by name (VixFutures, VixCallSpread, VolatilityEtf, SpxPuts).
 import { CliError, fmtBps, fmtDelta, fmtDuration, fmtInt, fmtVix, table } from "./cli";
-import { INSTRUMENT_NAMES, Instrument, type PolicyValues } from "./policy";
+import { INSTRUMENT_NAMES, Instrument, fieldEffect, type PolicyValues } from "./policy";
 
 type TopField = Exclude<keyof PolicyValues, "layers">;
 type LayerField = keyof PolicyValues["layers"][number];
@@ -151,25 +151,9 @@ const FORMAT: Record<TopField | LayerField, (v: number) => string> = {
   instrument: (v) => INSTRUMENT_NAMES[v] ?? `instrument ${v}`,
 };
 
-/** Whether raising (+1) or lowering (-1) a field gives less protection, per `HedgePolicy.isLoosening`. */
-const LOOSENS_WHEN: Partial<Record<TopField | LayerField, 1 | -1>> = {
-  coverageBps: -1,
-  shortDeltaMaxBps: 1,
-  wingWidthPts: 1,
-  hysteresisVix: -1,
-  maxOracleAge: 1,
-  triggerVix: 1,
-};
-
 function show(field: TopField | LayerField, value: number | undefined): string {
   if (value === undefined) return "-";
   return field === "instrument" ? FORMAT[field](value) : `${fmtInt(value)} (${FORMAT[field](value)})`;
-}
-
-function effect(field: TopField | LayerField, before: number | undefined, after: number | undefined): string {
-  const direction = LOOSENS_WHEN[field];
-  if (direction === undefined || before === undefined || after === undefined) return "";
-  return Math.sign(after - before) === direction ? "loosens" : "tightens";
 }
 
 /** The before/after table of a change, one row per changed field; "loosens" marks less protection. */
@@ -180,7 +164,7 @@ export function describePolicyChange(before: PolicyValues, after: PolicyValues):
     for (const field of Object.keys(LAYER_FIELDS) as LayerField[]) {
       const b = before.layers[i]?.[field];
       const a = after.layers[i]?.[field];
-      if (b !== a) rows.push([`layers.${i}.${field}`, show(field, b), show(field, a), effect(field, b, a)]);
+      if (b !== a) rows.push([`layers.${i}.${field}`, show(field, b), show(field, a), fieldEffect(field, b, a)]);
     }
   }
   if (after.layers.length < before.layers.length) {
@@ -194,7 +178,7 @@ export function describePolicyChange(before: PolicyValues, after: PolicyValues):
         field,
         show(field, before[field]),
         show(field, after[field]),
-        effect(field, before[field], after[field]),
+        fieldEffect(field, before[field], after[field]),
       ]);
     }
   }

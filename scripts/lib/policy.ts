@@ -120,3 +120,24 @@ export function policyViolation(p: PolicyValues): string | null {
   if (p.maxOracleAge < 60 || p.maxOracleAge > 86_400) return `oracle age ${p.maxOracleAge} is outside 60..86400 s`;
   return null;
 }
+
+/** Whether raising (+1) or lowering (-1) a field gives less protection, as `HedgePolicy.isLoosening` counts it. */
+const LOOSENS_WHEN: Partial<Record<string, 1 | -1>> = {
+  coverageBps: -1,
+  shortDeltaMaxBps: 1,
+  wingWidthPts: 1,
+  hysteresisVix: -1,
+  maxOracleAge: 1,
+  triggerVix: 1,
+};
+
+/** The effect of moving one policy field from `before` to `after`: "loosens", "tightens", or "" (neutral). */
+export function fieldEffect(
+  field: string,
+  before: number | undefined,
+  after: number | undefined,
+): "loosens" | "tightens" | "" {
+  const direction = LOOSENS_WHEN[field];
+  if (direction === undefined || before === undefined || after === undefined) return "";
+  return Math.sign(after - before) === direction ? "loosens" : "tightens";
+}

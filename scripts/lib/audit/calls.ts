@@ -3,7 +3,7 @@
 import type { Result } from "ethers";
 
 import { fmtBps, fmtDuration, fmtVix } from "../cli";
-import { INSTRUMENT_NAMES, type PolicyValues } from "../policy";
+import { INSTRUMENT_NAMES, fieldEffect, type PolicyValues } from "../policy";
 import { INTERFACES, functionBySelector, policyFromResult, policyHashOf, roleName } from "./abi";
 import { checksum, staticArgs } from "./codec";
 import { Tier, callTier, tierName, type PolicyContext } from "./rules";
@@ -26,15 +26,6 @@ export type CallAction =
   | { kind: "grantRole" | "revokeRole" | "renounceRole"; role: string; account: string }
   | { kind: "other" };
 
-const LOOSENS_WHEN: Record<string, 1 | -1> = {
-  coverageBps: -1,
-  shortDeltaMaxBps: 1,
-  wingWidthPts: 1,
-  hysteresisVix: -1,
-  maxOracleAge: 1,
-  triggerVix: 1,
-};
-
 const SCALARS = [
   "coverageBps",
   "scaleStepBps",
@@ -46,12 +37,6 @@ const SCALARS = [
   "maxOracleAge",
 ] as const;
 const LAYER_FIELDS = ["allocationBps", "tenorDays", "triggerVix", "instrument"] as const;
-
-function effectOf(field: string, before: number | undefined, after: number | undefined): FieldChange["effect"] {
-  const direction = LOOSENS_WHEN[field];
-  if (direction === undefined || before === undefined || after === undefined) return "";
-  return Math.sign(after - before) === direction ? "loosens" : "tightens";
-}
 
 /** Every field that differs between two policies, old -> new, marking what loosens (as isLoosening counts it). */
 export function policyChanges(before: PolicyValues | null, after: PolicyValues | null): FieldChange[] {
@@ -75,7 +60,7 @@ export function policyChanges(before: PolicyValues | null, after: PolicyValues |
         field: `layers.${i}.${field}`,
         before: b ?? null,
         after: a ?? null,
-        effect: effectOf(field, b, a),
+        effect: fieldEffect(field, b, a),
       });
     }
   }
@@ -85,7 +70,7 @@ export function policyChanges(before: PolicyValues | null, after: PolicyValues |
         field,
         before: before[field],
         after: after[field],
-        effect: effectOf(field, before[field], after[field]),
+        effect: fieldEffect(field, before[field], after[field]),
       });
     }
   }
@@ -220,7 +205,7 @@ export function decodeCall(
         const before = ctx.params?.layers[layer]?.triggerVix;
         const field = `layers.${layer}.triggerVix`;
         const changes: FieldChange[] = [
-          { field, before: before ?? null, after: trigger, effect: effectOf("triggerVix", before, trigger) },
+          { field, before: before ?? null, after: trigger, effect: fieldEffect("triggerVix", before, trigger) },
         ];
         return done(
           `policy.nudgeTrigger: ${changesText(changes)}`,
@@ -236,7 +221,7 @@ export function decodeCall(
             field: "coverageBps",
             before: before ?? null,
             after: coverage,
-            effect: effectOf("coverageBps", before, coverage),
+            effect: fieldEffect("coverageBps", before, coverage),
           },
         ];
         return done(
