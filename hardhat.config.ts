@@ -10,6 +10,7 @@
  * | `HEDGE_PRIVATE_KEY`   | private key of the account that signs on `remote` (never printed)           |
  * | `HEDGE_CHAIN_ID`      | expected chain id of `remote`; Hardhat refuses to send if the node differs  |
  * | `REPORT_GAS`          | `true` prints hardhat-gas-reporter's table after `hardhat test`             |
+ * | `HEDGE_MUTATION`      | `1` (set by `npm run mutation`): the fast mutation build described below    |
  *
  * The compiler is the npm package `solc`, pinned to `SOLC_VERSION` below: Hardhat cannot download
  * compilers on machines without internet, so the compile subtask is pointed at `solc/soljson.js`.
@@ -22,6 +23,17 @@ import path from "node:path";
 import "./tasks";
 
 const SOLC_VERSION = "0.8.28";
+
+/**
+ * The mutation build (`HEDGE_MUTATION=1`, set by `npm run mutation`): SuMo recompiles once per mutant, and solc-js
+ * takes 25-45 s per contract through the IR pipeline with the optimizer but 3-5 s through the legacy pipeline
+ * without it. The language semantics are the same; SuMo's pre-test runs the whole selected suite on this build
+ * before any mutant. It writes to its own folders so it never replaces the normal build.
+ */
+const MUTATION_BUILD = process.env.HEDGE_MUTATION === "1";
+const compilerSettings = MUTATION_BUILD
+  ? { optimizer: { enabled: false }, evmVersion: "cancun", viaIR: false }
+  : { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", viaIR: true };
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC_VERSION) return runSuper();
@@ -44,14 +56,12 @@ const remote = process.env.HEDGE_RPC_URL
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
-      viaIR: true,
-    },
+    settings: compilerSettings,
   },
+  paths: MUTATION_BUILD ? { artifacts: "artifacts-mutation", cache: "cache-mutation" } : {},
   networks: {
-    hardhat: {},
+    // Unoptimised bytecode may pass EIP-170's limit; the real build's size is checked by test/bench.
+    hardhat: MUTATION_BUILD ? { allowUnlimitedContractSize: true } : {},
     localhost: { url: process.env.HEDGE_LOCALHOST_URL ?? "http://127.0.0.1:8545" },
     ...remote,
   },

@@ -155,7 +155,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     ) external returns (bytes32 id) {
         uint64 bit = _seatBit(msg.sender);
         Proposal memory proposal;
-        (id, proposal) = _create(msg.sender, targets, values, calldatas, salt);
+        (id, proposal) = _create(targets, values, calldatas, salt, msg.sender);
         proposal.approvals = bit;
         _proposals[id] = proposal;
         emit Approved(id, msg.sender);
@@ -202,23 +202,11 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
         }
         Proposal memory proposal;
-        (id, proposal) = _create(signers[0], targets, values, calldatas, salt);
+        (id, proposal) = _create(targets, values, calldatas, salt, signers[0]);
         // A new proposal has no approvals and no revocations yet.
         proposal.approvals = _addSignatures(id, 0, 0, signers, signatures);
-
         // Every signer was just checked to hold a distinct seat, so each one counts.
-        Settings memory settings = _settings;
-        uint256 threshold = _threshold(settings, proposal.tier);
-        if (signers.length < threshold) revert HedgeCouncilInsufficientApprovals(id, signers.length, threshold);
-
-        if (proposal.tier == Tier.Fast) {
-            proposal.status = Status.Executed;
-            _proposals[id] = proposal;
-            _callDirectly(targets, values, calldatas);
-            emit Executed(id);
-        } else {
-            _queue(id, proposal, settings, targets, values, calldatas);
-        }
+        _enact(targets, values, calldatas, id, proposal, signers.length);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -234,7 +222,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         if (proposal.tier == Tier.Fast) revert HedgeCouncilFastTierNotQueued(id);
         Settings memory settings = _settings;
         _requireApprovals(id, proposal, settings);
-        _queue(id, proposal, settings, targets, values, calldatas);
+        _queue(targets, values, calldatas, id, proposal, settings);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -440,11 +428,11 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @dev Checks and records a new proposal's creation; the caller stores it (one write for the whole word).
     function _create(
-        address proposer,
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 salt,
+        address proposer
     ) private returns (bytes32 id, Proposal memory proposal) {
         if (targets.length == 0 || targets.length != values.length || targets.length != calldatas.length) {
             revert HedgeCouncilInvalidProposalLength(targets.length, values.length, calldatas.length);
@@ -461,14 +449,41 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         emit ProposalCreated(id, proposer, tier, targets, values, calldatas, salt);
     }
 
-    /// @dev Schedules a proposal in the timelock and stores it as Queued.
-    function _queue(
-        bytes32 id,
-        Proposal memory proposal,
-        Settings memory settings,
+    /**
+     * @dev Enacts a proposal created by `submit` with `approvals` signatures: a Fast one runs at once, any other is
+     * scheduled. The calldata arrays come first in this and the helpers below so that the legacy code generator
+     * (used by the mutation build) can still reach them on the stack.
+     */
+    function _enact(
         address[] calldata targets,
         uint256[] calldata values,
-        bytes[] calldata calldatas
+        bytes[] calldata calldatas,
+        bytes32 id,
+        Proposal memory proposal,
+        uint256 approvals
+    ) private {
+        Settings memory settings = _settings;
+        uint256 threshold = _threshold(settings, proposal.tier);
+        if (approvals < threshold) revert HedgeCouncilInsufficientApprovals(id, approvals, threshold);
+
+        if (proposal.tier == Tier.Fast) {
+            proposal.status = Status.Executed;
+            _proposals[id] = proposal;
+            _callDirectly(targets, values, calldatas);
+            emit Executed(id);
+        } else {
+            _queue(targets, values, calldatas, id, proposal, settings);
+        }
+    }
+
+    /// @dev Schedules a proposal in the timelock and stores it as Queued.
+    function _queue(
+        address[] calldata targets,
+        uint256[] calldata values,
+        bytes[] calldata calldatas,
+        bytes32 id,
+        Proposal memory proposal,
+        Settings memory settings
     ) private {
         TimelockController timelock_ = TimelockController(payable(timelock));
         // Never below the timelock's own minimum, so raising that minimum can never lock the council out.
