@@ -70,6 +70,8 @@ function parseArgs(argv: string[]): { contracts: ContractFile[]; worker: [number
 
 /** Asks SuMo for the mutants of `contract` (`sumo mutate` writes generated.csv and one file per mutant). */
 function generate(contract: ContractFile): { mutant: Mutant; file: string }[] {
+  // SuMo refuses to start without its build folder; the worker compiles into it.
+  fs.mkdirSync(path.join(ROOT, "artifacts-mutation"), { recursive: true });
   const result = run("npx", ["sumo", "mutate"], { ...MUTATION_ENV, SUMO_CONTRACT: contract });
   if (result.status !== 0) throw new Error(`sumo mutate failed for ${contract}:\n${result.stdout}${result.stderr}`);
   const rows = fs.readFileSync(path.join(SUMO_RESULTS, "generated.csv"), "utf8").split("\n").slice(1);
