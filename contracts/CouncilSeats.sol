@@ -51,6 +51,7 @@ contract CouncilSeats is ERC721, ICouncilSeats {
         if (governance_ == address(0) || council_ == address(0)) revert CouncilSeatsZeroAddress();
         governance = governance_;
         council = council_;
+        // The council does not exist yet (it is deployed next) and reads these seats in its own constructor.
         for (uint256 i = 0; i < initialHolders.length; ++i) {
             _mintSeat(initialHolders[i]);
         }
@@ -67,7 +68,8 @@ contract CouncilSeats is ERC721, ICouncilSeats {
 
     /// @inheritdoc ICouncilSeats
     function mint(address holder) external onlyGovernance returns (uint256 seatId) {
-        return _mintSeat(holder);
+        seatId = _mintSeat(holder);
+        IHedgeCouncil(council).seatUpdated(holder, seatId, true);
     }
 
     /// @inheritdoc ICouncilSeats
@@ -80,6 +82,7 @@ contract CouncilSeats is ERC721, ICouncilSeats {
         _liveSeats &= ~uint64(1 << (seatId - 1));
         _seatCount = uint8(remaining);
         _burn(seatId);
+        IHedgeCouncil(council).seatUpdated(holder, seatId, false);
     }
 
     /// @notice Seats are soulbound: always reverts.

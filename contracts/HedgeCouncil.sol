@@ -6,6 +6,7 @@ import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {ICouncilSeats} from "./interfaces/ICouncilSeats.sol";
 import {IHedgeCouncil} from "./interfaces/IHedgeCouncil.sol";
 import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
@@ -19,6 +20,10 @@ import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
  * Storage: one word per proposal (approval map over seat ids, deadline, eta, status, tier, code-hash commitment),
  * one word of settings. Approvals are a bit per seat id; they count only while the seat exists, so a burned seat's
  * approvals stop counting and, since seat ids are never reused, a new holder never inherits them.
+ *
+ * The seats contract tells the council of every mint and burn ({seatUpdated}; seats cannot be transferred), and
+ * the council keeps a copy of who holds which seat and of the live-seat map inside its settings word. Counting
+ * approvals then costs no call to another contract: 5,600 gas less per execution and 4,000 less per signature set.
  */
 contract HedgeCouncil is IHedgeCouncil, EIP712 {
     // ---------------------------------------------------------------- constants
@@ -31,6 +36,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     uint32 private constant MIN_EXPIRY = 1 hours;
     uint32 private constant MAX_EXPIRY = 365 days;
+
+    /// @dev CouncilSeats mints at most 64 seats, ids 1..64, in its whole life.
+    uint256 private constant MAX_SEATS = 64;
 
     // ---------------------------------------------------------------- immutables
 
@@ -70,7 +78,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         uint64 revoked;
     }
 
-    /// @dev Every council setting in one storage word.
+    /// @dev Every council setting, and the seats alive, in one storage word (4 * 8 + 4 * 32 + 64 = 224 bits).
     struct Settings {
         uint8 fastThreshold;
         uint8 standardThreshold;
@@ -80,6 +88,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         uint32 criticalDelay;
         uint32 proposalTtl;
         uint32 gracePeriod;
+        uint64 liveSeats; // bit `seatId - 1` per seat alive, as in CouncilSeats
     }
 
     // ---------------------------------------------------------------- storage
@@ -87,6 +96,8 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     Settings private _settings;
     mapping(bytes32 id => Proposal) private _proposals;
     mapping(bytes32 id => Marks) private _marks;
+    /// @dev Who holds which seat, as in CouncilSeats (0: none).
+    mapping(address holder => uint256 seatId) private _seatOf;
 
     // ---------------------------------------------------------------- constructor
 
@@ -113,6 +124,10 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         if (seats_ == address(0) || timelock_ == address(0) || hedgePolicy_ == address(0)) {
             revert HedgeCouncilZeroAddress();
         }
+        // The copy of the seats below is kept up to date only by the seats contract that reports to this council.
+        if (ICouncilSeats(seats_).council() != address(this)) {
+            revert HedgeCouncilSeatsNotLinked(ICouncilSeats(seats_).council());
+        }
         seats = seats_;
         timelock = timelock_;
         hedgePolicy = hedgePolicy_;
@@ -124,10 +139,19 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             standardDelay: delays[0],
             criticalDelay: delays[1],
             proposalTtl: proposalTtl_,
-            gracePeriod: gracePeriod_
+            gracePeriod: gracePeriod_,
+            liveSeats: ICouncilSeats(seats_).liveSeats()
         });
+        // Seats minted before this council existed (the seats contract is deployed first); at most 64.
+        for (uint256 seatId = 1; seatId <= MAX_SEATS; ++seatId) {
+            if (settings.liveSeats & (uint64(1) << (seatId - 1)) != 0) {
+                address holder = IERC721(seats_).ownerOf(seatId);
+                _seatOf[holder] = seatId;
+                emit SeatUpdated(holder, seatId, true);
+            }
+        }
         _checkTierRules(settings);
-        _checkVetoThreshold(settings.vetoThreshold);
+        _checkVetoThreshold(settings.vetoThreshold, settings.liveSeats);
         _checkExpiry(proposalTtl_, gracePeriod_);
         _settings = settings;
         emit TierRuleUpdated(Tier.Fast, 0, 0, settings.fastThreshold, 0);
@@ -141,6 +165,11 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     modifier onlyGovernance() {
         if (msg.sender != timelock) revert HedgeCouncilUnauthorizedGovernance(msg.sender);
+        _;
+    }
+
+    modifier onlySeats() {
+        if (msg.sender != seats) revert HedgeCouncilUnauthorizedSeats(msg.sender);
         _;
     }
 
@@ -277,7 +306,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         vetoes |= bit;
         _marks[id].vetoes = vetoes;
         emit VetoCast(id, msg.sender);
-        if (_popCount(vetoes & _liveSeats()) >= _settings.vetoThreshold) {
+        if (_popCount(vetoes & _settings.liveSeats) >= _settings.vetoThreshold) {
             proposal.status = Status.Vetoed;
             emit Vetoed(id);
         }
@@ -304,6 +333,19 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     }
 
     /// @inheritdoc IHedgeCouncil
+    function seatUpdated(address holder, uint256 seatId, bool live) external onlySeats {
+        uint64 bit = uint64(1) << (seatId - 1);
+        if (live) {
+            _seatOf[holder] = seatId;
+            _settings.liveSeats |= bit;
+        } else {
+            delete _seatOf[holder];
+            _settings.liveSeats &= ~bit;
+        }
+        emit SeatUpdated(holder, seatId, live);
+    }
+
+    /// @inheritdoc IHedgeCouncil
     function setTierRule(Tier tier, uint8 threshold, uint32 delay) external onlyGovernance {
         Settings memory settings = _settings;
         (uint8 previousThreshold, uint32 previousDelay) = _tierRule(settings, tier);
@@ -322,7 +364,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @inheritdoc IHedgeCouncil
     function setVetoThreshold(uint8 threshold) external onlyGovernance {
-        _checkVetoThreshold(threshold);
+        _checkVetoThreshold(threshold, _settings.liveSeats);
         uint8 previous = _settings.vetoThreshold;
         _settings.vetoThreshold = threshold;
         emit VetoThresholdUpdated(previous, threshold);
@@ -389,7 +431,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @inheritdoc IHedgeCouncil
     function approvalCount(bytes32 id) external view returns (uint256) {
-        return _popCount(_proposals[id].approvals & _liveSeats());
+        return _popCount(_proposals[id].approvals & _settings.liveSeats);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -400,7 +442,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @inheritdoc IHedgeCouncil
     function vetoCount(bytes32 id) external view returns (uint256) {
-        return _popCount(_marks[id].vetoes & _liveSeats());
+        return _popCount(_marks[id].vetoes & _settings.liveSeats);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -524,11 +566,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
         }
         bytes32 digest = approvalDigest(id);
-        uint256[] memory seatIds = ICouncilSeats(seats).seatsOf(signers);
         for (uint256 i = 0; i < signers.length; ++i) {
             address signer = signers[i];
-            if (seatIds[i] == 0) revert HedgeCouncilNotSeatHolder(signer);
-            uint64 bit = uint64(1 << (seatIds[i] - 1));
+            uint64 bit = _seatBit(signer);
             if (approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, signer);
             if (revoked & bit != 0) revert HedgeCouncilSignatureRevoked(id, signer);
             if (!_isValidSignature(signer, digest, signatures[i])) revert HedgeCouncilInvalidSignature(signer);
@@ -547,7 +587,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @dev Reverts unless the approvals of current seat holders reach the tier's threshold.
     function _requireApprovals(bytes32 id, Proposal memory proposal, Settings memory settings) private view {
-        uint256 approvals = _popCount(proposal.approvals & _liveSeats());
+        uint256 approvals = _popCount(proposal.approvals & settings.liveSeats);
         uint256 threshold = _threshold(settings, proposal.tier);
         if (approvals < threshold) revert HedgeCouncilInsufficientApprovals(id, approvals, threshold);
     }
@@ -632,7 +672,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     }
 
     function _checkTierRules(Settings memory settings) private view {
-        uint256 seatCount = ICouncilSeats(seats).seatCount();
+        uint256 seatCount = _popCount(settings.liveSeats);
         if (
             settings.fastThreshold == 0 ||
             settings.fastThreshold > settings.standardThreshold ||
@@ -655,8 +695,8 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         }
     }
 
-    function _checkVetoThreshold(uint8 threshold) private view {
-        uint256 seatCount = ICouncilSeats(seats).seatCount();
+    function _checkVetoThreshold(uint8 threshold, uint64 liveSeats) private pure {
+        uint256 seatCount = _popCount(liveSeats);
         if (threshold == 0 || threshold > seatCount) revert HedgeCouncilVetoThresholdOutOfRange(threshold, seatCount);
     }
 
@@ -672,13 +712,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @dev The approval bit of `account`'s seat; reverts if it holds none.
     function _seatBit(address account) private view returns (uint64) {
-        uint256 seatId = ICouncilSeats(seats).seatOf(account);
+        uint256 seatId = _seatOf[account];
         if (seatId == 0) revert HedgeCouncilNotSeatHolder(account);
         return uint64(1 << (seatId - 1));
-    }
-
-    function _liveSeats() private view returns (uint64) {
-        return ICouncilSeats(seats).liveSeats();
     }
 
     /// @dev A commitment to the code of every target: accounts without code all count as zero.

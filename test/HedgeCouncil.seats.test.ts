@@ -1,6 +1,7 @@
 // HedgeCouncil and seat changes: approvals count only while their seat exists, seat ids are never reused (a new
 // holder, or a former holder given a new seat, inherits nothing), and the approval map covers all 64 seat ids.
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId, Wallet } from "ethers";
 
@@ -25,6 +26,37 @@ async function fixture() {
 }
 
 describe("HedgeCouncil and seat changes", function () {
+  it("copies the seats minted before it at deployment, one SeatUpdated each", async function () {
+    const { council, holders } = await loadFixture(fixture);
+    const events = await council.queryFilter(council.filters.SeatUpdated());
+    expect(events.map((e) => [e.args.holder, e.args.seatId, e.args.live])).to.deep.equal(
+      holders.map((h, i) => [h.address, BigInt(i + 1), true]),
+    );
+  });
+
+  it("minting and burning through governance update the council's copy in the same transaction", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, seats, holders } = sys;
+    const newcomer = sys.strangers[1];
+    const p = await tighteningProposal(sys);
+    const id = await proposeAndApprove(sys, p, holders.slice(0, 1));
+
+    const mintId = await pass(sys, mintProposal(sys, newcomer.address));
+    const mintTx = (await council.queryFilter(council.filters.Executed(mintId)))[0].transactionHash;
+    await expect(mintTx).to.emit(council, "SeatUpdated").withArgs(newcomer.address, 6, true);
+    await expect(council.connect(newcomer).approve(id)).to.emit(council, "Approved").withArgs(id, newcomer.address);
+    expect(await council.approvalCount(id)).to.equal(2n);
+
+    const burnId = await pass(sys, burnProposal(sys, 6), holders.slice(1));
+    const burnTx = (await council.queryFilter(council.filters.Executed(burnId)))[0].transactionHash;
+    await expect(burnTx).to.emit(council, "SeatUpdated").withArgs(newcomer.address, 6, false);
+    await expect(burnTx).to.emit(seats, "Transfer").withArgs(newcomer.address, ethers.ZeroAddress, 6);
+    expect(await council.approvalCount(id)).to.equal(1n);
+    await expect(council.connect(newcomer).approve(id))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilNotSeatHolder")
+      .withArgs(newcomer.address);
+  });
+
   it("a burned seat's approvals stop counting (burn through governance)", async function () {
     const sys = await loadFixture(fixture);
     const { council, seats, holders } = sys;

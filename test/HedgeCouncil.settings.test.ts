@@ -304,6 +304,17 @@ describe("HedgeCouncil settings", function () {
   });
 
   describe("constructor", function () {
+    it("refuses seats that report to another council (its copy of the seats would go stale)", async function () {
+      const sys = await loadFixture(fixture);
+      const factory = await ethers.getContractFactory("HedgeCouncil");
+      const [seats, timelock, policy, council] = await Promise.all(
+        [sys.seats, sys.timelock, sys.policy, sys.council].map((c) => c.getAddress()),
+      );
+      await expect(factory.deploy(seats, timelock, policy, [2, 3, 4, 2], [DAY, 3 * DAY], 7 * DAY, 14 * DAY))
+        .to.be.revertedWithCustomError(factory, "HedgeCouncilSeatsNotLinked")
+        .withArgs(council);
+    });
+
     it("refuses a zero seats, timelock or policy address", async function () {
       const sys = await loadFixture(fixture);
       const factory = await ethers.getContractFactory("HedgeCouncil");

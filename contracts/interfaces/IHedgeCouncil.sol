@@ -35,6 +35,12 @@ interface IHedgeCouncil {
     /// @dev `caller` is not governance (the timelock).
     error HedgeCouncilUnauthorizedGovernance(address caller);
 
+    /// @dev Only the seats contract may report a seat minted or burned.
+    error HedgeCouncilUnauthorizedSeats(address caller);
+
+    /// @dev The seats contract given to the constructor reports to another council (`seatsCouncil`).
+    error HedgeCouncilSeatsNotLinked(address seatsCouncil);
+
     /// @dev An address that must be set was the zero address.
     error HedgeCouncilZeroAddress();
 
@@ -155,6 +161,9 @@ interface IHedgeCouncil {
 
     /// @dev The proposal TTL and grace period changed.
     event ExpiryUpdated(uint32 previousTtl, uint32 previousGracePeriod, uint32 newTtl, uint32 newGracePeriod);
+
+    /// @dev The council's copy of the seats changed: `holder` got seat `seatId` (`live`) or lost it.
+    event SeatUpdated(address indexed holder, uint256 indexed seatId, bool live);
 
     // ---------------------------------------------------------------- state-changing functions
 
@@ -297,6 +306,17 @@ interface IHedgeCouncil {
         bytes[] calldata calldatas,
         bytes32 salt
     ) external;
+
+    /**
+     * @notice Records in the council's copy of the seats that `holder` got seat `seatId` (`live`) or lost it. The
+     * seats contract calls this on every mint and burn, so counting approvals needs no call to it.
+     *
+     * Emits {SeatUpdated}.
+     *
+     * Requirements:
+     * - the caller is the seats contract.
+     */
+    function seatUpdated(address holder, uint256 seatId, bool live) external;
 
     /**
      * @notice Sets the threshold and delay of `tier`.

@@ -121,6 +121,9 @@ function mutate(contracts: ContractFile[], [worker, workers]: [number, number]):
       stdio: "inherit",
     });
     fs.rmSync(jobFile, { force: true });
+    // The mutation build wrote its TypeChain factories (which embed bytecode) into typechain-types: regenerate them
+    // from the normal build, so tests, tasks and the benchmark never deploy unoptimised code afterwards.
+    run("npx", ["hardhat", "typechain"], process.env);
     // An interrupted worker leaves the contract restored by its `finally`, unless it was killed outright.
     requireCleanContracts();
     if (child.status !== 0)

@@ -140,6 +140,26 @@ describe("Attacks: authority bypass", function () {
     }
   });
 
+  describe("HedgeCouncil: its copy of the seats", function () {
+    const calls: [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>][] = [
+      ["seatUpdated (give itself seat 6)", (sys, a) => sys.council.connect(a).seatUpdated(a.address, 6, true)],
+      ["seatUpdated (drop seat 1)", (sys, a) => sys.council.connect(a).seatUpdated(sys.holders[0].address, 1, false)],
+    ];
+    for (const [fn, call] of calls) {
+      for (const who of notGovernance) {
+        it(`${who} calls HedgeCouncil.${fn} directly`, async function () {
+          const sys = await loadFixture(fixture);
+          const a = attacker(sys, who);
+          await expectUnchanged(sys, sys.scope, () =>
+            expect(call(sys, a))
+              .to.be.revertedWithCustomError(sys.council, "HedgeCouncilUnauthorizedSeats")
+              .withArgs(a.address),
+          );
+        });
+      }
+    }
+  });
+
   describe("CouncilSeats: mint and burn", function () {
     const calls: [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>][] = [
       ["mint", (sys, a) => sys.seats.connect(a).mint(sys.strangers[3].address)],
