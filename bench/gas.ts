@@ -4,6 +4,7 @@ import hre from "hardhat";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { gasBreakdown } from "./lib/breakdown";
 import { EIP170_LIMIT, SHAPES, measureGas, snapshotOf } from "./lib/measure";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -60,6 +61,27 @@ async function main() {
     sizeRows.push([name, fmt(size), ((100 * size) / EIP170_LIMIT).toFixed(1) + " %", fmt(report.deployment[name])]);
   }
   printTable(sizeRows);
+
+  const { hashes, system } = report.lifecycles["3-of-5"];
+  const callees = {
+    [await system.policy.getAddress()]: "calls to HedgePolicy (tier: version, isLoosening)",
+    [await system.timelock.getAddress()]: "calls to TimelockController (incl. the setPolicy it runs)",
+    [await system.seats.getAddress()]: "calls to CouncilSeats",
+    "0x0000000000000000000000000000000000000001": "ecrecover (precompile 1)",
+  };
+  const submit = await gasBreakdown(hre, hashes.submit, callees, system.council.interface);
+  const execute = await gasBreakdown(hre, hashes.execute, callees, system.council.interface);
+  console.log("\nWhere the 3-of-5 lifecycle's gas goes (struct-log trace of each transaction)\n");
+  const buckets = [...new Set([...submit, ...execute].map(([name]) => name))];
+  const of = (list: [string, number][], name: string) => list.find(([n]) => n === name)?.[1] ?? 0;
+  const breakdownRows = [["bucket", "", "submit", "execute", "lifecycle"]];
+  for (const name of buckets.sort((a, b) => of(submit, b) + of(execute, b) - of(submit, a) - of(execute, a))) {
+    const total = of(submit, name) + of(execute, name);
+    breakdownRows.push([name, "", fmt(of(submit, name)), fmt(of(execute, name)), fmt(total)]);
+  }
+  const sum = (list: [string, number][]) => list.reduce((a, [, g]) => a + g, 0);
+  breakdownRows.push(["total", "", fmt(sum(submit)), fmt(sum(execute)), fmt(sum(submit) + sum(execute))]);
+  printTable(breakdownRows);
 
   const file = path.join(__dirname, "gas.json");
   writeFileSync(file, JSON.stringify(snapshotOf(report), null, 2) + "\n");

@@ -452,6 +452,32 @@ describe("HedgePolicy.syncLayers", function () {
       expect(await policy.engagedLayers()).to.equal(0b001n);
     });
 
+    it("disengages the fifth layer when a 4-layer policy replaces an engaged 5-layer one", async function () {
+      const { policy, oracle, governance } = await loadFixture(fixture);
+      const five = withEdit((p) => {
+        p.layers = [
+          { allocationBps: 2_000, tenorDays: 30, triggerVix: 2_000, instrument: Instrument.VixCallSpread },
+          { allocationBps: 2_000, tenorDays: 60, triggerVix: 2_400, instrument: Instrument.VixCallSpread },
+          { allocationBps: 2_000, tenorDays: 90, triggerVix: 2_800, instrument: Instrument.VixFutures },
+          { allocationBps: 2_000, tenorDays: 120, triggerVix: 3_200, instrument: Instrument.VixFutures },
+          { allocationBps: 2_000, tenorDays: 180, triggerVix: 3_600, instrument: Instrument.SpxPuts },
+        ];
+      });
+      await policy.connect(governance).setPolicy(five, 1n);
+      await setVix(oracle, 4_000);
+      await policy.syncLayers();
+      expect(await policy.engagedLayers()).to.equal(0b11111n);
+
+      const four = withEdit((p) => {
+        p.layers = p.layers.slice(0, 4);
+        p.layers[3].allocationBps = 4_000;
+      }, five);
+      const removal = await policy.connect(governance).setPolicy(four, 2n);
+      // The highest layer id, alone in the removed set: a shift in the wrong direction would skip it.
+      expect(await layerEvents(policy, removal)).to.deep.equal([["LayerDisengaged", 4, 0]]);
+      expect(await policy.engagedLayers()).to.equal(0b01111n);
+    });
+
     it("keeps the mask through a nudge", async function () {
       const { policy, oracle, steward } = await loadFixture(fixture);
       await setVix(oracle, 2_100);

@@ -38,6 +38,8 @@ export interface ShapeGas {
 
 export interface GasReport {
   shapes: Record<ShapeName, ShapeGas>;
+  /** The submit and execute transactions of each shape, and the system they ran on (for the gas breakdown). */
+  lifecycles: Record<ShapeName, { hashes: { submit: string; execute: string }; system: System }>;
   /** Per-transaction detail, for the printed table. */
   transactions: Record<ShapeName, Record<string, number[]>>;
   bytecode: Record<string, number>;
@@ -78,11 +80,13 @@ async function councilRun(hre: HardhatRuntimeEnvironment, deployer: Signer, hold
   const councilAddress = await council.getAddress();
   const id = await council.hashProposal([policyAddress], [0n], [data], salt);
   const signatures = await Promise.all(holders.slice(0, k).map((h) => signApproval(h, chainId, councilAddress, id)));
-  const submitGas = await gasOf(
-    council.connect(deployer).submit([policyAddress], [0n], [data], salt, addresses.slice(0, k), signatures),
-  );
+  const submitTx = await council
+    .connect(deployer)
+    .submit([policyAddress], [0n], [data], salt, addresses.slice(0, k), signatures);
+  const submitGas = await gasOf(Promise.resolve(submitTx));
   await advance(hre, DAY);
-  const executeGas = await gasOf(council.connect(deployer).execute([policyAddress], [0n], [data], salt));
+  const executeTx = await council.connect(deployer).execute([policyAddress], [0n], [data], salt);
+  const executeGas = await gasOf(Promise.resolve(executeTx));
 
   // propose + approve… + queue + execute, on a fresh system so that storage starts in the same state
   const onchain = await deploySystem(deployer, { seats: addresses });
@@ -112,7 +116,8 @@ async function councilRun(hre: HardhatRuntimeEnvironment, deployer: Signer, hold
       .submit([policyAddress], [0n], [nudgeData], salt, addresses.slice(0, fastSigners), nudgeSignatures),
   );
 
-  return { submitGas, executeGas, onchainTxs, fastGas, system: deploySubmit };
+  const hashes = { submit: submitTx.hash, execute: executeTx.hash };
+  return { submitGas, executeGas, onchainTxs, fastGas, system: deploySubmit, hashes };
 }
 
 async function anchorRun(hre: HardhatRuntimeEnvironment, deployer: Signer, holders: Signer[], k: number) {
@@ -237,6 +242,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
   const [deployer, ...accounts] = await hre.ethers.getSigners();
   const shapes = {} as Record<ShapeName, ShapeGas>;
   const transactions = {} as GasReport["transactions"];
+  const lifecycles = {} as GasReport["lifecycles"];
   let previous: { k: number; submit: number; anchor: number } | undefined;
   let lastCouncil: System | undefined;
   let anchorContracts: Awaited<ReturnType<typeof anchorRun>> | undefined;
@@ -263,6 +269,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
       "council Fast nudge (submit)": [council.fastGas],
       "anchor schedule, execute": [anchor.scheduleGas, anchor.executeGas],
     };
+    lifecycles[shape.name] = { hashes: council.hashes, system: council.system };
     previous = { k: shape.k, submit: submitLifecycle, anchor: anchorLifecycle };
   }
 
@@ -284,7 +291,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
   deployment["Safe (anchor)"] = await deploymentGas(hre, anchorContracts!.singleton.deploymentTransaction());
   bytecode["SafeProxyFactory (anchor)"] = await runtimeSize(hre, await anchorContracts!.factory.getAddress());
   deployment["SafeProxyFactory (anchor)"] = await deploymentGas(hre, anchorContracts!.factory.deploymentTransaction());
-  return { shapes, transactions, bytecode, deployment };
+  return { shapes, transactions, lifecycles, bytecode, deployment };
 }
 
 /** What bench/gas.json holds: the shapes, then `bytecode` and `deployment`. */

@@ -87,7 +87,11 @@ export function currentResults(contracts: readonly ContractFile[]): Map<string, 
   const sources = new Map(contracts.map((c) => [c, sourceHash(c)]));
   const results = new Map<string, LedgerEntry>();
   for (const entry of readLedger()) {
-    if (sources.get(entry.contract) === entry.source) results.set(`${entry.contract}:${entry.mutant}`, entry);
+    if (sources.get(entry.contract) !== entry.source) continue;
+    const key = `${entry.contract}:${entry.mutant}`;
+    const seen = results.get(key);
+    // Ledgers of parallel clones are merged by concatenation, so the latest verdict wins by date, not by position.
+    if (!seen || seen.date < entry.date) results.set(key, entry);
   }
   return results;
 }
