@@ -4,6 +4,7 @@
  *   npm run mutation                                  test every mutant not yet in the ledger, all contracts
  *   npm run mutation -- --contract HedgePolicy.sol    one contract (repeatable)
  *   npm run mutation -- --worker 1/2                  every second mutant, starting at the second (parallel clones)
+ *   npm run mutation -- --retest-live                 also test again the mutants that survived (after new tests)
  *   npm run mutation -- --report                      print the score and the live mutants from the ledger
  *
  * SuMo (`sumo-config.js`: minimal rules, mocks and interfaces excluded) generates the mutants, and SuMo's verdicts
@@ -43,13 +44,22 @@ const SUMO_RESULTS = path.join(ROOT, ".sumo", "results");
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): { contracts: ContractFile[]; worker: [number, number]; report: boolean } {
+interface Options {
+  contracts: ContractFile[];
+  worker: [number, number];
+  report: boolean;
+  retestLive: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
   const contracts: ContractFile[] = [];
   let worker: [number, number] = [0, 1];
   let report = false;
+  let retestLive = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--report") report = true;
+    else if (arg === "--retest-live") retestLive = true;
     else if (arg === "--contract") {
       const value = argv[++i];
       if (!CONTRACTS.includes(value as ContractFile)) {
@@ -65,7 +75,7 @@ function parseArgs(argv: string[]): { contracts: ContractFile[]; worker: [number
       worker = [Number(match[1]) - 1, Number(match[2])];
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
-  return { contracts: contracts.length > 0 ? contracts : [...CONTRACTS], worker, report };
+  return { contracts: contracts.length > 0 ? contracts : [...CONTRACTS], worker, report, retestLive };
 }
 
 /** Asks SuMo for the mutants of `contract` (`sumo mutate` writes generated.csv and one file per mutant). */
@@ -98,7 +108,7 @@ function requireCleanContracts(): void {
   }
 }
 
-function mutate(contracts: ContractFile[], [worker, workers]: [number, number]): void {
+function mutate({ contracts, worker: [worker, workers], retestLive }: Options): void {
   requireCleanContracts();
   const commit = run("git", ["rev-parse", "--short=12", "HEAD"], process.env).stdout.trim();
   for (const contract of contracts) {
@@ -109,9 +119,12 @@ function mutate(contracts: ContractFile[], [worker, workers]: [number, number]):
       source: sourceHash(contract),
       commit,
       tests: testFiles(contract),
-      mutants: mine.filter(({ mutant }) => !done.has(`${contract}:${mutant.mutant}`)),
+      mutants: mine.filter(({ mutant }) => {
+        const verdict = done.get(`${contract}:${mutant.mutant}`);
+        return verdict === undefined || (retestLive && verdict.status === "live");
+      }),
     };
-    console.log(`${contract}: ${mine.length} mutants for this worker, ${job.mutants.length} not yet tested`);
+    console.log(`${contract}: ${mine.length} mutants for this worker, ${job.mutants.length} to test`);
     if (job.mutants.length === 0) continue;
     const jobFile = path.join(os.tmpdir(), `hedge-mutation-${process.pid}-${contract}.json`);
     fs.writeFileSync(jobFile, JSON.stringify(job));
@@ -170,9 +183,9 @@ function score(killed: number, live: number): string {
 }
 
 try {
-  const { contracts, worker, report: reportOnly } = parseArgs(process.argv.slice(2));
-  if (reportOnly) report(contracts);
-  else mutate(contracts, worker);
+  const options = parseArgs(process.argv.slice(2));
+  if (options.report) report(options.contracts);
+  else mutate(options);
 } catch (error) {
   console.error(`mutation: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(error instanceof UsageError ? 2 : 1);
