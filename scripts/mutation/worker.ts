@@ -3,15 +3,40 @@
  * `MUTATION_JOB` naming a job file (see shared.ts). Starting Hardhat, ts-node and the test files costs more than most
  * mutants take to die, so this process starts once and, for each mutant: writes it over the contract, compiles
  * (`compile` task), resets the chain, the fixture snapshots and the loaded test modules (the TypeChain factories
- * carry the new bytecode), and runs the tests with Mocha in bail mode. A mutant the tests cannot kill here is run
+ * carry the new bytecode; their transpiled code is cached by source hash), and runs the tests with Mocha in bail mode. A mutant the tests cannot kill here is run
  * once more in fresh processes, exactly as SuMo runs it, and only that verdict is recorded as live.
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import Mocha from "mocha";
 import { clearSnapshots } from "@nomicfoundation/hardhat-network-helpers";
 import { appendLedger, type Job, type LedgerEntry, ROOT, type Status, testMutantInFreshProcesses } from "./shared";
+
+/**
+ * ts-node transpiles a TypeScript module again each time it is required, and reloading the tests means requiring
+ * the tests, their helpers and every TypeChain module: 3-4 s per mutant. The transpiled code depends only on the
+ * source, so it is cached by the source's hash (only the mutated contract's TypeChain factory changes).
+ */
+const transpiled = new Map<string, string>();
+const transpile = require.extensions[".ts"];
+type CompilingModule = NodeJS.Module & { _compile(code: string, filename: string): unknown };
+require.extensions[".ts"] = (module: NodeJS.Module, filename: string) => {
+  const m = module as CompilingModule;
+  const key = createHash("sha256").update(filename).update(fs.readFileSync(filename)).digest("hex");
+  const cached = transpiled.get(key);
+  if (cached !== undefined) {
+    m._compile(cached, filename);
+    return;
+  }
+  const compile = m._compile;
+  m._compile = function (code: string, file: string) {
+    transpiled.set(key, code);
+    return compile.call(this, code, file);
+  };
+  transpile(module, filename);
+};
 
 /** Reloaded for every run: the tests, their helpers, and the TypeChain types whose factories embed bytecode. */
 const RELOADED = ["test", "typechain-types", "scripts/lib"].map((dir) => path.join(ROOT, dir) + path.sep);
