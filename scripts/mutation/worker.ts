@@ -21,6 +21,7 @@ import { appendLedger, type Job, type LedgerEntry, ROOT, type Status, testMutant
  */
 const transpiled = new Map<string, string>();
 const transpile = require.extensions[".ts"];
+if (transpile === undefined) throw new Error("the worker runs under `hardhat run`, which registers ts-node");
 type CompilingModule = NodeJS.Module & { _compile(code: string, filename: string): unknown };
 require.extensions[".ts"] = (module: NodeJS.Module, filename: string) => {
   const m = module as CompilingModule;
