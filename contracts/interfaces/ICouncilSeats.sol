@@ -42,9 +42,9 @@ interface ICouncilSeats {
     // ---------------------------------------------------------------- state-changing functions
 
     /**
-     * @notice Mints the next seat to `holder`.
+     * @notice Mints the next seat to `holder`, and tells the council ({IHedgeCouncil-seatUpdated}).
      *
-     * Emits {Transfer} from the zero address and {Locked}.
+     * Emits {Transfer} from the zero address and {Locked}; the council emits {IHedgeCouncil-SeatUpdated}.
      *
      * Requirements:
      * - the caller is governance;
@@ -56,9 +56,10 @@ interface ICouncilSeats {
     function mint(address holder) external returns (uint256 seatId);
 
     /**
-     * @notice Burns seat `seatId`. Its holder's approvals and vetoes stop counting at once.
+     * @notice Burns seat `seatId`, and tells the council ({IHedgeCouncil-seatUpdated}). Its holder's approvals and
+     * vetoes stop counting at once.
      *
-     * Emits {Transfer} to the zero address.
+     * Emits {Transfer} to the zero address; the council emits {IHedgeCouncil-SeatUpdated}.
      *
      * Requirements:
      * - the caller is governance;
