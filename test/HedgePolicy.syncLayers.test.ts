@@ -397,6 +397,17 @@ describe("HedgePolicy.syncLayers", function () {
     }
   });
 
+  it("reads a round id of exactly 2^80 - 1, the largest a uint80 holds", async function () {
+    const { policy, oracle } = await loadFixture(fixture);
+    const now = BigInt(await time.latest());
+    await oracle.updateRoundData(2n ** 80n - 1n, vixAnswer(4_000), now, now);
+    await sync(policy, 0b111, [
+      ["LayerEngaged", 0, 4_000],
+      ["LayerEngaged", 1, 4_000],
+      ["LayerEngaged", 2, 4_000],
+    ]);
+  });
+
   it("rejects an oracle whose code is gone as unavailable", async function () {
     const { policy, oracle } = await loadFixture(fixture);
     await setCode(await oracle.getAddress(), "0x");

@@ -143,6 +143,13 @@ describe("Attacks: oracle manipulation", function () {
       await expectSyncRefused(sys, "HedgePolicyOracleUnavailable", [sys.evilAddress]);
     });
 
+    it("the feed reports 255 decimals: fits a uint8, so it is refused as out of range, not as unavailable", async function () {
+      const sys = await loadFixture(fixture);
+      await installEvilOracle(sys);
+      await sys.evil.set(255, 2, vixToAnswer(4_000), await time.latest());
+      await expectSyncRefused(sys, "HedgePolicyOracleAnswerOutOfRange", [vixToAnswer(4_000), 255]);
+    });
+
     it("the feed answers latestRoundData with two words instead of five", async function () {
       const sys = await loadFixture(fixture);
       await installEvilOracle(sys);
