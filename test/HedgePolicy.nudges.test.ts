@@ -132,6 +132,14 @@ describe("HedgePolicy nudges", function () {
           "HedgePolicyTriggerNotIncreasing",
           [1n, 2_000n, 1_900n],
         ],
+        [
+          "layer 1, the last but one, up to the last layer's trigger",
+          () => withEdit((p) => (p.layers[2].triggerVix = 2_900)),
+          1,
+          2_900,
+          "HedgePolicyTriggerNotIncreasing",
+          [2n, 2_900n, 2_900n],
+        ],
         ["layer 2 above 10,000", close, 2, 10_001, "HedgePolicyTriggerOutOfRange", [2n, 10_001n]],
         [
           "layer 0 below 1,000",
