@@ -111,6 +111,14 @@ describe("HedgePolicy.syncLayers", function () {
         .withArgs(9_999_999_999_999_999n, 18n);
       await expectUnchanged(policy, before);
 
+      // The smallest positive answer, 1, is positive: refused for its scale, not as not positive.
+      await policy.connect(governance).setOracle(await oracleFactory.deploy(8, 1n));
+      const beforeOne = await snapshotState(policy);
+      await expect(policy.syncLayers())
+        .to.be.revertedWithCustomError(policy, "HedgePolicyOracleAnswerOutOfRange")
+        .withArgs(1n, 8n);
+      await expectUnchanged(policy, beforeOne);
+
       // VIX 0.01 is the smallest level there is: it is read, and disengages every layer.
       await policy.connect(governance).setOracle(await oracleFactory.deploy(18, 10n ** 16n));
       await sync(policy, 0, [
