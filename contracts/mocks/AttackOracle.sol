@@ -15,6 +15,8 @@ contract AttackOracle {
     uint256 public updatedAt;
     bool public down;
     bool public shortData;
+    uint256 public decimalsBytes;
+    uint256 public roundDataBytes;
 
     constructor(uint256 decimals_, int256 answer_) {
         decimalsWord = decimals_;
@@ -41,9 +43,16 @@ contract AttackOracle {
         shortData = shortData_;
     }
 
+    /// @dev Makes `decimals` and `latestRoundData` return only the first bytes of their answers (0: all of them).
+    function setTruncated(uint256 decimalsBytes_, uint256 roundDataBytes_) external {
+        decimalsBytes = decimalsBytes_;
+        roundDataBytes = roundDataBytes_;
+    }
+
     /// @dev Chainlink's `decimals()`, as a full word.
     function decimals() external view returns (uint256) {
         if (down) revert AttackOracleDown();
+        if (decimalsBytes != 0) _returnFirst(abi.encode(decimalsWord), decimalsBytes);
         return decimalsWord;
     }
 
@@ -59,6 +68,15 @@ contract AttackOracle {
                 return(0x00, 0x40)
             }
         }
+        if (roundDataBytes != 0) {
+            _returnFirst(abi.encode(roundId, answer, updatedAt, updatedAt, roundId), roundDataBytes);
+        }
         return (roundId, answer, updatedAt, updatedAt, roundId);
+    }
+
+    function _returnFirst(bytes memory data, uint256 length) private pure {
+        assembly ("memory-safe") {
+            return(add(data, 0x20), length)
+        }
     }
 }

@@ -150,6 +150,20 @@ describe("Attacks: oracle manipulation", function () {
       await expectSyncRefused(sys, "HedgePolicyOracleAnswerOutOfRange", [vixToAnswer(4_000), 255]);
     });
 
+    it("the feed answers decimals with 31 bytes, one short of a word", async function () {
+      const sys = await loadFixture(fixture);
+      await installEvilOracle(sys);
+      await sys.evil.setTruncated(31, 0);
+      await expectSyncRefused(sys, "HedgePolicyOracleUnavailable", [sys.evilAddress]);
+    });
+
+    it("the feed answers latestRoundData with 159 bytes, one short of five words", async function () {
+      const sys = await loadFixture(fixture);
+      await installEvilOracle(sys);
+      await sys.evil.setTruncated(0, 159);
+      await expectSyncRefused(sys, "HedgePolicyOracleUnavailable", [sys.evilAddress]);
+    });
+
     it("the feed answers latestRoundData with two words instead of five", async function () {
       const sys = await loadFixture(fixture);
       await installEvilOracle(sys);
