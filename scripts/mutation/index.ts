@@ -5,6 +5,7 @@
  *   npm run mutation -- --contract HedgePolicy.sol    one contract (repeatable)
  *   npm run mutation -- --worker 1/2                  every second mutant, starting at the second (parallel clones)
  *   npm run mutation -- --retest-live                 also test again the mutants that survived (after new tests)
+ *   npm run mutation -- --mutant m1b7e8365,m9d0bc09e  only these mutants (SuMo's ids), tested again
  *   npm run mutation -- --report                      print the score and the live mutants from the ledger
  *
  * SuMo (`sumo-config.js`: minimal rules, mocks and interfaces excluded) generates the mutants, and SuMo's verdicts
@@ -49,6 +50,8 @@ interface Options {
   worker: [number, number];
   report: boolean;
   retestLive: boolean;
+  /** Only these mutant ids, tested again whatever the ledger says (empty: all). */
+  only: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -56,11 +59,20 @@ function parseArgs(argv: string[]): Options {
   let worker: [number, number] = [0, 1];
   let report = false;
   let retestLive = false;
+  const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--report") report = true;
     else if (arg === "--retest-live") retestLive = true;
-    else if (arg === "--contract") {
+    else if (arg === "--mutant") {
+      const value = argv[++i] ?? "";
+      const ids = value.split(",").filter((id) => id !== "");
+      const bad = ids.find((id) => !/^m[0-9a-f]{8}$/.test(id));
+      if (ids.length === 0 || bad !== undefined) {
+        throw new UsageError(`--mutant takes SuMo mutant ids like m1b7e8365, got "${bad ?? value}"`);
+      }
+      only.push(...ids);
+    } else if (arg === "--contract") {
       const value = argv[++i];
       if (!CONTRACTS.includes(value as ContractFile)) {
         throw new UsageError(`--contract must be one of ${CONTRACTS.join(", ")}, got "${value ?? ""}"`);
@@ -75,7 +87,7 @@ function parseArgs(argv: string[]): Options {
       worker = [Number(match[1]) - 1, Number(match[2])];
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
-  return { contracts: contracts.length > 0 ? contracts : [...CONTRACTS], worker, report, retestLive };
+  return { contracts: contracts.length > 0 ? contracts : [...CONTRACTS], worker, report, retestLive, only };
 }
 
 /** Asks SuMo for the mutants of `contract` (`sumo mutate` writes generated.csv and one file per mutant). */
@@ -108,7 +120,7 @@ function requireCleanContracts(): void {
   }
 }
 
-function mutate({ contracts, worker: [worker, workers], retestLive }: Options): void {
+function mutate({ contracts, worker: [worker, workers], retestLive, only }: Options): void {
   requireCleanContracts();
   const commit = run("git", ["rev-parse", "--short=12", "HEAD"], process.env).stdout.trim();
   for (const contract of contracts) {
@@ -120,6 +132,7 @@ function mutate({ contracts, worker: [worker, workers], retestLive }: Options): 
       commit,
       tests: testFiles(contract),
       mutants: mine.filter(({ mutant }) => {
+        if (only.length > 0) return only.includes(mutant.mutant);
         const verdict = done.get(`${contract}:${mutant.mutant}`);
         return verdict === undefined || (retestLive && verdict.status === "live");
       }),
