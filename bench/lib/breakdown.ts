@@ -29,7 +29,7 @@ export async function gasBreakdown(
   const logs = trace.structLogs;
   const buckets = new Map<string, number>();
   const add = (bucket: string, gas: number) => buckets.set(bucket, (buckets.get(bucket) ?? 0) + gas);
-  const names = new Map(callees ? Object.entries(callees).map(([a, n]) => [a.toLowerCase(), n]) : []);
+  const names = new Map(Object.entries(callees).map(([a, n]) => [a.toLowerCase(), n]));
 
   for (let i = 0; i < logs.length; i++) {
     const step = logs[i];

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { ZeroAddress, ZeroHash, id as keccakId } from "ethers";
+import { type BaseContract, ZeroAddress, ZeroHash, id as keccakId } from "ethers";
 
 import { TIMELOCK_ROLES } from "../helpers/stateSnapshot";
 import {
@@ -76,108 +76,96 @@ function loosened() {
   }, defaultPolicy());
 }
 
+type DirectCall = [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>];
+
+/** One scenario per call and actor: `label.fn` called directly reverts with `error(actor)` and changes nothing. */
+function refusesDirectCalls(
+  label: string,
+  calls: DirectCall[],
+  actors: Who[],
+  contract: (sys: Sys) => BaseContract,
+  error: string,
+) {
+  for (const [fn, call] of calls) {
+    for (const who of actors) {
+      it(`${who} calls ${label}.${fn} directly`, async function () {
+        const sys = await loadFixture(fixture);
+        const a = attacker(sys, who);
+        await expectUnchanged(sys, sys.scope, () =>
+          expect(call(sys, a)).to.be.revertedWithCustomError(contract(sys), error).withArgs(a.address),
+        );
+      });
+    }
+  }
+}
+
 describe("Attacks: authority bypass", function () {
   describe("HedgePolicy: governance-only functions", function () {
-    const calls: [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>][] = [
-      ["setPolicy", (sys, a) => sys.policy.connect(a).setPolicy(loosened(), 1)],
-      ["setOracle", (sys, a) => sys.policy.connect(a).setOracle(sys.evilOracleAddress)],
-      ["setSteward", (sys, a) => sys.policy.connect(a).setSteward(a.address)],
-      ["setNudgeLimits", (sys, a) => sys.policy.connect(a).setNudgeLimits(10_000, 0)],
-    ];
-    for (const [fn, call] of calls) {
-      for (const who of notGovernance) {
-        it(`${who} calls HedgePolicy.${fn} directly`, async function () {
-          const sys = await loadFixture(fixture);
-          const a = attacker(sys, who);
-          await expectUnchanged(sys, sys.scope, () =>
-            expect(call(sys, a))
-              .to.be.revertedWithCustomError(sys.policy, "HedgePolicyUnauthorizedGovernance")
-              .withArgs(a.address),
-          );
-        });
-      }
-    }
+    refusesDirectCalls(
+      "HedgePolicy",
+      [
+        ["setPolicy", (sys, a) => sys.policy.connect(a).setPolicy(loosened(), 1)],
+        ["setOracle", (sys, a) => sys.policy.connect(a).setOracle(sys.evilOracleAddress)],
+        ["setSteward", (sys, a) => sys.policy.connect(a).setSteward(a.address)],
+        ["setNudgeLimits", (sys, a) => sys.policy.connect(a).setNudgeLimits(10_000, 0)],
+      ],
+      notGovernance,
+      (sys) => sys.policy,
+      "HedgePolicyUnauthorizedGovernance",
+    );
   });
 
   describe("HedgePolicy: steward-only nudges", function () {
-    const calls: [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>][] = [
-      ["nudgeTrigger", (sys, a) => sys.policy.connect(a).nudgeTrigger(0, 2_200)],
-      ["nudgeCoverage", (sys, a) => sys.policy.connect(a).nudgeCoverage(2_300)],
-    ];
-    for (const [fn, call] of calls) {
-      for (const who of notSteward) {
-        it(`${who} calls HedgePolicy.${fn} directly`, async function () {
-          const sys = await loadFixture(fixture);
-          const a = attacker(sys, who);
-          await expectUnchanged(sys, sys.scope, () =>
-            expect(call(sys, a))
-              .to.be.revertedWithCustomError(sys.policy, "HedgePolicyUnauthorizedSteward")
-              .withArgs(a.address),
-          );
-        });
-      }
-    }
+    refusesDirectCalls(
+      "HedgePolicy",
+      [
+        ["nudgeTrigger", (sys, a) => sys.policy.connect(a).nudgeTrigger(0, 2_200)],
+        ["nudgeCoverage", (sys, a) => sys.policy.connect(a).nudgeCoverage(2_300)],
+      ],
+      notSteward,
+      (sys) => sys.policy,
+      "HedgePolicyUnauthorizedSteward",
+    );
   });
 
   describe("HedgeCouncil: its own settings", function () {
-    const calls: [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>][] = [
-      ["setTierRule", (sys, a) => sys.council.connect(a).setTierRule(Tier.Critical, 1, 3 * DAY)],
-      ["setVetoThreshold", (sys, a) => sys.council.connect(a).setVetoThreshold(5)],
-      ["setExpiry", (sys, a) => sys.council.connect(a).setExpiry(365 * DAY, 365 * DAY)],
-    ];
-    for (const [fn, call] of calls) {
-      for (const who of notGovernance) {
-        it(`${who} calls HedgeCouncil.${fn} directly`, async function () {
-          const sys = await loadFixture(fixture);
-          const a = attacker(sys, who);
-          await expectUnchanged(sys, sys.scope, () =>
-            expect(call(sys, a))
-              .to.be.revertedWithCustomError(sys.council, "HedgeCouncilUnauthorizedGovernance")
-              .withArgs(a.address),
-          );
-        });
-      }
-    }
+    refusesDirectCalls(
+      "HedgeCouncil",
+      [
+        ["setTierRule", (sys, a) => sys.council.connect(a).setTierRule(Tier.Critical, 1, 3 * DAY)],
+        ["setVetoThreshold", (sys, a) => sys.council.connect(a).setVetoThreshold(5)],
+        ["setExpiry", (sys, a) => sys.council.connect(a).setExpiry(365 * DAY, 365 * DAY)],
+      ],
+      notGovernance,
+      (sys) => sys.council,
+      "HedgeCouncilUnauthorizedGovernance",
+    );
   });
 
   describe("HedgeCouncil: its copy of the seats", function () {
-    const calls: [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>][] = [
-      ["seatUpdated (give itself seat 6)", (sys, a) => sys.council.connect(a).seatUpdated(a.address, 6, true)],
-      ["seatUpdated (drop seat 1)", (sys, a) => sys.council.connect(a).seatUpdated(sys.holders[0].address, 1, false)],
-    ];
-    for (const [fn, call] of calls) {
-      for (const who of notGovernance) {
-        it(`${who} calls HedgeCouncil.${fn} directly`, async function () {
-          const sys = await loadFixture(fixture);
-          const a = attacker(sys, who);
-          await expectUnchanged(sys, sys.scope, () =>
-            expect(call(sys, a))
-              .to.be.revertedWithCustomError(sys.council, "HedgeCouncilUnauthorizedSeats")
-              .withArgs(a.address),
-          );
-        });
-      }
-    }
+    refusesDirectCalls(
+      "HedgeCouncil",
+      [
+        ["seatUpdated (give itself seat 6)", (sys, a) => sys.council.connect(a).seatUpdated(a.address, 6, true)],
+        ["seatUpdated (drop seat 1)", (sys, a) => sys.council.connect(a).seatUpdated(sys.holders[0].address, 1, false)],
+      ],
+      notGovernance,
+      (sys) => sys.council,
+      "HedgeCouncilUnauthorizedSeats",
+    );
   });
 
   describe("CouncilSeats: mint and burn", function () {
-    const calls: [string, (sys: Sys, a: HardhatEthersSigner) => Promise<unknown>][] = [
-      ["mint", (sys, a) => sys.seats.connect(a).mint(sys.strangers[3].address)],
-      ["burn", (sys, a) => sys.seats.connect(a).burn(1)],
-    ];
-    for (const [fn, call] of calls) {
-      for (const who of notGovernance) {
-        it(`${who} calls CouncilSeats.${fn} directly`, async function () {
-          const sys = await loadFixture(fixture);
-          const a = attacker(sys, who);
-          await expectUnchanged(sys, sys.scope, () =>
-            expect(call(sys, a))
-              .to.be.revertedWithCustomError(sys.seats, "CouncilSeatsUnauthorized")
-              .withArgs(a.address),
-          );
-        });
-      }
-    }
+    refusesDirectCalls(
+      "CouncilSeats",
+      [
+        ["mint", (sys, a) => sys.seats.connect(a).mint(sys.strangers[3].address)],
+        ["burn", (sys, a) => sys.seats.connect(a).burn(1)],
+      ],
+      notGovernance,
+      (sys) => sys.seats,
+      "CouncilSeatsUnauthorized",
+    );
   });
 
   describe("TimelockController: role-gated entry points", function () {
