@@ -1,7 +1,8 @@
-// Attacks: reentrancy and denial of service. A governance target that re-enters the council or the timelock while
-// the timelock runs it; targets whose code changed between approval and execution (replaced, wiped, or deployed at
-// an address that had none, as CREATE2 squatting would); and unbounded or malformed inputs (empty and mismatched
-// arrays, huge signatures, a 255-layer policy, a nudge of layer 255, a seat-holding wallet that burns all its gas).
+// Attacks: reentrancy and denial of service. A governance target that re-enters the council, the timelock or the
+// policy while the timelock runs it; targets whose code changed between approval and execution (replaced, wiped, or
+// deployed at an address that had none, as CREATE2 squatting would); and unbounded or malformed inputs (empty and
+// mismatched arrays, huge signatures, a 255-layer policy, a nudge of layer 255, a seat-holding wallet that burns all
+// its gas).
 import { expect } from "chai";
 import { artifacts, ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -12,6 +13,7 @@ import {
   args,
   deployCouncilSystem,
   mintProposal,
+  nudgeCoverageCall,
   nudgeTriggerCall,
   operationId,
   pass,
@@ -80,7 +82,7 @@ async function expectReentryRefused(
   sys: Sys,
   to: string,
   data: string,
-  contract: "council" | "timelock",
+  contract: "council" | "timelock" | "policy",
   error: string,
   errorArgs: unknown[],
 ) {
@@ -173,6 +175,25 @@ describe("Attacks: reentrancy and denial of service", function () {
       await expectReentryRefused(sys, sys.addresses.timelock, data, "timelock", "AccessControlUnauthorizedAccount", [
         sys.reentrantAddress,
         TIMELOCK_ROLES.canceller,
+      ]);
+    });
+    // The target runs inside the timelock's call, but the policy sees the target, not the timelock, as its caller.
+    it("re-enters policy.setPolicy with a loosening", async function () {
+      const sys = await loadFixture(fixture);
+      const loosen = await setPolicyCall(
+        sys,
+        withEdit((p) => (p.coverageBps = 500), defaultPolicy()),
+      );
+      await expectReentryRefused(sys, loosen.target, loosen.data, "policy", "HedgePolicyUnauthorizedGovernance", [
+        sys.reentrantAddress,
+      ]);
+    });
+
+    it("re-enters policy.nudgeCoverage to nudge without the council", async function () {
+      const sys = await loadFixture(fixture);
+      const nudge = nudgeCoverageCall(sys, 2_600);
+      await expectReentryRefused(sys, nudge.target, nudge.data, "policy", "HedgePolicyUnauthorizedSteward", [
+        sys.reentrantAddress,
       ]);
     });
   });
