@@ -34,6 +34,29 @@ describe("HedgeCouncil and seat changes", function () {
     );
   });
 
+  it("copies all 64 seats when deployed after them, seat 64 included", async function () {
+    const signers = await ethers.getSigners();
+    const last = signers[7];
+    const others = Array.from({ length: 63 }, () => Wallet.createRandom().address);
+    const sys = await deployCouncilSystem({ seats: [...others, last.address] });
+    const { council, seats } = sys;
+    expect(await seats.liveSeats()).to.equal(2n ** 64n - 1n);
+
+    const events = await council.queryFilter(council.filters.SeatUpdated());
+    expect(events).to.have.length(64);
+    expect([events[63].args.holder, events[63].args.seatId, events[63].args.live]).to.deep.equal([
+      last.address,
+      64n,
+      true,
+    ]);
+    const p = await tighteningProposal(sys, keccakId("seat 64 at deployment"));
+    const id = await council.hashProposal(...args(p));
+    await expect(council.connect(last).propose(...args(p)))
+      .to.emit(council, "Approved")
+      .withArgs(id, last.address);
+    expect(await council.hasApproved(id, last.address)).to.equal(true);
+  });
+
   it("minting and burning through governance update the council's copy in the same transaction", async function () {
     const sys = await loadFixture(fixture);
     const { council, seats, holders } = sys;
