@@ -107,6 +107,22 @@ describe("HedgeCouncil and seat changes", function () {
     await expectProposalUnchanged(sys, id, before);
   });
 
+  it("a burned seat no longer counts toward the seats that bound the thresholds", async function () {
+    const sys = await loadFixture(fixture);
+    const { council } = sys;
+    await pass(sys, burnProposal(sys, 5));
+    const timelock = await asTimelock(sys);
+    // Critical 5 fitted five seats; four are left.
+    await expect(council.connect(timelock).setTierRule(2, 5, 3 * 86_400))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilThresholdsOutOfOrder")
+      .withArgs(2, 3, 5, 4);
+    await expect(council.connect(timelock).setVetoThreshold(5))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilVetoThresholdOutOfRange")
+      .withArgs(5, 4);
+    expect(await council.tierRule(2)).to.deep.equal([4n, 3n * 86_400n]);
+    expect(await council.vetoThreshold()).to.equal(2n);
+  });
+
   it("seat ids are never reused: a new holder gets id 6 and inherits no approval", async function () {
     const sys = await loadFixture(fixture);
     const { council, seats, holders } = sys;

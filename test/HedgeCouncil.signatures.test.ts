@@ -282,6 +282,23 @@ describe("HedgeCouncil signatures", function () {
       expect(await council.hasApproved(id, holders[1].address)).to.equal(false);
     });
 
+    it("remembers every revocation, not only the latest", async function () {
+      const sys = await loadFixture(fixture);
+      const { council, holders } = sys;
+      const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+      const signed = await sign(sys, [holders[1], holders[2]], id);
+      await council.connect(sys.stranger).approveBySig(id, signed.signers, signed.signatures);
+      await council.connect(holders[1]).revoke(id);
+      await council.connect(holders[2]).revoke(id);
+
+      for (const i of [0, 1]) {
+        await expect(council.connect(sys.stranger).approveBySig(id, [signed.signers[i]], [signed.signatures[i]]))
+          .to.be.revertedWithCustomError(council, "HedgeCouncilSignatureRevoked")
+          .withArgs(id, signed.signers[i]);
+      }
+      expect(await council.approvalCount(id)).to.equal(1n);
+    });
+
     it("lets a holder who revoked approve again on chain, an explicit new consent", async function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
