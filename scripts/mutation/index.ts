@@ -6,6 +6,7 @@
  *   npm run mutation -- --worker 1/2                  every second mutant, starting at the second (parallel clones)
  *   npm run mutation -- --retest-live                 also test again the mutants that survived (after new tests)
  *   npm run mutation -- --mutant m1b7e8365,m9d0bc09e  only these mutants (SuMo's ids), tested again
+ *   npm run mutation -- --no-confirm                  record survivors of the in-process run as live, unconfirmed
  *   npm run mutation -- --report                      print the score and the live mutants from the ledger
  *
  * SuMo (`sumo-config.js`: minimal rules, mocks and interfaces excluded) generates the mutants, and SuMo's verdicts
@@ -15,7 +16,8 @@
  * mutant. Ours:
  *  - runs every mutant in one Hardhat process (compile task, chain reset, fresh test modules, Mocha with bail),
  *    then re-runs each survivor in fresh `hardhat compile` + `hardhat test --bail` processes as SuMo would, and only
- *    that verdict may say live;
+ *    that verdict may say live (with `--no-confirm` the in-process verdict is recorded as live with `confirmed:
+ *    false`, which halves the time a survivor takes; `--retest-live` confirms them later);
  *  - appends every verdict to `test/mutation/results.jsonl` at once, keyed by the contract's source hash, so a run
  *    resumes where it stopped and results of an older source are never counted;
  *  - runs the mutated contract's own unit tests first (the unit tests and the attack suite, no benchmarks);
@@ -52,6 +54,8 @@ interface Options {
   retestLive: boolean;
   /** Only these mutant ids, tested again whatever the ledger says (empty: all). */
   only: string[];
+  /** Re-run in-process survivors in fresh processes before calling them live. */
+  confirm: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -59,11 +63,13 @@ function parseArgs(argv: string[]): Options {
   let worker: [number, number] = [0, 1];
   let report = false;
   let retestLive = false;
+  let confirm = true;
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--report") report = true;
     else if (arg === "--retest-live") retestLive = true;
+    else if (arg === "--no-confirm") confirm = false;
     else if (arg === "--mutant") {
       const value = argv[++i] ?? "";
       const ids = value.split(",").filter((id) => id !== "");
@@ -87,7 +93,7 @@ function parseArgs(argv: string[]): Options {
       worker = [Number(match[1]) - 1, Number(match[2])];
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
-  return { contracts: contracts.length > 0 ? contracts : [...CONTRACTS], worker, report, retestLive, only };
+  return { contracts: contracts.length > 0 ? contracts : [...CONTRACTS], worker, report, retestLive, only, confirm };
 }
 
 /** Asks SuMo for the mutants of `contract` (`sumo mutate` writes generated.csv and one file per mutant). */
@@ -120,7 +126,7 @@ function requireCleanContracts(): void {
   }
 }
 
-function mutate({ contracts, worker: [worker, workers], retestLive, only }: Options): void {
+function mutate({ contracts, worker: [worker, workers], retestLive, only, confirm }: Options): void {
   requireCleanContracts();
   const commit = run("git", ["rev-parse", "--short=12", "HEAD"], process.env).stdout.trim();
   for (const contract of contracts) {
@@ -131,6 +137,7 @@ function mutate({ contracts, worker: [worker, workers], retestLive, only }: Opti
       source: sourceHash(contract),
       commit,
       tests: testFiles(contract),
+      confirm,
       mutants: mine.filter(({ mutant }) => {
         if (only.length > 0) return only.includes(mutant.mutant);
         const verdict = done.get(`${contract}:${mutant.mutant}`);
@@ -163,6 +170,7 @@ function report(contracts: ContractFile[]): void {
   const rows: string[][] = [["contract", "tested", "killed", "live", "stillborn", "timed out", "score"]];
   const totals = { tested: 0, killed: 0, live: 0, stillborn: 0, timedout: 0 };
   const live: LedgerEntry[] = [];
+  let unconfirmed = 0;
   for (const contract of contracts) {
     const entries = [...results.values()].filter((e) => e.contract === contract);
     const count = (s: Status) => entries.filter((e) => e.status === s).length;
@@ -175,17 +183,24 @@ function report(contracts: ContractFile[]): void {
     };
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += row[key];
     live.push(...entries.filter((e) => e.status === "live"));
+    unconfirmed += entries.filter((e) => e.status === "live" && e.confirmed === false).length;
     rows.push([contract, ...Object.values(row).map(String), score(row.killed, row.live)]);
   }
   rows.push(["all", ...Object.values(totals).map(String), score(totals.killed, totals.live)]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  "));
   console.log("\nscore = killed / (killed + live), as SuMo computes it; stillborn and timed-out mutants are not valid");
+  if (unconfirmed > 0) {
+    console.log(
+      `${unconfirmed} live mutant(s) survived the in-process run only (--no-confirm): --retest-live confirms`,
+    );
+  }
   if (live.length > 0) {
     console.log(`\nlive mutants (${live.length}):`);
     for (const e of live.sort((a, b) => a.contract.localeCompare(b.contract) || a.line - b.line)) {
       console.log(
-        `  ${e.contract}:${e.line} ${e.operator} ${e.mutant}: ${e.original.trim()} -> ${e.replacement.trim()}`,
+        `  ${e.contract}:${e.line} ${e.operator} ${e.mutant}: ${e.original.trim()} -> ${e.replacement.trim()}` +
+          (e.confirmed === false ? " (unconfirmed)" : ""),
       );
     }
   }

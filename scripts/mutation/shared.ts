@@ -27,6 +27,8 @@ export interface LedgerEntry extends Mutant {
   source: string;
   commit: string;
   status: Status;
+  /** false: live in the in-process run, not yet re-run in fresh processes (`--no-confirm`). */
+  confirmed?: boolean;
   seconds: number;
   date: string;
 }
@@ -37,6 +39,8 @@ export interface Job {
   source: string;
   commit: string;
   tests: string[];
+  /** Re-run in-process survivors in fresh processes before calling them live. */
+  confirm: boolean;
   mutants: { mutant: Mutant; file: string }[];
 }
 

@@ -76,20 +76,22 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-async function testMutant(job: Job, file: string): Promise<Status> {
+async function testMutant(job: Job, file: string): Promise<{ status: Status; confirmed?: boolean }> {
   const target = path.join(ROOT, "contracts", job.contract);
   const original = fs.readFileSync(target, "utf8");
   restore = () => fs.writeFileSync(target, original);
   fs.writeFileSync(target, fs.readFileSync(file, "utf8"));
   try {
-    if (!(await compiles())) return "stillborn";
-    if ((await runTests(job.tests)) > 0) return "killed";
+    if (!(await compiles())) return { status: "stillborn" };
+    if ((await runTests(job.tests)) > 0) return { status: "killed" };
   } finally {
     restore();
     restore = undefined;
   }
-  // Survived in process: only the fresh-process run, as SuMo does it, may call it live.
-  return testMutantInFreshProcesses(job.contract, file, job.tests);
+  // Survived in process: only the fresh-process run, as SuMo does it, may call it live (or, with --no-confirm, live
+  // but unconfirmed until --retest-live).
+  if (!job.confirm) return { status: "live", confirmed: false };
+  return { status: testMutantInFreshProcesses(job.contract, file, job.tests) };
 }
 
 async function main(): Promise<void> {
@@ -108,12 +110,13 @@ async function main(): Promise<void> {
 
   for (const [i, { mutant, file }] of job.mutants.entries()) {
     const started = Date.now();
-    const status = await testMutant(job, file);
+    const { status, confirmed } = await testMutant(job, file);
     const entry: LedgerEntry = {
       ...mutant,
       source: job.source,
       commit: job.commit,
       status,
+      ...(confirmed === undefined ? {} : { confirmed }),
       seconds: Math.round((Date.now() - started) / 1000),
       date: new Date().toISOString(),
     };
