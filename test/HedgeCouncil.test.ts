@@ -3,7 +3,7 @@
 // Signatures, veto / cancel / expiry and the council's settings have their own files.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, setCode, time } from "@nomicfoundation/hardhat-network-helpers";
+import { impersonateAccount, loadFixture, setBalance, setCode, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId, parseEther, ZeroHash, Wallet } from "ethers";
 
 import { toPolicyValues } from "../scripts/lib/policy";
@@ -288,6 +288,21 @@ describe("HedgeCouncil", function () {
         const p = proposal(calls);
         expect(await council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Fast);
       }
+    });
+
+    it("classifies a nudge by its selector: a bare 4-byte nudge is Fast (the policy refuses it when run)", async function () {
+      const sys = await loadFixture(fixture);
+      await impersonateAccount(sys.addresses.council);
+      await setBalance(sys.addresses.council, parseEther("1"));
+      const steward = await ethers.getSigner(sys.addresses.council);
+      const before = await sys.policy.policyHash();
+      for (const call of [nudgeCoverageCall(sys, 2_600), nudgeTriggerCall(sys, 1, 2_900)]) {
+        const bare = call.data.slice(0, 10);
+        expect(await sys.council.tierOf([call.target], [bare])).to.equal(Tier.Fast);
+        expect(await sys.council.tierOf([call.target], [call.data.slice(0, 8)])).to.equal(Tier.Critical);
+        await expect(steward.sendTransaction({ to: call.target, data: bare })).to.be.revertedWithoutReason();
+      }
+      expect(await sys.policy.policyHash()).to.equal(before);
     });
 
     it("classifies a non-loosening setPolicy for the current version as Standard", async function () {
