@@ -1,8 +1,8 @@
 // Attacks: tier downgrade. A loosening dressed as a tightening (each loosening rule hidden behind a real
-// tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying non-nudge
-// calls, and setPolicy calldata crafted to be judged on something else than what it does (non-canonical encoding,
-// another version, dirty bits, truncation). Each must land in the tier it deserves: it reverts with the exact error
-// when approved only at a lower tier's threshold, and nothing is recorded.
+// tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying non-
+// nudge calls, and setPolicy calldata crafted to be judged on something else than what it does (non-canonical
+// encoding, another version, dirty bits, truncation, another setter's selector). Each must land in the tier it
+// deserves: it reverts with the exact error when approved only at a lower tier's threshold, and nothing is recorded.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -118,6 +118,17 @@ describe("Attacks: tier downgrade", function () {
         tightenedThen(() => {}),
       );
       await expectSubmitRefused(sys, proposal([tighten, mintCall(sys, sys.stranger.address)], keccakId("mix")), 3, 4);
+    });
+
+    // The tier is the highest of the calls, wherever it stands in the batch: the seat first, the tightening last.
+    it("a mixed batch: a seat for the proposer's friend, then a tightening", async function () {
+      const sys = await loadFixture(fixture);
+      const tighten = await setPolicyCall(
+        sys,
+        tightenedThen(() => {}),
+      );
+      const p = proposal([mintCall(sys, sys.stranger.address), tighten], keccakId("mix, seat first"));
+      await expectSubmitRefused(sys, p, 3, 4);
     });
 
     it("a mixed batch: a tightening plus a call to an unknown contract", async function () {
@@ -243,6 +254,26 @@ describe("Attacks: tier downgrade", function () {
       await expectSubmitRefused(
         sys,
         proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("dirty")),
+        3,
+        4,
+      );
+    });
+
+    // setSteward(address) reads the offset word 0x40 as its address: a new steward, 0x…40, dressed as a tightening.
+    it("another policy setter (setSteward) carrying a tightening's arguments", async function () {
+      const sys = await loadFixture(fixture);
+      const canonical = (
+        await setPolicyCall(
+          sys,
+          tightenedThen(() => {}),
+        )
+      ).data;
+      const crafted = concat([sys.policy.interface.getFunction("setSteward").selector, dataSlice(canonical, 4)]);
+      const decoded = sys.policy.interface.decodeFunctionData("setSteward", crafted);
+      expect(decoded[0]).to.equal(ethers.getAddress(toBeHex(0x40, 20)));
+      await expectSubmitRefused(
+        sys,
+        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("steward in disguise")),
         3,
         4,
       );
