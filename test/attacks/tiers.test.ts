@@ -1,6 +1,6 @@
 // Attacks: tier downgrade. A loosening dressed as a tightening (each loosening rule hidden behind a real
-// tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying non-
-// nudge calls, and setPolicy calldata crafted to be judged on something else than what it does (non-canonical
+// tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying
+// non-nudge calls, and setPolicy calldata crafted to be judged on something else than what it does (non-canonical
 // encoding, another version, dirty bits, truncation, another setter's selector). Each must land in the tier it
 // deserves: it reverts with the exact error when approved only at a lower tier's threshold, and nothing is recorded.
 import { expect } from "chai";
