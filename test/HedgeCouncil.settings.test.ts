@@ -48,6 +48,19 @@ describe("HedgeCouncil settings", function () {
     });
   });
 
+  it("announces its initial settings at deployment, each from zero", async function () {
+    const { council } = await loadFixture(fixture);
+    const events = async (filter: Parameters<typeof council.queryFilter>[0]) =>
+      (await council.queryFilter(filter)).map((e) => ("args" in e ? [...e.args] : []));
+    expect(await events(council.filters.TierRuleUpdated())).to.deep.equal([
+      [BigInt(Tier.Fast), 0n, 0n, 2n, 0n],
+      [BigInt(Tier.Standard), 0n, 0n, 3n, BigInt(DAY)],
+      [BigInt(Tier.Critical), 0n, 0n, 4n, BigInt(3 * DAY)],
+    ]);
+    expect(await events(council.filters.VetoThresholdUpdated())).to.deep.equal([[0n, 2n]]);
+    expect(await events(council.filters.ExpiryUpdated())).to.deep.equal([[0n, 0n, BigInt(7 * DAY), BigInt(14 * DAY)]]);
+  });
+
   it("refuses every setter to anyone but the timelock", async function () {
     const sys = await loadFixture(fixture);
     const { council } = sys;
