@@ -386,6 +386,7 @@ describe("HedgeCouncil", function () {
       const word = (n: number) => n.toString(16).padStart(64, "0");
       const cases = [
         selector, // no arguments
+        canonical.data.slice(0, 10 + 64 * 2 - 2), // head one byte short
         canonical.data.slice(0, 10 + 64 * 2), // head only
         canonical.data.slice(0, canonical.data.length - 64), // truncated tuple
         // The same policy and version behind a tuple offset of 0x60 instead of 0x40: decodable, not canonical.
