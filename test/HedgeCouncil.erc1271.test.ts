@@ -19,6 +19,7 @@ import {
   proposeAndApprove,
   ProposalState,
   snapshotProposal,
+  Tier,
   tighteningProposal,
 } from "./helpers/system";
 
@@ -108,6 +109,23 @@ describe("HedgeCouncil with an ERC-1271 seat holder", function () {
       .to.be.revertedWithCustomError(council, "HedgeCouncilNotSeatHolder")
       .withArgs(owner.address);
     await expectProposalUnchanged(sys, id, before);
+  });
+
+  it("proposes on chain as a contract: the wallet is the proposer and its approval counts", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, wallet, walletAddress, owner } = sys;
+    const p = await tighteningProposal(sys);
+    const id = await hashProposal(sys, p);
+    const tx = wallet
+      .connect(owner)
+      .call(sys.addresses.council, council.interface.encodeFunctionData("propose", args(p)));
+    await expect(tx)
+      .to.emit(council, "ProposalCreated")
+      .withArgs(id, walletAddress, Tier.Standard, p.targets, p.values, p.calldatas, p.salt);
+    await expect(tx).to.emit(council, "Approved").withArgs(id, walletAddress);
+    expect(await council.hasApproved(id, walletAddress)).to.equal(true);
+    expect(await council.hasApproved(id, owner.address)).to.equal(false);
+    expect(await council.approvalCount(id)).to.equal(1n);
   });
 
   it("approves, revokes and vetoes on chain as a contract", async function () {

@@ -82,7 +82,7 @@ async function expectReentryRefused(
   sys: Sys,
   to: string,
   data: string,
-  contract: "council" | "timelock" | "policy",
+  contract: "council" | "timelock" | "policy" | "seats",
   error: string,
   errorArgs: unknown[],
 ) {
@@ -177,6 +177,30 @@ describe("Attacks: reentrancy and denial of service", function () {
         TIMELOCK_ROLES.canceller,
       ]);
     });
+    it("re-enters council.setVetoThreshold, a setter of the timelock's", async function () {
+      const sys = await loadFixture(fixture);
+      const data = sys.council.interface.encodeFunctionData("setVetoThreshold", [1]);
+      await expectReentryRefused(sys, sys.addresses.council, data, "council", "HedgeCouncilUnauthorizedGovernance", [
+        sys.reentrantAddress,
+      ]);
+    });
+
+    it("re-enters council.seatUpdated to give itself a seat in the council's copy", async function () {
+      const sys = await loadFixture(fixture);
+      const data = sys.council.interface.encodeFunctionData("seatUpdated", [sys.reentrantAddress, 6, true]);
+      await expectReentryRefused(sys, sys.addresses.council, data, "council", "HedgeCouncilUnauthorizedSeats", [
+        sys.reentrantAddress,
+      ]);
+    });
+
+    it("re-enters seats.mint to give itself a seat", async function () {
+      const sys = await loadFixture(fixture);
+      const data = sys.seats.interface.encodeFunctionData("mint", [sys.reentrantAddress]);
+      await expectReentryRefused(sys, sys.addresses.seats, data, "seats", "CouncilSeatsUnauthorized", [
+        sys.reentrantAddress,
+      ]);
+    });
+
     // The target runs inside the timelock's call, but the policy sees the target, not the timelock, as its caller.
     it("re-enters policy.setPolicy with a loosening", async function () {
       const sys = await loadFixture(fixture);
