@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { id as keccakId } from "ethers";
+import { id as keccakId, type Interface } from "ethers";
 
 import { signApproval } from "../scripts/lib/signing";
 import type { Mock1271Wallet } from "../typechain-types";
@@ -126,6 +126,27 @@ describe("HedgeCouncil with an ERC-1271 seat holder", function () {
     expect(await council.hasApproved(id, walletAddress)).to.equal(true);
     expect(await council.hasApproved(id, owner.address)).to.equal(false);
     expect(await council.approvalCount(id)).to.equal(1n);
+  });
+
+  it("is refused as itself when it approves twice, revokes without approving or vetoes twice", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, wallet, walletAddress, owner, holders } = sys;
+    const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+    const callCouncil = (fn: "approve" | "revoke" | "veto") =>
+      wallet.connect(owner).call(sys.addresses.council, (council.interface as Interface).encodeFunctionData(fn, [id]));
+    await expect(callCouncil("revoke"))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilNotApproved")
+      .withArgs(id, walletAddress);
+    await callCouncil("approve");
+    await expect(callCouncil("approve"))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilAlreadyApproved")
+      .withArgs(id, walletAddress);
+    await callCouncil("veto");
+    await expect(callCouncil("veto"))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilAlreadyVetoed")
+      .withArgs(id, walletAddress);
+    expect(await council.approvalCount(id)).to.equal(2n);
+    expect(await council.vetoCount(id)).to.equal(1n);
   });
 
   it("approves, revokes and vetoes on chain as a contract", async function () {
