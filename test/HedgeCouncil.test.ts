@@ -3,7 +3,7 @@
 // Signatures, veto / cancel / expiry and the council's settings have their own files.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { impersonateAccount, loadFixture, setBalance, setCode, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, setCode, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId, parseEther, ZeroHash, Wallet } from "ethers";
 
 import { toPolicyValues } from "../scripts/lib/policy";
@@ -16,6 +16,7 @@ import {
   deployCouncilSystem,
   expectProposalUnchanged,
   hashProposal,
+  impersonate,
   looseningProposal,
   mintCall,
   nudgeCoverageCall,
@@ -292,9 +293,7 @@ describe("HedgeCouncil", function () {
 
     it("classifies a nudge by its selector: a bare 4-byte nudge is Fast (the policy refuses it when run)", async function () {
       const sys = await loadFixture(fixture);
-      await impersonateAccount(sys.addresses.council);
-      await setBalance(sys.addresses.council, parseEther("1"));
-      const steward = await ethers.getSigner(sys.addresses.council);
+      const steward = await impersonate(sys.addresses.council);
       const before = await sys.policy.policyHash();
       for (const call of [nudgeCoverageCall(sys, 2_600), nudgeTriggerCall(sys, 1, 2_900)]) {
         const bare = call.data.slice(0, 10);

@@ -1,8 +1,6 @@
 // Shared pieces of the attack suite: the accounts and proposals whose state every attack captures, and
 // `expectUnchanged`, which captures the whole system before and after an attack and requires the two to be equal.
 import { expect } from "chai";
-import { ethers } from "hardhat";
-import { impersonateAccount, setBalance } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { concat, getBytes, hexlify, toBeHex, type BytesLike } from "ethers";
 
@@ -17,13 +15,6 @@ import {
   type CouncilSystem,
   type Proposal,
 } from "../helpers/system";
-
-/** A signer for any address (a contract included), funded for gas: the attacker "is" that address. */
-export async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await impersonateAccount(address);
-  await setBalance(address, 10n ** 20n);
-  return ethers.getImpersonatedSigner(address);
-}
 
 /**
  * The scope every attack captures: the deployer, the holders, four strangers, every contract of the system, the given

@@ -11,6 +11,7 @@ import { TIMELOCK_ROLES } from "../helpers/stateSnapshot";
 import {
   DAY,
   deployCouncilSystem,
+  impersonate,
   operationId,
   proposal,
   proposeAndQueue,
@@ -21,7 +22,7 @@ import {
   type CouncilSystem,
 } from "../helpers/system";
 import { defaultPolicy } from "../../scripts/lib/policy";
-import { expectUnchanged, impersonate, scopeOf } from "./attacks.behavior";
+import { expectUnchanged, scopeOf } from "./attacks.behavior";
 
 async function fixture() {
   const sys = await deployCouncilSystem();

@@ -13,6 +13,7 @@ import {
   DAY,
   deployCouncilSystem,
   hashProposal,
+  impersonate,
   mintProposal,
   nudgeProposal,
   operationId,
@@ -27,7 +28,7 @@ import {
   withEdit,
 } from "../helpers/system";
 import { defaultPolicy } from "../../scripts/lib/policy";
-import { expectUnchanged, impersonate, queueBySignatures, scopeOf } from "./attacks.behavior";
+import { expectUnchanged, queueBySignatures, scopeOf } from "./attacks.behavior";
 
 /** `_encodeStateBitmap` of OpenZeppelin's TimelockController: Unset 0, Waiting 1, Ready 2, Done 3. */
 const bitmap = (state: number) => toBeHex(1n << BigInt(state), 32);

@@ -270,11 +270,16 @@ export async function pass(sys: CouncilSystem, p: Proposal, signers: Signer[] = 
   return id;
 }
 
+/** A signer for any address (a contract included), impersonated and funded for gas. */
+export async function impersonate(address: string): Promise<HardhatEthersSigner> {
+  await impersonateAccount(address);
+  await setBalance(address, 10n ** 20n);
+  return ethers.getImpersonatedSigner(address);
+}
+
 /** The timelock as a signer (impersonated, funded), for direct unit checks of governance-only functions. */
-export async function asTimelock(sys: CouncilSystem): Promise<HardhatEthersSigner> {
-  await impersonateAccount(sys.addresses.timelock);
-  await setBalance(sys.addresses.timelock, 10n ** 20n);
-  return ethers.getImpersonatedSigner(sys.addresses.timelock);
+export function asTimelock(sys: CouncilSystem): Promise<HardhatEthersSigner> {
+  return impersonate(sys.addresses.timelock);
 }
 
 /** Sets the next block's timestamp (for exact boundaries: the next transaction runs at `timestamp`). */
