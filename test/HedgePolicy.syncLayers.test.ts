@@ -36,6 +36,23 @@ async function sync(policy: HedgePolicy, expectedMask: number, expectedEvents: [
   return tx;
 }
 
+/**
+ * Points the policy at a feed answering `answer` with `decimals`: syncLayers refuses it as out of range and changes
+ * nothing.
+ */
+async function expectOutOfRange(
+  { policy, oracleFactory, governance }: Awaited<ReturnType<typeof fixture>>,
+  decimals: number,
+  answer: bigint,
+) {
+  await policy.connect(governance).setOracle(await oracleFactory.deploy(decimals, answer));
+  const before = await snapshotState(policy);
+  await expect(policy.syncLayers())
+    .to.be.revertedWithCustomError(policy, "HedgePolicyOracleAnswerOutOfRange")
+    .withArgs(answer, decimals);
+  await expectUnchanged(policy, before);
+}
+
 const MAX_UINT32 = 2n ** 32n - 1n;
 
 describe("HedgePolicy.syncLayers", function () {
@@ -86,38 +103,22 @@ describe("HedgePolicy.syncLayers", function () {
     ];
     for (const [decimals, answer] of tooLarge) {
       it(`rejects ${answer} with ${decimals} decimals as out of range`, async function () {
-        const { policy, oracleFactory, governance } = await loadFixture(fixture);
-        await policy.connect(governance).setOracle(await oracleFactory.deploy(decimals, answer));
-        const before = await snapshotState(policy);
-        await expect(policy.syncLayers())
-          .to.be.revertedWithCustomError(policy, "HedgePolicyOracleAnswerOutOfRange")
-          .withArgs(answer, decimals);
-        await expectUnchanged(policy, before);
+        await expectOutOfRange(await loadFixture(fixture), decimals, answer);
       });
     }
 
     it("rejects a positive answer that normalises to VIX 0.00 instead of disengaging every layer", async function () {
-      const { policy, oracle, oracleFactory, governance } = await loadFixture(fixture);
+      const sys = await loadFixture(fixture);
+      const { policy, oracle, oracleFactory, governance } = sys;
       await setVix(oracle, 5_000);
       await sync(policy, 0b111, [
         ["LayerEngaged", 0, 5_000],
         ["LayerEngaged", 1, 5_000],
         ["LayerEngaged", 2, 5_000],
       ]);
-      await policy.connect(governance).setOracle(await oracleFactory.deploy(18, 9_999_999_999_999_999n));
-      const before = await snapshotState(policy);
-      await expect(policy.syncLayers())
-        .to.be.revertedWithCustomError(policy, "HedgePolicyOracleAnswerOutOfRange")
-        .withArgs(9_999_999_999_999_999n, 18n);
-      await expectUnchanged(policy, before);
-
+      await expectOutOfRange(sys, 18, 9_999_999_999_999_999n);
       // The smallest positive answer, 1, is positive: refused for its scale, not as not positive.
-      await policy.connect(governance).setOracle(await oracleFactory.deploy(8, 1n));
-      const beforeOne = await snapshotState(policy);
-      await expect(policy.syncLayers())
-        .to.be.revertedWithCustomError(policy, "HedgePolicyOracleAnswerOutOfRange")
-        .withArgs(1n, 8n);
-      await expectUnchanged(policy, beforeOne);
+      await expectOutOfRange(sys, 8, 1n);
 
       // VIX 0.01 is the smallest level there is: it is read, and disengages every layer.
       await policy.connect(governance).setOracle(await oracleFactory.deploy(18, 10n ** 16n));
