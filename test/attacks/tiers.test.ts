@@ -56,6 +56,21 @@ async function expectSubmitRefused(sys: CouncilSystem, p: Proposal, signers: num
   );
 }
 
+/** The canonical setPolicy calldata of a real tightening (coverage 25 % → 30 %) for the current version. */
+async function tighteningData(sys: CouncilSystem): Promise<string> {
+  return (
+    await setPolicyCall(
+      sys,
+      tightenedThen(() => {}),
+    )
+  ).data;
+}
+
+/** `data`, sent to the policy, is Critical: relayed with Standard approvals (3 of 5) it reverts, recording nothing. */
+function expectCraftedRefused(sys: CouncilSystem, data: string, salt: string) {
+  return expectSubmitRefused(sys, proposal([{ target: sys.addresses.policy, data }], keccakId(salt)), 3, 4);
+}
+
 function ping(sys: Sys, value: number): Call {
   return {
     target: sys.targetAddress,
@@ -219,12 +234,7 @@ describe("Attacks: tier downgrade", function () {
       ]);
       const decoded = sys.policy.interface.decodeFunctionData("setPolicy", crafted);
       expect(decoded[0].coverageBps).to.equal(500n);
-      await expectSubmitRefused(
-        sys,
-        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("0x60")),
-        3,
-        4,
-      );
+      await expectCraftedRefused(sys, crafted, "0x60");
     });
 
     it("a tightening written for the next version, to be judged against a policy it will not replace", async function () {
@@ -244,56 +254,26 @@ describe("Attacks: tier downgrade", function () {
 
     it("a tightening whose version word carries dirty high bits", async function () {
       const sys = await loadFixture(fixture);
-      const canonical = (
-        await setPolicyCall(
-          sys,
-          tightenedThen(() => {}),
-        )
-      ).data;
+      const canonical = await tighteningData(sys);
       const crafted = concat([dataSlice(canonical, 0, 36), toBeHex((1n << 64n) | 1n, 32), dataSlice(canonical, 68)]);
-      await expectSubmitRefused(
-        sys,
-        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("dirty")),
-        3,
-        4,
-      );
+      await expectCraftedRefused(sys, crafted, "dirty");
     });
 
     // setSteward(address) reads the offset word 0x40 as its address: a new steward, 0x…40, dressed as a tightening.
     it("another policy setter (setSteward) carrying a tightening's arguments", async function () {
       const sys = await loadFixture(fixture);
-      const canonical = (
-        await setPolicyCall(
-          sys,
-          tightenedThen(() => {}),
-        )
-      ).data;
+      const canonical = await tighteningData(sys);
       const crafted = concat([sys.policy.interface.getFunction("setSteward").selector, dataSlice(canonical, 4)]);
       const decoded = sys.policy.interface.decodeFunctionData("setSteward", crafted);
       expect(decoded[0]).to.equal(ethers.getAddress(toBeHex(0x40, 20)));
-      await expectSubmitRefused(
-        sys,
-        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("steward in disguise")),
-        3,
-        4,
-      );
+      await expectCraftedRefused(sys, crafted, "steward in disguise");
     });
 
     it("a setPolicy truncated to its selector and offset", async function () {
       const sys = await loadFixture(fixture);
-      const canonical = (
-        await setPolicyCall(
-          sys,
-          tightenedThen(() => {}),
-        )
-      ).data;
+      const canonical = await tighteningData(sys);
       const crafted = dataSlice(canonical, 0, 36);
-      await expectSubmitRefused(
-        sys,
-        proposal([{ target: sys.addresses.policy, data: crafted }], keccakId("short")),
-        3,
-        4,
-      );
+      await expectCraftedRefused(sys, crafted, "short");
     });
   });
 });
