@@ -619,46 +619,45 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             uint64 bit = uint64(1 << (seatId - 1));
             if (approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, signer);
             if (revoked & bit != 0) revert HedgeCouncilSignatureRevoked(id, signer);
-            // ECDSA first, read straight from calldata as {ECDSA-tryRecoverCalldata} does (a malformed offset or any
-            // other length takes Solidity's checked access below), then ERC-1271 for a contract signer.
-            uint256 length;
-            bytes32 r;
-            bytes32 s;
-            uint8 v;
-            assembly ("memory-safe") {
-                let offset := calldataload(add(signatures.offset, shl(5, i)))
-                let signature := add(add(signatures.offset, offset), 0x20)
-                length := calldataload(sub(signature, 0x20))
-                if or(gt(offset, 0xffffffffffffffff), gt(add(signature, 65), calldatasize())) {
-                    length := 0
-                }
-                r := calldataload(signature)
-                s := calldataload(add(signature, 0x20))
-                v := byte(0, calldataload(add(signature, 0x40)))
-            }
-            if (!_isRecovered(signer, digest, length, v, r, s)) {
-                if (!SignatureChecker.isValidERC1271SignatureNow(signer, digest, signatures[i])) {
-                    revert HedgeCouncilInvalidSignature(signer);
-                }
-            }
+            if (!_isSigned(signer, digest, signatures, i)) revert HedgeCouncilInvalidSignature(signer);
             approvals |= bit;
             emit Approved(id, signer);
         }
         return approvals;
     }
 
-    /// @dev Whether a `length`-byte signature `(v, r, s)` recovers to `signer` by ECDSA (high-s refused).
-    function _isRecovered(
+    /**
+     * @dev Whether `signatures[i]` is `signer`'s signature of `digest`: ECDSA first (no external call, high-s refused),
+     * then ERC-1271 for a contract signer. A 65-byte signature is read straight from calldata, as
+     * {ECDSA-tryRecoverCalldata} does, once its offset is known to keep it inside calldata; any other length or offset
+     * takes Solidity's checked access to `signatures[i]`, which reverts on a malformed encoding.
+     */
+    function _isSigned(
         address signer,
         bytes32 digest,
-        uint256 length,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) private pure returns (bool) {
-        if (length != 65) return false;
-        (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecover(digest, v, r, s);
-        return error == ECDSA.RecoverError.NoError && recovered == signer;
+        bytes[] calldata signatures,
+        uint256 i
+    ) private view returns (bool) {
+        uint256 length;
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            let offset := calldataload(add(signatures.offset, shl(5, i)))
+            let signature := add(add(signatures.offset, offset), 0x20)
+            length := calldataload(sub(signature, 0x20))
+            if or(gt(offset, 0xffffffffffffffff), gt(add(signature, 65), calldatasize())) {
+                length := 0
+            }
+            r := calldataload(signature)
+            s := calldataload(add(signature, 0x20))
+            v := byte(0, calldataload(add(signature, 0x40)))
+        }
+        if (length == 65) {
+            (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecover(digest, v, r, s);
+            if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        }
+        return SignatureChecker.isValidERC1271SignatureNow(signer, digest, signatures[i]);
     }
 
     /// @dev Reverts unless the approvals of current seat holders reach the tier's threshold.
