@@ -628,9 +628,10 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /**
      * @dev Whether `signatures[i]` is `signer`'s signature of `digest`: ECDSA first (no external call, high-s refused),
-     * then ERC-1271 for a contract signer. A 65-byte signature is read straight from calldata, as
-     * {ECDSA-tryRecoverCalldata} does, once its offset is known to keep it inside calldata; any other length or offset
-     * takes Solidity's checked access to `signatures[i]`, which reverts on a malformed encoding.
+     * then ERC-1271 for a contract signer. A 65-byte ECDSA signature is read straight from calldata, as
+     * {ECDSA-tryRecoverCalldata} does, at the very bytes Solidity's checked access to `signatures[i]` would return.
+     * Any encoding that access refuses cannot recover here: its length word or its last byte, `v`, lies past the end
+     * of calldata and reads as zero. So it reaches the checked access below, which reverts.
      */
     function _isSigned(
         address signer,
@@ -646,9 +647,6 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             let offset := calldataload(add(signatures.offset, shl(5, i)))
             let signature := add(add(signatures.offset, offset), 0x20)
             length := calldataload(sub(signature, 0x20))
-            if or(gt(offset, 0xffffffffffffffff), gt(add(signature, 65), calldatasize())) {
-                length := 0
-            }
             r := calldataload(signature)
             s := calldataload(add(signature, 0x20))
             v := byte(0, calldataload(add(signature, 0x40)))

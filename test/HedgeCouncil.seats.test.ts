@@ -16,6 +16,8 @@ import {
   proposeAndApprove,
   proposeAndQueue,
   ProposalState,
+  readSeatTable,
+  seatTableAddress,
   sign,
   snapshotProposal,
   tighteningProposal,
@@ -44,6 +46,9 @@ describe("HedgeCouncil and seat changes", function () {
 
     const events = await council.queryFilter(council.filters.SeatUpdated());
     expect(events).to.have.length(64);
+    const table = await readSeatTable(sys, 1);
+    expect(table.entries).to.have.length(64);
+    expect(table.entries[63]).to.deep.equal([last.address, 64n]);
     expect([events[63].args.holder, events[63].args.seatId, events[63].args.live]).to.deep.equal([
       last.address,
       64n,
@@ -55,6 +60,49 @@ describe("HedgeCouncil and seat changes", function () {
       .to.emit(council, "Approved")
       .withArgs(id, last.address);
     expect(await council.hasApproved(id, last.address)).to.equal(true);
+  });
+
+  it("writes the seats at deployment as seat table 1: a STOP byte, then holder and seat id per seat", async function () {
+    const sys = await loadFixture(fixture);
+    const table = await readSeatTable(sys, 1);
+    expect(table.head).to.equal(0x00);
+    expect(table.entries).to.deep.equal(sys.holders.map((h, i) => [h.address, BigInt(i + 1)]));
+    // Calling a table runs its STOP byte: nothing happens, nothing comes back.
+    expect(await ethers.provider.call({ to: seatTableAddress(sys, 1), data: "0x1626ba7e" })).to.equal("0x");
+    expect(await ethers.provider.getCode(seatTableAddress(sys, 2))).to.equal("0x");
+  });
+
+  it("every mint and burn writes the next seat table; the earlier ones stay as they were", async function () {
+    const sys = await loadFixture(fixture);
+    const { holders } = sys;
+    const newcomer = sys.strangers[1];
+    const initial = holders.map((h, i): [string, bigint] => [h.address, BigInt(i + 1)]);
+
+    await pass(sys, mintProposal(sys, newcomer.address));
+    expect((await readSeatTable(sys, 2)).entries).to.deep.equal([...initial, [newcomer.address, 6n]]);
+    // A seat from the middle of the table: the entries after it move up.
+    await pass(sys, burnProposal(sys, 2));
+    const afterBurn = [initial[0], ...initial.slice(2), [newcomer.address, 6n]];
+    expect((await readSeatTable(sys, 3)).entries).to.deep.equal(afterBurn);
+    expect((await readSeatTable(sys, 1)).entries).to.deep.equal(initial);
+    expect(await ethers.provider.getCode(seatTableAddress(sys, 4))).to.equal("0x");
+
+    // Signatures are found in the new table: the newcomer and the seats after the burned one sign a submit...
+    const p = await tighteningProposal(sys, keccakId("after the burn"));
+    const id = await sys.council.hashProposal(...args(p));
+    const signed = await sign(sys, [newcomer, holders[4], holders[2]], id);
+    await expect(sys.council.submit(...args(p), signed.signers, signed.signatures))
+      .to.emit(sys.council, "Queued")
+      .and.to.emit(sys.council, "Approved")
+      .withArgs(id, newcomer.address);
+    expect(await sys.council.approvalCount(id)).to.equal(3n);
+    // ...and the burned seat's holder is no longer in it.
+    const q = await tighteningProposal(sys, keccakId("burned signer"));
+    const qId = await sys.council.hashProposal(...args(q));
+    const burned = await sign(sys, [holders[0], holders[1], holders[2]], qId);
+    await expect(sys.council.submit(...args(q), burned.signers, burned.signatures))
+      .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotSeatHolder")
+      .withArgs(holders[1].address);
   });
 
   it("minting and burning through governance update the council's copy in the same transaction", async function () {

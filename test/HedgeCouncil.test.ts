@@ -722,18 +722,22 @@ describe("HedgeCouncil", function () {
       expect(await ethers.provider.getBalance(recipient)).to.equal(value);
     });
 
-    it("schedules with the timelock's minimum delay once it is raised above the tier delay", async function () {
-      const sys = await loadFixture(fixture);
-      const { council, timelock } = sys;
-      // Raise the timelock's own minimum delay to 4 days, through governance (a Critical proposal).
+    /** Raises the timelock's own minimum delay to 4 days, through governance (a Critical proposal). */
+    async function raiseTimelockMinimum(sys: CouncilSystem) {
       const raise = proposal([updateDelayCall(sys, 4 * DAY)], keccakId("raise"));
       const raiseId = await proposeAndApprove(sys, raise, sys.holders.slice(0, 4));
-      await council.queue(...args(raise));
-      await time.increaseTo(await council.proposalEta(raiseId));
-      await expect(council.execute(...args(raise)))
-        .to.emit(timelock, "MinDelayChange")
+      await sys.council.queue(...args(raise));
+      await time.increaseTo(await sys.council.proposalEta(raiseId));
+      await expect(sys.council.execute(...args(raise)))
+        .to.emit(sys.timelock, "MinDelayChange")
         .withArgs(DAY, 4 * DAY);
-      expect(await timelock.getMinDelay()).to.equal(BigInt(4 * DAY));
+      expect(await sys.timelock.getMinDelay()).to.equal(BigInt(4 * DAY));
+    }
+
+    it("schedules with the timelock's minimum delay once it is raised above the tier delay", async function () {
+      const sys = await loadFixture(fixture);
+      const { council } = sys;
+      await raiseTimelockMinimum(sys);
       // The tier rules themselves are unchanged.
       expect(await council.tierRule(Tier.Standard)).to.deep.equal([3n, BigInt(DAY)]);
 
@@ -751,6 +755,51 @@ describe("HedgeCouncil", function () {
       const standard = await tighteningProposal(sys);
       await time.increaseTo(await council.proposalEta(await hashProposal(sys, standard)));
       await expect(council.execute(...args(standard))).to.emit(council, "Executed");
+    });
+    it("schedules a batch at the raised minimum too, its deadline a grace period after that eta", async function () {
+      const sys = await loadFixture(fixture);
+      const { council, timelock } = sys;
+      await raiseTimelockMinimum(sys);
+      const ping = new ethers.Interface(["function ping(uint256)"]);
+      const batch = proposal(
+        [1, 2].map((v) => ({ target: sys.targetAddress, data: ping.encodeFunctionData("ping", [v]) })),
+        keccakId("batch"),
+      );
+      const id = await proposeAndApprove(sys, batch, sys.holders.slice(0, 4));
+      const at = BigInt(await time.latest()) + 1n;
+      await atNextBlock(at);
+      await expect(council.queue(...args(batch)))
+        .to.emit(council, "Queued")
+        .withArgs(id, at + BigInt(4 * DAY))
+        .and.to.emit(timelock, "CallScheduled");
+      const [, gracePeriod] = await council.expiry();
+      expect(await council.proposalEta(id)).to.equal(at + BigInt(4 * DAY));
+      expect(await council.proposalDeadline(id)).to.equal(at + BigInt(4 * DAY) + gracePeriod);
+      expect(await timelock.getTimestamp(await operationId(sys, batch))).to.equal(at + BigInt(4 * DAY));
+    });
+
+    it("passes on any other refusal of the timelock's, with nothing queued or created", async function () {
+      const sys = await loadFixture(fixture);
+      const { council, timelock, addresses } = sys;
+      const proposerRole = await timelock.PROPOSER_ROLE();
+      await timelock.connect(await impersonate(addresses.timelock)).revokeRole(proposerRole, addresses.council);
+
+      const p = await tighteningProposal(sys);
+      const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
+      const before = await snapshotProposal(council, id, sys.holders);
+      await expect(council.queue(...args(p)))
+        .to.be.revertedWithCustomError(timelock, "AccessControlUnauthorizedAccount")
+        .withArgs(addresses.council, proposerRole);
+      await expectProposalUnchanged(sys, id, before);
+      expect(before.state).to.equal(ProposalState.Pending);
+
+      const q = await tighteningProposal(sys, keccakId("by signatures"));
+      const qId = await hashProposal(sys, q);
+      const signed = await sign(sys, sys.holders.slice(0, 3), qId);
+      await expect(council.submit(...args(q), signed.signers, signed.signatures))
+        .to.be.revertedWithCustomError(timelock, "AccessControlUnauthorizedAccount")
+        .withArgs(addresses.council, proposerRole);
+      expect(await council.state(qId)).to.equal(ProposalState.Unknown);
     });
   });
 

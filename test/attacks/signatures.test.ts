@@ -1,12 +1,13 @@
 // Attacks: signature forgery and replay. Non-holders, duplicates (in one batch, and across on-chain approvals and
 // signatures), signatures for another chain, another council or another proposal, high-s twins, invalid v, wrong
-// lengths, EIP-191 instead of EIP-712, revoked approvals replayed, ERC-1271 wallets that lie, revert, misplace the
-// magic value or re-enter the council, and approvals of burned seats. Every attack reverts with the exact custom
-// error and leaves every piece of state unchanged.
+// lengths, malformed calldata encodings, EIP-191 instead of EIP-712, revoked approvals replayed, ERC-1271 wallets
+// that lie, revert, misplace the magic value or re-enter the council, and approvals of burned seats. Every attack
+// reverts with the exact custom error (a malformed encoding: Solidity's revert without reason) and leaves every
+// piece of state unchanged.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { concat, getBytes, id as keccakId, randomBytes } from "ethers";
+import { concat, getBytes, id as keccakId, randomBytes, toBeHex } from "ethers";
 
 import { deploySystem } from "../../scripts/lib/deploy";
 import { signApproval } from "../../scripts/lib/signing";
@@ -69,6 +70,30 @@ type Sys = Awaited<ReturnType<typeof fixture>>;
 /** Holder `i`'s EIP-712 approval of `id` on this council. */
 function approval(sys: Sys, i: number, id: string) {
   return signApproval(sys.holders[i], sys.chainId, sys.addresses.council, id);
+}
+
+/**
+ * `approveBySig(P, [holder 2], [its valid signature])` as raw calldata, its 32-byte words after the selector edited
+ * by `edit`. The words: 0 id, 1 and 2 the offsets of the two arrays, 3 and 4 the signers array (length, holder 2),
+ * 5 the signatures array's length, 6 the offset of its one element, 7 that element's length (65), 8..10 its bytes.
+ */
+async function approveBySigCalldata(sys: Sys, edit: (words: string[]) => string[]): Promise<string> {
+  const signature = await approval(sys, 2, sys.pId);
+  const data = sys.council.interface.encodeFunctionData("approveBySig", [
+    sys.pId,
+    [sys.holders[2].address],
+    [signature],
+  ]);
+  const words = data.slice(10).match(/.{64}/g)!;
+  expect(words).to.have.length(11);
+  return data.slice(0, 10) + edit(words).join("");
+}
+
+/** The raw `data` is refused by Solidity's calldata checks (a revert without reason), and nothing changes. */
+async function expectMalformedRefused(sys: Sys, data: string) {
+  await expectUnchanged(sys, sys.scope, () =>
+    expect(sys.stranger.sendTransaction({ to: sys.addresses.council, data })).to.be.revertedWithoutReason(),
+  );
 }
 
 async function expectInvalidFor(sys: Sys, signer: string, signature: string) {
@@ -260,6 +285,46 @@ describe("Attacks: signature forgery and replay", function () {
     it("65 random bytes", async function () {
       const sys = await loadFixture(fixture);
       await expectInvalidFor(sys, sys.holders[2].address, ethers.hexlify(randomBytes(65)));
+    });
+
+    it("the signature's offset points past the end of calldata", async function () {
+      const sys = await loadFixture(fixture);
+      const data = await approveBySigCalldata(sys, (w) => [
+        ...w.slice(0, 6),
+        toBeHex(0x1000, 32).slice(2),
+        ...w.slice(7),
+      ]);
+      await expectMalformedRefused(sys, data);
+    });
+
+    it("the signature's 65 bytes run past the end of calldata", async function () {
+      const sys = await loadFixture(fixture);
+      await expectMalformedRefused(sys, await approveBySigCalldata(sys, (w) => w.slice(0, 9)));
+    });
+
+    it("a wrapped offset to the valid signature earlier in calldata is read as Solidity reads it, and counts once", async function () {
+      const sys = await loadFixture(fixture);
+      // The signature (words 7..10) moves before the signatures array, which now starts at word 9; its element's
+      // offset, counted from word 10, wraps around 2^256 to word 5, where that signature sits. Solidity's own checked
+      // access accepts such an offset (it compares it as a signed number), so the council reads the same bytes.
+      const wrapped = await approveBySigCalldata(sys, (w) => [
+        ...w.slice(0, 2),
+        toBeHex(9 * 32, 32).slice(2),
+        w[3],
+        w[4],
+        ...w.slice(7, 11),
+        w[5],
+        toBeHex(2n ** 256n - 5n * 32n, 32).slice(2),
+      ]);
+      await expect(sys.stranger.sendTransaction({ to: sys.addresses.council, data: wrapped }))
+        .to.emit(sys.council, "Approved")
+        .withArgs(sys.pId, sys.holders[2].address);
+      expect(await sys.council.approvalCount(sys.pId)).to.equal(2n);
+      // The canonical encoding of the same signature is then a duplicate.
+      const canonical = await approveBySigCalldata(sys, (w) => w);
+      await expect(sys.stranger.sendTransaction({ to: sys.addresses.council, data: canonical }))
+        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilAlreadyApproved")
+        .withArgs(sys.pId, sys.holders[2].address);
     });
 
     it("two signers and one signature", async function () {
