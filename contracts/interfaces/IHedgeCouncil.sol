@@ -309,7 +309,8 @@ interface IHedgeCouncil {
 
     /**
      * @notice Records in the council's copy of the seats that `holder` got seat `seatId` (`live`) or lost it. The
-     * seats contract calls this on every mint and burn, so counting approvals needs no call to it.
+     * seats contract calls this on every mint and burn, so counting approvals needs no call to it. Each call writes
+     * the next seat table (see `SeatTable`), where signature sets find their signers' seats.
      *
      * Emits {SeatUpdated}.
      *
