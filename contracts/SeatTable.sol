@@ -66,13 +66,10 @@ library SeatTable {
         return abi.encodePacked(entries, holder, uint8(seatId));
     }
 
-    /// @dev `entries` without the entry of seat `seatId`.
+    /// @dev `entries` without the entry of seat `seatId`, which must have one (else an index panic).
     function remove(bytes memory entries, uint256 seatId) internal pure returns (bytes memory) {
-        for (uint256 start = 0; start < entries.length; start += ENTRY_SIZE) {
-            if (uint8(entries[start + 20]) == seatId) {
-                return bytes.concat(Bytes.slice(entries, 0, start), Bytes.slice(entries, start + ENTRY_SIZE));
-            }
-        }
-        return entries;
+        uint256 start = 0;
+        while (uint8(entries[start + 20]) != seatId) start += ENTRY_SIZE;
+        return bytes.concat(Bytes.slice(entries, 0, start), Bytes.slice(entries, start + ENTRY_SIZE));
     }
 }
