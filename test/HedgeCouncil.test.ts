@@ -722,6 +722,25 @@ describe("HedgeCouncil", function () {
       expect(await ethers.provider.getBalance(recipient)).to.equal(value);
     });
 
+    it("still pays an address without code that received ether after approval (no code, no change)", async function () {
+      const sys = await loadFixture(fixture);
+      const recipient = Wallet.createRandom().address;
+      const value = parseEther("0.5");
+      const p = proposal([{ target: recipient, data: "0x", value }]);
+      // At approval the recipient does not exist: its code hash is zero.
+      expect(await ethers.provider.getBalance(recipient)).to.equal(0n);
+      const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 4));
+      await sys.council.queue(...args(p));
+      // Now it exists without code: its code hash is keccak256(""), which still counts as no code.
+      await sys.stranger.sendTransaction({ to: recipient, value: 1n });
+      expect(await ethers.provider.getCode(recipient)).to.equal("0x");
+      await time.increaseTo(await sys.council.proposalEta(id));
+      await expect(sys.council.execute(...args(p), { value }))
+        .to.emit(sys.council, "Executed")
+        .withArgs(id);
+      expect(await ethers.provider.getBalance(recipient)).to.equal(value + 1n);
+    });
+
     /** Raises the timelock's own minimum delay to 4 days, through governance (a Critical proposal). */
     async function raiseTimelockMinimum(sys: CouncilSystem) {
       const raise = proposal([updateDelayCall(sys, 4 * DAY)], keccakId("raise"));
