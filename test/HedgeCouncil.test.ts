@@ -847,34 +847,37 @@ describe("HedgeCouncil", function () {
       expect(await target.value()).to.equal(42n);
     });
 
-    it("pins every target of a batch: a change to the last one alone is refused", async function () {
-      const sys = await loadFixture(fixture);
-      const { council, target, targetAddress } = sys;
-      const second: TestTarget = await (await ethers.getContractFactory("TestTarget")).deploy();
-      const secondAddress = await second.getAddress();
-      const ping = new ethers.Interface(["function ping(uint256)"]);
-      const p = proposal(
-        [targetAddress, secondAddress].map((t) => ({ target: t, data: ping.encodeFunctionData("ping", [7]) })),
-        keccakId("two targets"),
-      );
-      const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 4));
-      await council.queue(...args(p));
-      await time.increaseTo(await council.proposalEta(id));
+    it("pins every target of a batch: a change to the first or the last one alone is refused", async function () {
+      for (const changed of [0, 1]) {
+        const sys = await loadFixture(fixture);
+        const { council, target } = sys;
+        const second: TestTarget = await (await ethers.getContractFactory("TestTarget")).deploy();
+        const targets = [target, second];
+        const addresses = await Promise.all(targets.map((t) => t.getAddress()));
+        const ping = new ethers.Interface(["function ping(uint256)"]);
+        const p = proposal(
+          addresses.map((t) => ({ target: t, data: ping.encodeFunctionData("ping", [7]) })),
+          keccakId("two targets"),
+        );
+        const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 4));
+        await council.queue(...args(p));
+        await time.increaseTo(await council.proposalEta(id));
 
-      const code = await ethers.provider.getCode(secondAddress);
-      await setCode(secondAddress, code + "00");
-      const before = await snapshotProposal(council, id, sys.holders);
-      await expect(council.execute(...args(p)))
-        .to.be.revertedWithCustomError(council, "HedgeCouncilTargetCodeChanged")
-        .withArgs(id);
-      await expectProposalUnchanged(sys, id, before);
-      expect([await target.value(), await second.value()]).to.deep.equal([0n, 0n]);
+        const code = await ethers.provider.getCode(addresses[changed]);
+        await setCode(addresses[changed], code + "00");
+        const before = await snapshotProposal(council, id, sys.holders);
+        await expect(council.execute(...args(p)), `target ${changed}`)
+          .to.be.revertedWithCustomError(council, "HedgeCouncilTargetCodeChanged")
+          .withArgs(id);
+        await expectProposalUnchanged(sys, id, before);
+        expect(await Promise.all(targets.map((t) => t.value()))).to.deep.equal([0n, 0n]);
 
-      await setCode(secondAddress, code);
-      await expect(council.execute(...args(p)))
-        .to.emit(council, "Executed")
-        .withArgs(id);
-      expect([await target.value(), await second.value()]).to.deep.equal([7n, 7n]);
+        await setCode(addresses[changed], code);
+        await expect(council.execute(...args(p)))
+          .to.emit(council, "Executed")
+          .withArgs(id);
+        expect(await Promise.all(targets.map((t) => t.value()))).to.deep.equal([7n, 7n]);
+      }
     });
 
     it("refuses a target that had no code at creation and has code now", async function () {
