@@ -72,11 +72,20 @@ export interface DeploymentRecord {
   transactions: Record<keyof System, ContractTransactionResponse | null>;
 }
 
-/** The default thresholds of DESIGN.md for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2). */
+/**
+ * The default thresholds for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2). No tier lets one seat act
+ * alone once there are two seats: Fast is at least min(2, n).
+ */
 export function defaultThresholds(n: number): Thresholds {
   const standard = Math.floor(n / 2) + 1;
   const critical = Math.max(standard, Math.ceil((2 * n) / 3));
-  return { fast: Math.max(1, standard - 1), standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
+  const fast = Math.max(Math.min(2, n), standard - 1);
+  return { fast, standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
+}
+
+/** The lowest threshold any tier may have with `n` seats: min(2, n), and at least 1. */
+export function minThreshold(n: number): number {
+  return n < 2 ? 1 : 2;
 }
 
 /** Converts VIX hundredths into the mock's 8-decimal answer (1500 → 15_00000000). */
@@ -196,8 +205,11 @@ export function resolveConfig(config: SystemConfig, deployer: string) {
   const policyValues = config.policy ?? defaultPolicy();
 
   const { fast, standard, critical, veto } = thresholds;
-  if (!(fast >= 1 && fast <= standard && standard <= critical && critical <= n))
-    fail(`thresholds ${fast}/${standard}/${critical} must satisfy 1 <= Fast <= Standard <= Critical <= ${n} seats`);
+  if (!(fast >= minThreshold(n) && fast <= standard && standard <= critical && critical <= n))
+    fail(
+      `thresholds ${fast}/${standard}/${critical} must satisfy ${minThreshold(n)} <= Fast <= Standard <= Critical <= ` +
+        `${n} seats (no seat acts alone once there are two)`,
+    );
   if (!(veto >= 1 && veto <= n)) fail(`veto threshold ${veto} must be within 1..${n} seats`);
   if (minDelay < 0) fail(`timelock minimum delay ${minDelay} is negative`);
   if (delays.standard < minDelay)
