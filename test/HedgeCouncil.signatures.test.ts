@@ -372,7 +372,7 @@ describe("HedgeCouncil signatures", function () {
       await expect(tx).to.not.emit(council, "Queued");
       await expect(tx)
         .to.emit(policy, "PolicyUpdated")
-        .withArgs(2, policyBefore.hash, (hash: string) => hash !== policyBefore.hash);
+        .withArgs(1, policyBefore.hash, (hash: string) => hash !== policyBefore.hash);
       expect(await council.state(id)).to.equal(ProposalState.Executed);
       expect((await policy.policy()).coverageBps).to.equal(2_700n);
       expect(await sys.timelock.isOperation(await operationId(sys, p))).to.equal(false);
