@@ -9,15 +9,18 @@ import {
   args,
   asTimelock,
   burnProposal,
+  DAY,
   deployCouncilSystem,
   expectProposalUnchanged,
   mintProposal,
+  nudgeProposal,
   pass,
   proposeAndApprove,
   proposeAndQueue,
   ProposalState,
   sign,
   snapshotProposal,
+  Tier,
   tighteningProposal,
 } from "./helpers/system";
 
@@ -94,6 +97,51 @@ describe("HedgeCouncil and seat changes", function () {
     await expect(sys.council.submit(...args(q), burned.signers, burned.signatures))
       .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotSeatHolder")
       .withArgs(holders[1].address);
+  });
+
+  it("never lets a lone seat act once there are two, even before a grown council raises its thresholds", async function () {
+    const signers = await ethers.getSigners();
+    const [first, second] = signers.slice(1, 3);
+    const sys = await deployCouncilSystem({ seats: [first.address] });
+    const { council, seats } = sys;
+    // One seat: every threshold is 1, and the lone seat acts (the council could not act at all otherwise).
+    expect(await council.tierRule(Tier.Fast)).to.deep.equal([1n, 0n]);
+    const alone = await tighteningProposal(sys, keccakId("alone"));
+    const aloneSigned = await sign(sys, [first], await council.hashProposal(...args(alone)));
+    await expect(council.submit(...args(alone), aloneSigned.signers, aloneSigned.signatures)).to.emit(
+      council,
+      "Queued",
+    );
+
+    // A second seat minted without raising the thresholds (a proposal that forgot to): the stored rules still say 1,
+    // but no tier accepts one approval any more.
+    await seats.connect(await asTimelock(sys)).mint(second.address);
+    expect(await council.tierRule(Tier.Standard)).to.deep.equal([1n, BigInt(DAY)]);
+    for (const [p, tier] of [
+      [await tighteningProposal(sys, keccakId("two seats")), Tier.Standard],
+      [nudgeProposal(sys, 2_600), Tier.Fast],
+      [mintProposal(sys, signers[3].address), Tier.Critical],
+    ] as const) {
+      const id = await council.hashProposal(...args(p));
+      expect(await council.tierOf(p.targets, p.calldatas)).to.equal(tier);
+      const signed = await sign(sys, [first], id);
+      await expect(council.submit(...args(p), signed.signers, signed.signatures))
+        .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+        .withArgs(id, 1, 2);
+      await council.connect(first).propose(...args(p));
+      if (tier === Tier.Fast) {
+        await expect(council.execute(...args(p)))
+          .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+          .withArgs(id, 1, 2);
+      } else {
+        await expect(council.queue(...args(p)))
+          .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+          .withArgs(id, 1, 2);
+      }
+      await council.connect(second).approve(id);
+      if (tier === Tier.Fast) await expect(council.execute(...args(p))).to.emit(council, "Executed");
+      else await expect(council.queue(...args(p))).to.emit(council, "Queued");
+    }
   });
 
   it("minting and burning through governance update the council's copy in the same transaction", async function () {
