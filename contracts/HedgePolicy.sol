@@ -284,7 +284,14 @@ contract HedgePolicy is IHedgePolicy {
         // Less protection than now, or than the policy the council last approved (before any nudge): without the
         // second comparison a non-loosening setPolicy could make a loosening nudge the new baseline, again and again.
         return
-            _lessProtection(next.coverageBps, nextTriggers, nextAllocations, params.coverageBps, triggers, allocations) ||
+            _lessProtection(
+                next.coverageBps,
+                nextTriggers,
+                nextAllocations,
+                params.coverageBps,
+                triggers,
+                allocations
+            ) ||
             _lessProtection(
                 next.coverageBps,
                 nextTriggers,
