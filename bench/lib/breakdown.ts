@@ -1,8 +1,8 @@
 // Where a Hedge Council transaction's gas goes, measured from its struct-log trace (`debug_traceTransaction`).
 //
 // Every step the council runs itself (depth 1) is put in one bucket: each event it emits by name, its own storage,
-// code-hash pinning (EXTCODEHASH), hashing, and each external call by callee (the whole gas of the call, including what the callee runs). What the trace does not cover is the
-// transaction's intrinsic cost: 21,000 plus calldata.
+// code-hash pinning (EXTCODEHASH), hashing, and each external call by callee (the whole gas of the call, including
+// what the callee runs). What the trace does not cover is the transaction's intrinsic cost: 21,000 plus calldata.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Interface } from "ethers";
 

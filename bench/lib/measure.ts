@@ -164,9 +164,11 @@ async function councilRun(
   if ((await seats.seatOf(newHolders[0])) === 0n) throw new Error("the council did not mint the seat");
 
   // Raw mint and burn, sent by the timelock, on the other system (its seats are still the initial ones)
-  const governance = await impersonate(hre, await onchain.timelock.getAddress());
+  const timelockAddress = await onchain.timelock.getAddress();
+  const governance = await impersonate(hre, timelockAddress);
   const mintGas = await gasOf(onchain.seats.connect(governance).mint(newHolders[1]));
   const burnGas = await gasOf(onchain.seats.connect(governance).burn(await onchain.seats.seatOf(newHolders[1])));
+  await hre.network.provider.send("hardhat_stopImpersonatingAccount", [timelockAddress]);
 
   const hashes = { submit: submitTx.hash, execute: executeTx.hash };
   return {
