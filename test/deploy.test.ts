@@ -1,5 +1,5 @@
 // scripts/lib/deploy.ts: deploySystem wires every role, leaves the deployer with nothing, applies the defaults of
-// DESIGN.md (and the given overrides), and defaultThresholds follows the formulas for N seats.
+// the rules (and the given overrides), and defaultThresholds follows the formulas for N seats.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -121,9 +121,10 @@ describe("deploySystem", function () {
       expect(vixToAnswer(1_500)).to.equal(15_00000000n);
     });
 
-    it("defaultThresholds follows DESIGN.md for 1, 3, 5 and 9 seats", function () {
+    it("defaultThresholds follows the rules v2 for 1, 2, 3, 5 and 9 seats", function () {
       expect(defaultThresholds(1)).to.deep.equal({ fast: 1, standard: 1, critical: 1, veto: 1 });
-      expect(defaultThresholds(3)).to.deep.equal({ fast: 1, standard: 2, critical: 2, veto: 1 });
+      expect(defaultThresholds(2)).to.deep.equal({ fast: 2, standard: 2, critical: 2, veto: 1 });
+      expect(defaultThresholds(3)).to.deep.equal({ fast: 2, standard: 2, critical: 2, veto: 1 });
       expect(defaultThresholds(5)).to.deep.equal({ fast: 2, standard: 3, critical: 4, veto: 2 });
       expect(defaultThresholds(9)).to.deep.equal({ fast: 4, standard: 5, critical: 6, veto: 3 });
     });
@@ -202,10 +203,14 @@ describe("deploySystem", function () {
       loose.coverageBps = 499;
       const cases: [SystemConfig, RegExp][] = [
         [
-          { seats, thresholds: { fast: 1, standard: 3, critical: 6, veto: 2 } },
-          /1 <= Fast <= Standard <= Critical <= 5/,
+          { seats, thresholds: { fast: 2, standard: 3, critical: 6, veto: 2 } },
+          /min\(2, seats\) = 2 <= Fast <= Standard <= Critical <= 5/,
         ],
-        [{ seats, thresholds: { fast: 0, standard: 3, critical: 4, veto: 2 } }, /1 <= Fast/],
+        [{ seats, thresholds: { fast: 0, standard: 3, critical: 4, veto: 2 } }, /= 2 <= Fast/],
+        [
+          { seats, thresholds: { fast: 1, standard: 3, critical: 4, veto: 2 } },
+          /thresholds 1\/3\/4 must satisfy min\(2, seats\)/,
+        ],
         [{ seats, thresholds: { fast: 2, standard: 3, critical: 4, veto: 6 } }, /veto threshold 6/],
         [{ seats, minDelay: 2 * DAY }, /Standard delay 86400 s is below the timelock's minimum 172800 s/],
         [{ seats, delays: { standard: DAY, critical: DAY - 1 } }, /Critical delay 86399 s is below the Standard/],

@@ -20,21 +20,17 @@ import {
   type MockV3Aggregator,
   type TimelockController,
 } from "../../typechain-types";
+import { defaultThresholds, minThreshold, type Thresholds } from "./council";
 import { defaultPolicy, policyViolation, type PolicyValues } from "./policy";
 
 export const DAY = 86_400;
 
-export interface Thresholds {
-  fast: number;
-  standard: number;
-  critical: number;
-  veto: number;
-}
+export type { Thresholds };
 
 export interface SystemConfig {
   /** Initial seat holders, given seats 1..n in order. */
   seats: string[];
-  /** Defaults for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉ (at least Standard), Fast max(1, Standard−1), veto max(1, ⌈N/3⌉). */
+  /** Defaults for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉ (at least Standard), Fast max(min(2, N), Standard−1), veto max(1, ⌈N/3⌉). */
   thresholds?: Thresholds;
   /** Seconds. Defaults: Standard 1 day, Critical 3 days. */
   delays?: { standard: number; critical: number };
@@ -72,12 +68,8 @@ export interface DeploymentRecord {
   transactions: Record<keyof System, ContractTransactionResponse | null>;
 }
 
-/** The default thresholds of DESIGN.md for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2). */
-export function defaultThresholds(n: number): Thresholds {
-  const standard = Math.floor(n / 2) + 1;
-  const critical = Math.max(standard, Math.ceil((2 * n) / 3));
-  return { fast: Math.max(1, standard - 1), standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
-}
+/** The default thresholds for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2): ./council. */
+export { defaultThresholds };
 
 /** Converts VIX hundredths into the mock's 8-decimal answer (1500 → 15_00000000). */
 export function vixToAnswer(vixHundredths: number | bigint): bigint {
@@ -196,8 +188,10 @@ export function resolveConfig(config: SystemConfig, deployer: string) {
   const policyValues = config.policy ?? defaultPolicy();
 
   const { fast, standard, critical, veto } = thresholds;
-  if (!(fast >= 1 && fast <= standard && standard <= critical && critical <= n))
-    fail(`thresholds ${fast}/${standard}/${critical} must satisfy 1 <= Fast <= Standard <= Critical <= ${n} seats`);
+  if (!(fast >= minThreshold(n) && fast <= standard && standard <= critical && critical <= n))
+    fail(
+      `thresholds ${fast}/${standard}/${critical} must satisfy min(2, seats) = ${minThreshold(n)} <= Fast <= Standard <= Critical <= ${n} seats`,
+    );
   if (!(veto >= 1 && veto <= n)) fail(`veto threshold ${veto} must be within 1..${n} seats`);
   if (minDelay < 0) fail(`timelock minimum delay ${minDelay} is negative`);
   if (delays.standard < minDelay)

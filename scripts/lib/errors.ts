@@ -86,7 +86,7 @@ const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgeCouncilNothingToCancel: (a) =>
     `proposal ${id(a[0])} has no pending operation in the timelock (never queued, or already cancelled)`,
   HedgeCouncilThresholdsOutOfOrder: (a) =>
-    `thresholds must satisfy 1 <= Fast <= Standard <= Critical <= seats; got Fast ${a[0]}, Standard ${a[1]}, Critical ${a[2]} with ${a[3]} seats`,
+    `thresholds must satisfy min(2, seats) <= Fast <= Standard <= Critical <= seats; got Fast ${a[0]}, Standard ${a[1]}, Critical ${a[2]} with ${a[3]} seats`,
   HedgeCouncilFastDelayNotZero: (a) => `the Fast tier never waits: its delay must be 0, not ${a[0]}`,
   HedgeCouncilStandardDelayBelowTimelockMinimum: (a) =>
     `the Standard delay ${fmtDuration(a[0] as bigint)} is below the timelock's minimum delay ${fmtDuration(a[1] as bigint)}`,

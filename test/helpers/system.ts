@@ -27,7 +27,7 @@ export const ERC1271_MAGIC = "0x1626ba7e";
 /** The order of secp256k1, for high-s twins of signatures. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-import { Tier, State as ProposalState } from "../../scripts/lib/proposals";
+import { Tier, ProposalState } from "../../scripts/lib/council";
 
 export { Tier, ProposalState };
 

@@ -263,7 +263,7 @@ describe("tasks: hedge:propose", function () {
       [
         "a threshold above the seats",
         { kind: "tier-rule", tier: "critical", threshold: 6, from: "1" },
-        /^thresholds must satisfy 1 <= Fast <= Standard <= Critical <= seats; got Fast 2, Standard 3, Critical 6 with 5 seats/,
+        /^thresholds must satisfy min\(2, seats\) <= Fast <= Standard <= Critical <= seats; got Fast 2, Standard 3, Critical 6 with 5 seats/,
       ],
       [
         "a Fast delay",
