@@ -10,7 +10,6 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {ICouncilSeats} from "./interfaces/ICouncilSeats.sol";
 import {IHedgeCouncil} from "./interfaces/IHedgeCouncil.sol";
 import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
-import {SeatTable} from "./SeatTable.sol";
 
 /**
  * @title HedgeCouncil
@@ -19,14 +18,14 @@ import {SeatTable} from "./SeatTable.sol";
  * OpenZeppelin `TimelockController`, and the policy's steward for Fast-tier nudges.
  *
  * Storage: one word per proposal (approval map over seat ids, deadline, eta, status, tier, code-hash commitment),
- * one word of settings. Approvals are a bit per seat id; they count only while the seat exists, so a burned seat's
- * approvals stop counting and, since seat ids are never reused, a new holder never inherits them.
+ * one word of vetoes per proposal, the addresses that revoked, and one word of settings. Approvals and vetoes are a
+ * bit per seat id; they count only while the seat exists, so a burned seat's approvals and vetoes stop counting and,
+ * since seat ids are never reused, a new holder never inherits them. A revocation belongs to the address that made
+ * it, whatever seat it holds later.
  *
- * The seats contract tells the council of every mint and burn ({seatUpdated}; seats cannot be transferred), and
- * the council keeps a copy of who holds which seat and of the live-seat map inside its settings word. Counting
- * approvals then costs no call to another contract: 5,600 gas less per execution and 4,000 less per signature set.
- * The copy is kept twice, written together on every mint and burn: a mapping for the one seat of a caller, and a
- * {SeatTable} (contract code, read in one `EXTCODECOPY`) for the seats of every signer of a signature set.
+ * Seats are owned in two places: the seats contract, and the council's copy of who holds which seat (a mapping) and
+ * of the live-seat map (inside the settings word). The seats contract tells the council of every mint and burn
+ * ({seatUpdated}; seats cannot be transferred). Counting approvals then costs no call to another contract.
  */
 contract HedgeCouncil is IHedgeCouncil, EIP712 {
     // ---------------------------------------------------------------- constants
@@ -75,13 +74,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         bytes12 codeHash; // truncated keccak256 of the targets' code hashes at creation
     }
 
-    /// @dev Per proposal, seats that vetoed it and seats that revoked their approval of it: one storage word.
-    struct Marks {
-        uint64 vetoes;
-        uint64 revoked;
-    }
-
-    /// @dev Every council setting, the seats alive and the seat table, in one storage word (4 * 8 + 5 * 32 + 64 bits).
+    /// @dev Every council setting and the seats alive, in one storage word (4 * 8 + 4 * 32 + 64 bits).
     struct Settings {
         uint8 fastThreshold;
         uint8 standardThreshold;
@@ -92,14 +85,16 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         uint32 proposalTtl;
         uint32 gracePeriod;
         uint64 liveSeats; // bit `seatId - 1` per seat alive, as in CouncilSeats
-        uint32 seatTable; // number of the current {SeatTable}: one more on every mint and burn
     }
 
     // ---------------------------------------------------------------- storage
 
     Settings private _settings;
     mapping(bytes32 id => Proposal) private _proposals;
-    mapping(bytes32 id => Marks) private _marks;
+    /// @dev Per proposal, the seats that vetoed it: bit `seatId - 1`.
+    mapping(bytes32 id => uint64 seatBits) private _vetoes;
+    /// @dev Per proposal, the addresses that revoked their approval: their signatures never count for it again.
+    mapping(bytes32 id => mapping(address signer => bool)) private _revoked;
     /// @dev Who holds which seat, as in CouncilSeats (0: none).
     mapping(address holder => uint256 seatId) private _seatOf;
 
@@ -144,20 +139,16 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             criticalDelay: delays[1],
             proposalTtl: proposalTtl_,
             gracePeriod: gracePeriod_,
-            liveSeats: ICouncilSeats(seats_).liveSeats(),
-            seatTable: 1
+            liveSeats: ICouncilSeats(seats_).liveSeats()
         });
         // Seats minted before this council existed (the seats contract is deployed first); at most 64.
-        bytes memory table;
         for (uint256 seatId = 1; seatId <= MAX_SEATS; ++seatId) {
-            if (settings.liveSeats & (uint64(1) << (seatId - 1)) != 0) {
+            if (settings.liveSeats & uint64(1 << (seatId - 1)) != 0) {
                 address holder = IERC721(seats_).ownerOf(seatId);
                 _seatOf[holder] = seatId;
-                table = SeatTable.add(table, holder, seatId);
                 emit SeatUpdated(holder, seatId, true);
             }
         }
-        SeatTable.write(settings.seatTable, table);
         _checkTierRules(settings);
         _checkVetoThreshold(settings.vetoThreshold, settings.liveSeats);
         _checkExpiry(proposalTtl_, gracePeriod_);
@@ -202,7 +193,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     function approve(bytes32 id) external {
         uint64 bit = _seatBit(msg.sender);
         Proposal storage proposal = _proposals[id];
-        _requireState(id, proposal, ProposalState.Pending);
+        _requireState(id, proposal, _settings, ProposalState.Pending);
         if (proposal.approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, msg.sender);
         proposal.approvals |= bit;
         emit Approved(id, msg.sender);
@@ -212,18 +203,21 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     function revoke(bytes32 id) external {
         uint64 bit = _seatBit(msg.sender);
         Proposal storage proposal = _proposals[id];
-        _requireState(id, proposal, ProposalState.Pending);
+        _requireState(id, proposal, _settings, ProposalState.Pending);
         if (proposal.approvals & bit == 0) revert HedgeCouncilNotApproved(id, msg.sender);
         proposal.approvals &= ~bit;
-        _marks[id].revoked |= bit;
+        _revoked[id][msg.sender] = true;
         emit Revoked(id, msg.sender);
     }
 
     /// @inheritdoc IHedgeCouncil
     function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external {
         Proposal storage proposal = _proposals[id];
-        _requireState(id, proposal, ProposalState.Pending);
-        proposal.approvals = _addSignatures(id, proposal.approvals, _marks[id].revoked, signers, signatures);
+        _requireState(id, proposal, _settings, ProposalState.Pending);
+        for (uint256 i = 0; i < signers.length; ++i) {
+            if (_revoked[id][signers[i]]) revert HedgeCouncilSignatureRevoked(id, signers[i]);
+        }
+        proposal.approvals = _addSignatures(id, proposal.approvals, signers, signatures);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -240,8 +234,8 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         }
         Proposal memory proposal;
         (id, proposal) = _create(targets, values, calldatas, salt, signers[0]);
-        // A new proposal has no approvals and no revocations yet.
-        proposal.approvals = _addSignatures(id, 0, 0, signers, signatures);
+        // A new proposal has no approvals, no revocations and no vetoes yet.
+        proposal.approvals = _addSignatures(id, 0, signers, signatures);
         // Every signer was just checked to hold a distinct seat, so each one counts.
         _enact(targets, values, calldatas, id, proposal, signers.length);
     }
@@ -255,9 +249,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     ) external {
         bytes32 id = hashProposal(targets, values, calldatas, salt);
         Proposal memory proposal = _proposals[id];
-        _requireState(id, proposal, ProposalState.Pending);
-        if (proposal.tier == Tier.Fast) revert HedgeCouncilFastTierNotQueued(id);
         Settings memory settings = _settings;
+        _requireState(id, proposal, settings, ProposalState.Pending);
+        if (proposal.tier == Tier.Fast) revert HedgeCouncilFastTierNotQueued(id);
         _requireApprovals(id, proposal, settings);
         _queue(targets, values, calldatas, id, proposal, settings);
     }
@@ -271,11 +265,13 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     ) external payable {
         bytes32 id = hashProposal(targets, values, calldatas, salt);
         Proposal memory proposal = _proposals[id];
+        Settings memory settings = _settings;
         bool fast = proposal.tier == Tier.Fast;
-        _requireState(id, proposal, fast ? ProposalState.Pending : ProposalState.Queued);
-        if (fast && msg.value != 0) revert HedgeCouncilFastTierTakesNoValue(msg.value);
+        _requireState(id, proposal, settings, fast ? ProposalState.Pending : ProposalState.Queued);
         if (!fast && block.timestamp < proposal.eta) revert HedgeCouncilNotReady(id, proposal.eta);
-        _requireApprovals(id, proposal, _settings);
+        uint256 required = _sum(values);
+        if (msg.value != required) revert HedgeCouncilValueMismatch(msg.value, required);
+        _requireApprovals(id, proposal, settings);
         if (_codeHash(targets) != proposal.codeHash) revert HedgeCouncilTargetCodeChanged(id);
 
         _proposals[id].status = Status.Executed;
@@ -305,16 +301,17 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     function veto(bytes32 id) external {
         uint64 bit = _seatBit(msg.sender);
         Proposal storage proposal = _proposals[id];
-        ProposalState current = _state(proposal);
+        Settings memory settings = _settings;
+        uint64 vetoes = _vetoes[id];
+        ProposalState current = _state(proposal, vetoes, settings);
         if (current != ProposalState.Pending && current != ProposalState.Queued) {
             revert HedgeCouncilUnexpectedProposalState(id, current);
         }
-        uint64 vetoes = _marks[id].vetoes;
         if (vetoes & bit != 0) revert HedgeCouncilAlreadyVetoed(id, msg.sender);
         vetoes |= bit;
-        _marks[id].vetoes = vetoes;
+        _vetoes[id] = vetoes;
         emit VetoCast(id, msg.sender);
-        if (_popCount(vetoes & _settings.liveSeats) >= _settings.vetoThreshold) {
+        if (_isVetoed(vetoes, settings)) {
             proposal.status = Status.Vetoed;
             emit Vetoed(id);
         }
@@ -328,12 +325,21 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         bytes32 salt
     ) external {
         bytes32 id = hashProposal(targets, values, calldatas, salt);
-        ProposalState current = _state(_proposals[id]);
+        Proposal storage proposal = _proposals[id];
+        Status status = proposal.status;
+        ProposalState current = _state(proposal, _vetoes[id], _settings);
         if (current != ProposalState.Vetoed && current != ProposalState.Expired) {
             revert HedgeCouncilUnexpectedProposalState(id, current);
         }
+        // Vetoes that reach a threshold lowered after they were cast kill the proposal: record it for good.
+        bool recorded = current == ProposalState.Vetoed && status != Status.Vetoed;
+        if (recorded) {
+            proposal.status = Status.Vetoed;
+            emit Vetoed(id);
+        }
         bytes32 operation = _operationId(id, targets, values, calldatas);
         if (!TimelockController(payable(timelock)).isOperationPending(operation)) {
+            if (recorded) return;
             revert HedgeCouncilNothingToCancel(id);
         }
         emit ProposalCanceled(id);
@@ -342,21 +348,14 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @inheritdoc IHedgeCouncil
     function seatUpdated(address holder, uint256 seatId, bool live) external onlySeats {
-        Settings memory settings = _settings;
-        bytes memory table = _seatTable(settings.seatTable, settings.liveSeats);
-        uint64 bit = uint64(1) << (seatId - 1);
+        uint64 bit = uint64(1 << (seatId - 1));
         if (live) {
             _seatOf[holder] = seatId;
-            settings.liveSeats |= bit;
-            table = SeatTable.add(table, holder, seatId);
+            _settings.liveSeats |= bit;
         } else {
             delete _seatOf[holder];
-            settings.liveSeats &= ~bit;
-            table = SeatTable.remove(table, seatId);
+            _settings.liveSeats &= ~bit;
         }
-        ++settings.seatTable;
-        _settings = settings;
-        SeatTable.write(settings.seatTable, table);
         emit SeatUpdated(holder, seatId, live);
     }
 
@@ -418,7 +417,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @inheritdoc IHedgeCouncil
     function state(bytes32 id) external view returns (ProposalState) {
-        return _state(_proposals[id]);
+        return _state(_proposals[id], _vetoes[id], _settings);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -451,13 +450,33 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     /// @inheritdoc IHedgeCouncil
     function hasApproved(bytes32 id, address account) external view returns (bool) {
-        uint256 seatId = ICouncilSeats(seats).seatOf(account);
+        uint256 seatId = _seatOf[account];
         return seatId != 0 && _proposals[id].approvals & uint64(1 << (seatId - 1)) != 0;
     }
 
     /// @inheritdoc IHedgeCouncil
+    function hasRevoked(bytes32 id, address account) external view returns (bool) {
+        return _revoked[id][account];
+    }
+
+    /// @inheritdoc IHedgeCouncil
     function vetoCount(bytes32 id) external view returns (uint256) {
-        return _popCount(_marks[id].vetoes & _settings.liveSeats);
+        return _popCount(_vetoes[id] & _settings.liveSeats);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function proposalMarks(bytes32 id) external view returns (uint64 approvals, uint64 vetoes) {
+        return (_proposals[id].approvals, _vetoes[id]);
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function seatOf(address holder) external view returns (uint256) {
+        return _seatOf[holder];
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function liveSeats() external view returns (uint64) {
+        return _settings.liveSeats;
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -498,6 +517,11 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         if (_proposals[id].status != Status.None) revert HedgeCouncilProposalExists(id);
         (Tier tier, uint256 mixedAt) = _classify(targets, calldatas);
         if (mixedAt != 0) revert HedgeCouncilMixedFastBatch(mixedAt);
+        // Fast proposals run from the council itself, which keeps no ether.
+        if (tier == Tier.Fast) {
+            uint256 value = _sum(values);
+            if (value != 0) revert HedgeCouncilFastTierTakesNoValue(value);
+        }
 
         proposal.deadline = uint40(block.timestamp + _settings.proposalTtl);
         proposal.status = Status.Pending;
@@ -599,26 +623,26 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         }
     }
 
-    /// @dev Verifies signatures of distinct seat holders and returns `approvals` with their bits added.
+    /**
+     * @dev Verifies signatures of distinct seat holders and returns `approvals` with their bits added. The caller has
+     * refused signers whose address revoked an approval of the proposal (a new proposal has none).
+     */
     function _addSignatures(
         bytes32 id,
         uint64 approvals,
-        uint64 revoked,
         address[] calldata signers,
         bytes[] calldata signatures
     ) private returns (uint64) {
         if (signers.length == 0 || signers.length != signatures.length) {
             revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
         }
-        bytes memory table = _seatTable(_settings.seatTable, _settings.liveSeats);
         bytes32 digest = approvalDigest(id);
         for (uint256 i = 0; i < signers.length; ++i) {
             address signer = signers[i];
-            uint256 seatId = SeatTable.seatOf(table, signer);
+            uint256 seatId = _seatOf[signer];
             if (seatId == 0) revert HedgeCouncilNotSeatHolder(signer);
             uint64 bit = uint64(1 << (seatId - 1));
             if (approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, signer);
-            if (revoked & bit != 0) revert HedgeCouncilSignatureRevoked(id, signer);
             if (!_isSigned(signer, digest, signatures, i)) revert HedgeCouncilInvalidSignature(signer);
             approvals |= bit;
             emit Approved(id, signer);
@@ -659,24 +683,50 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     }
 
     /// @dev Reverts unless the approvals of current seat holders reach the tier's threshold.
-    function _requireApprovals(bytes32 id, Proposal memory proposal, Settings memory settings) private view {
+    function _requireApprovals(bytes32 id, Proposal memory proposal, Settings memory settings) private pure {
         uint256 approvals = _popCount(proposal.approvals & settings.liveSeats);
         uint256 threshold = _threshold(settings, proposal.tier);
         if (approvals < threshold) revert HedgeCouncilInsufficientApprovals(id, approvals, threshold);
     }
 
-    function _requireState(bytes32 id, Proposal memory proposal, ProposalState required) private view {
-        ProposalState current = _state(proposal);
+    function _requireState(
+        bytes32 id,
+        Proposal memory proposal,
+        Settings memory settings,
+        ProposalState required
+    ) private view {
+        ProposalState current = _state(proposal, _vetoes[id], settings);
         if (current != required) revert HedgeCouncilUnexpectedProposalState(id, current);
     }
 
-    function _state(Proposal memory proposal) private view returns (ProposalState) {
+    /**
+     * @dev The state of a proposal. A Pending or Queued proposal whose vetoes by current seat holders reach the veto
+     * threshold in force now is Vetoed, even if the threshold was lowered after the vetoes were cast: so `queue` and
+     * `execute` judge the vetoes again.
+     */
+    function _state(
+        Proposal memory proposal,
+        uint64 vetoes,
+        Settings memory settings
+    ) private view returns (ProposalState) {
         Status status = proposal.status;
         if (status == Status.None) return ProposalState.Unknown;
         if (status == Status.Executed) return ProposalState.Executed;
-        if (status == Status.Vetoed) return ProposalState.Vetoed;
+        if (status == Status.Vetoed || _isVetoed(vetoes, settings)) return ProposalState.Vetoed;
         if (block.timestamp > proposal.deadline) return ProposalState.Expired;
         return status == Status.Pending ? ProposalState.Pending : ProposalState.Queued;
+    }
+
+    /// @dev Whether `vetoes` by current seat holders reach the veto threshold.
+    function _isVetoed(uint64 vetoes, Settings memory settings) private pure returns (bool) {
+        return _popCount(vetoes & settings.liveSeats) >= settings.vetoThreshold;
+    }
+
+    /// @dev The ether a proposal's calls send.
+    function _sum(uint256[] calldata values) private pure returns (uint256 total) {
+        for (uint256 i = 0; i < values.length; ++i) {
+            total += values[i];
+        }
     }
 
     /// @dev The same hashes as TimelockController.hashOperation / hashOperationBatch, with the proposal id as salt.
@@ -732,10 +782,23 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
 
     // ---------------------------------------------------------------- internal helpers: settings
 
+    /**
+     * @dev The approvals a tier needs: its threshold, and never fewer than two once there are two seats, so that no
+     * seat acts alone even in a council grown from one seat whose thresholds are not raised yet.
+     */
     function _threshold(Settings memory settings, Tier tier) private pure returns (uint256) {
-        if (tier == Tier.Fast) return settings.fastThreshold;
-        if (tier == Tier.Standard) return settings.standardThreshold;
-        return settings.criticalThreshold;
+        uint256 threshold = tier == Tier.Fast
+            ? settings.fastThreshold
+            : tier == Tier.Standard
+                ? settings.standardThreshold
+                : settings.criticalThreshold;
+        uint256 floor = _minThreshold(_popCount(settings.liveSeats));
+        return threshold < floor ? floor : threshold;
+    }
+
+    /// @dev The lowest threshold of any tier for `seatCount` seats: min(2, seats), and at least 1.
+    function _minThreshold(uint256 seatCount) private pure returns (uint256) {
+        return seatCount < 2 ? 1 : 2;
     }
 
     function _tierRule(Settings memory settings, Tier tier) private pure returns (uint8, uint32) {
@@ -747,7 +810,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     function _checkTierRules(Settings memory settings) private view {
         uint256 seatCount = _popCount(settings.liveSeats);
         if (
-            settings.fastThreshold == 0 ||
+            settings.fastThreshold < _minThreshold(seatCount) ||
             settings.fastThreshold > settings.standardThreshold ||
             settings.standardThreshold > settings.criticalThreshold ||
             settings.criticalThreshold > seatCount
@@ -768,8 +831,8 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         }
     }
 
-    function _checkVetoThreshold(uint8 threshold, uint64 liveSeats) private pure {
-        uint256 seatCount = _popCount(liveSeats);
+    function _checkVetoThreshold(uint8 threshold, uint64 live) private pure {
+        uint256 seatCount = _popCount(live);
         if (threshold == 0 || threshold > seatCount) revert HedgeCouncilVetoThresholdOutOfRange(threshold, seatCount);
     }
 
@@ -788,11 +851,6 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         uint256 seatId = _seatOf[account];
         if (seatId == 0) revert HedgeCouncilNotSeatHolder(account);
         return uint64(1 << (seatId - 1));
-    }
-
-    /// @dev The entries of the current seat table: one per live seat.
-    function _seatTable(uint256 number, uint64 liveSeats) private view returns (bytes memory) {
-        return SeatTable.read(number, _popCount(liveSeats));
     }
 
     /// @dev A commitment to the code of every target: accounts without code all count as zero.

@@ -8,12 +8,15 @@ import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
  * @title HedgePolicy
  * @notice Holds the ALVH hedge parameters, enforces their invariants, and engages hedge layers from a VIX oracle.
  *
- * Full changes come only from `governance` (the timelock), compare-and-swap on `version`. The `steward` (the
- * council's Fast tier) may nudge one trigger or the coverage by a bounded step, once per cooldown per parameter.
+ * Full changes come only from `governance` (the timelock), compare-and-swap on `version`, which counts the
+ * policies governance approved. The `steward` (the council's Fast tier) may nudge one trigger or the coverage to any
+ * value within `maxNudgeBps` of its baseline (the value the last `setPolicy` set), once per cooldown per parameter:
+ * however many nudges run, the hedge stays within one band of what the council approved.
  *
  * Storage: the whole policy lives in two words. `_layers` packs up to five layers at 50 bits each (allocation,
  * tenor and trigger as 16-bit fields, the instrument as 2 bits); every invariant keeps each value in its field.
- * `_params` holds the scalar parameters, the layer count, the version and the engaged-layer mask.
+ * `_params` holds the scalar parameters, the layer count, the version and the engaged-layer mask. `_baseline` holds
+ * the baseline coverage and triggers in one more word.
  */
 contract HedgePolicy is IHedgePolicy {
     // ---------------------------------------------------------------- constants
@@ -67,6 +70,12 @@ contract HedgePolicy is IHedgePolicy {
         uint8 engagedMask;
     }
 
+    /// @dev What nudges are bounded around, as the last `setPolicy` set it: one storage word.
+    struct Baseline {
+        uint16 coverageBps;
+        uint80 triggers; // 16 bits per layer, layer i at bit 16 * i
+    }
+
     /// @dev Who may nudge and how far: one storage word.
     struct NudgeConfig {
         address steward;
@@ -76,6 +85,7 @@ contract HedgePolicy is IHedgePolicy {
 
     Params private _params;
     uint256 private _layers;
+    Baseline private _baseline;
     NudgeConfig private _nudge;
     address private _oracle;
     /// @dev When each parameter was last nudged: 0..4 the layer triggers, 5 the coverage. One storage word.
@@ -162,7 +172,7 @@ contract HedgePolicy is IHedgePolicy {
         uint256 layers = _layers;
         uint256 offset = layer * LAYER_BITS + 32;
         uint32 current = uint32((layers >> offset) & FIELD_MASK);
-        _checkNudge(layer, current, triggerVix);
+        _checkNudge(layer, current, (_baseline.triggers >> (layer * 16)) & FIELD_MASK, triggerVix);
 
         if (triggerVix < MIN_TRIGGER || triggerVix > MAX_TRIGGER)
             revert HedgePolicyTriggerOutOfRange(layer, triggerVix);
@@ -177,18 +187,18 @@ contract HedgePolicy is IHedgePolicy {
 
         bytes32 previousHash = policyHash();
         _layers = (layers & ~(FIELD_MASK << offset)) | (uint256(triggerVix) << offset);
-        _bumpVersion(previousHash, params.version);
+        emit PolicyUpdated(params.version, previousHash, policyHash());
     }
 
     /// @inheritdoc IHedgePolicy
     function nudgeCoverage(uint16 coverageBps) external onlySteward {
         Params memory params = _params;
-        _checkNudge(COVERAGE_PARAMETER, params.coverageBps, coverageBps);
+        _checkNudge(COVERAGE_PARAMETER, params.coverageBps, _baseline.coverageBps, coverageBps);
         if (coverageBps < MIN_COVERAGE || coverageBps > MAX_COVERAGE) revert HedgePolicyCoverageOutOfRange(coverageBps);
 
         bytes32 previousHash = policyHash();
         _params.coverageBps = coverageBps;
-        _bumpVersion(previousHash, params.version);
+        emit PolicyUpdated(params.version, previousHash, policyHash());
     }
 
     /// @inheritdoc IHedgePolicy
@@ -246,17 +256,54 @@ contract HedgePolicy is IHedgePolicy {
     function isLoosening(Policy calldata next) external view returns (bool) {
         Params memory params = _params;
         uint256 count = next.layers.length;
-        if (count < params.layerCount) return true;
-        if (next.coverageBps < params.coverageBps) return true;
+        // Structural changes and the condor's own parameters: no rule on chain can weigh them against each other.
+        if (count != params.layerCount) return true;
         if (next.shortDeltaMaxBps > params.shortDeltaMaxBps) return true;
         if (next.wingWidthPts > params.wingWidthPts) return true;
         if (next.hysteresisVix < params.hysteresisVix) return true;
         if (next.maxOracleAge > params.maxOracleAge) return true;
+
         uint256 layers = _layers;
-        for (uint256 i = 0; i < params.layerCount; ++i) {
-            if (next.layers[i].triggerVix > (layers >> (i * LAYER_BITS + 32)) & FIELD_MASK) return true;
+        Baseline memory baseline_ = _baseline;
+        uint256[] memory nextTriggers = new uint256[](count);
+        uint256[] memory nextAllocations = new uint256[](count);
+        uint256[] memory triggers = new uint256[](count);
+        uint256[] memory baselineTriggers = new uint256[](count);
+        uint256[] memory allocations = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            Layer calldata layer = next.layers[i];
+            uint256 word = layers >> (i * LAYER_BITS);
+            if (uint256(layer.instrument) != (word >> 48) & INSTRUMENT_MASK) return true;
+            if (layer.tenorDays < (word >> 16) & FIELD_MASK) return true;
+            nextTriggers[i] = layer.triggerVix;
+            nextAllocations[i] = layer.allocationBps;
+            allocations[i] = word & FIELD_MASK;
+            triggers[i] = (word >> 32) & FIELD_MASK;
+            baselineTriggers[i] = (baseline_.triggers >> (i * 16)) & FIELD_MASK;
         }
-        return false;
+        // Less protection than now, or than the policy the council last approved (before any nudge): without the
+        // second comparison a non-loosening setPolicy could make a loosening nudge the new baseline, again and again.
+        return
+            _lessProtection(next.coverageBps, nextTriggers, nextAllocations, params.coverageBps, triggers, allocations) ||
+            _lessProtection(
+                next.coverageBps,
+                nextTriggers,
+                nextAllocations,
+                baseline_.coverageBps,
+                baselineTriggers,
+                allocations
+            );
+    }
+
+    /// @inheritdoc IHedgePolicy
+    function baseline() external view returns (uint16 coverageBps, uint32[] memory triggers) {
+        Baseline memory baseline_ = _baseline;
+        uint256 count = _params.layerCount;
+        triggers = new uint32[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            triggers[i] = uint32((baseline_.triggers >> (i * 16)) & FIELD_MASK);
+        }
+        return (baseline_.coverageBps, triggers);
     }
 
     /// @inheritdoc IHedgePolicy
@@ -333,12 +380,14 @@ contract HedgePolicy is IHedgePolicy {
         }
     }
 
-    /// @dev Writes a validated policy with its version and engaged mask.
+    /// @dev Writes a validated policy with its version and engaged mask; its triggers and coverage become the baseline.
     function _store(Policy memory next, uint64 newVersion, uint8 engagedMask) private {
         uint256 count = next.layers.length;
         uint256 layers;
+        uint80 baselineTriggers;
         for (uint256 i = 0; i < count; ++i) {
             Layer memory layer = next.layers[i];
+            baselineTriggers |= uint80(layer.triggerVix) << uint80(i * 16);
             uint256 word =
                 uint256(layer.allocationBps) |
                     (uint256(layer.tenorDays) << 16) |
@@ -347,6 +396,7 @@ contract HedgePolicy is IHedgePolicy {
             layers |= word << (i * LAYER_BITS);
         }
         _layers = layers;
+        _baseline = Baseline({coverageBps: next.coverageBps, triggers: baselineTriggers});
         _params = Params({
             layerCount: uint8(count),
             coverageBps: next.coverageBps,
@@ -362,25 +412,52 @@ contract HedgePolicy is IHedgePolicy {
         });
     }
 
-    /// @dev Checks a nudge of `parameter` from `current` to `requested` against the limits, and starts its cooldown.
-    function _checkNudge(uint8 parameter, uint256 current, uint256 requested) private {
+    /**
+     * @dev Checks a nudge of `parameter` from `current` to `requested` against the band around `baseline_` and the
+     * cooldown, and starts the cooldown.
+     */
+    function _checkNudge(uint8 parameter, uint256 current, uint256 baseline_, uint256 requested) private {
         if (requested == current) revert HedgePolicyNudgeUnchanged(current);
         NudgeConfig memory config = _nudge;
         uint256 last = _lastNudgeAt[parameter];
         if (last != 0 && block.timestamp < last + config.nudgeCooldown) {
             revert HedgePolicyNudgeCoolingDown(parameter, last + config.nudgeCooldown);
         }
-        uint256 maxStep = (current * config.maxNudgeBps) / BPS;
-        uint256 step = requested > current ? requested - current : current - requested;
-        if (step > maxStep) revert HedgePolicyNudgeTooLarge(current, requested, maxStep);
+        uint256 maxStep = (baseline_ * config.maxNudgeBps) / BPS;
+        uint256 distance = requested > baseline_ ? requested - baseline_ : baseline_ - requested;
+        if (distance > maxStep) revert HedgePolicyNudgeOutsideBand(parameter, baseline_, requested, maxStep);
         _lastNudgeAt[parameter] = uint40(block.timestamp);
     }
 
-    /// @dev Increments the version after a nudge and emits {PolicyUpdated}.
-    function _bumpVersion(bytes32 previousHash, uint64 previousVersion) private {
-        uint64 newVersion = previousVersion + 1;
-        _params.version = newVersion;
-        emit PolicyUpdated(newVersion, previousHash, policyHash());
+    /**
+     * @dev Whether policy `next` (coverage, triggers, allocations) protects less than policy `ref` at some VIX level.
+     * The protection of a policy at VIX level v is its coverage times the allocations of its layers with a trigger at
+     * or below v: a step function that changes only at a trigger, so comparing at every trigger of either policy is
+     * enough. Both trigger lists rise (the invariants), so one merge walk visits each level once, lowest first. Every
+     * value is at most 16 bits, so no product overflows.
+     */
+    function _lessProtection(
+        uint256 nextCoverage,
+        uint256[] memory nextTriggers,
+        uint256[] memory nextAllocations,
+        uint256 refCoverage,
+        uint256[] memory refTriggers,
+        uint256[] memory refAllocations
+    ) private pure returns (bool) {
+        uint256 count = nextTriggers.length;
+        uint256 i;
+        uint256 j;
+        uint256 nextEngaged;
+        uint256 refEngaged;
+        while (i < count || j < count) {
+            uint256 nextLevel = i < count ? nextTriggers[i] : type(uint256).max;
+            uint256 refLevel = j < count ? refTriggers[j] : type(uint256).max;
+            uint256 level = nextLevel < refLevel ? nextLevel : refLevel;
+            if (nextLevel == level) nextEngaged += nextAllocations[i++];
+            if (refLevel == level) refEngaged += refAllocations[j++];
+            if (nextCoverage * nextEngaged < refCoverage * refEngaged) return true;
+        }
+        return false;
     }
 
     /**

@@ -71,11 +71,17 @@ interface IHedgeCouncil {
     /// @dev `signer` already vetoed proposal `id`.
     error HedgeCouncilAlreadyVetoed(bytes32 id, address signer);
 
-    /// @dev `signer` revoked its approval of proposal `id`: its signatures no longer count; it may approve on chain.
+    /**
+     * @dev Address `signer` revoked its approval of proposal `id`: no signature of that address counts for it again,
+     * whatever seat it holds; it may still approve on chain, as itself.
+     */
     error HedgeCouncilSignatureRevoked(bytes32 id, address signer);
 
-    /// @dev Fast-tier proposals run from the council itself, which keeps no ether: `execute` takes no value.
+    /// @dev Fast-tier proposals run from the council itself, which keeps no ether: their calls send none (`value`).
     error HedgeCouncilFastTierTakesNoValue(uint256 value);
+
+    /// @dev `execute` takes exactly the ether the proposal's calls send: `required`, not `sent`.
+    error HedgeCouncilValueMismatch(uint256 sent, uint256 required);
 
     /// @dev `signers` and `signatures` differ in length, or are empty.
     error HedgeCouncilSignatureCountMismatch(uint256 signers, uint256 signatures);
@@ -95,7 +101,7 @@ interface IHedgeCouncil {
     /// @dev Proposal `id` has no pending operation in the timelock.
     error HedgeCouncilNothingToCancel(bytes32 id);
 
-    /// @dev Thresholds must satisfy 1 <= fast <= standard <= critical <= seats.
+    /// @dev Thresholds must satisfy min(2, seats) <= fast <= standard <= critical <= seats (and fast >= 1).
     error HedgeCouncilThresholdsOutOfOrder(uint8 fast, uint8 standard, uint8 critical, uint256 seats);
 
     /// @dev The Fast tier never waits: its delay must be 0.
@@ -199,8 +205,9 @@ interface IHedgeCouncil {
     function approve(bytes32 id) external;
 
     /**
-     * @notice Withdraws the caller's approval of proposal `id`. Signatures the caller gave for it stop counting
-     * too: relaying them later is refused, so a revocation sticks.
+     * @notice Withdraws the caller's approval of proposal `id`. The revocation belongs to the caller's address: no
+     * signature of that address counts for this proposal again, whatever seat it holds later; only a new on-chain
+     * {approve} by the address itself counts.
      *
      * Emits {Revoked}.
      *
@@ -218,7 +225,8 @@ interface IHedgeCouncil {
      * Requirements:
      * - the proposal is Pending;
      * - `signers` and `signatures` are non-empty and of equal length;
-     * - each signer holds a seat, has not approved yet, has not revoked an approval of it, and appears once;
+     * - each signer holds a seat, has not approved yet, appears once, and its address never revoked an approval of
+     *   this proposal;
      * - each signature is the signer's: ECDSA with low s, or ERC-1271 for a contract signer.
      */
     function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external;
@@ -250,8 +258,9 @@ interface IHedgeCouncil {
      * Emits {Queued}.
      *
      * Requirements:
-     * - the proposal is Pending and not Fast tier;
-     * - its approvals from current seat holders reach its tier's threshold.
+     * - the proposal is Pending (not Vetoed: its vetoes by current seat holders are below the veto threshold in
+     *   force now) and not Fast tier;
+     * - its approvals from current seat holders reach its tier's threshold (at least two once there are two seats).
      */
     function queue(
         address[] calldata targets,
@@ -268,7 +277,9 @@ interface IHedgeCouncil {
      *
      * Requirements:
      * - Standard and Critical: the proposal is Queued, its eta has come, its grace period has not passed;
-     * - Fast: the proposal is Pending and no value is sent;
+     * - Fast: the proposal is Pending;
+     * - not Vetoed: its vetoes by current seat holders are below the veto threshold in force now;
+     * - `msg.value` is exactly the sum of `values`;
      * - its approvals from current seat holders still reach its tier's threshold;
      * - no target's code changed since the proposal was created;
      * - every call succeeds.
@@ -292,13 +303,15 @@ interface IHedgeCouncil {
     function veto(bytes32 id) external;
 
     /**
-     * @notice Removes the timelock operation of a vetoed or expired proposal. Anyone may call it.
+     * @notice Removes the timelock operation of a vetoed or expired proposal. Anyone may call it. A proposal whose
+     * vetoes reach a veto threshold lowered after they were cast is recorded as Vetoed for good.
      *
-     * Emits {ProposalCanceled} (and the timelock's `Cancelled`).
+     * Emits {Vetoed} when it records such a veto, and {ProposalCanceled} (and the timelock's `Cancelled`) when it
+     * removes an operation.
      *
      * Requirements:
      * - the proposal is Vetoed or Expired;
-     * - its operation is pending in the timelock.
+     * - its operation is pending in the timelock, or the call records its veto.
      */
     function cancel(
         address[] calldata targets,
@@ -309,8 +322,7 @@ interface IHedgeCouncil {
 
     /**
      * @notice Records in the council's copy of the seats that `holder` got seat `seatId` (`live`) or lost it. The
-     * seats contract calls this on every mint and burn, so counting approvals needs no call to it. Each call writes
-     * the next seat table (see `SeatTable`), where signature sets find their signers' seats.
+     * seats contract calls this on every mint and burn, so counting approvals needs no call to it.
      *
      * Emits {SeatUpdated}.
      *
@@ -326,7 +338,7 @@ interface IHedgeCouncil {
      *
      * Requirements:
      * - the caller is governance;
-     * - afterwards 1 <= Fast <= Standard <= Critical <= seats, the Fast delay is 0, the Standard delay is at
+     * - afterwards min(2, seats) <= Fast <= Standard <= Critical <= seats, the Fast delay is 0, the Standard delay is at
      *   least the timelock's minimum delay and the Critical delay at least the Standard delay.
      */
     function setTierRule(Tier tier, uint8 threshold, uint32 delay) external;
@@ -390,6 +402,19 @@ interface IHedgeCouncil {
 
     /// @notice How many current seat holders vetoed proposal `id`.
     function vetoCount(bytes32 id) external view returns (uint256);
+
+    /// @notice Whether address `account` revoked its approval of proposal `id` (its signatures no longer count).
+    function hasRevoked(bytes32 id, address account) external view returns (bool);
+
+    /// @notice The raw marks of proposal `id`: bit `seatId - 1` per seat that approved it, and per seat that vetoed it
+    /// (burned seats included; only live seats count).
+    function proposalMarks(bytes32 id) external view returns (uint64 approvals, uint64 vetoes);
+
+    /// @notice The council's copy of the seat `holder` holds (0: none), kept in step with the seats contract.
+    function seatOf(address holder) external view returns (uint256);
+
+    /// @notice The council's copy of the live seats: bit `seatId - 1` per live seat, as in the seats contract.
+    function liveSeats() external view returns (uint64);
 
     /// @notice The threshold and delay of `tier`.
     function tierRule(Tier tier) external view returns (uint8 threshold, uint32 delay);

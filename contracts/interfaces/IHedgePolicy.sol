@@ -5,7 +5,8 @@ pragma solidity ^0.8.24;
  * @title IHedgePolicy
  * @notice The parameters of an Adaptive Layered VIX Hedge (ALVH): SPX iron condors protected by VIX layers that
  * engage as volatility rises. Full changes come from governance (the timelock) and are compare-and-swap on the
- * policy version; bounded nudges come from the steward (the council's Fast tier).
+ * policy version, which counts the policies governance approved; bounded nudges come from the steward (the council's
+ * Fast tier) and stay within a band around the baseline, the values the last full change set.
  *
  * Units: basis points (10,000 = 100 %, deltas too), VIX levels in hundredths (2250 = VIX 22.50), times in
  * seconds, tenors and expiries in days.
@@ -133,8 +134,11 @@ interface IHedgePolicy {
     /// @dev A nudge must change its parameter.
     error HedgePolicyNudgeUnchanged(uint256 value);
 
-    /// @dev A nudge may move its parameter by at most `maxStep` (maxNudgeBps of the current value).
-    error HedgePolicyNudgeTooLarge(uint256 current, uint256 requested, uint256 maxStep);
+    /**
+     * @dev A nudge of `parameter` (0..4: that layer's trigger, 5: the coverage) must stay within `maxStep`
+     * (maxNudgeBps of the baseline) of its baseline value `baseline`.
+     */
+    error HedgePolicyNudgeOutsideBand(uint8 parameter, uint256 baseline, uint256 requested, uint256 maxStep);
 
     /// @dev The parameter was nudged less than `nudgeCooldown` ago; it may be nudged again at `readyAt`.
     error HedgePolicyNudgeCoolingDown(uint8 parameter, uint256 readyAt);
@@ -173,7 +177,8 @@ interface IHedgePolicy {
     // ---------------------------------------------------------------- state-changing functions
 
     /**
-     * @notice Replaces the whole policy, if it is still at `expectedVersion`.
+     * @notice Replaces the whole policy, if it is still at `expectedVersion`, and increments the version. Its triggers
+     * and coverage become the new baseline of nudges.
      * @dev Engaged layers beyond the new layer count are disengaged, each with a {LayerDisengaged} event whose
      * `vix` is 0 (no oracle is read). Nudge cooldowns are kept.
      *
@@ -201,28 +206,30 @@ interface IHedgePolicy {
     function syncLayers() external returns (uint8 engagedMask);
 
     /**
-     * @notice Moves the trigger of one layer by at most `maxNudgeBps` of its current value.
+     * @notice Moves the trigger of one layer to a value within `maxNudgeBps` of its baseline (the trigger the last
+     * {setPolicy} set). The version does not change: a nudge never voids a proposal approved against it.
      *
-     * Emits a {PolicyUpdated} event.
+     * Emits a {PolicyUpdated} event with the unchanged version.
      *
      * Requirements:
      * - the caller is the steward;
      * - `layer` exists and its trigger was not nudged in the last `nudgeCooldown` seconds;
-     * - `triggerVix` differs from the current trigger by at most `maxNudgeBps` of it, and the policy invariants
-     *   still hold.
+     * - `triggerVix` differs from the current trigger, differs from the baseline trigger by at most `maxNudgeBps` of
+     *   it, and the policy invariants still hold.
      */
     function nudgeTrigger(uint8 layer, uint32 triggerVix) external;
 
     /**
-     * @notice Moves the coverage by at most `maxNudgeBps` of its current value.
+     * @notice Moves the coverage to a value within `maxNudgeBps` of its baseline (the coverage the last {setPolicy}
+     * set). The version does not change.
      *
-     * Emits a {PolicyUpdated} event.
+     * Emits a {PolicyUpdated} event with the unchanged version.
      *
      * Requirements:
      * - the caller is the steward;
      * - the coverage was not nudged in the last `nudgeCooldown` seconds;
-     * - `coverageBps` differs from the current coverage by at most `maxNudgeBps` of it and stays within
-     *   500..10,000.
+     * - `coverageBps` differs from the current coverage, differs from the baseline coverage by at most `maxNudgeBps`
+     *   of it, and stays within 500..10,000.
      */
     function nudgeCoverage(uint16 coverageBps) external;
 
@@ -249,7 +256,7 @@ interface IHedgePolicy {
     function setSteward(address steward) external;
 
     /**
-     * @notice Sets how far (`maxNudgeBps` of the current value) and how often (`nudgeCooldown` seconds per
+     * @notice Sets how far (`maxNudgeBps` of the baseline value) and how often (`nudgeCooldown` seconds per
      * parameter) the steward may nudge.
      *
      * Emits a {NudgeLimitsUpdated} event.
@@ -265,24 +272,30 @@ interface IHedgePolicy {
     /// @notice The current policy.
     function policy() external view returns (Policy memory);
 
-    /// @notice The policy version: 1 at deployment, +1 on every change.
+    /// @notice The policy version: 1 at deployment, +1 on every {setPolicy}; nudges keep it.
     function version() external view returns (uint64);
 
     /// @notice `keccak256(abi.encode(policy()))`.
     function policyHash() external view returns (bytes32);
 
     /**
-     * @notice Whether `next` gives less protection than the current policy: fewer layers, lower coverage, any
-     * layer's trigger higher (index by index), a higher delta max, a wider wing, a lower hysteresis or a longer
-     * oracle age.
+     * @notice Whether `next` gives less protection, judged by what the hedge delivers. The protection of a policy at
+     * VIX level v is `coverageBps` times the allocations of its layers whose trigger is at or below v. `next` loosens
+     * when its protection is lower, at any VIX level, than the current policy's or than the baseline policy's (the
+     * current policy with the triggers and coverage the last {setPolicy} set, before any nudge); or when it changes
+     * the structure (a different number of layers, any layer's instrument, index by index), shortens any layer's
+     * tenor, raises the delta max, widens the wing, lowers the hysteresis or lengthens the oracle age.
      */
     function isLoosening(Policy calldata next) external view returns (bool);
 
     /// @notice The engaged layers, bit i for layer i.
     function engagedLayers() external view returns (uint8);
 
-    /// @notice The nudge limits: the largest step in bps of the current value, and the per-parameter cooldown.
+    /// @notice The nudge limits: the band's half-width in bps of the baseline value, and the per-parameter cooldown.
     function nudgeLimits() external view returns (uint16 maxNudgeBps, uint32 nudgeCooldown);
+
+    /// @notice What nudges are bounded around: the coverage and each layer's trigger as the last {setPolicy} set them.
+    function baseline() external view returns (uint16 coverageBps, uint32[] memory triggers);
 
     /// @notice When the parameter was last nudged (0 if never): 0..4 for the layer triggers, 5 for the coverage.
     function lastNudgeAt(uint8 parameter) external view returns (uint256);
