@@ -89,13 +89,26 @@ export function protectionDrops(reference: PolicyValues, next: PolicyValues): Pr
     if (after.coverageBps * after.allocationBps >= before.coverageBps * before.allocationBps) return;
     const toVix = points[i + 1] ?? null;
     const last = drops.at(-1);
-    if (last && last.toVix === v && JSON.stringify([last.before, last.after]) === JSON.stringify([before, after])) {
+    const same = last && JSON.stringify([last.before, last.after]) === JSON.stringify([before, after]);
+    // Drops by the coverage alone (the same layers engaged on both sides) merge whatever the layers engaged.
+    const coverageOnly =
+      last &&
+      isCoverageOnly(last) &&
+      isCoverageOnly({ before, after }) &&
+      last.before.coverageBps === before.coverageBps &&
+      last.after.coverageBps === after.coverageBps;
+    if (last && last.toVix === v && (same || coverageOnly)) {
       last.toVix = toVix;
     } else {
       drops.push({ fromVix: v, toVix, before, after });
     }
   });
   return drops;
+}
+
+/** A drop with the same engaged allocation on both sides: the coverage alone fell. */
+function isCoverageOnly(d: Pick<ProtectionDrop, "before" | "after">): boolean {
+  return d.before.allocationBps === d.after.allocationBps;
 }
 
 /** "between VIX 20.00 and 28.00" / "from VIX 35.00 up". */
@@ -105,10 +118,13 @@ export function vixInterval(fromVix: number, toVix: number | null): string {
 
 /**
  * A drop in words: "less protection between VIX 20.00 and 28.00: 40.00 % → 30.00 % of the budget" when the coverage
- * is the same on both sides; otherwise coverage × engaged share of the budget on each side.
+ * is the same on both sides; "…: coverage 30.00 % → 25.00 %" when only the coverage fell; otherwise coverage ×
+ * engaged share of the budget on each side.
  */
 export function dropText(d: ProtectionDrop, what = "less protection"): string {
   const where = vixInterval(d.fromVix, d.toVix);
+  if (isCoverageOnly(d))
+    return `${what} ${where}: coverage ${fmtBps(d.before.coverageBps)} → ${fmtBps(d.after.coverageBps)}`;
   if (d.before.coverageBps === d.after.coverageBps) {
     return `${what} ${where}: ${fmtBps(d.before.allocationBps)} → ${fmtBps(d.after.allocationBps)} of the budget`;
   }
@@ -160,10 +176,11 @@ export function looseningReasons(current: PolicyValues, next: PolicyValues, base
   const drops = protectionDrops(current, next);
   for (const d of drops) reasons.push(dropText(d));
   if (baseline) {
-    const shown = new Set(drops.map((d) => `${d.fromVix}:${d.toVix}`));
+    // Against the approved baseline: the drops not already within a drop against the current policy.
+    const within = (d: ProtectionDrop) =>
+      drops.some((x) => x.fromVix <= d.fromVix && (x.toVix === null || (d.toVix !== null && d.toVix <= x.toVix)));
     for (const d of protectionDrops(baselinePolicy(current, baseline), next)) {
-      if (!shown.has(`${d.fromVix}:${d.toVix}`))
-        reasons.push(dropText(d, "less protection than the approved baseline"));
+      if (!within(d)) reasons.push(dropText(d, "less protection than the approved baseline"));
     }
   }
   return reasons;
