@@ -1,6 +1,6 @@
 // The calldata of every governed call a proposal makes: policy changes and nudges, seats, the council's settings and
 // the timelock's delay. Written from the interfaces' signatures (no typechain import, so that tasks can load this at
-// config time); test/council/calls.test.ts checks each against the compiled contracts' ABI.
+// config time); test/council/rules.test.ts checks each against the compiled contracts' ABI.
 import { Interface } from "ethers";
 
 import { POLICY_ABI_TYPE, type PolicyValues } from "../policy";
