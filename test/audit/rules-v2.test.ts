@@ -102,6 +102,21 @@ describe("hedge:audit: rules v2 and the council's own state", function () {
     expect(r.proposals.find((x) => x.id === id)!.state).to.equal("Executed");
   });
 
+  it("the council's seat map edited: a holder the council no longer knows", async function () {
+    const holder = sys.holders[3].address;
+    const place = await placeOf("HedgeCouncil", "_seatOf", [holder]);
+    expect(await readField(sys.addresses.council, place)).to.equal(4n);
+    await editField(sys.addresses.council, place, () => 0n);
+    const r = await audit(deployment);
+    expectGrouped(r, /^the council's own copy of the seats/);
+    const f = findingOf(
+      r,
+      "live-state-mismatch",
+      new RegExp(`^council\\.seatOf\\(${holder}\\) is 0 live but 4 after the replay \\(CouncilSeats has 4\\)`),
+    );
+    expect(f.subject).to.equal(`council.seatOf.${holder}`);
+  });
+
   it("a veto mark edited: the mark differs from the replay, and the proposal that then runs was vetoed", async function () {
     const { p, id } = await queuedStandard("veto-mark");
     await sys.council.connect(sys.holders[3]).veto(id); // 1 of 2
