@@ -73,6 +73,10 @@ const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgeCouncilAlreadyApproved: (a) => `${a[1]} already approved proposal ${id(a[0])}`,
   HedgeCouncilNotApproved: (a) => `${a[1]} has no approval on proposal ${id(a[0])} to revoke`,
   HedgeCouncilAlreadyVetoed: (a) => `${a[1]} already vetoed proposal ${id(a[0])}`,
+  HedgeCouncilSignatureRevoked: (a) =>
+    `${a[1]} revoked its approval of proposal ${id(a[0])}: its signatures never count again for it (it may approve on chain itself)`,
+  HedgeCouncilFastTierTakesNoValue: (a) => `a Fast proposal (steward nudges) sends no ether; it asks for ${a[0]} wei`,
+  HedgeCouncilValueMismatch: (a) => `execute must send exactly the ether its calls send: ${a[1]} wei, not ${a[0]}`,
   HedgeCouncilSignatureCountMismatch: (a) =>
     `${a[0]} signers but ${a[1]} signatures: at least one of each is needed, as many signers as signatures`,
   HedgeCouncilInvalidSignature: (a) =>
@@ -133,8 +137,8 @@ const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
     `the VIX oracle's answer ${a[0]} (${a[1]} decimals) does not fit a VIX level in hundredths`,
   HedgePolicyLayerNotFound: (a) => `the policy has no layer ${a[0]} (it has ${a[1]}: 0..${Number(a[1]) - 1})`,
   HedgePolicyNudgeUnchanged: (a) => `a nudge must change its parameter; ${n(a[0])} is already the current value`,
-  HedgePolicyNudgeTooLarge: (a) =>
-    `a nudge from ${n(a[0])} to ${n(a[1])} moves by more than ${n(a[2])} (maxNudgeBps of the current value); propose a full policy change instead`,
+  HedgePolicyNudgeOutsideBand: (a) =>
+    `a nudge of ${nudgeParameter(a[0])} to ${n(a[2])} leaves the band ${n(BigInt(a[1] as bigint) - BigInt(a[3] as bigint))}..${n(BigInt(a[1] as bigint) + BigInt(a[3] as bigint))} around its baseline ${n(a[1])} (±${n(a[3])}, maxNudgeBps of the value the last setPolicy set); propose a full policy change instead`,
   HedgePolicyNudgeCoolingDown: (a, now) =>
     `${nudgeParameter(a[0])} was nudged recently; it may be nudged again at ${fmtTime(a[1] as bigint)} (${fmtRelative(a[1] as bigint, now)})`,
   HedgePolicyNudgeLimitsOutOfRange: (a) =>
