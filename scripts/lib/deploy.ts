@@ -68,8 +68,8 @@ export interface DeploymentRecord {
   transactions: Record<keyof System, ContractTransactionResponse | null>;
 }
 
-/** The default thresholds for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2): ./council. */
-export { defaultThresholds };
+/** The default thresholds for `n` seats and the lowest any tier may have (min(2, n)): ./council. */
+export { defaultThresholds, minThreshold };
 
 /** Converts VIX hundredths into the mock's 8-decimal answer (1500 → 15_00000000). */
 export function vixToAnswer(vixHundredths: number | bigint): bigint {
@@ -190,7 +190,8 @@ export function resolveConfig(config: SystemConfig, deployer: string) {
   const { fast, standard, critical, veto } = thresholds;
   if (!(fast >= minThreshold(n) && fast <= standard && standard <= critical && critical <= n))
     fail(
-      `thresholds ${fast}/${standard}/${critical} must satisfy min(2, seats) = ${minThreshold(n)} <= Fast <= Standard <= Critical <= ${n} seats`,
+      `thresholds ${fast}/${standard}/${critical} must satisfy ${minThreshold(n)} <= Fast <= Standard <= Critical <= ` +
+        `${n} seats (no seat acts alone once there are two)`,
     );
   if (!(veto >= 1 && veto <= n)) fail(`veto threshold ${veto} must be within 1..${n} seats`);
   if (minDelay < 0) fail(`timelock minimum delay ${minDelay} is negative`);
