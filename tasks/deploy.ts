@@ -20,6 +20,7 @@ import {
   say,
   selectSigner,
 } from "../scripts/lib/cli";
+import { minThreshold } from "../scripts/lib/council";
 import {
   deploymentFile,
   displayPath,
@@ -213,8 +214,10 @@ function parseThresholds(text: string, n: number) {
   const [fast, standard, critical, veto] = parts.map((p) =>
     parseIntIn("--thresholds", p, 1, n, `(the number of seats is ${n})`),
   );
-  if (!(fast <= standard && standard <= critical)) {
-    throw new CliError(`--thresholds ${text}: must satisfy fast <= standard <= critical <= ${n} seats`);
+  if (!(minThreshold(n) <= fast && fast <= standard && standard <= critical)) {
+    throw new CliError(
+      `--thresholds ${text}: must satisfy min(2, seats) = ${minThreshold(n)} <= fast <= standard <= critical <= ${n} seats (no single seat acts alone)`,
+    );
   }
   return { fast, standard, critical, veto };
 }

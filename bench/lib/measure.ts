@@ -10,6 +10,7 @@ import type { Signer } from "ethers";
 import SafeArtifact from "@safe-global/safe-smart-account/build/artifacts/contracts/Safe.sol/Safe.json";
 import SafeProxyFactoryArtifact from "@safe-global/safe-smart-account/build/artifacts/contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json";
 
+import { encode } from "../../scripts/lib/council";
 import { DAY, deploySystem, minThreshold, type System } from "../../scripts/lib/deploy";
 import { defaultPolicy } from "../../scripts/lib/policy";
 import { Tier } from "../../scripts/lib/proposals";
@@ -98,7 +99,7 @@ async function councilRun(
 
   const deploySubmit = await deploySystem(deployer, { seats: addresses });
   const policyAddress = await deploySubmit.policy.getAddress();
-  const data = deploySubmit.policy.interface.encodeFunctionData("setPolicy", [tightenedPolicy(), 1]);
+  const data = encode.setPolicy(tightenedPolicy(), 1);
   // submit + execute
   const salt = ethers.id("bench");
   const council = deploySubmit.council;
@@ -116,7 +117,7 @@ async function councilRun(
   // propose + approve… + queue + execute, on a fresh system so that storage starts in the same state
   const onchain = await deploySystem(deployer, { seats: addresses });
   const onchainPolicy = await onchain.policy.getAddress();
-  const onchainData = onchain.policy.interface.encodeFunctionData("setPolicy", [tightenedPolicy(), 1]);
+  const onchainData = encode.setPolicy(tightenedPolicy(), 1);
   const args: [string[], bigint[], string[], string] = [[onchainPolicy], [0n], [onchainData], salt];
   const onchainTxs: number[] = [];
   onchainTxs.push(await gasOf(onchain.council.connect(holders[0]).propose(...args)));
@@ -129,7 +130,7 @@ async function councilRun(
   onchainTxs.push(await gasOf(onchain.council.connect(deployer).execute(...args)));
 
   // Fast nudge: coverage 2,500 → 2,750 (10 %), submit executes it at once
-  const nudgeData = deploySubmit.policy.interface.encodeFunctionData("nudgeCoverage", [2_750]);
+  const nudgeData = encode.nudgeCoverage(2_750);
   const fastSigners = Number((await council.tierRule(0)).threshold);
   const nudgeId = await council.hashProposal([policyAddress], [0n], [nudgeData], salt);
   const nudgeSignatures = await Promise.all(
@@ -232,7 +233,7 @@ async function anchorRun(
     await ethers.getContractFactory("HedgePolicy", deployer)
   ).deploy(defaultPolicy(), await timelock.getAddress(), safeAddress, await oracle.getAddress());
   const policyAddress = await policy.getAddress();
-  const data = policy.interface.encodeFunctionData("setPolicy", [tightenedPolicy(), 1]);
+  const data = encode.setPolicy(tightenedPolicy(), 1);
   const salt = ethers.id("bench");
   const timelockAddress = await timelock.getAddress();
 

@@ -20,21 +20,17 @@ import {
   type MockV3Aggregator,
   type TimelockController,
 } from "../../typechain-types";
+import { defaultThresholds, minThreshold, type Thresholds } from "./council";
 import { defaultPolicy, policyViolation, type PolicyValues } from "./policy";
 
 export const DAY = 86_400;
 
-export interface Thresholds {
-  fast: number;
-  standard: number;
-  critical: number;
-  veto: number;
-}
+export type { Thresholds };
 
 export interface SystemConfig {
   /** Initial seat holders, given seats 1..n in order. */
   seats: string[];
-  /** Defaults for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉ (at least Standard), Fast max(1, Standard−1), veto max(1, ⌈N/3⌉). */
+  /** Defaults for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉ (at least Standard), Fast max(min(2, N), Standard−1), veto max(1, ⌈N/3⌉). */
   thresholds?: Thresholds;
   /** Seconds. Defaults: Standard 1 day, Critical 3 days. */
   delays?: { standard: number; critical: number };
@@ -72,21 +68,8 @@ export interface DeploymentRecord {
   transactions: Record<keyof System, ContractTransactionResponse | null>;
 }
 
-/**
- * The default thresholds for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2). No tier lets one seat act
- * alone once there are two seats: Fast is at least min(2, n).
- */
-export function defaultThresholds(n: number): Thresholds {
-  const standard = Math.floor(n / 2) + 1;
-  const critical = Math.max(standard, Math.ceil((2 * n) / 3));
-  const fast = Math.max(Math.min(2, n), standard - 1);
-  return { fast, standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
-}
-
-/** The lowest threshold any tier may have with `n` seats: min(2, n), and at least 1. */
-export function minThreshold(n: number): number {
-  return n < 2 ? 1 : 2;
-}
+/** The default thresholds for `n` seats and the lowest any tier may have (min(2, n)): ./council. */
+export { defaultThresholds, minThreshold };
 
 /** Converts VIX hundredths into the mock's 8-decimal answer (1500 → 15_00000000). */
 export function vixToAnswer(vixHundredths: number | bigint): bigint {
