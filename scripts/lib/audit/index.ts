@@ -51,6 +51,8 @@ export interface AuditOptions {
   extraAccounts?: string[];
   /** Read each proposal's live state (one call per proposal; default true). */
   proposalStates?: boolean;
+  /** Receives the replay once it reached `toBlock`, to be continued block by block (hedge:watch). */
+  onReplay?: (replay: Replay) => void;
 }
 
 interface RawTx {
@@ -143,6 +145,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     const selectors = await approvalSelectors(rpc, groups);
     for (const group of groups) replay.applyTransaction(group, selectors.get(group[0].tx));
   }
+  o.onReplay?.(replay);
   const toTimestamp = Number(
     ((await rpc.request({ method: "eth_getBlockByNumber", params: [blockTag, false] })) as { timestamp: string })
       .timestamp,
@@ -259,7 +262,7 @@ function deploymentFinding(message: string, subject: string): Finding {
 }
 
 /** Splits a chunk's events (sorted) into transactions. */
-function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
+export function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
   const groups: AuditEvent[][] = [];
   let current: AuditEvent[] = [];
   for (const ev of events) {
@@ -277,7 +280,7 @@ function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
  * For transactions that record approvals of an existing proposal, whether they were on-chain approvals or relayed
  * signatures: several Approved events are always signatures; a single one needs the transaction's selector.
  */
-async function approvalSelectors(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, string>> {
+export async function approvalSelectors(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const lookups: string[] = [];
   for (const g of groups) {
