@@ -59,12 +59,6 @@ task(
   .setAction(cliAction(watch));
 
 async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
-  if (hre.network.name === "hardhat" || !("url" in hre.network.config)) {
-    throw new CliError(
-      `hedge:watch follows a node over JSON-RPC; network "${hre.network.name}" is the in-process chain: start \`npx hardhat node\` and pass --network localhost (or remote)`,
-    );
-  }
-  const url = (hre.network.config as HttpNetworkConfig).url;
   const pollMs = parseIntIn("--poll-ms", args.pollMs, 50, 3_600_000, "milliseconds");
   const rpcTimeoutMs = parseIntIn("--rpc-timeout-ms", args.rpcTimeoutMs, 100, 600_000, "milliseconds");
   let seat: string | undefined;
@@ -89,6 +83,12 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
     args.checkpoint ?? path.join(hre.config.paths.root, ".watch", `${hre.network.name}.checkpoint.json`),
   );
   checkWritable(checkpointFile, args.checkpoint);
+  if (hre.network.name === "hardhat" || !("url" in hre.network.config)) {
+    throw new CliError(
+      `hedge:watch follows a node over JSON-RPC; network "${hre.network.name}" is the in-process chain: start \`npx hardhat node\` and pass --network localhost (or remote)`,
+    );
+  }
+  const url = (hre.network.config as HttpNetworkConfig).url;
 
   const { deployment } = await loadDeployment(hre);
   const { HttpRpc, RetryingRpc } = await import("../scripts/lib/watch/rpc");

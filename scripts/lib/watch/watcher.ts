@@ -67,6 +67,8 @@ export class Watcher {
   private findingKeys = new Set<string>();
   private lastPreview: SyncPreview | null = null;
   private lastHeader: BlockHeader | null = null;
+  /** Aborted when the watcher stops for any reason (a signal, or an error): stops the webhook's loop. */
+  private readonly halt = new AbortController();
   /** Timings of the blocks handled, newest last (at most 100 kept). */
   readonly timings: BlockTiming[] = [];
 
@@ -81,12 +83,19 @@ export class Watcher {
     try {
       await this.start();
       while (!this.o.signal.aborted) {
-        await this.poll();
+        try {
+          await this.poll();
+        } catch (error) {
+          // An answer the node should not give (a block it no longer knows...) usually means a reset chain: say so.
+          if (!(error instanceof StoppedError) && !this.o.signal.aborted) await this.checkContinuity();
+          throw error;
+        }
         await sleep(this.o.pollMs, this.o.signal);
       }
     } catch (error) {
       if (!(error instanceof StoppedError) && !this.o.signal.aborted) throw error;
     } finally {
+      this.halt.abort();
       await this.webhookSender?.done;
     }
   }
@@ -134,7 +143,7 @@ export class Watcher {
     if (this.o.webhook) {
       this.webhookSender = new Webhook({
         url: this.o.webhook,
-        signal: this.o.signal,
+        signal: AbortSignal.any([this.o.signal, this.halt.signal]),
         outbox: () => this.cp.outbox,
         delivered: (n) => {
           this.cp.outbox.shift();

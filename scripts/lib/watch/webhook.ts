@@ -23,9 +23,13 @@ export interface WebhookOptions {
 export class Webhook {
   private wake: (() => void) | null = null;
   private failing = false;
+  private readonly stopDeadline: AbortSignal;
   readonly done: Promise<void>;
 
   constructor(private readonly o: WebhookOptions) {
+    const deadline = new AbortController();
+    this.stopDeadline = deadline.signal;
+    o.signal.addEventListener("abort", () => setTimeout(() => deadline.abort(), 1_000).unref(), { once: true });
     this.done = this.loop().catch((error) => {
       if (!(error instanceof StoppedError)) throw error;
     });
@@ -74,12 +78,14 @@ export class Webhook {
         method: "POST",
         headers: { "content-type": "application/json", "idempotency-key": notice.id },
         body: JSON.stringify(notice),
-        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs ?? 10_000), this.o.signal]),
+        // Not aborted by the stop: a POST in flight is let finish (for at most 1 s once stopping), so that a clean
+        // stop never leaves a notice delivered but not recorded as delivered.
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs ?? 10_000), this.stopDeadline]),
       });
       await response.arrayBuffer().catch(() => undefined);
       return response.ok ? null : `HTTP ${response.status}`;
     } catch (error) {
-      if (this.o.signal.aborted) throw new StoppedError();
+      if (this.stopDeadline.aborted) throw new StoppedError();
       return (error as Error).message;
     }
   }
