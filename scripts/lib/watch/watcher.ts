@@ -174,8 +174,8 @@ export class Watcher {
     }
 
     const header = await this.header(startBlock);
-    const drafts: NoticeDraft[] = fresh ? [] : [];
-    drafts.push(...this.findingDrafts(findings, true));
+    // On a fresh start, what the start-up audit found is told; on a restart, only what was not told before.
+    const drafts = this.findingDrafts(findings, true);
     const { conditions } = this.proposals.conditions(header.timestamp, true);
     const oracle = await this.oracleDrafts(header, !fresh);
     this.commit(header, [...drafts, ...oracle.events], [...conditions, ...oracle.conditions]);
