@@ -237,7 +237,7 @@ async function main() {
   console.log(
     `\nMemory over ${BLOCKS.toLocaleString("en-US")} blocks, one poll each (${seconds.toFixed(0)} s; heap after a full GC):\n`,
   );
-  printTable([["blocks", "heap", "vs. start", "ms/block"], ...memory]);
+  printTable([["blocks", "heap", "vs. start", "ms per block (its mining included)"], ...memory]);
   const cp = watcher.checkpoint;
   console.log(
     `\ncheckpoint: ${fs.statSync(path.join(dir, "checkpoint.json")).size} bytes, ${cp.told.length} conditions, ${cp.findings.length} findings; ${lines} notices printed`,
