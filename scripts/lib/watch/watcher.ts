@@ -311,7 +311,9 @@ export class Watcher {
    */
   private commit(header: BlockHeader, events: NoticeDraft[], conditions: NoticeDraft[]): void {
     const told = new Set(this.cp.told);
-    const fresh = conditions.filter((c) => !told.has(c.key));
+    // A condition's notice is keyed by the condition and the block it became true at: told once while it holds, and
+    // told again (with a new id, which a webhook receiver must not drop as a duplicate) if it ends and comes back.
+    const fresh = conditions.filter((c) => !told.has(c.key)).map((c) => ({ ...c, key: `${c.key}@${header.number}` }));
     this.cp.told = [...new Set(conditions.map((c) => c.key))];
     this.cp.lastBlock = header.number;
     this.cp.lastBlockHash = header.hash;
