@@ -157,6 +157,16 @@ describe("HedgeUpkeep", function () {
       await expect(upkeep.performUpkeep("0x")).to.emit(policy, "LayerDisengaged").withArgs(0, 1_799);
     });
 
+    it("normalises a feed with fewer than two decimals as the policy does", async function () {
+      const f = await loadFixture(fixture);
+      const { upkeep, policy, governance, oracleFactory } = f;
+      await policy.connect(governance).setOracle(await oracleFactory.deploy(0, 30n)); // VIX 30
+      expect(await check(upkeep)).to.deep.equal({ needed: true, engaged: 0, next: 0b011 });
+      await expect(upkeep.performUpkeep("0x"))
+        .to.emit(upkeep, "UpkeepPerformed")
+        .withArgs(f.deployer.address, 0, 3, 3_000);
+    });
+
     it("disengages a hundredth below the trigger when the policy has no hysteresis", async function () {
       const f = await loadFixture(fixture);
       const { upkeep, policy, governance } = f;
