@@ -109,17 +109,14 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
   process.on("SIGINT", sigint);
   process.on("SIGTERM", sigterm);
 
-  let outage = false;
   const rpc = new RetryingRpc(new HttpRpc(url, rpcTimeoutMs, controller.signal), {
     signal: controller.signal,
-    onOutage: (failing, error) => {
-      outage = failing;
+    onOutage: (failing, error) =>
       sayError(
         failing
           ? `hedge:watch: node ${url} unreachable or failing (${(error as Error)?.message ?? error}); retrying with back-off`
           : `hedge:watch: node ${url} answers again`,
-      );
-    },
+      ),
   });
 
   if (seat) {
@@ -168,7 +165,6 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
     process.off("SIGINT", sigint);
     process.off("SIGTERM", sigterm);
   }
-  void outage;
   const cp = watcher.checkpoint;
   sayError(
     `hedge:watch: stopped (${stopSignal ?? "done"}) after block ${cp?.lastBlock ?? "-"}; ${cp?.outbox.length ?? 0} notice(s) still to deliver; checkpoint ${displayPath(hre, checkpointFile)}`,
