@@ -78,6 +78,7 @@ export async function printStatus(
   say(`  council ${c.council.address}   timelock ${c.timelock.address}`);
   say(`  policy  ${c.policy.address}   seats    ${c.seats.address}`);
   say(`  oracle  ${c.oracle.address}${system.deployment.oracleIsMock ? " (mock)" : ""}`);
+  if (c.upkeep) say(`  upkeep  ${c.upkeep.address} (HedgeUpkeep: keepers call checkUpkeep / performUpkeep)`);
   say();
 
   await printPolicy(system);
