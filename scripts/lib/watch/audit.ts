@@ -10,6 +10,7 @@
 import { getAddress } from "ethers";
 
 import { groupByTransaction, runAudit, transactionInfo, type Finding, type FindingKind, type Rpc } from "../audit";
+import { groupByCause } from "../audit/causes";
 import { checkCouncilCopy, checkRoles, checkWiring, compareStates, readLiveState } from "../audit/compare";
 import { fetchEvents, hex, type AuditEvent } from "../audit/fetch";
 import type { Replay } from "../audit/replay";
@@ -144,7 +145,7 @@ export class ContinuousAudit {
       readLiveState(this.rpc, { addresses: this.addresses, blockTag, accounts }),
       checkWiring(this.rpc, this.addresses, blockTag),
     ]);
-    return [
+    const differences = [
       ...compareStates(replayed, state, hashOfPolicy),
       // The council's own copy of the seats and each proposal's marks, as hedge:audit compares them.
       ...(await checkCouncilCopy(
@@ -154,6 +155,10 @@ export class ContinuousAudit {
         accounts,
         blockTag,
       )),
+    ];
+    return [
+      // Grouped by cause as hedge:audit groups them, so a restart's start-up audit finds the same findings again.
+      ...groupByCause(differences, this.addresses),
       ...(await checkRoles(this.rpc, this.addresses, replayed, state, blockTag)),
       ...wiring,
     ];
