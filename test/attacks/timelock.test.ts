@@ -128,6 +128,16 @@ describe("Attacks: timelock bypass", function () {
       const sys = await loadFixture(fixture);
       await expectUnchanged(sys, sys.scope, () =>
         expect(sys.council.execute(...args(sys.fast), { value: 1n }))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilValueMismatch")
+          .withArgs(1n, 0n),
+      );
+    });
+
+    it("a Fast proposal that sends ether with its nudge is proposed", async function () {
+      const sys = await loadFixture(fixture);
+      const paid = { ...nudgeProposal(sys, 2_700, keccakId("paid nudge")), values: [1n] };
+      await expectUnchanged(sys, await scopeOf(sys, [paid]), () =>
+        expect(sys.council.connect(sys.holders[0]).propose(...args(paid)))
           .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
           .withArgs(1n),
       );
