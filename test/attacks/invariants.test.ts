@@ -1,7 +1,10 @@
-// Attacks: parameter invariants and stale proposals. Every invariant of DESIGN.md is broken by a proposal that goes
-// the whole governance path (signatures, queue, its tier's delay) and fails only when the timelock runs it: the
-// policy's custom error bubbles up and nothing changes. Then the compare-and-swap: two approved proposals racing on
-// the same version, and a tightening that became a loosening after a nudge. Then the nudge rules, on the Fast path.
+// Attacks: parameter invariants and stale proposals. Every invariant of the policy (layer count, allocations summing
+// to 100 %, rising triggers within VIX 10-100, tenors, coverage, scale step, delta band, wing, DTE, hysteresis, oracle
+// age) is broken by a proposal that goes the whole governance path (signatures, queue, its tier's delay) and fails
+// only when the timelock runs it: the policy's custom error bubbles up and nothing changes. Then the compare-and-swap:
+// two approved proposals racing on the same version, a stale Critical proposal landing after a newer setPolicy, and a
+// nudge just before a queued tightening's eta (nudges keep the version: the majority's policy still runs). Then the
+// nudge rules, on the Fast path: the band around the baseline, the cooldown, the invariants, a change of nothing.
 import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -253,6 +256,28 @@ describe("Attacks: parameter invariants and stale proposals", function () {
         nudgeProposal(sys, 2_751, keccakId("big")),
         "HedgePolicyNudgeOutsideBand",
         [5, 2_500, 2_751, 250],
+      );
+    });
+
+    it("a nudge of the first trigger one hundredth past its band (VIX 20 + 10 %)", async function () {
+      const sys = await loadFixture(fixture);
+      await expectFastRefused(
+        sys,
+        proposal([nudgeTriggerCall(sys, 0, 2_201)], keccakId("past the band")),
+        "HedgePolicyNudgeOutsideBand",
+        [0, 2_000, 2_201, 200],
+      );
+    });
+
+    it("a second step of 10 % the next day, measured from the nudged value (the walk of the first rules)", async function () {
+      const sys = await loadFixture(fixture);
+      await pass(sys, nudgeProposal(sys, 2_250, keccakId("first step")));
+      await time.increase(DAY);
+      await expectFastRefused(
+        sys,
+        nudgeProposal(sys, 2_025, keccakId("second step")),
+        "HedgePolicyNudgeOutsideBand",
+        [5, 2_500, 2_025, 250],
       );
     });
 

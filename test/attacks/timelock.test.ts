@@ -1,7 +1,8 @@
 // Attacks: timelock bypass. Early execution (eta − 1 s, a Critical proposal at the Standard delay), direct
 // schedule / execute / cancel / updateDelay on the timelock (by a leaked council key too), altered calls, the edges
 // of expiry and grace, execution after a veto or twice, cancel abuse, governance proposals that try to make the
-// timelock schedule or execute by itself, and the timelock's minimum delay raised or lowered.
+// timelock schedule or execute by itself, the timelock's minimum delay raised or lowered, and ether: execute takes
+// exactly what the calls send, a Fast proposal takes none.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { toBeHex, ZeroHash, id as keccakId } from "ethers";
