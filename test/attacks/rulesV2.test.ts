@@ -443,6 +443,30 @@ describe("Attacks: the rules v2 against a minority", function () {
     });
   });
 
+  describe("4b. A signature withdrawn before it is relayed", function () {
+    it("A signed but its signature was never relayed: revoke alone is refused, approve then revoke closes the door", async function () {
+      const sys = await loadFixture(fixture);
+      const a = sys.holders[4];
+      const p = proposal([mintCall(sys, sys.strangers[5].address)], keccakId("seat for a friend"));
+      const id = await proposeAndApprove(sys, p, [sys.holders[0]]);
+      const signed = await sign(sys, [a], id);
+      // Nothing of A is on chain yet: there is nothing to revoke.
+      await expectUnchanged(sys, await scopeOf(sys, [p]), () =>
+        expect(sys.council.connect(a).revoke(id))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotApproved")
+          .withArgs(id, a.address),
+      );
+      // A approves on chain, then revokes: the mark is on A's address, and the signature in the relayer's hands is dead.
+      await sys.council.connect(a).approve(id);
+      await sys.council.connect(a).revoke(id);
+      await expectUnchanged(sys, await scopeOf(sys, [p]), () =>
+        expect(sys.council.connect(sys.stranger).approveBySig(id, signed.signers, signed.signatures))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilSignatureRevoked")
+          .withArgs(id, a.address),
+      );
+    });
+  });
+
   describe("5. execute takes exactly the ether its calls send", function () {
     async function payingFixture() {
       const sys = await deployCouncilSystem();

@@ -549,7 +549,8 @@ function liveHolders(m: Model, r: Real): number[] {
 function resolveSigners(m: Model, r: Real, choice: SignerChoice): number[] {
   const live = liveHolders(m, r);
   const chosen = choice.holders.filter((k) => k < live.length).map((k) => live[k]);
-  if (chosen.length === 0) chosen.push(live[0]);
+  // No holder chosen: the first one, unless an outsider (or a chosen actor) signs alone.
+  if (chosen.length === 0 && choice.extra === null) chosen.push(live[0]);
   if (choice.extra !== null) chosen.splice(choice.at % (chosen.length + 1), 0, choice.extra);
   return chosen;
 }
@@ -650,10 +651,12 @@ class ActOnProposal implements Cmd {
     readonly action: SimpleAction,
     readonly who: Who,
     readonly proposal: number,
+    /** The states to prefer when picking the proposal; [] picks by index among all proposals. */
+    readonly preferred?: State[],
   ) {}
   check = (m: Readonly<Model>) => m.proposals.length > 0 || this.proposal % 8 === 0;
   async run(m: Model, r: Real) {
-    const { id, p } = pick(m, this.proposal, PREFERRED[this.action]);
+    const { id, p } = pick(m, this.proposal, this.preferred ?? PREFERRED[this.action]);
     const actor = resolveActor(m, r, this.who);
     const who = r.actors[actor];
     const at = m.now + 1;
@@ -676,10 +679,12 @@ class ApproveBySig implements Cmd {
     readonly corrupt: { at: number; how: number } | null,
     /** Leave out the signers who already approved (a relayer collecting only missing approvals). */
     readonly onlyMissing = false,
+    /** The states to prefer when picking the proposal; [] picks by index among all proposals. */
+    readonly preferred: State[] = PREFERRED.approveBySig,
   ) {}
   check = (m: Readonly<Model>) => m.proposals.length > 0 || this.proposal % 8 === 0;
   async run(m: Model, r: Real) {
-    const { id, p } = pick(m, this.proposal, PREFERRED.approveBySig);
+    const { id, p } = pick(m, this.proposal, this.preferred);
     let signerIdx = resolveSigners(m, r, this.choice);
     if (this.onlyMissing && p) {
       signerIdx = signerIdx.filter((a) => !p.approvals.has(seatOf(m.core, r.actors[a].address)));
@@ -786,6 +791,8 @@ class ExecuteAtEta implements Cmd {
     readonly proposal: number,
     readonly actor: number,
     readonly offset: number,
+    /** Wei attached beyond (or short of) what the calls send. */
+    readonly extraWei = 0,
   ) {}
   check = (m: Readonly<Model>) => m.proposals.length > 0;
   async run(m: Model, r: Real) {
@@ -793,9 +800,10 @@ class ExecuteAtEta implements Cmd {
     await new JumpToEdge(this.proposal, "eta", this.offset).run(m, r);
     // The same proposal, even if the jump expired it.
     const index = queued ? m.proposals.length - 1 - m.proposals.indexOf(queued) : this.proposal;
-    await new ActOnCalls("execute", this.actor, index * 4, []).run(m, r);
+    await new ActOnCalls("execute", this.actor, index * 4, [], this.extraWei).run(m, r);
   }
-  toString = () => `ExecuteAtEta(proposal #${this.proposal}, actor ${this.actor}, ${this.offset})`;
+  toString = () =>
+    `ExecuteAtEta(proposal #${this.proposal}, actor ${this.actor}, ${this.offset}, extra wei ${this.extraWei})`;
 }
 
 /** Two steps, each predicted and verified: signatures relayed for a pending proposal, then its queueing. */
@@ -822,6 +830,8 @@ class Enact implements Cmd {
     readonly spec: Spec,
     readonly salt: number,
     readonly actor: number,
+    /** When not 0, a first execution with this many wei too many (or too few) is tried before the exact one. */
+    readonly extraWei = 0,
   ) {}
   check = () => true;
   async run(m: Model, r: Real) {
@@ -837,9 +847,10 @@ class Enact implements Cmd {
       await verify(m, r, null);
     }
     const index = (m.proposals.length - 1 - m.proposals.indexOf(p)) * 4;
+    if (this.extraWei !== 0) await new ActOnCalls("execute", this.actor, index, [], this.extraWei).run(m, r);
     await new ActOnCalls("execute", this.actor, index, []).run(m, r);
   }
-  toString = () => `Enact(${JSON.stringify(this.spec)}, salt ${this.salt}, actor ${this.actor})`;
+  toString = () => `Enact(${JSON.stringify(this.spec)}, salt ${this.salt}, actor ${this.actor}, ${this.extraWei})`;
 }
 
 /**
@@ -856,6 +867,53 @@ class NudgeDays implements Cmd {
     }
   }
   toString = () => `NudgeDays(${JSON.stringify(this.days)})`;
+}
+
+/**
+ * A revoked signature relayed, in up to four steps, each predicted and verified: a holder approves a pending proposal
+ * (unless it did), revokes, maybe loses its seat and gets a new one (a re-seat enacted by every holder), then its
+ * signature of the proposal is relayed.
+ */
+class RevokeAndRelay implements Cmd {
+  constructor(
+    readonly proposal: number,
+    readonly holder: number,
+    readonly reseat: boolean,
+  ) {}
+  check = (m: Readonly<Model>) => m.proposals.length > 0;
+  async run(m: Model, r: Real) {
+    const { p } = pick(m, this.proposal, [State.Pending]);
+    if (!p || stateAt(m.core, p, m.now + 1) !== State.Pending) return;
+    const actor = resolveActor(m, r, { holder: this.holder });
+    const index = (m.proposals.length - 1 - m.proposals.indexOf(p)) * 4;
+    const seat = seatOf(m.core, r.actors[actor].address);
+    if (!p.approvals.has(seat)) await new ActOnProposal("approve", { actor }, index, []).run(m, r);
+    await new ActOnProposal("revoke", { actor }, index, []).run(m, r);
+    if (this.reseat) {
+      const seatId = seatOf(m.core, r.actors[actor].address);
+      await new Enact({ kind: "reseat", seatId }, 3, 0).run(m, r);
+    }
+    // The proposal may have moved on meanwhile (expired, or a new one created by the re-seat): relay to it anyway.
+    const at = (m.proposals.length - 1 - m.proposals.indexOf(p)) * 4;
+    const relay = new ApproveBySig(at, { holders: [], extra: actor, at: 0 }, null, false, []);
+    await relay.run(m, r);
+  }
+  toString = () => `RevokeAndRelay(proposal #${this.proposal}, holder ${this.holder}, reseat ${this.reseat})`;
+}
+
+/** A veto under the threshold, then a majority lowers the veto threshold to 1: the vetoed proposal is dead now. */
+class VetoAndLower implements Cmd {
+  constructor(
+    readonly proposal: number,
+    readonly holder: number,
+    readonly salt: number,
+  ) {}
+  check = (m: Readonly<Model>) => m.proposals.length > 0;
+  async run(m: Model, r: Real) {
+    await new ActOnProposal("veto", { holder: this.holder }, this.proposal).run(m, r);
+    await new Enact({ kind: "vetoThreshold", threshold: 1 }, this.salt, 0).run(m, r);
+  }
+  toString = () => `VetoAndLower(proposal #${this.proposal}, holder ${this.holder}, salt ${this.salt})`;
 }
 
 class OracleUpdate implements Cmd {
@@ -1129,13 +1187,17 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
       .map(([p, e, o]) => new JumpToEdge(p, e, o)),
   ),
   ...Array.from({ length: 4 }, () =>
-    fc.tuple(proposalPick, actor, fc.constantFrom(-1, 0, 0, 1, 3 * DAY)).map(([p, a, o]) => new ExecuteAtEta(p, a, o)),
+    fc
+      .tuple(proposalPick, actor, fc.constantFrom(-1, 0, 0, 1, 3 * DAY), fc.constantFrom(0, 0, 0, 1, -1))
+      .map(([p, a, o, w]) => new ExecuteAtEta(p, a, o, w)),
   ),
   ...Array.from({ length: 2 }, () =>
     fc.tuple(proposalPick, signerList, actor).map(([p, c, a]) => new RallyAndQueue(p, c, a)),
   ),
   ...Array.from({ length: 2 }, () => fc.tuple(enactSpec, salt, actor).map(([sp, n, a]) => new Enact(sp, n, a))),
   fc.array(walkSpec, { minLength: 1, maxLength: 4 }).map((days) => new NudgeDays(days)),
+  fc.tuple(proposalPick, fc.nat(5), fc.boolean()).map(([p, h, re]) => new RevokeAndRelay(p, h, re)),
+  fc.tuple(proposalPick, fc.nat(5), salt).map(([p, h, n]) => new VetoAndLower(p, h, n)),
   fc.tuple(actor, answer).map(([a, x]) => new OracleUpdate(a, x)),
   actor.map((a) => new Sync(a)),
   fc.tuple(actor, fc.nat(), fc.nat()).map(([a, w, s]) => new DirectAttack(a, w, s)),
