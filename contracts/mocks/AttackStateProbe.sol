@@ -12,8 +12,8 @@ import {IHedgePolicy} from "../interfaces/IHedgePolicy.sol";
  * @dev Test probe of the attack suite and the fuzzer, never deployed: its creation code is run with `eth_call` and the
  * constructor returns, in one answer, everything the system keeps (the policy and its baseline, the seats, the
  * council's settings, its own copy of the seats and its proposals with their raw marks and revocations, the timelock's
- * operations, the ether of the contracts and the accounts' seats, approvals, revocations and roles). Only public views are read.
- * {shape} declares the layout of that answer for ABI decoding; it is never called.
+ * operations, the ether of the contracts and the accounts' seats, approvals, revocations and roles). Only public views
+ * are read. {shape} declares the layout of that answer for ABI decoding; it is never called.
  */
 contract AttackStateProbe {
     error AttackStateProbeNotCallable();
