@@ -6,7 +6,7 @@
  * - Tests: the unit tests and the attack suite. No benchmarks, CLI tasks, audit or fuzz runs.
  * - `minimal`: SuMo's minimal mutation rules (fewer, less redundant mutants per operator).
  */
-const CONTRACTS = ["CouncilSeats.sol", "HedgeCouncil.sol", "HedgePolicy.sol", "SeatTable.sol"];
+const CONTRACTS = ["CouncilSeats.sol", "HedgeCouncil.sol", "HedgePolicy.sol"];
 const only = process.env.SUMO_CONTRACT;
 if (only !== undefined && !CONTRACTS.includes(only)) {
   throw new Error(`SUMO_CONTRACT must be one of ${CONTRACTS.join(", ")}, got "${only}"`);

@@ -787,11 +787,12 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
      * seat acts alone even in a council grown from one seat whose thresholds are not raised yet.
      */
     function _threshold(Settings memory settings, Tier tier) private pure returns (uint256) {
-        uint256 threshold = tier == Tier.Fast
-            ? settings.fastThreshold
-            : tier == Tier.Standard
-                ? settings.standardThreshold
-                : settings.criticalThreshold;
+        uint256 threshold =
+            tier == Tier.Fast
+                ? settings.fastThreshold
+                : tier == Tier.Standard
+                    ? settings.standardThreshold
+                    : settings.criticalThreshold;
         uint256 floor = _minThreshold(_popCount(settings.liveSeats));
         return threshold < floor ? floor : threshold;
     }

@@ -76,6 +76,13 @@ contract HedgePolicy is IHedgePolicy {
         uint80 triggers; // 16 bits per layer, layer i at bit 16 * i
     }
 
+    /// @dev A protection curve: the coverage, and each layer's trigger and allocation, triggers rising (in memory).
+    struct Curve {
+        uint256 coverageBps;
+        uint256[] triggers;
+        uint256[] allocations;
+    }
+
     /// @dev Who may nudge and how far: one storage word.
     struct NudgeConfig {
         address steward;
@@ -265,34 +272,24 @@ contract HedgePolicy is IHedgePolicy {
 
         uint256 layers = _layers;
         Baseline memory baseline_ = _baseline;
-        uint256[] memory nextTriggers = new uint256[](count);
-        uint256[] memory nextAllocations = new uint256[](count);
-        uint256[] memory triggers = new uint256[](count);
-        uint256[] memory baselineTriggers = new uint256[](count);
-        uint256[] memory allocations = new uint256[](count);
+        Curve memory proposed = Curve(next.coverageBps, new uint256[](count), new uint256[](count));
+        Curve memory current = Curve(params.coverageBps, new uint256[](count), new uint256[](count));
+        // The policy the council last approved: the current one with the baseline triggers and coverage.
+        Curve memory approved = Curve(baseline_.coverageBps, new uint256[](count), current.allocations);
         for (uint256 i = 0; i < count; ++i) {
             Layer calldata layer = next.layers[i];
             uint256 word = layers >> (i * LAYER_BITS);
             if (uint256(layer.instrument) != (word >> 48) & INSTRUMENT_MASK) return true;
             if (layer.tenorDays < (word >> 16) & FIELD_MASK) return true;
-            nextTriggers[i] = layer.triggerVix;
-            nextAllocations[i] = layer.allocationBps;
-            allocations[i] = word & FIELD_MASK;
-            triggers[i] = (word >> 32) & FIELD_MASK;
-            baselineTriggers[i] = (baseline_.triggers >> (i * 16)) & FIELD_MASK;
+            proposed.triggers[i] = layer.triggerVix;
+            proposed.allocations[i] = layer.allocationBps;
+            current.triggers[i] = (word >> 32) & FIELD_MASK;
+            current.allocations[i] = word & FIELD_MASK;
+            approved.triggers[i] = (baseline_.triggers >> (i * 16)) & FIELD_MASK;
         }
         // Less protection than now, or than the policy the council last approved (before any nudge): without the
         // second comparison a non-loosening setPolicy could make a loosening nudge the new baseline, again and again.
-        return
-            _lessProtection(next.coverageBps, nextTriggers, nextAllocations, params.coverageBps, triggers, allocations) ||
-            _lessProtection(
-                next.coverageBps,
-                nextTriggers,
-                nextAllocations,
-                baseline_.coverageBps,
-                baselineTriggers,
-                allocations
-            );
+        return _lessProtection(proposed, current) || _lessProtection(proposed, approved);
     }
 
     /// @inheritdoc IHedgePolicy
@@ -430,32 +427,24 @@ contract HedgePolicy is IHedgePolicy {
     }
 
     /**
-     * @dev Whether policy `next` (coverage, triggers, allocations) protects less than policy `ref` at some VIX level.
-     * The protection of a policy at VIX level v is its coverage times the allocations of its layers with a trigger at
-     * or below v: a step function that changes only at a trigger, so comparing at every trigger of either policy is
-     * enough. Both trigger lists rise (the invariants), so one merge walk visits each level once, lowest first. Every
+     * @dev Whether curve `next` protects less than curve `ref` at some VIX level. The protection of a policy at VIX
+     * level v is its coverage times the allocations of its layers with a trigger at or below v: a step function that
+     * changes only at a trigger, so comparing at every trigger of either curve is enough. Both have the same number of
+     * layers and rising triggers (the invariants), so one merge walk visits each level once, lowest first. Every
      * value is at most 16 bits, so no product overflows.
      */
-    function _lessProtection(
-        uint256 nextCoverage,
-        uint256[] memory nextTriggers,
-        uint256[] memory nextAllocations,
-        uint256 refCoverage,
-        uint256[] memory refTriggers,
-        uint256[] memory refAllocations
-    ) private pure returns (bool) {
-        uint256 count = nextTriggers.length;
+    function _lessProtection(Curve memory next, Curve memory ref) private pure returns (bool) {
+        uint256 count = next.triggers.length;
         uint256 i;
         uint256 j;
         uint256 nextEngaged;
         uint256 refEngaged;
         while (i < count || j < count) {
-            uint256 nextLevel = i < count ? nextTriggers[i] : type(uint256).max;
-            uint256 refLevel = j < count ? refTriggers[j] : type(uint256).max;
-            uint256 level = nextLevel < refLevel ? nextLevel : refLevel;
-            if (nextLevel == level) nextEngaged += nextAllocations[i++];
-            if (refLevel == level) refEngaged += refAllocations[j++];
-            if (nextCoverage * nextEngaged < refCoverage * refEngaged) return true;
+            uint256 nextLevel = i < count ? next.triggers[i] : type(uint256).max;
+            uint256 refLevel = j < count ? ref.triggers[j] : type(uint256).max;
+            if (nextLevel <= refLevel) nextEngaged += next.allocations[i++];
+            if (refLevel <= nextLevel) refEngaged += ref.allocations[j++];
+            if (next.coverageBps * nextEngaged < ref.coverageBps * refEngaged) return true;
         }
         return false;
     }

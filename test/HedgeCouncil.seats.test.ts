@@ -9,17 +9,18 @@ import {
   args,
   asTimelock,
   burnProposal,
+  DAY,
   deployCouncilSystem,
   expectProposalUnchanged,
   mintProposal,
+  nudgeProposal,
   pass,
   proposeAndApprove,
   proposeAndQueue,
   ProposalState,
-  readSeatTable,
-  seatTableAddress,
   sign,
   snapshotProposal,
+  Tier,
   tighteningProposal,
 } from "./helpers/system";
 
@@ -46,9 +47,9 @@ describe("HedgeCouncil and seat changes", function () {
 
     const events = await council.queryFilter(council.filters.SeatUpdated());
     expect(events).to.have.length(64);
-    const table = await readSeatTable(sys, 1);
-    expect(table.entries).to.have.length(64);
-    expect(table.entries[63]).to.deep.equal([last.address, 64n]);
+    expect(await council.liveSeats()).to.equal(2n ** 64n - 1n);
+    expect(await council.seatOf(last.address)).to.equal(64n);
+    expect(await council.seatOf(others[0])).to.equal(1n);
     expect([events[63].args.holder, events[63].args.seatId, events[63].args.live]).to.deep.equal([
       last.address,
       64n,
@@ -62,32 +63,25 @@ describe("HedgeCouncil and seat changes", function () {
     expect(await council.hasApproved(id, last.address)).to.equal(true);
   });
 
-  it("writes the seats at deployment as seat table 1: a STOP byte, then holder and seat id per seat", async function () {
+  it("keeps its copy of the seats in step with the seats contract: holder to seat id, and the live-seat map", async function () {
     const sys = await loadFixture(fixture);
-    const table = await readSeatTable(sys, 1);
-    expect(table.head).to.equal(0x00);
-    expect(table.entries).to.deep.equal(sys.holders.map((h, i) => [h.address, BigInt(i + 1)]));
-    // Calling a table runs its STOP byte: nothing happens, nothing comes back.
-    expect(await ethers.provider.call({ to: seatTableAddress(sys, 1), data: "0x1626ba7e" })).to.equal("0x");
-    expect(await ethers.provider.getCode(seatTableAddress(sys, 2))).to.equal("0x");
-  });
-
-  it("every mint and burn writes the next seat table; the earlier ones stay as they were", async function () {
-    const sys = await loadFixture(fixture);
-    const { holders } = sys;
+    const { council, seats, holders } = sys;
     const newcomer = sys.strangers[1];
-    const initial = holders.map((h, i): [string, bigint] => [h.address, BigInt(i + 1)]);
+    const copy = async () =>
+      Promise.all([council.liveSeats(), ...[...holders, newcomer].map((h) => council.seatOf(h.address))]);
+    const truth = async () =>
+      Promise.all([seats.liveSeats(), ...[...holders, newcomer].map((h) => seats.seatOf(h.address))]);
+    expect(await copy()).to.deep.equal([0b11111n, 1n, 2n, 3n, 4n, 5n, 0n]);
 
     await pass(sys, mintProposal(sys, newcomer.address));
-    expect((await readSeatTable(sys, 2)).entries).to.deep.equal([...initial, [newcomer.address, 6n]]);
-    // A seat from the middle of the table: the entries after it move up.
+    expect(await copy()).to.deep.equal([0b111111n, 1n, 2n, 3n, 4n, 5n, 6n]);
+    expect(await copy()).to.deep.equal(await truth());
+    // A seat from the middle: only its bit and its holder's entry go.
     await pass(sys, burnProposal(sys, 2));
-    const afterBurn = [initial[0], ...initial.slice(2), [newcomer.address, 6n]];
-    expect((await readSeatTable(sys, 3)).entries).to.deep.equal(afterBurn);
-    expect((await readSeatTable(sys, 1)).entries).to.deep.equal(initial);
-    expect(await ethers.provider.getCode(seatTableAddress(sys, 4))).to.equal("0x");
+    expect(await copy()).to.deep.equal([0b111101n, 1n, 0n, 3n, 4n, 5n, 6n]);
+    expect(await copy()).to.deep.equal(await truth());
 
-    // Signatures are found in the new table: the newcomer and the seats after the burned one sign a submit...
+    // Signatures are counted from the copy: the newcomer and the seats after the burned one sign a submit...
     const p = await tighteningProposal(sys, keccakId("after the burn"));
     const id = await sys.council.hashProposal(...args(p));
     const signed = await sign(sys, [newcomer, holders[4], holders[2]], id);
@@ -103,6 +97,51 @@ describe("HedgeCouncil and seat changes", function () {
     await expect(sys.council.submit(...args(q), burned.signers, burned.signatures))
       .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotSeatHolder")
       .withArgs(holders[1].address);
+  });
+
+  it("never lets a lone seat act once there are two, even before a grown council raises its thresholds", async function () {
+    const signers = await ethers.getSigners();
+    const [first, second] = signers.slice(1, 3);
+    const sys = await deployCouncilSystem({ seats: [first.address] });
+    const { council, seats } = sys;
+    // One seat: every threshold is 1, and the lone seat acts (the council could not act at all otherwise).
+    expect(await council.tierRule(Tier.Fast)).to.deep.equal([1n, 0n]);
+    const alone = await tighteningProposal(sys, keccakId("alone"));
+    const aloneSigned = await sign(sys, [first], await council.hashProposal(...args(alone)));
+    await expect(council.submit(...args(alone), aloneSigned.signers, aloneSigned.signatures)).to.emit(
+      council,
+      "Queued",
+    );
+
+    // A second seat minted without raising the thresholds (a proposal that forgot to): the stored rules still say 1,
+    // but no tier accepts one approval any more.
+    await seats.connect(await asTimelock(sys)).mint(second.address);
+    expect(await council.tierRule(Tier.Standard)).to.deep.equal([1n, BigInt(DAY)]);
+    for (const [p, tier] of [
+      [await tighteningProposal(sys, keccakId("two seats")), Tier.Standard],
+      [nudgeProposal(sys, 2_600), Tier.Fast],
+      [mintProposal(sys, signers[3].address), Tier.Critical],
+    ] as const) {
+      const id = await council.hashProposal(...args(p));
+      expect(await council.tierOf(p.targets, p.calldatas)).to.equal(tier);
+      const signed = await sign(sys, [first], id);
+      await expect(council.submit(...args(p), signed.signers, signed.signatures))
+        .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+        .withArgs(id, 1, 2);
+      await council.connect(first).propose(...args(p));
+      if (tier === Tier.Fast) {
+        await expect(council.execute(...args(p)))
+          .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+          .withArgs(id, 1, 2);
+      } else {
+        await expect(council.queue(...args(p)))
+          .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
+          .withArgs(id, 1, 2);
+      }
+      await council.connect(second).approve(id);
+      if (tier === Tier.Fast) await expect(council.execute(...args(p))).to.emit(council, "Executed");
+      else await expect(council.queue(...args(p))).to.emit(council, "Queued");
+    }
   });
 
   it("minting and burning through governance update the council's copy in the same transaction", async function () {

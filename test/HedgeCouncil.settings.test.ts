@@ -90,11 +90,11 @@ describe("HedgeCouncil settings", function () {
       await expect(council.setTierRule(Tier.Standard, 4, 2 * DAY))
         .to.emit(council, "TierRuleUpdated")
         .withArgs(Tier.Standard, 3, DAY, 4, 2 * DAY);
-      await expect(council.setTierRule(Tier.Fast, 1, 0))
+      await expect(council.setTierRule(Tier.Fast, 3, 0))
         .to.emit(council, "TierRuleUpdated")
-        .withArgs(Tier.Fast, 2, 0, 1, 0);
+        .withArgs(Tier.Fast, 2, 0, 3, 0);
       expect((await snapshotSettings(council)).rules).to.deep.equal([
-        [1n, 0n],
+        [3n, 0n],
         [4n, BigInt(2 * DAY)],
         [5n, BigInt(5 * DAY)],
       ]);
@@ -119,6 +119,8 @@ describe("HedgeCouncil settings", function () {
       const before = await snapshotSettings(council);
       const cases: [Tier, number, number, string, (number | bigint)[]][] = [
         [Tier.Fast, 0, 0, "HedgeCouncilThresholdsOutOfOrder", [0, 3, 4, 5]],
+        // No seat acts alone once there are two: Fast 1 is refused on a 5-seat council.
+        [Tier.Fast, 1, 0, "HedgeCouncilThresholdsOutOfOrder", [1, 3, 4, 5]],
         [Tier.Fast, 4, 0, "HedgeCouncilThresholdsOutOfOrder", [4, 3, 4, 5]],
         [Tier.Fast, 2, 1, "HedgeCouncilFastDelayNotZero", [1]],
         [Tier.Standard, 1, DAY, "HedgeCouncilThresholdsOutOfOrder", [2, 1, 4, 5]],

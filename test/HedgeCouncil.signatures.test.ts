@@ -15,6 +15,7 @@ import {
 } from "../scripts/lib/signing";
 import {
   args,
+  asTimelock,
   atNextBlock,
   DAY,
   deployCouncilSystem,
@@ -309,6 +310,35 @@ describe("HedgeCouncil signatures", function () {
         .withArgs(id, holders[1].address);
       expect(await council.approvalCount(id)).to.equal(2n);
     });
+
+    it("keeps a revocation with the address across a seat rotation: the old signature never counts again", async function () {
+      const sys = await loadFixture(fixture);
+      const { council, seats, holders } = sys;
+      const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+      const old = await sign(sys, [holders[1]], id);
+      await council.approveBySig(id, old.signers, old.signatures);
+      await council.connect(holders[1]).revoke(id);
+      expect(await council.hasRevoked(id, holders[1].address)).to.equal(true);
+      expect(await council.hasRevoked(id, holders[2].address)).to.equal(false);
+
+      // Seat 2 burned, then a new seat (6) minted to the same address.
+      const timelock = await asTimelock(sys);
+      await seats.connect(timelock).burn(2);
+      await seats.connect(timelock).mint(holders[1].address);
+      expect(await council.seatOf(holders[1].address)).to.equal(6n);
+      const before = await snapshotProposal(council, id, holders);
+      await expect(council.connect(sys.stranger).approveBySig(id, old.signers, old.signatures))
+        .to.be.revertedWithCustomError(council, "HedgeCouncilSignatureRevoked")
+        .withArgs(id, holders[1].address);
+      await expectProposalUnchanged(sys, id, before);
+
+      // Fresh consent on chain counts, under the new seat; the mark stays.
+      await expect(council.connect(holders[1]).approve(id))
+        .to.emit(council, "Approved")
+        .withArgs(id, holders[1].address);
+      expect(await council.proposalMarks(id)).to.deep.equal([0b100001n, 0n]);
+      expect(await council.hasRevoked(id, holders[1].address)).to.equal(true);
+    });
   });
 
   describe("submit", function () {
@@ -372,7 +402,7 @@ describe("HedgeCouncil signatures", function () {
       await expect(tx).to.not.emit(council, "Queued");
       await expect(tx)
         .to.emit(policy, "PolicyUpdated")
-        .withArgs(2, policyBefore.hash, (hash: string) => hash !== policyBefore.hash);
+        .withArgs(1, policyBefore.hash, (hash: string) => hash !== policyBefore.hash);
       expect(await council.state(id)).to.equal(ProposalState.Executed);
       expect((await policy.policy()).coverageBps).to.equal(2_700n);
       expect(await sys.timelock.isOperation(await operationId(sys, p))).to.equal(false);

@@ -23,6 +23,7 @@ import {
   nudgeProposal,
   nudgeTriggerCall,
   operationId,
+  pass,
   proposal,
   proposeAndApprove,
   ProposalState,
@@ -418,13 +419,16 @@ describe("HedgeCouncil", function () {
       );
     });
 
-    it("follows the policy's version: Standard turns Critical once the version moves", async function () {
+    it("follows the policy's version, which nudges keep: Critical once a setPolicy moves it", async function () {
       const sys = await loadFixture(fixture);
       const p = await tighteningProposal(sys);
       expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Standard);
       const nudge = nudgeProposal(sys);
       const signed = await sign(sys, sys.holders.slice(0, 2), await hashProposal(sys, nudge));
       await sys.council.submit(...args(nudge), signed.signers, signed.signatures);
+      expect(await sys.policy.version()).to.equal(1n);
+      expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Standard);
+      await pass(sys, await tighteningProposal(sys, keccakId("another tightening")));
       expect(await sys.policy.version()).to.equal(2n);
       expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Critical);
     });
@@ -463,7 +467,7 @@ describe("HedgeCouncil", function () {
       await expect(tx).to.not.emit(sys.timelock, "CallExecuted");
       expect(await council.state(id)).to.equal(ProposalState.Executed);
       expect((await policy.policy()).coverageBps).to.equal(2_600n);
-      expect(await policy.version()).to.equal(2n);
+      expect(await policy.version()).to.equal(1n);
       expect(await sys.timelock.isOperation(await operationId(sys, p))).to.equal(false);
     });
 
@@ -485,22 +489,37 @@ describe("HedgeCouncil", function () {
       const before = await snapshotProposal(sys.council, id, sys.holders);
       const policyBefore = await snapshotPolicy(sys.policy);
       await expect(sys.council.connect(sys.stranger).execute(...args(p), { value: 1n }))
-        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
-        .withArgs(1n);
+        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilValueMismatch")
+        .withArgs(1n, 0n);
       await expectProposalUnchanged(sys, id, before);
       expect(await snapshotPolicy(sys.policy)).to.deep.equal(policyBefore);
       expect(await ethers.provider.getBalance(await sys.council.getAddress())).to.equal(0n);
     });
 
+    it("refuses a Fast proposal whose calls send ether, at creation", async function () {
+      const sys = await loadFixture(fixture);
+      const p = nudgeProposal(sys, 2_600);
+      const withValue = { ...p, values: [5n] };
+      await expect(sys.council.connect(sys.holders[0]).propose(...args(withValue)))
+        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
+        .withArgs(5n);
+      const id = await hashProposal(sys, withValue);
+      const signed = await sign(sys, sys.holders.slice(0, 2), id);
+      await expect(sys.council.submit(...args(withValue), signed.signers, signed.signatures))
+        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
+        .withArgs(5n);
+      expect(await sys.council.state(id)).to.equal(ProposalState.Unknown);
+    });
+
     it("bubbles up the policy's refusal of a nudge past its limits and stays Pending", async function () {
       const sys = await loadFixture(fixture);
-      const p = nudgeProposal(sys, 3_000); // +20 %, above the 10 % limit
+      const p = nudgeProposal(sys, 3_000); // +20 %, outside the 10 % band
       const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 2));
       const before = await snapshotProposal(sys.council, id, sys.holders);
       const policyBefore = await snapshotPolicy(sys.policy);
       await expect(sys.council.execute(...args(p)))
-        .to.be.revertedWithCustomError(sys.policy, "HedgePolicyNudgeTooLarge")
-        .withArgs(2_500, 3_000, 250);
+        .to.be.revertedWithCustomError(sys.policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(5, 2_500, 3_000, 250);
       await expectProposalUnchanged(sys, id, before);
       expect(await snapshotPolicy(sys.policy)).to.deep.equal(policyBefore);
     });
@@ -614,10 +633,7 @@ describe("HedgeCouncil", function () {
       const p = await tighteningProposal(sys);
       const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
       await sys.council.queue(...args(p));
-      const nudge = nudgeProposal(sys);
-      const signed = await sign(sys, sys.holders.slice(0, 2), await hashProposal(sys, nudge));
-      await sys.council.submit(...args(nudge), signed.signers, signed.signatures);
-      await time.increaseTo(await sys.council.proposalEta(id));
+      await pass(sys, await tighteningProposal(sys, keccakId("a later tightening")));
       const before = await snapshotProposal(sys.council, id, sys.holders);
       const policyBefore = await snapshotPolicy(sys.policy);
       await expect(sys.council.execute(...args(p)))
@@ -625,6 +641,25 @@ describe("HedgeCouncil", function () {
         .withArgs(1, 2);
       await expectProposalUnchanged(sys, id, before);
       expect(await snapshotPolicy(sys.policy)).to.deep.equal(policyBefore);
+    });
+
+    it("a nudge just before its eta does not void a queued setPolicy: nudges keep the version", async function () {
+      const sys = await loadFixture(fixture);
+      const p = await tighteningProposal(sys);
+      const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
+      await sys.council.queue(...args(p));
+      await time.increaseTo((await sys.council.proposalEta(id)) - 10n);
+      const nudge = nudgeProposal(sys, 2_700);
+      const signed = await sign(sys, sys.holders.slice(3, 5), await hashProposal(sys, nudge));
+      await sys.council.submit(...args(nudge), signed.signers, signed.signatures);
+      expect((await sys.policy.policy()).coverageBps).to.equal(2_700n);
+      await time.increaseTo(await sys.council.proposalEta(id));
+      await expect(sys.council.execute(...args(p)))
+        .to.emit(sys.council, "Executed")
+        .withArgs(id);
+      expect(await sys.policy.version()).to.equal(2n);
+      expect((await sys.policy.policy()).coverageBps).to.equal(3_000n);
+      expect(await sys.policy.baseline()).to.deep.equal([3_000n, [2_000n, 2_800n, 3_500n]]);
     });
   });
 

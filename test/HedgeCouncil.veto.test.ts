@@ -1,5 +1,6 @@
-// HedgeCouncil: veto (one VetoCast per vote, Vetoed at the threshold, dead for good) and cancel (anyone, only
-// Vetoed or Expired proposals, removes the timelock operation).
+// HedgeCouncil: veto (one VetoCast per vote, Vetoed at the threshold, dead for good; vetoes judged again at queue and
+// execute against the threshold in force then) and cancel (anyone, only Vetoed or Expired proposals, removes the
+// timelock operation, records a veto reached by a lowered threshold for good).
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId } from "ethers";
@@ -141,6 +142,38 @@ describe("HedgeCouncil veto and cancel", function () {
       await expect(council.connect(holders[2]).veto(id)).to.emit(council, "Vetoed").withArgs(id);
     });
 
+    it("judges standing vetoes again at queue and execute, against the threshold in force then", async function () {
+      const sys = await loadFixture(fixture);
+      const { council, holders } = sys;
+      await council.connect(await asTimelock(sys)).setVetoThreshold(3);
+      const p = await tighteningProposal(sys);
+      const q = await tighteningProposal(sys, keccakId("queued first"));
+      const id = await proposeAndApprove(sys, p, holders.slice(0, 3));
+      const { id: qId, eta } = await proposeAndQueue(sys, q);
+      for (const voter of holders.slice(3, 5)) {
+        await council.connect(voter).veto(id);
+        await council.connect(voter).veto(qId);
+      }
+      expect(await council.state(id)).to.equal(ProposalState.Pending);
+      expect(await council.state(qId)).to.equal(ProposalState.Queued);
+
+      // Lowered under the two standing vetoes: both proposals are Vetoed, though no new veto was cast.
+      await council.connect(await asTimelock(sys)).setVetoThreshold(2);
+      expect(await council.state(id)).to.equal(ProposalState.Vetoed);
+      expect(await council.state(qId)).to.equal(ProposalState.Vetoed);
+      const before = await snapshotProposal(council, id, holders);
+      await expect(council.queue(...args(p)))
+        .to.be.revertedWithCustomError(council, "HedgeCouncilUnexpectedProposalState")
+        .withArgs(id, ProposalState.Vetoed);
+      await expectProposalUnchanged(sys, id, before);
+      await time.increaseTo(eta);
+      const policyBefore = await snapshotPolicy(sys.policy);
+      await expect(council.execute(...args(q)))
+        .to.be.revertedWithCustomError(council, "HedgeCouncilUnexpectedProposalState")
+        .withArgs(qId, ProposalState.Vetoed);
+      expect(await snapshotPolicy(sys.policy)).to.deep.equal(policyBefore);
+    });
+
     it("with a veto threshold of 1, one veto kills", async function () {
       const sys = await loadFixture(fixture);
       await sys.council.connect(await asTimelock(sys)).setVetoThreshold(1);
@@ -178,6 +211,38 @@ describe("HedgeCouncil veto and cancel", function () {
       await expect(council.connect(sys.stranger).cancel(...args(p)))
         .to.be.revertedWithCustomError(council, "HedgeCouncilNothingToCancel")
         .withArgs(id);
+    });
+
+    it("records for good a veto reached by a lowered threshold, and removes the operation", async function () {
+      const sys = await loadFixture(fixture);
+      const { council, timelock, holders } = sys;
+      await council.connect(await asTimelock(sys)).setVetoThreshold(3);
+      const p = await tighteningProposal(sys);
+      const pending = await tighteningProposal(sys, keccakId("pending"));
+      const { id } = await proposeAndQueue(sys, p);
+      const pendingId = await proposeAndApprove(sys, pending, holders.slice(0, 1));
+      for (const voter of holders.slice(3, 5)) {
+        await council.connect(voter).veto(id);
+        await council.connect(voter).veto(pendingId);
+      }
+      await council.connect(await asTimelock(sys)).setVetoThreshold(2);
+
+      const tx = council.connect(sys.stranger).cancel(...args(p));
+      await expect(tx).to.emit(council, "Vetoed").withArgs(id);
+      await expect(tx).to.emit(council, "ProposalCanceled").withArgs(id);
+      expect(await timelock.isOperation(await operationId(sys, p))).to.equal(false);
+      // Pending, nothing in the timelock: the veto is recorded all the same.
+      const pendingTx = council.connect(sys.stranger).cancel(...args(pending));
+      await expect(pendingTx).to.emit(council, "Vetoed").withArgs(pendingId);
+      await expect(pendingTx).to.not.emit(council, "ProposalCanceled");
+
+      // Raising the threshold again does not bring either back.
+      await council.connect(await asTimelock(sys)).setVetoThreshold(3);
+      expect(await council.state(id)).to.equal(ProposalState.Vetoed);
+      expect(await council.state(pendingId)).to.equal(ProposalState.Vetoed);
+      await expect(council.cancel(...args(pending)))
+        .to.be.revertedWithCustomError(council, "HedgeCouncilNothingToCancel")
+        .withArgs(pendingId);
     });
 
     it("has nothing to cancel for a proposal vetoed before it was queued", async function () {

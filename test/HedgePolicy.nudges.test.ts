@@ -1,5 +1,7 @@
-// HedgePolicy nudges: the steward moves one trigger or the coverage by at most maxNudgeBps of its current value, once
-// per parameter per cooldown, never past an invariant; each nudge is a versioned policy change.
+// HedgePolicy nudges: the steward moves one trigger or the coverage to any value within maxNudgeBps of its baseline (the
+// value the last setPolicy set), once per parameter per cooldown, never past an invariant. A nudge changes the policy
+// hash but keeps the version, so it can never void a proposal approved against that version; however many nudges run,
+// the policy stays within one band of the baseline.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
@@ -36,10 +38,11 @@ describe("HedgePolicy nudges", function () {
         const next = withEdit((p) => (p.layers[layer].triggerVix = to));
         await expect(policy.connect(steward).nudgeTrigger(layer, to))
           .to.emit(policy, "PolicyUpdated")
-          .withArgs(2n, hashPolicy(defaultPolicy()), hashPolicy(next));
+          .withArgs(1n, hashPolicy(defaultPolicy()), hashPolicy(next));
         expect(await currentPolicy(policy)).to.deep.equal(next);
-        expect(await policy.version()).to.equal(2n);
+        expect(await policy.version()).to.equal(1n);
         expect(await policy.policyHash()).to.equal(hashPolicy(next));
+        expect(await policy.baseline()).to.deep.equal([2_500n, [2_000n, 2_800n, 3_500n]]);
         expect(await policy.lastNudgeAt(layer)).to.equal(BigInt(await time.latest()));
         for (let other = 0; other <= COVERAGE_PARAMETER; other++) {
           if (other !== layer) expect(await policy.lastNudgeAt(other)).to.equal(0n);
@@ -57,8 +60,8 @@ describe("HedgePolicy nudges", function () {
         const { policy, steward } = await loadFixture(fixture);
         const before = await snapshotState(policy);
         await expect(policy.connect(steward).nudgeTrigger(layer, requested))
-          .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-          .withArgs(current, requested, maxStep);
+          .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+          .withArgs(layer, current, requested, maxStep);
         await expectUnchanged(policy, before);
       });
     }
@@ -72,8 +75,8 @@ describe("HedgePolicy nudges", function () {
       const before = await snapshotState(policy);
       // 10 % of 2,009 is 200.9: a step of 201 is too large.
       await expect(policy.connect(steward).nudgeTrigger(0, 2_210))
-        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-        .withArgs(2_009n, 2_210n, 200n);
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(0n, 2_009n, 2_210n, 200n);
       await expectUnchanged(policy, before);
       await policy.connect(steward).nudgeTrigger(0, 2_209);
       expect((await currentPolicy(policy)).layers[0].triggerVix).to.equal(2_209);
@@ -183,7 +186,7 @@ describe("HedgePolicy nudges", function () {
           const next = withEdit((p) => (p.layers[layer].triggerVix = requested), start);
           await expect(policy.connect(steward).nudgeTrigger(layer, requested))
             .to.emit(policy, "PolicyUpdated")
-            .withArgs(3n, hashPolicy(start), hashPolicy(next));
+            .withArgs(2n, hashPolicy(start), hashPolicy(next));
           expect(await currentPolicy(policy)).to.deep.equal(next);
         });
       }
@@ -197,9 +200,9 @@ describe("HedgePolicy nudges", function () {
         const next = withEdit((p) => (p.coverageBps = to));
         await expect(policy.connect(steward).nudgeCoverage(to))
           .to.emit(policy, "PolicyUpdated")
-          .withArgs(2n, hashPolicy(defaultPolicy()), hashPolicy(next));
+          .withArgs(1n, hashPolicy(defaultPolicy()), hashPolicy(next));
         expect(await currentPolicy(policy)).to.deep.equal(next);
-        expect(await policy.version()).to.equal(2n);
+        expect(await policy.version()).to.equal(1n);
         expect(await policy.lastNudgeAt(COVERAGE_PARAMETER)).to.equal(BigInt(await time.latest()));
         for (let layer = 0; layer < COVERAGE_PARAMETER; layer++) {
           expect(await policy.lastNudgeAt(layer)).to.equal(0n);
@@ -208,12 +211,12 @@ describe("HedgePolicy nudges", function () {
     }
 
     for (const requested of [2_751, 2_249, 65_535, 0]) {
-      it(`rejects 2,500 -> ${requested} as too large`, async function () {
+      it(`rejects 2,500 -> ${requested} as outside the band`, async function () {
         const { policy, steward } = await loadFixture(fixture);
         const before = await snapshotState(policy);
         await expect(policy.connect(steward).nudgeCoverage(requested))
-          .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-          .withArgs(2_500n, requested, 250n);
+          .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+          .withArgs(COVERAGE_PARAMETER, 2_500n, requested, 250n);
         await expectUnchanged(policy, before);
       });
     }
@@ -242,7 +245,7 @@ describe("HedgePolicy nudges", function () {
         if (ok) {
           await expect(policy.connect(steward).nudgeCoverage(requested))
             .to.emit(policy, "PolicyUpdated")
-            .withArgs(3n, hashPolicy(base), hashPolicy(withEdit((p) => (p.coverageBps = requested), base)));
+            .withArgs(2n, hashPolicy(base), hashPolicy(withEdit((p) => (p.coverageBps = requested), base)));
           expect((await currentPolicy(policy)).coverageBps).to.equal(requested);
         } else {
           const before = await snapshotState(policy);
@@ -277,9 +280,9 @@ describe("HedgePolicy nudges", function () {
       await time.setNextBlockTimestamp(nudgedAt + DAY);
       await expect(policy.connect(steward).nudgeTrigger(0, 2_200))
         .to.emit(policy, "PolicyUpdated")
-        .withArgs(3n, before.policyHash, hashPolicy(withEdit((p) => (p.layers[0].triggerVix = 2_200))));
+        .withArgs(1n, before.policyHash, hashPolicy(withEdit((p) => (p.layers[0].triggerVix = 2_200))));
       expect(await policy.lastNudgeAt(0)).to.equal(BigInt(nudgedAt + DAY));
-      expect(await policy.version()).to.equal(3n);
+      expect(await policy.version()).to.equal(1n);
     });
 
     it("keeps each trigger and the coverage independent", async function () {
@@ -290,7 +293,7 @@ describe("HedgePolicy nudges", function () {
       await policy.connect(steward).nudgeTrigger(2, 3_600);
       await policy.connect(steward).nudgeCoverage(2_600);
       const last = await time.latest();
-      expect(await policy.version()).to.equal(5n);
+      expect(await policy.version()).to.equal(1n);
       expect(await currentPolicy(policy)).to.deep.equal(
         withEdit((p) => {
           p.layers[0].triggerVix = 2_100;
@@ -314,11 +317,11 @@ describe("HedgePolicy nudges", function () {
       const { policy, steward } = await loadFixture(fixture);
       await expect(policy.connect(steward).nudgeTrigger(0, 2_201)).to.be.revertedWithCustomError(
         policy,
-        "HedgePolicyNudgeTooLarge",
+        "HedgePolicyNudgeOutsideBand",
       );
       await expect(policy.connect(steward).nudgeTrigger(0, 2_800)).to.be.revertedWithCustomError(
         policy,
-        "HedgePolicyNudgeTooLarge",
+        "HedgePolicyNudgeOutsideBand",
       );
       expect(await policy.lastNudgeAt(0)).to.equal(0n);
       await policy.connect(steward).nudgeTrigger(0, 2_200);
@@ -345,7 +348,7 @@ describe("HedgePolicy nudges", function () {
       const triggerNudgedAt = await time.latest();
       await policy.connect(steward).nudgeCoverage(2_600);
       const coverageNudgedAt = await time.latest();
-      await policy.connect(governance).setPolicy(defaultPolicy(), 3n);
+      await policy.connect(governance).setPolicy(defaultPolicy(), 1n);
       expect(await policy.lastNudgeAt(0)).to.equal(BigInt(triggerNudgedAt));
       expect(await policy.lastNudgeAt(COVERAGE_PARAMETER)).to.equal(BigInt(coverageNudgedAt));
 
@@ -371,6 +374,72 @@ describe("HedgePolicy nudges", function () {
     });
   });
 
+  describe("the band around the baseline", function () {
+    it("never lets nudges compound: day after day the trigger stays within one band of the baseline", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      await policy.connect(steward).nudgeTrigger(0, 2_200);
+      for (let day = 1; day <= 20; day++) {
+        await time.increase(DAY);
+        const before = await snapshotState(policy);
+        await expect(policy.connect(steward).nudgeTrigger(0, 2_200 + day * 10))
+          .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+          .withArgs(0n, 2_000n, 2_200 + day * 10, 200n);
+        await expectUnchanged(policy, before);
+      }
+      // Across the band in one nudge: from +10 % to -10 % of the baseline.
+      await policy.connect(steward).nudgeTrigger(0, 1_800);
+      expect((await currentPolicy(policy)).layers[0].triggerVix).to.equal(1_800);
+      expect(await policy.baseline()).to.deep.equal([2_500n, [2_000n, 2_800n, 3_500n]]);
+    });
+
+    it("coverage walked down daily stops at the band's edge", async function () {
+      const { policy, steward } = await loadFixture(fixture);
+      let coverage = 2_500;
+      for (let day = 0; day < 17; day++) {
+        const requested = Math.floor(coverage * 0.9);
+        const band = requested >= 2_250;
+        if (band) {
+          await policy.connect(steward).nudgeCoverage(requested);
+          coverage = requested;
+        } else {
+          await expect(policy.connect(steward).nudgeCoverage(requested))
+            .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+            .withArgs(COVERAGE_PARAMETER, 2_500n, requested, 250n);
+        }
+        await time.increase(DAY);
+      }
+      expect((await currentPolicy(policy)).coverageBps).to.equal(2_250);
+    });
+
+    it("moves with setPolicy: the new policy's values are the new baseline", async function () {
+      const { policy, governance, steward } = await loadFixture(fixture);
+      await policy.connect(steward).nudgeTrigger(1, 3_000);
+      const next = withEdit((p) => ((p.layers[1].triggerVix = 2_700), (p.coverageBps = 3_000)));
+      await policy.connect(governance).setPolicy(next, 1n);
+      expect(await policy.version()).to.equal(2n);
+      expect(await policy.baseline()).to.deep.equal([3_000n, [2_000n, 2_700n, 3_500n]]);
+      await expect(policy.connect(steward).nudgeCoverage(3_301))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(COVERAGE_PARAMETER, 3_000n, 3_301n, 300n);
+      await policy.connect(steward).nudgeCoverage(3_300);
+      await time.increase(DAY);
+      await expect(policy.connect(steward).nudgeTrigger(1, 2_971))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(1n, 2_700n, 2_971n, 270n);
+      await policy.connect(steward).nudgeTrigger(1, 2_970);
+      expect(await policy.version()).to.equal(2n);
+    });
+
+    it("reports one trigger per layer: a 1-layer baseline", async function () {
+      const { policy, governance } = await loadFixture(fixture);
+      await policy.connect(governance).setPolicy(
+        withEdit((p) => (p.layers = [{ ...p.layers[0], allocationBps: 10_000, triggerVix: 10_000 }])),
+        1n,
+      );
+      expect(await policy.baseline()).to.deep.equal([2_500n, [10_000n]]);
+    });
+  });
+
   describe("nudge limits", function () {
     it("uses the max step and cooldown set by governance", async function () {
       const { policy, governance, steward } = await loadFixture(fixture);
@@ -378,18 +447,18 @@ describe("HedgePolicy nudges", function () {
 
       const before = await snapshotState(policy);
       await expect(policy.connect(steward).nudgeTrigger(0, 2_401))
-        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-        .withArgs(2_000n, 2_401n, 400n);
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(0n, 2_000n, 2_401n, 400n);
       await expectUnchanged(policy, before);
 
       await policy.connect(steward).nudgeTrigger(0, 2_400);
       const nudgedAt = await time.latest();
-      await expect(policy.connect(steward).nudgeTrigger(0, 2_500))
+      await expect(policy.connect(steward).nudgeTrigger(0, 1_600))
         .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown")
         .withArgs(0n, nudgedAt + 3_600);
       await time.setNextBlockTimestamp(nudgedAt + 3_600);
-      await policy.connect(steward).nudgeTrigger(0, 2_500);
-      expect((await currentPolicy(policy)).layers[0].triggerVix).to.equal(2_500);
+      await policy.connect(steward).nudgeTrigger(0, 1_600);
+      expect((await currentPolicy(policy)).layers[0].triggerVix).to.equal(1_600);
     });
 
     it("applies a shorter cooldown to nudges made before it was set", async function () {
@@ -405,13 +474,18 @@ describe("HedgePolicy nudges", function () {
       await policy.connect(steward).nudgeCoverage(2_700);
     });
 
-    it("allows back-to-back nudges with a zero cooldown", async function () {
+    it("allows back-to-back nudges with a zero cooldown, still within the band", async function () {
       const { policy, governance, steward } = await loadFixture(fixture);
       await policy.connect(governance).setNudgeLimits(1_000, 0);
       await policy.connect(steward).nudgeCoverage(2_750);
-      await policy.connect(steward).nudgeCoverage(3_025);
-      expect((await currentPolicy(policy)).coverageBps).to.equal(3_025);
-      expect(await policy.version()).to.equal(3n);
+      await policy.connect(steward).nudgeCoverage(2_250);
+      expect((await currentPolicy(policy)).coverageBps).to.equal(2_250);
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeCoverage(2_025))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(COVERAGE_PARAMETER, 2_500n, 2_025n, 250n);
+      await expectUnchanged(policy, before);
+      expect(await policy.version()).to.equal(1n);
     });
 
     it("disables nudges with maxNudgeBps 0", async function () {
@@ -419,14 +493,14 @@ describe("HedgePolicy nudges", function () {
       await policy.connect(governance).setNudgeLimits(0, 86_400);
       const before = await snapshotState(policy);
       await expect(policy.connect(steward).nudgeTrigger(0, 2_001))
-        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-        .withArgs(2_000n, 2_001n, 0n);
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(0n, 2_000n, 2_001n, 0n);
       await expect(policy.connect(steward).nudgeTrigger(2, 3_499))
-        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-        .withArgs(3_500n, 3_499n, 0n);
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(2n, 3_500n, 3_499n, 0n);
       await expect(policy.connect(steward).nudgeCoverage(2_501))
-        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-        .withArgs(2_500n, 2_501n, 0n);
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(COVERAGE_PARAMETER, 2_500n, 2_501n, 0n);
       await expectUnchanged(policy, before);
     });
 
@@ -437,8 +511,8 @@ describe("HedgePolicy nudges", function () {
         .to.be.revertedWithCustomError(policy, "HedgePolicyCoverageOutOfRange")
         .withArgs(0n);
       await expect(policy.connect(steward).nudgeCoverage(5_001))
-        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeTooLarge")
-        .withArgs(2_500n, 5_001n, 2_500n);
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(COVERAGE_PARAMETER, 2_500n, 5_001n, 2_500n);
       await policy.connect(steward).nudgeCoverage(5_000);
       expect((await currentPolicy(policy)).coverageBps).to.equal(5_000);
     });

@@ -213,15 +213,15 @@ describe("HedgePolicy", function () {
       expect(await policy.policyHash()).to.equal(hash);
     });
 
-    it("counts nudges and full changes on the same version", async function () {
+    it("counts approved policies only: a nudge keeps the version, so a change approved before it still lands", async function () {
       const { policy, governance, steward } = await loadFixture(fixture);
       await policy.connect(steward).nudgeCoverage(2_600);
+      expect(await policy.version()).to.equal(1n);
+      await policy.connect(governance).setPolicy(tighter(), 1n);
       expect(await policy.version()).to.equal(2n);
       await expect(policy.connect(governance).setPolicy(tighter(), 1n))
         .to.be.revertedWithCustomError(policy, "HedgePolicyVersionMismatch")
         .withArgs(1n, 2n);
-      await policy.connect(governance).setPolicy(tighter(), 2n);
-      expect(await policy.version()).to.equal(3n);
     });
   });
 
@@ -428,7 +428,7 @@ describe("HedgePolicy", function () {
         .withArgs(steward.address);
       await expect(policy.connect(other).nudgeCoverage(2_600))
         .to.emit(policy, "PolicyUpdated")
-        .withArgs(2n, hashPolicy(defaultPolicy()), hashPolicy(withEdit((p) => (p.coverageBps = 2_600))));
+        .withArgs(1n, hashPolicy(defaultPolicy()), hashPolicy(withEdit((p) => (p.coverageBps = 2_600))));
     });
 
     it("rejects the zero address", async function () {

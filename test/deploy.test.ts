@@ -1,5 +1,5 @@
 // scripts/lib/deploy.ts: deploySystem wires every role, leaves the deployer with nothing, applies the defaults of
-// DESIGN.md (and the given overrides), and defaultThresholds follows the formulas for N seats.
+// docs/RULES.md (and the given overrides), and defaultThresholds follows the formulas for N seats.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -121,9 +121,10 @@ describe("deploySystem", function () {
       expect(vixToAnswer(1_500)).to.equal(15_00000000n);
     });
 
-    it("defaultThresholds follows DESIGN.md for 1, 3, 5 and 9 seats", function () {
+    it("defaultThresholds follows the rules for 1, 2, 3, 5 and 9 seats: no lone seat once there are two", function () {
       expect(defaultThresholds(1)).to.deep.equal({ fast: 1, standard: 1, critical: 1, veto: 1 });
-      expect(defaultThresholds(3)).to.deep.equal({ fast: 1, standard: 2, critical: 2, veto: 1 });
+      expect(defaultThresholds(2)).to.deep.equal({ fast: 2, standard: 2, critical: 2, veto: 1 });
+      expect(defaultThresholds(3)).to.deep.equal({ fast: 2, standard: 2, critical: 2, veto: 1 });
       expect(defaultThresholds(5)).to.deep.equal({ fast: 2, standard: 3, critical: 4, veto: 2 });
       expect(defaultThresholds(9)).to.deep.equal({ fast: 4, standard: 5, critical: 6, veto: 3 });
     });
@@ -150,7 +151,7 @@ describe("deploySystem", function () {
       const policy = withEdit((p) => (p.coverageBps = 4_000));
       const system = await deploySystem(signers[0], {
         seats: signers.slice(1, 5).map((s) => s.address),
-        thresholds: { fast: 1, standard: 2, critical: 3, veto: 1 },
+        thresholds: { fast: 2, standard: 2, critical: 3, veto: 1 },
         delays: { standard: 2 * DAY, critical: 4 * DAY },
         minDelay: DAY,
         proposalTtl: 2 * DAY,
@@ -158,7 +159,7 @@ describe("deploySystem", function () {
         policy,
         initialVix: 2_250,
       });
-      expect(await system.council.tierRule(Tier.Fast)).to.deep.equal([1n, 0n]);
+      expect(await system.council.tierRule(Tier.Fast)).to.deep.equal([2n, 0n]);
       expect(await system.council.tierRule(Tier.Standard)).to.deep.equal([2n, BigInt(2 * DAY)]);
       expect(await system.council.tierRule(Tier.Critical)).to.deep.equal([3n, BigInt(4 * DAY)]);
       expect(await system.council.vetoThreshold()).to.equal(1n);
@@ -202,10 +203,11 @@ describe("deploySystem", function () {
       loose.coverageBps = 499;
       const cases: [SystemConfig, RegExp][] = [
         [
-          { seats, thresholds: { fast: 1, standard: 3, critical: 6, veto: 2 } },
-          /1 <= Fast <= Standard <= Critical <= 5/,
+          { seats, thresholds: { fast: 2, standard: 3, critical: 6, veto: 2 } },
+          /2 <= Fast <= Standard <= Critical <= 5/,
         ],
-        [{ seats, thresholds: { fast: 0, standard: 3, critical: 4, veto: 2 } }, /1 <= Fast/],
+        [{ seats, thresholds: { fast: 0, standard: 3, critical: 4, veto: 2 } }, /2 <= Fast/],
+        [{ seats, thresholds: { fast: 1, standard: 3, critical: 4, veto: 2 } }, /no seat acts alone/],
         [{ seats, thresholds: { fast: 2, standard: 3, critical: 4, veto: 6 } }, /veto threshold 6/],
         [{ seats, minDelay: 2 * DAY }, /Standard delay 86400 s is below the timelock's minimum 172800 s/],
         [{ seats, delays: { standard: DAY, critical: DAY - 1 } }, /Critical delay 86399 s is below the Standard/],

@@ -141,7 +141,7 @@ contract AttackStateProbe {
         v.mintedCount = seats.mintedCount();
         v.owners = new address[](v.mintedCount);
         for (uint256 i = 0; i < v.mintedCount; ++i) {
-            if (v.liveSeats & (uint64(1) << i) != 0) v.owners[i] = IERC721(address(seats)).ownerOf(i + 1);
+            if (v.liveSeats & uint64(1 << i) != 0) v.owners[i] = IERC721(address(seats)).ownerOf(i + 1);
         }
     }
 

@@ -1,4 +1,4 @@
-// The ALVH policy in TypeScript: its types (as TypeChain gives them), the default 4/4/2 policy of DESIGN.md,
+// The ALVH policy in TypeScript: its types (as TypeChain gives them), the default 4/4/2 policy (docs/RULES.md),
 // and the conversions every script, task and test shares.
 import type { IHedgePolicy } from "../../typechain-types";
 
@@ -28,7 +28,7 @@ export interface PolicyValues {
   maxOracleAge: number;
 }
 
-/** ALVH 4/4/2: the default policy of DESIGN.md. */
+/** ALVH 4/4/2: the default policy. */
 export function defaultPolicy(): PolicyValues {
   return {
     layers: [
@@ -89,7 +89,7 @@ export const POLICY_ABI_TYPE =
   "uint16 targetDte,uint32 hysteresisVix,uint32 maxOracleAge)";
 
 /**
- * The first invariant of DESIGN.md that `p` breaks, in words, or `null` when it satisfies all of them: the same rules
+ * The first invariant of docs/RULES.md that `p` breaks, in words, or `null` when it satisfies all of them: the same rules
  * as `HedgePolicy`, checked before anything is sent.
  */
 export function policyViolation(p: PolicyValues): string | null {

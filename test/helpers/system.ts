@@ -287,31 +287,6 @@ export async function atNextBlock(timestamp: bigint | number): Promise<void> {
   await time.setNextBlockTimestamp(timestamp);
 }
 
-// ---------------------------------------------------------------- seat tables
-
-/** `keccak256` of OpenZeppelin Create3's proxy creation code (`Create3.PROXY_INITCODE_HASH`). */
-const CREATE3_PROXY_INITCODE_HASH = "0x57a34f6e879358dd76825d6700df87013ad6a3fb43c0d0c602f70a8772c153bd";
-
-/** Where the council's seat table number `n` lives: CREATE3 under salt `n` (contracts/SeatTable.sol). */
-export function seatTableAddress(sys: CouncilSystem, n: number): string {
-  const proxy = ethers.getCreate2Address(sys.addresses.council, toBeHex(n, 32), CREATE3_PROXY_INITCODE_HASH);
-  return ethers.getCreateAddress({ from: proxy, nonce: 1 });
-}
-
-/** Seat table `n` as deployed: its first code byte, and its entries as [holder, seat id] in table order. */
-export async function readSeatTable(
-  sys: CouncilSystem,
-  n: number,
-): Promise<{ head: number; entries: [string, bigint][] }> {
-  const code = getBytes(await ethers.provider.getCode(seatTableAddress(sys, n)));
-  expect(code.length % 21, `table ${n}: ${code.length} bytes`).to.equal(1);
-  const entries: [string, bigint][] = [];
-  for (let at = 1; at < code.length; at += 21) {
-    entries.push([ethers.getAddress(hexlify(code.slice(at, at + 20))), BigInt(code[at + 20])]);
-  }
-  return { head: code[0], entries };
-}
-
 // ---------------------------------------------------------------- snapshots
 
 export interface ProposalSnapshot {

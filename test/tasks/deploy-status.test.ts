@@ -18,7 +18,7 @@ describe("tasks: hedge:deploy and hedge:status", function () {
     deployment = await deployFresh();
   });
 
-  it("registers every task of DESIGN.md with help text for the task and each parameter", () => {
+  it("registers every documented task with help text for the task and each parameter", () => {
     const names = ["deploy", "status", "propose", "sign", "approve", "submit", "queue", "execute", "veto", "cancel"];
     for (const name of [...names, "oracle", "sync", "demo", "time"].map((n) => `hedge:${n}`)) {
       const definition = hre.tasks[name];
