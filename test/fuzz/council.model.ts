@@ -7,7 +7,7 @@
 //
 // This is an independent copy of the rules on purpose: it imports nothing of the project's own rules (tiers,
 // loosening, thresholds, states), so that a mistake in the contracts or in the shared TypeScript rules cannot hide
-// behind the same mistake here. The rules v2 it implements:
+// behind the same mistake here. The rules v2 it implements (docs/RULES.md states them in words):
 // - nudges move one trigger or the coverage within `maxNudgeBps` of its baseline (the value the last setPolicy set),
 //   once per cooldown per parameter, and keep the version: `version` counts setPolicy calls only;
 // - loosening is judged by the protection curve (coverage × the allocations of the layers engaged at a VIX level),
