@@ -5,8 +5,8 @@
 // exact custom error with its arguments) and, on success, applies its effects. Nothing here talks to the chain;
 // calldata and ids are computed off-chain with ethers.
 //
-// This is an independent copy of the rules on purpose: it imports nothing of the project's own rules (tiers,
-// loosening, thresholds, states), so that a mistake in the contracts or in the shared TypeScript rules cannot hide
+// This is an independent copy of the rules on purpose: it imports nothing of the project's own rules (tiers, states,
+// loosening, thresholds, nudges; only the policy's type and default values and the contracts' ABIs), so that a mistake in the contracts or in the shared TypeScript rules cannot hide
 // behind the same mistake here. The rules v2 it implements (docs/RULES.md states them in words):
 // - nudges move one trigger or the coverage within `maxNudgeBps` of its baseline (the value the last setPolicy set),
 //   once per cooldown per parameter, and keep the version: `version` counts setPolicy calls only;
@@ -40,9 +40,22 @@ import { hashPolicy } from "../helpers/hedgePolicy";
 export const DAY = 86_400;
 export const HOUR = 3_600;
 
-import { Tier, State } from "../../scripts/lib/proposals";
+/** `IHedgeCouncil.Tier`, as the ABI numbers it (the model's own copy, like every rule here). */
+export enum Tier {
+  Fast = 0,
+  Standard = 1,
+  Critical = 2,
+}
 
-export { Tier, State };
+/** `IHedgeCouncil.ProposalState`, as the ABI numbers it. */
+export enum State {
+  Unknown = 0,
+  Pending = 1,
+  Queued = 2,
+  Executed = 3,
+  Vetoed = 4,
+  Expired = 5,
+}
 
 /** An expected custom error: its name and its arguments (compared as strings, addresses lower-cased). */
 export interface Expected {
