@@ -33,7 +33,13 @@ const SOLC_VERSION = "0.8.28";
 const MUTATION_BUILD = process.env.HEDGE_MUTATION === "1";
 const compilerSettings = MUTATION_BUILD
   ? { optimizer: { enabled: false }, evmVersion: "cancun", viaIR: false }
-  : { optimizer: { enabled: true, runs: 10000 }, evmVersion: "cancun", viaIR: true };
+  : {
+      optimizer: { enabled: true, runs: 10000 },
+      evmVersion: "cancun",
+      viaIR: true,
+      // The storage layout in the build info: the audit tests find the slots they tamper with there.
+      outputSelection: { "*": { "*": ["storageLayout"] } },
+    };
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC_VERSION) return runSuper();

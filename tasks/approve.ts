@@ -9,15 +9,14 @@ import { CliError, FROM_HELP, cliAction, say, selectSigner } from "../scripts/li
 import { openSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
 import {
-  State,
   findProposal,
   parseProposalId,
   proposalStatus,
   requireProposal,
   requireSeatHolder,
   requireState,
-  Tier,
 } from "../scripts/lib/proposals";
+import { ProposalState, Tier } from "../scripts/lib/council";
 import path from "node:path";
 
 export interface ApproveArgs {
@@ -40,7 +39,7 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   if (args.signatures === undefined) {
     const proposal = await requireProposal(system, parseProposalId(args.id));
     const status = await proposalStatus(system, proposal.id);
-    requireState(proposal.id, status.state, [State.Pending], "approve");
+    requireState(proposal.id, status.state, [ProposalState.Pending], "approve");
     await requireSeatHolder(system, address, `--from ${label}`);
     if (await system.council.hasApproved(proposal.id, address)) {
       throw new CliError(`${label} already approved proposal ${proposal.id}`);
@@ -70,7 +69,7 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
     );
   }
   const status = await proposalStatus(system, proposal.id);
-  requireState(proposal.id, status.state, [State.Pending], "approve");
+  requireState(proposal.id, status.state, [ProposalState.Pending], "approve");
   const fresh = [];
   for (const s of content.signatures) {
     await requireSeatHolder(system, s.signer, `signer ${s.signer} of ${args.signatures}`);

@@ -52,7 +52,7 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
   }
 
   const { deployment } = await loadDeployment(hre);
-  const { runAudit } = await import("../scripts/lib/audit");
+  const { runAudit, AuditError } = await import("../scripts/lib/audit");
   const { progressBar } = await import("../scripts/lib/audit/progress");
   const { terminalSummary } = await import("../scripts/lib/audit/report/terminal");
   let accounts: string[] = [];
@@ -73,6 +73,10 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
       progress: progress?.update,
       extraAccounts: accounts,
     });
+  } catch (error) {
+    // The audit library's own error (it never depends on the command line): one line, exit status 2.
+    if (error instanceof AuditError) throw new CliError(error.message);
+    throw error;
   } finally {
     progress?.done();
   }

@@ -6,7 +6,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
 import { openSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { State, parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
+import { ProposalState } from "../scripts/lib/council";
 
 export interface CancelArgs {
   id: string;
@@ -22,7 +23,7 @@ async function cancel(args: CancelArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
   const p = await requireProposal(system, parseProposalId(args.id));
   const status = await proposalStatus(system, p.id);
-  requireState(p.id, status.state, [State.Vetoed, State.Expired], "cancel");
+  requireState(p.id, status.state, [ProposalState.Vetoed, ProposalState.Expired], "cancel");
   const { signer, label } = await selectSigner(hre, args.from);
   const council = system.council.connect(signer);
   await simulate(hre, () => council.cancel.staticCall(p.targets, p.values, p.calldatas, p.salt));

@@ -27,7 +27,8 @@ import {
 import { openSystem, type HedgeSystem } from "../scripts/lib/deployments";
 import { describeError } from "../scripts/lib/errors";
 import { describePolicyChange } from "../scripts/lib/policy-edit";
-import { TIER_NAMES, currentPolicy, proposalStatus, Tier } from "../scripts/lib/proposals";
+import { currentPolicy, proposalStatus } from "../scripts/lib/proposals";
+import { TIER_NAMES, Tier } from "../scripts/lib/council";
 import type { AuditReport } from "../scripts/lib/audit/types";
 import type { ProposeResult } from "./propose";
 import { printPolicy } from "./status";

@@ -6,7 +6,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
 import { openSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { State, parseProposalId, proposalStatus, requireProposal, requireState, Tier } from "../scripts/lib/proposals";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
+import { ProposalState, Tier } from "../scripts/lib/council";
 
 export interface ExecuteArgs {
   id: string;
@@ -22,7 +23,12 @@ async function execute(args: ExecuteArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
   const p = await requireProposal(system, parseProposalId(args.id));
   const status = await proposalStatus(system, p.id);
-  requireState(p.id, status.state, status.tier === Tier.Fast ? [State.Pending] : [State.Queued], "execute");
+  requireState(
+    p.id,
+    status.state,
+    status.tier === Tier.Fast ? [ProposalState.Pending] : [ProposalState.Queued],
+    "execute",
+  );
   const { signer, label } = await selectSigner(hre, args.from);
   const council = system.council.connect(signer);
   const versionBefore = await system.policy.version();

@@ -35,16 +35,8 @@ import {
 import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
 import { applyAssignments, parseAssignments } from "../scripts/lib/policy-edit";
-import {
-  State,
-  TIER_NAMES,
-  currentPolicy,
-  describeCalls,
-  proposalIdOf,
-  requireSeatHolder,
-  type ProposalCalls,
-  Tier,
-} from "../scripts/lib/proposals";
+import { currentPolicy, describeCalls, requireSeatHolder } from "../scripts/lib/proposals";
+import { ProposalState, TIER_NAMES, proposalIdOf, type ProposalCalls, Tier } from "../scripts/lib/council";
 import { signApproval } from "../scripts/lib/signing";
 
 export const PROPOSAL_KINDS = [
@@ -157,7 +149,7 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   );
   const id = proposalIdOf(calls);
   say(`Id: ${id}`);
-  if (Number(await system.council.state(id)) !== State.Unknown) {
+  if (Number(await system.council.state(id)) !== ProposalState.Unknown) {
     throw new CliError(`a proposal with these calls and salt already exists (${id}); pass another --salt`);
   }
 

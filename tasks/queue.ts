@@ -6,7 +6,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { CliError, FROM_HELP, cliAction, fmtRelative, fmtTime, say, selectSigner } from "../scripts/lib/cli";
 import { openSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { State, parseProposalId, proposalStatus, requireProposal, requireState, Tier } from "../scripts/lib/proposals";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
+import { ProposalState, Tier } from "../scripts/lib/council";
 
 export interface QueueArgs {
   id: string;
@@ -22,7 +23,7 @@ async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
   const p = await requireProposal(system, parseProposalId(args.id));
   const status = await proposalStatus(system, p.id);
-  requireState(p.id, status.state, [State.Pending], "queue");
+  requireState(p.id, status.state, [ProposalState.Pending], "queue");
   if (status.tier === Tier.Fast) {
     throw new CliError(
       `proposal ${p.id} is Fast tier (steward nudges): it skips the timelock, run hedge:execute instead`,

@@ -19,8 +19,6 @@ import {
 import { CliError, FROM_HELP, cliAction, fmtDuration, say, sayLines, selectSigner } from "../scripts/lib/cli";
 import { displayPath, openSystem } from "../scripts/lib/deployments";
 import {
-  State,
-  TIER_NAMES,
   currentPolicy,
   describeCalls,
   findProposal,
@@ -28,8 +26,8 @@ import {
   proposalStatus,
   requireSeatHolder,
   requireState,
-  Tier,
 } from "../scripts/lib/proposals";
+import { ProposalState, TIER_NAMES, Tier } from "../scripts/lib/council";
 import { recoverApprover, signApproval } from "../scripts/lib/signing";
 
 export interface SignArgs {
@@ -83,7 +81,7 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
   let onChainApprovals = 0;
   if (onChain) {
     const status = await proposalStatus(system, id);
-    requireState(id, status.state, [State.Pending], "sign");
+    requireState(id, status.state, [ProposalState.Pending], "sign");
     if (await system.council.hasApproved(id, address))
       throw new CliError(`${label} already approved proposal ${id} on chain`);
     onChainApprovals = status.approvals;

@@ -18,7 +18,8 @@ import {
 } from "../scripts/lib/cli";
 import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deployments";
 import { policyTable } from "../scripts/lib/policy-edit";
-import { State, TIER_NAMES, createdProposals, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
+import { createdProposals, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
+import { ProposalState, TIER_NAMES } from "../scripts/lib/council";
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")
   .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
@@ -77,6 +78,7 @@ export async function printStatus(
   say(`  council ${c.council.address}   timelock ${c.timelock.address}`);
   say(`  policy  ${c.policy.address}   seats    ${c.seats.address}`);
   say(`  oracle  ${c.oracle.address}${system.deployment.oracleIsMock ? " (mock)" : ""}`);
+  if (c.upkeep) say(`  upkeep  ${c.upkeep.address} (HedgeUpkeep: keepers call checkUpkeep / performUpkeep)`);
   say();
 
   await printPolicy(system);
@@ -150,7 +152,7 @@ export async function printStatus(
   const rows: string[][] = [];
   for (const p of proposals) {
     const s = await proposalStatus(system, p.id);
-    if (!options.all && s.state !== State.Pending && s.state !== State.Queued) continue;
+    if (!options.all && s.state !== ProposalState.Pending && s.state !== ProposalState.Queued) continue;
     rows.push([
       shortId(p.id),
       s.tierName,
@@ -158,7 +160,7 @@ export async function printStatus(
       s.vetoes ? `${s.vetoes}/${s.vetoThreshold}` : "-",
       s.stateName,
       s.eta ? `${fmtTime(s.eta)} (${fmtRelative(s.eta, now)})` : "-",
-      s.state === State.Pending || s.state === State.Queued
+      s.state === ProposalState.Pending || s.state === ProposalState.Queued
         ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})`
         : "-",
     ]);

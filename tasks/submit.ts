@@ -10,15 +10,8 @@ import { callsOf, readApprovalsFile } from "../scripts/lib/approvals-file";
 import { CliError, FROM_HELP, cliAction, fmtRelative, fmtTime, say, sayLines, selectSigner } from "../scripts/lib/cli";
 import { openSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
-import {
-  STATE_NAMES,
-  State,
-  TIER_NAMES,
-  currentPolicy,
-  describeCalls,
-  proposalStatus,
-  requireSeatHolder,
-} from "../scripts/lib/proposals";
+import { currentPolicy, describeCalls, proposalStatus, requireSeatHolder } from "../scripts/lib/proposals";
+import { STATE_NAMES, ProposalState, TIER_NAMES } from "../scripts/lib/council";
 
 export interface SubmitArgs {
   signatures: string;
@@ -46,7 +39,7 @@ async function submit(args: SubmitArgs, hre: HardhatRuntimeEnvironment) {
   const id = content.proposalId;
   const calls = callsOf(content);
   const existing = Number(await system.council.state(id));
-  if (existing !== State.Unknown) {
+  if (existing !== ProposalState.Unknown) {
     throw new CliError(
       `proposal ${id} already exists on chain (${STATE_NAMES[existing]}); relay further signatures with hedge:approve --signatures ${args.signatures}`,
     );
@@ -72,7 +65,7 @@ async function submit(args: SubmitArgs, hre: HardhatRuntimeEnvironment) {
   await sendAndWait(hre, "submit", () => council.submit(...submitArgs));
   const status = await proposalStatus(system, id);
   const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
-  if (status.state === State.Executed) {
+  if (status.state === ProposalState.Executed) {
     say(`Submitted by ${label}: proposal ${id} executed at once (Fast tier).`);
   } else {
     say(

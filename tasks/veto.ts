@@ -7,13 +7,13 @@ import { FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
 import { openSystem } from "../scripts/lib/deployments";
 import { sendAndWait, simulate } from "../scripts/lib/errors";
 import {
-  State,
   parseProposalId,
   proposalStatus,
   requireProposal,
   requireSeatHolder,
   requireState,
 } from "../scripts/lib/proposals";
+import { ProposalState } from "../scripts/lib/council";
 
 export interface VetoArgs {
   id: string;
@@ -29,16 +29,16 @@ async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
   const p = await requireProposal(system, parseProposalId(args.id));
   const status = await proposalStatus(system, p.id);
-  requireState(p.id, status.state, [State.Pending, State.Queued], "veto");
+  requireState(p.id, status.state, [ProposalState.Pending, ProposalState.Queued], "veto");
   const { signer, address, label } = await selectSigner(hre, args.from);
   await requireSeatHolder(system, address, `--from ${label}`);
   const council = system.council.connect(signer);
   await simulate(hre, () => council.veto.staticCall(p.id));
   await sendAndWait(hre, "veto", () => council.veto(p.id));
   const after = await proposalStatus(system, p.id);
-  if (after.state === State.Vetoed) {
+  if (after.state === ProposalState.Vetoed) {
     say(`Vetoed by ${label}: ${after.vetoes} of ${after.vetoThreshold} vetoes, proposal ${p.id} is dead for good.`);
-    if (status.state === State.Queued)
+    if (status.state === ProposalState.Queued)
       say(`Next: anyone may remove its timelock operation with \`hedge:cancel --id ${p.id}\`.`);
   } else {
     say(`Veto cast by ${label}: ${after.vetoes} of ${after.vetoThreshold} vetoes.`);

@@ -20,7 +20,7 @@ import path from "node:path";
 import { Contract, Signature, getAddress, isAddress, isHexString, type Provider } from "ethers";
 
 import { CliError } from "./cli";
-import { proposalIdOf, type ProposalCalls } from "./proposals";
+import { proposalIdOf, type ProposalCalls } from "./council";
 import { approvalDigest, recoverApprover, type SignedApproval } from "./signing";
 
 export const APPROVALS_FORMAT = "hedge-council-approvals/1";

@@ -1,6 +1,6 @@
 // The one deployment path of Hedge Council, used by `hedge:deploy`, the demo, the tests and the benchmarks.
 //
-// Order: [mock oracle], CouncilSeats, TimelockController, HedgePolicy, HedgeCouncil. The four core contracts
+// Order: [mock oracle], CouncilSeats, TimelockController, HedgePolicy, HedgeCouncil, [HedgeUpkeep]. The four core contracts
 // reference each other, so their addresses are computed up front from the deployer's nonce; the timelock is born
 // with the council as its only proposer, canceller and executor and no admin, so no externally owned account ever
 // holds a role. `deploySystem` checks all of that before it returns.
@@ -12,29 +12,27 @@ import {
   CouncilSeats__factory,
   HedgeCouncil__factory,
   HedgePolicy__factory,
+  HedgeUpkeep__factory,
   MockV3Aggregator__factory,
   TimelockController__factory,
   type CouncilSeats,
   type HedgeCouncil,
   type HedgePolicy,
+  type HedgeUpkeep,
   type MockV3Aggregator,
   type TimelockController,
 } from "../../typechain-types";
+import { defaultThresholds, minThreshold, type Thresholds } from "./council";
 import { defaultPolicy, policyViolation, type PolicyValues } from "./policy";
 
 export const DAY = 86_400;
 
-export interface Thresholds {
-  fast: number;
-  standard: number;
-  critical: number;
-  veto: number;
-}
+export type { Thresholds };
 
 export interface SystemConfig {
   /** Initial seat holders, given seats 1..n in order. */
   seats: string[];
-  /** Defaults for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉ (at least Standard), Fast max(1, Standard−1), veto max(1, ⌈N/3⌉). */
+  /** Defaults for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉ (at least Standard), Fast max(min(2, N), Standard−1), veto max(1, ⌈N/3⌉). */
   thresholds?: Thresholds;
   /** Seconds. Defaults: Standard 1 day, Critical 3 days. */
   delays?: { standard: number; critical: number };
@@ -50,6 +48,8 @@ export interface SystemConfig {
   oracle?: string;
   /** The mock's first answer in VIX hundredths; default 1500 (VIX 15.00). */
   initialVix?: number;
+  /** Also deploy a HedgeUpkeep (Chainlink Automation's entry point to syncLayers) for the policy; default false. */
+  upkeep?: boolean;
 }
 
 export interface System {
@@ -59,7 +59,12 @@ export interface System {
   policy: HedgePolicy;
   /** The mock when one was deployed; otherwise the given feed, typed as the mock for its read functions. */
   oracle: MockV3Aggregator;
+  /** Present when deployed with `upkeep: true`: the keeper entry point to `syncLayers` (it holds no role). */
+  upkeep?: HedgeUpkeep;
 }
+
+/** The contracts every system has (the upkeep is optional). */
+export type CoreContract = Exclude<keyof System, "upkeep">;
 
 /** Everything `deploySystem` settled on, plus the deployment transactions: what `deployments/<network>.json` records. */
 export interface DeploymentRecord {
@@ -69,24 +74,11 @@ export interface DeploymentRecord {
   proposalTtl: number;
   gracePeriod: number;
   oracleDeployed: boolean;
-  transactions: Record<keyof System, ContractTransactionResponse | null>;
+  transactions: Record<CoreContract, ContractTransactionResponse | null> & { upkeep?: ContractTransactionResponse };
 }
 
-/**
- * The default thresholds for `n` seats (5 seats: Fast 2, Standard 3, Critical 4, veto 2). No tier lets one seat act
- * alone once there are two seats: Fast is at least min(2, n).
- */
-export function defaultThresholds(n: number): Thresholds {
-  const standard = Math.floor(n / 2) + 1;
-  const critical = Math.max(standard, Math.ceil((2 * n) / 3));
-  const fast = Math.max(Math.min(2, n), standard - 1);
-  return { fast, standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
-}
-
-/** The lowest threshold any tier may have with `n` seats: min(2, n), and at least 1. */
-export function minThreshold(n: number): number {
-  return n < 2 ? 1 : 2;
-}
+/** The default thresholds for `n` seats and the lowest any tier may have (min(2, n)): ./council. */
+export { defaultThresholds, minThreshold };
 
 /** Converts VIX hundredths into the mock's 8-decimal answer (1500 → 15_00000000). */
 export function vixToAnswer(vixHundredths: number | bigint): bigint {
@@ -163,6 +155,8 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
     oracle: MockV3Aggregator__factory.connect(oracleAddress, deployer),
   };
   await checkWiring(system, from);
+  let upkeepTx: ContractTransactionResponse | undefined;
+  if (config.upkeep) ({ upkeep: system.upkeep, transaction: upkeepTx } = await deployUpkeep(deployer, policyAddress));
   lastRecords.set(system, {
     thresholds,
     delays,
@@ -176,9 +170,25 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
       timelock: timelock.deploymentTransaction(),
       policy: policy.deploymentTransaction(),
       council: council.deploymentTransaction(),
+      ...(upkeepTx ? { upkeep: upkeepTx } : {}),
     },
   });
   return system;
+}
+
+/**
+ * Deploys a HedgeUpkeep for the policy at `policy` (with a new system, or later for an existing one) and checks that
+ * it points at that policy. The upkeep holds no role: anyone, a Chainlink Automation registry included, may call it.
+ */
+export async function deployUpkeep(
+  deployer: Signer,
+  policy: string,
+): Promise<{ upkeep: HedgeUpkeep; transaction: ContractTransactionResponse }> {
+  const upkeep = await new HedgeUpkeep__factory(deployer).deploy(policy);
+  await upkeep.waitForDeployment();
+  if ((await upkeep.policy()).toLowerCase() !== policy.toLowerCase())
+    throw new Error("deployment wiring broken: HedgeUpkeep.policy is not HedgePolicy");
+  return { upkeep, transaction: upkeep.deploymentTransaction()! };
 }
 
 /** The configuration with its defaults filled in; throws with the broken rule, before anything is sent. */

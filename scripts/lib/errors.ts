@@ -143,7 +143,7 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgePolicyLayerNotFound: (a) => `the policy has no layer ${a[0]} (it has ${a[1]}: 0..${Number(a[1]) - 1})`,
   HedgePolicyNudgeUnchanged: (a) => `a nudge must change its parameter; ${n(a[0])} is already the current value`,
   HedgePolicyNudgeOutsideBand: (a) =>
-    `${nudgeParameter(a[0])} ${n(a[2])} is outside the nudge band: it may move at most ${n(a[3])} from its baseline ${n(a[1])} (the value the council last approved); propose a full policy change instead`,
+    `a nudge of ${nudgeParameter(a[0])} to ${n(a[2])} leaves the band ${n(BigInt(a[1] as bigint) - BigInt(a[3] as bigint))}..${n(BigInt(a[1] as bigint) + BigInt(a[3] as bigint))} around its baseline ${n(a[1])} (±${n(a[3])}, maxNudgeBps of the value the last setPolicy set); propose a full policy change instead`,
   HedgePolicyNudgeCoolingDown: (a, now) =>
     `${nudgeParameter(a[0])} was nudged recently; it may be nudged again at ${fmtTime(a[1] as bigint)} (${fmtRelative(a[1] as bigint, now)})`,
   HedgePolicyNudgeLimitsOutOfRange: (a) =>

@@ -8,7 +8,8 @@
 // `--remove-layer N` removes one. Values are the contract's raw units (bps, VIX hundredths, days, seconds);
 // instruments may also be given by name (VixFutures, VixCallSpread, VolatilityEtf, SpxPuts).
 import { CliError, fmtBps, fmtDelta, fmtDuration, fmtInt, fmtVix, table } from "./cli";
-import { INSTRUMENT_NAMES, Instrument, fieldEffect, type PolicyValues } from "./policy";
+import { fieldEffect } from "./council";
+import { INSTRUMENT_NAMES, Instrument, type PolicyValues } from "./policy";
 
 type TopField = Exclude<keyof PolicyValues, "layers">;
 type LayerField = keyof PolicyValues["layers"][number];

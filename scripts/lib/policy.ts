@@ -1,5 +1,5 @@
 // The ALVH policy in TypeScript: its types (as TypeChain gives them), the default 4/4/2 policy (docs/RULES.md),
-// and the conversions every script, task and test shares.
+// and the conversions every script, task and test shares. Whether a change loosens lives in ./council.
 import type { IHedgePolicy } from "../../typechain-types";
 
 export type Policy = IHedgePolicy.PolicyStruct;
@@ -89,7 +89,7 @@ export const POLICY_ABI_TYPE =
   "uint16 targetDte,uint32 hysteresisVix,uint32 maxOracleAge)";
 
 /**
- * The first invariant of docs/RULES.md that `p` breaks, in words, or `null` when it satisfies all of them: the same rules
+ * The first policy invariant (docs/RULES.md) that `p` breaks, in words, or `null` when it satisfies all of them: the same rules
  * as `HedgePolicy`, checked before anything is sent.
  */
 export function policyViolation(p: PolicyValues): string | null {
@@ -119,25 +119,4 @@ export function policyViolation(p: PolicyValues): string | null {
   if (p.hysteresisVix > 1_000) return `hysteresis ${p.hysteresisVix} is above 1000`;
   if (p.maxOracleAge < 60 || p.maxOracleAge > 86_400) return `oracle age ${p.maxOracleAge} is outside 60..86400 s`;
   return null;
-}
-
-/** Whether raising (+1) or lowering (-1) a field gives less protection, as `HedgePolicy.isLoosening` counts it. */
-const LOOSENS_WHEN: Partial<Record<string, 1 | -1>> = {
-  coverageBps: -1,
-  shortDeltaMaxBps: 1,
-  wingWidthPts: 1,
-  hysteresisVix: -1,
-  maxOracleAge: 1,
-  triggerVix: 1,
-};
-
-/** The effect of moving one policy field from `before` to `after`: "loosens", "tightens", or "" (neutral). */
-export function fieldEffect(
-  field: string,
-  before: number | undefined,
-  after: number | undefined,
-): "loosens" | "tightens" | "" {
-  const direction = LOOSENS_WHEN[field];
-  if (direction === undefined || before === undefined || after === undefined) return "";
-  return Math.sign(after - before) === direction ? "loosens" : "tightens";
 }

@@ -1,40 +1,17 @@
 // Council proposals as the tasks see them. Like OpenZeppelin Governor, the council keeps a proposal's hash only; its
 // calls are read back from the `ProposalCreated` event (or, before `submit`, from a signatures file). This module
 // finds proposals by id (or a unique prefix of it), names their tiers and states, and decodes their calls into words.
-import { AbiCoder, getAddress, isHexString, keccak256, type Result } from "ethers";
+import { getAddress, isHexString, type Result } from "ethers";
 
 import type { IHedgePolicy } from "../../typechain-types";
 import { CliError, fmtBps, fmtDuration, fmtVix, shortId } from "./cli";
 import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange } from "./policy-edit";
+import { ProposalState, STATE_NAMES, TIER_NAMES, type ProposalCalls } from "./council";
 
-/** `IHedgeCouncil.Tier`. */
-export enum Tier {
-  Fast = 0,
-  Standard = 1,
-  Critical = 2,
-}
-
-export const TIER_NAMES = ["Fast", "Standard", "Critical"] as const;
-export const STATE_NAMES = ["Unknown", "Pending", "Queued", "Executed", "Vetoed", "Expired"] as const;
-/** `IHedgeCouncil.ProposalState`. */
-export enum State {
-  Unknown = 0,
-  Pending = 1,
-  Queued = 2,
-  Executed = 3,
-  Vetoed = 4,
-  Expired = 5,
-}
-
-/** The calls of a proposal, exactly as `propose`, `queue`, `execute`, `cancel` and `submit` take them. */
-export interface ProposalCalls {
-  targets: string[];
-  values: bigint[];
-  calldatas: string[];
-  salt: string;
-}
+/** @deprecated import from ./council; kept for test/fuzz/council.model.ts until its rewrite lands. */
+export { Tier, ProposalState as State } from "./council";
 
 /** A proposal created on chain, as its `ProposalCreated` event tells it. */
 export interface CreatedProposal extends ProposalCalls {
@@ -43,16 +20,6 @@ export interface CreatedProposal extends ProposalCalls {
   tier: number;
   blockNumber: number;
   transactionHash: string;
-}
-
-/** `hashProposal`, computed off-chain: `keccak256(abi.encode(targets, values, calldatas, salt))`. */
-export function proposalIdOf(calls: ProposalCalls): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["address[]", "uint256[]", "bytes[]", "bytes32"],
-      [calls.targets, calls.values, calls.calldatas, calls.salt],
-    ),
-  );
 }
 
 /** Checks the text of `--id`: a full proposal id, or a prefix of at least 8 hex digits. */
@@ -117,7 +84,7 @@ export async function proposalStatus(system: HedgeSystem, id: string) {
   ]);
   const [threshold, delay] = await council.tierRule(tier);
   return {
-    state: Number(state) as State,
+    state: Number(state) as ProposalState,
     stateName: STATE_NAMES[Number(state)],
     tier: Number(tier),
     tierName: TIER_NAMES[Number(tier)],
@@ -132,7 +99,7 @@ export async function proposalStatus(system: HedgeSystem, id: string) {
 }
 
 /** Throws unless the proposal is in one of `allowed`; `action` is what the user tried. */
-export function requireState(id: string, current: State, allowed: State[], action: string): void {
+export function requireState(id: string, current: ProposalState, allowed: ProposalState[], action: string): void {
   if (allowed.includes(current)) return;
   throw new CliError(
     `cannot ${action} proposal ${shortId(id)}: it is ${STATE_NAMES[current]} (${action} needs ${allowed.map((s) => STATE_NAMES[s]).join(" or ")})`,

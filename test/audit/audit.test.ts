@@ -95,7 +95,9 @@ describe("hedge:audit: replay, rules and tampering", function () {
 
       const loosen = p("loosen");
       expect(loosen).to.include({ recordedTier: "Critical", derivedTier: "Critical", state: "Executed" });
-      expect(loosen.calls[0].tierReason).to.equal("loosening: lower coverage");
+      expect(loosen.calls[0].tierReason).to.equal(
+        "loosening: less protection from VIX 20.00 up: coverage 31.00 % → 22.00 %",
+      );
       expect(loosen.approvals.map((a) => a.via)).to.deep.equal(["propose", "approve", "signature", "signature"]);
       expect(loosen.approvalsAtQueue).to.deep.equal({ count: 4, threshold: 4 });
       expect(loosen.queued!.requiredDelay).to.equal(3 * DAY);
@@ -119,7 +121,8 @@ describe("hedge:audit: replay, rules and tampering", function () {
 
     it("rebuilds every policy version with its full parameters, its source and what changed", function () {
       const versions = clean.policyVersions;
-      expect(versions.map((v) => v.version)).to.deep.equal([1, 2, 3, 4, 5]);
+      // Nudges keep the version: it counts the policies the council approved (deployment, setPolicy).
+      expect(versions.map((v) => v.version)).to.deep.equal([1, 2, 2, 2, 3]);
       expect(versions.map((v) => v.via)).to.deep.equal([
         "deployment",
         "setPolicy",
@@ -201,7 +204,7 @@ describe("hedge:audit: replay, rules and tampering", function () {
       await editStorage(sys.addresses.policy, 0, (w) => (w & ~(0xffffn << 8n)) | (9_000n << 8n));
       expect((await sys.policy.policy()).coverageBps).to.equal(9_000n);
       const r = await audit(deployment);
-      expect(kinds(r)).to.deep.equal(["live-state-mismatch"]);
+      expect(kinds(r)).to.deep.equal(["live-state-mismatch", "storage-edited"]);
       const f = findingOf(
         r,
         "live-state-mismatch",
@@ -232,7 +235,8 @@ describe("hedge:audit: replay, rules and tampering", function () {
       expect(slot).to.be.at.least(0);
       await editStorage(sys.addresses.council, slot, (w) => (w & ~0xff00n) | 0x0100n); // Standard: 3 -> 1 approval
       const r = await audit(deployment);
-      expect(kinds(r)).to.deep.equal(["live-state-mismatch"]);
+      expect(kinds(r)).to.deep.equal(["live-state-mismatch", "storage-edited"]);
+      findingOf(r, "storage-edited", /^the council's settings \(tier rules, veto threshold, expiry\) at 0x/);
       expect(
         findingOf(r, "live-state-mismatch", /^council\.tierRule\.Standard\.threshold is 1 live but 3 after the replay/)
           .subject,
@@ -333,11 +337,11 @@ describe("hedge:audit: replay, rules and tampering", function () {
       const signed = await sign(sys, [sys.holders[0], sys.holders[2]], id); // seat 2 was burned
       await sys.council.connect(sys.stranger).submit(...args(nudge), signed.signers, signed.signatures);
       const r = await audit(deployment);
-      expect(kinds(r)).to.deep.equal(["event-chain-broken", "live-state-mismatch"]);
+      expect(kinds(r)).to.deep.equal(["event-chain-broken", "live-state-mismatch", "storage-edited"]);
       findingOf(
         r,
         "event-chain-broken",
-        /^PolicyUpdated to version 6 says the previous hash was 0x[0-9a-f]{8}…, but the last announced hash is 0x[0-9a-f]{8}…: the policy changed without an event/,
+        /^PolicyUpdated \(version 3\) says the previous hash was 0x[0-9a-f]{8}…, but the last announced hash is 0x[0-9a-f]{8}…: the policy changed without an event/,
       );
       findingOf(r, "live-state-mismatch", /^policy\.coverageBps is 23\.00 % live but 22\.00 % after the replay/);
     });

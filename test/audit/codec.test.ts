@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { AbiCoder, Interface, getAddress, keccak256, type Result } from "ethers";
 
 import { INTERFACES } from "../../scripts/lib/audit/abi";
-import { eventDecoder, keccakHex, operationId, policyHash, proposalId } from "../../scripts/lib/audit/codec";
+import { eventDecoder, policyHash } from "../../scripts/lib/audit/codec";
+import { keccakHex, operationId, proposalId } from "../../scripts/lib/council";
 import { POLICY_ABI_TYPE, type PolicyValues } from "../../scripts/lib/policy";
 
 const coder = AbiCoder.defaultAbiCoder();

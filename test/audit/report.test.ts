@@ -132,19 +132,20 @@ describe("hedge:audit task and reports", function () {
       });
       const text = run.out.join("\n");
       expect(run.exitCode).to.equal(1);
-      expect(text).to.match(/live\s+FAIL\s+2/);
+      expect(text).to.match(/live\s+FAIL\s+3/);
       expect(text).to.match(
-        /Findings: 2\n\s+1\. \[live-state-mismatch\] policy\.coverageBps is 90\.00 % live but 22\.00 % after the replay/,
+        /Findings: 3\n\s+1\. \[storage-edited\] HedgePolicy's parameters .* differs from the replay in 2 values \(policy\.coverageBps, policy\.policyHash\)[^\n]*\n\s+2\. \[live-state-mismatch\] policy\.coverageBps is 90\.00 % live but 22\.00 % after the replay/,
       );
       const json = JSON.parse(fs.readFileSync(out("b.json"), "utf8")) as AuditReport;
       expect(json.findings.map((f) => [f.kind, f.subject])).to.deep.equal([
+        ["storage-edited", "storage.policy.parameters"],
         ["live-state-mismatch", "policy.coverageBps"],
         ["live-state-mismatch", "policy.policyHash"],
       ]);
       expect(fs.readFileSync(out("b.md"), "utf8")).to.include(
-        "| 1 | `live-state-mismatch` | policy.coverageBps is 90.00 % live",
+        "| 2 | `live-state-mismatch` | policy.coverageBps is 90.00 % live",
       );
-      expect(fs.readFileSync(out("b.html"), "utf8")).to.include("2 findings: see below.");
+      expect(fs.readFileSync(out("b.html"), "utf8")).to.include("3 findings: see below.");
     } finally {
       await restore();
     }

@@ -1,19 +1,13 @@
-// The auditor's own rules (scripts/lib/audit/rules.ts) against the contracts they re-derive: isLoosening and the
-// tier of a proposal must agree with HedgePolicy.isLoosening and HedgeCouncil.tierOf on random inputs, without the
-// auditor ever calling them. Plus the nudge bounds and the delay rule.
+// The auditor's own rules (scripts/lib/audit/rules.ts, scripts/lib/council) against the contracts they re-derive:
+// isLoosening and the tier of a proposal must agree with HedgePolicy.isLoosening and HedgeCouncil.tierOf on random
+// inputs, without the auditor ever calling them. Plus the nudge band and the delay rule.
 import { expect } from "chai";
 import fc from "fast-check";
 import { AbiCoder, ZeroAddress } from "ethers";
 
 import { INTERFACES } from "../../scripts/lib/audit/abi";
-import {
-  Tier,
-  callTier,
-  isLoosening,
-  nudgeViolation,
-  proposalTier,
-  requiredDelay,
-} from "../../scripts/lib/audit/rules";
+import { Tier, callTier, proposalTier, requiredDelay } from "../../scripts/lib/audit/rules";
+import { isLoosening, nudgeViolation } from "../../scripts/lib/council";
 import { defaultPolicy, type PolicyValues } from "../../scripts/lib/policy";
 import { deployForAudit, snapshot, type CouncilSystem } from "./helpers";
 
@@ -105,13 +99,18 @@ describe("hedge:audit rules agree with the contracts", function () {
     expect(t.tier).to.equal(Tier.Critical);
   });
 
-  it("nudges: at most maxNudgeBps of the value, a change, outside the cooldown", function () {
+  it("nudges: within maxNudgeBps of the baseline (not of the current value), a change, outside the cooldown", function () {
     const limits = { maxNudgeBps: 1_000, nudgeCooldown: 86_400 };
-    expect(nudgeViolation(limits, 0, 1_000, 2_500, 2_750)).to.equal(null);
-    expect(nudgeViolation(limits, 0, 1_000, 2_500, 2_751)).to.match(/more than 250/);
-    expect(nudgeViolation(limits, 0, 1_000, 2_500, 2_500)).to.match(/does not change/);
-    expect(nudgeViolation(limits, 1_000, 1_000 + 86_399, 2_500, 2_600)).to.match(/within the cooldown/);
-    expect(nudgeViolation(limits, 1_000, 1_000 + 86_400, 2_500, 2_600)).to.equal(null);
+    const nudge = (current: number, requested: number, lastNudgeAt = 0, now = 1_000) =>
+      nudgeViolation(limits, { parameter: 5, baseline: 2_500, current, requested, lastNudgeAt, now });
+    expect(nudge(2_500, 2_750)).to.equal(null);
+    expect(nudge(2_500, 2_751)).to.match(/outside the band 2250\.\.2750 around its baseline 2500/);
+    // From a nudged value, the band is still the baseline's: 2,250 -> 2,025 would be 10 % of the current value.
+    expect(nudge(2_250, 2_249)).to.match(/outside the band/);
+    expect(nudge(2_250, 2_300)).to.equal(null);
+    expect(nudge(2_500, 2_500)).to.match(/does not change/);
+    expect(nudge(2_500, 2_600, 1_000, 1_000 + 86_399)).to.match(/within the cooldown/);
+    expect(nudge(2_500, 2_600, 1_000, 1_000 + 86_400)).to.equal(null);
   });
 
   it("the delay a tier needs is never below the timelock's minimum; Fast waits nothing", function () {

@@ -4,16 +4,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { impersonateAccount, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import {
-  concat,
-  getBytes,
-  hexlify,
-  id as keccakId,
-  toBeHex,
-  type BytesLike,
-  type Interface,
-  type Signer,
-} from "ethers";
+import { concat, getBytes, hexlify, id as keccakId, toBeHex, type BytesLike, type Signer } from "ethers";
 
 import { deploySystem, DAY, type System, type SystemConfig } from "../../scripts/lib/deploy";
 import { defaultPolicy, toPolicyValues, type PolicyValues } from "../../scripts/lib/policy";
@@ -27,7 +18,7 @@ export const ERC1271_MAGIC = "0x1626ba7e";
 /** The order of secp256k1, for high-s twins of signatures. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-import { Tier, State as ProposalState } from "../../scripts/lib/proposals";
+import { GOVERNED_ABI, ProposalState, Tier, encode } from "../../scripts/lib/council";
 
 export { Tier, ProposalState };
 
@@ -118,7 +109,7 @@ export function withEdit(edit: (p: PolicyValues) => void, base: PolicyValues = d
 /** `setPolicy(next, expectedVersion)` on the policy; `expectedVersion` defaults to the current version. */
 export async function setPolicyCall(sys: CouncilSystem, next: PolicyValues, expectedVersion?: bigint): Promise<Call> {
   const version = expectedVersion ?? (await sys.policy.version());
-  return { target: sys.addresses.policy, data: sys.policy.interface.encodeFunctionData("setPolicy", [next, version]) };
+  return { target: sys.addresses.policy, data: encode.setPolicy(next, version) };
 }
 
 /** Standard tier: coverage 2,500 → 3,000 against the current version. */
@@ -152,14 +143,14 @@ export async function looseningProposal(sys: CouncilSystem, salt = keccakId("loo
 export function nudgeCoverageCall(sys: CouncilSystem, coverageBps: number): Call {
   return {
     target: sys.addresses.policy,
-    data: sys.policy.interface.encodeFunctionData("nudgeCoverage", [coverageBps]),
+    data: encode.nudgeCoverage(coverageBps),
   };
 }
 
 export function nudgeTriggerCall(sys: CouncilSystem, layer: number, triggerVix: number): Call {
   return {
     target: sys.addresses.policy,
-    data: sys.policy.interface.encodeFunctionData("nudgeTrigger", [layer, triggerVix]),
+    data: encode.nudgeTrigger(layer, triggerVix),
   };
 }
 
@@ -169,11 +160,11 @@ export function nudgeProposal(sys: CouncilSystem, coverageBps = 2_600, salt = ke
 }
 
 export function mintCall(sys: CouncilSystem, holder: string): Call {
-  return { target: sys.addresses.seats, data: sys.seats.interface.encodeFunctionData("mint", [holder]) };
+  return { target: sys.addresses.seats, data: encode.mint(holder) };
 }
 
 export function burnCall(sys: CouncilSystem, seatId: bigint | number): Call {
-  return { target: sys.addresses.seats, data: sys.seats.interface.encodeFunctionData("burn", [seatId]) };
+  return { target: sys.addresses.seats, data: encode.burn(seatId) };
 }
 
 /** Critical tier: mint a seat to `holder`. */
@@ -194,13 +185,13 @@ export function councilCall(
 ): Call {
   return {
     target: sys.addresses.council,
-    data: (sys.council.interface as Interface).encodeFunctionData(fn, fnArgs),
+    data: GOVERNED_ABI.council.encodeFunctionData(fn, fnArgs),
   };
 }
 
 /** The timelock's `updateDelay(delay)`, a call the timelock must make to itself. */
 export function updateDelayCall(sys: CouncilSystem, delay: number): Call {
-  return { target: sys.addresses.timelock, data: sys.timelock.interface.encodeFunctionData("updateDelay", [delay]) };
+  return { target: sys.addresses.timelock, data: encode.updateDelay(delay) };
 }
 
 // ---------------------------------------------------------------- signing and flows

@@ -18,7 +18,7 @@ describe("tasks: hedge:deploy and hedge:status", function () {
     deployment = await deployFresh();
   });
 
-  it("registers every documented task with help text for the task and each parameter", () => {
+  it("registers every task of the interface (README) with help text for the task and each parameter", () => {
     const names = ["deploy", "status", "propose", "sign", "approve", "submit", "queue", "execute", "veto", "cancel"];
     for (const name of [...names, "oracle", "sync", "demo", "time"].map((n) => `hedge:${n}`)) {
       const definition = hre.tasks[name];
@@ -74,13 +74,13 @@ describe("tasks: hedge:deploy and hedge:status", function () {
     const signers = await hre.ethers.getSigners();
     const d = await deployFresh({
       holders: `7,8,${signers[9].address}`,
-      thresholds: "1,2,3,1",
+      thresholds: "2,2,3,1",
       standardDelay: "2h",
       criticalDelay: "1d",
       initialVix: 21.25,
     });
     expect(d.council.initialSeats).to.deep.equal([signers[7].address, signers[8].address, signers[9].address]);
-    expect(d.council.thresholds).to.deep.equal({ fast: 1, standard: 2, critical: 3, veto: 1 });
+    expect(d.council.thresholds).to.deep.equal({ fast: 2, standard: 2, critical: 3, veto: 1 });
     expect(d.council.delays).to.deep.equal({ standard: 7_200, critical: 86_400 });
     expect(d.council.minDelay).to.equal(7_200);
     const oracle = await hre.ethers.getContractAt("MockV3Aggregator", d.contracts.oracle.address);
@@ -105,7 +105,12 @@ describe("tasks: hedge:deploy and hedge:status", function () {
       [
         "thresholds out of order",
         { thresholds: "3,2,4,2" },
-        /--thresholds 3,2,4,2: must satisfy fast <= standard <= critical <= 5 seats/,
+        /--thresholds 3,2,4,2: must satisfy min\(2, seats\) = 2 <= fast <= standard <= critical <= 5 seats/,
+      ],
+      [
+        "a lone seat on the Fast tier",
+        { thresholds: "1,3,4,2" },
+        /--thresholds 1,3,4,2: must satisfy min\(2, seats\) = 2 <= fast .* \(no single seat acts alone\)/,
       ],
       ["a threshold above the seats", { thresholds: "2,3,6,2" }, /--thresholds 6: out of range, must be 1\.\.5/],
       ["a malformed delay", { standardDelay: "soon" }, /--standard-delay soon: not a duration/],

@@ -103,10 +103,10 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
   const file = path.join(dir, "approvals.json");
 
   it("deploys, proposes off-chain, co-signs, submits in one transaction and executes", async () => {
-    // Thresholds 1,2,3,1 keep the number of child processes (each loads Hardhat) low: Standard needs 2 signatures.
+    // Thresholds 2,2,3,1 keep the number of child processes (each loads Hardhat) low: Standard needs 2 signatures.
     const holders = [seat1, seat2, seat3, seat4, seat5].map((w) => w.address).join(",");
     const deployed = ok(
-      await cli(["hedge:deploy", "--holders", holders, "--thresholds", "1,2,3,1", "--mock-oracle", "--quiet"]),
+      await cli(["hedge:deploy", "--holders", holders, "--thresholds", "2,2,3,1", "--mock-oracle", "--quiet"]),
       "hedge:deploy",
     );
     expect(deployed).to.include(`Wrote ${path.join(dir, "remote.json")}`);
@@ -114,7 +114,7 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
     expect(deployment.chainId).to.equal(31337);
     expect(deployment.network).to.equal("remote");
     expect(deployment.deployer).to.equal(relayer.address);
-    expect(deployment.council.thresholds).to.deep.equal({ fast: 1, standard: 2, critical: 3, veto: 1 });
+    expect(deployment.council.thresholds).to.deep.equal({ fast: 2, standard: 2, critical: 3, veto: 1 });
 
     const proposed = ok(
       await cli([

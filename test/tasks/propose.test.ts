@@ -96,7 +96,8 @@ describe("tasks: hedge:propose", function () {
         "layers.2.allocationBps=1000,layers.3.allocationBps=1000,layers.3.tenorDays=365,layers.3.triggerVix=4500,layers.3.instrument=SpxPuts",
       ),
     );
-    await pass(added.result.id, ["2", "3"], "1d");
+    expect(added.result.tier).to.equal(2, "a different number of layers is a structural change");
+    await pass(added.result.id, ["2", "3", "4"], "3d");
     const layers = (await (await policy()).policy()).layers;
     expect(layers.map((l) => Number(l.triggerVix))).to.deep.equal([2000, 2800, 3500, 4500]);
     expect(Number(layers[3].instrument)).to.equal(3);
@@ -233,7 +234,7 @@ describe("tasks: hedge:propose", function () {
       [
         "a nudge that is too large",
         { kind: "nudge", set: "coverageBps=3000", from: "1" },
-        /^--set coverageBps=3000: a nudge from 2,500 to 3,000 moves by more than 250/,
+        /^--set coverageBps=3000: a nudge of coverageBps to 3,000 leaves the band 2,250\.\.2,750 around its baseline 2,500/,
       ],
       [
         "a nudge of a missing layer",
@@ -263,7 +264,7 @@ describe("tasks: hedge:propose", function () {
       [
         "a threshold above the seats",
         { kind: "tier-rule", tier: "critical", threshold: 6, from: "1" },
-        /^thresholds must satisfy 1 <= Fast <= Standard <= Critical <= seats; got Fast 2, Standard 3, Critical 6 with 5 seats/,
+        /^thresholds must satisfy min\(2, seats\) <= Fast <= Standard <= Critical <= seats; got Fast 2, Standard 3, Critical 6 with 5 seats/,
       ],
       [
         "a Fast delay",
@@ -302,15 +303,21 @@ describe("tasks: hedge:propose", function () {
       );
     });
 
-    it("a change built against an old version once the policy moved on", async () => {
-      // Approved against version 1, the policy is changed underneath it by a nudge: the stale setPolicy is refused.
+    it("a change built against an old version once the policy moved on (a nudge keeps the version)", async () => {
+      // Approved against version 1. A nudge keeps the version, so it cannot void the queued change; another
+      // setPolicy executed first moves the policy to version 2, and the stale one is refused.
       const stale = await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3000"));
+      const other = await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3100"));
       const nudge = await runOk<ProposeResult>("hedge:propose", { kind: "nudge", set: "coverageBps=2600", from: "1" });
       await runOk("hedge:approve", { id: nudge.result.id, from: "2" });
       await runOk("hedge:execute", { id: nudge.result.id });
-      for (const from of ["2", "3"]) await runOk("hedge:approve", { id: stale.result.id, from });
-      await runOk("hedge:queue", { id: stale.result.id });
+      expect(await (await policy()).version()).to.equal(1n);
+      for (const p of [stale, other]) {
+        for (const from of ["2", "3"]) await runOk("hedge:approve", { id: p.result.id, from });
+        await runOk("hedge:queue", { id: p.result.id });
+      }
       await runOk("hedge:time", { advance: "1d" });
+      await runOk("hedge:execute", { id: other.result.id });
       await expectRefused(
         "hedge:execute",
         { id: stale.result.id },

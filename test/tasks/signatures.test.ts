@@ -10,7 +10,7 @@ import hre from "hardhat";
 
 import { APPROVALS_FORMAT, type ApprovalsFile } from "../../scripts/lib/approvals-file";
 import type { Deployment } from "../../scripts/lib/deployments";
-import { proposalIdOf } from "../../scripts/lib/proposals";
+import { proposalIdOf } from "../../scripts/lib/council";
 import { signApproval } from "../../scripts/lib/signing";
 import type { ProposeResult } from "../../tasks/propose";
 import { deployFresh, expectRefused, runOk, snapshot, tempDir, useTaskSandbox } from "./helpers";

@@ -11,7 +11,7 @@ import {
   TimelockController__factory,
 } from "../../../typechain-types";
 import { POLICY_ABI_TYPE, toPolicyValues, type PolicyLike, type PolicyValues } from "../policy";
-import { eventDecoder, operationId, policyHash, proposalId } from "./codec";
+import { eventDecoder, policyHash } from "./codec";
 import type { ContractName } from "./types";
 
 export const INTERFACES: Record<ContractName, Interface> = {
@@ -91,12 +91,6 @@ const coder = AbiCoder.defaultAbiCoder();
 
 /** `keccak256(abi.encode(policy))`: what `HedgePolicy.policyHash()` returns. */
 export const policyHashOf = policyHash;
-
-/** `hashProposal`: `keccak256(abi.encode(targets, values, calldatas, salt))`. */
-export const proposalIdOf = proposalId;
-
-/** The timelock operation id of a proposal: salt = proposal id, predecessor 0 (single call: `hashOperation`). */
-export const operationIdOf = operationId;
 
 /** A policy as a decoded ABI result (from calldata, constructor arguments or `policy()`) in plain numbers. */
 export function policyFromResult(r: Result | Record<string, unknown>): PolicyValues {

@@ -2,8 +2,9 @@
 // a compact "action" the replay uses to check that what the chain did is what the proposal said.
 import type { Result } from "ethers";
 
-import { fmtBps, fmtDuration, fmtVix } from "../cli";
-import { INSTRUMENT_NAMES, fieldEffect, type PolicyValues } from "../policy";
+import { fieldEffect } from "../council";
+import { fmtBps, fmtDuration, fmtVix } from "../format";
+import { INSTRUMENT_NAMES, type PolicyValues } from "../policy";
 import { INTERFACES, functionBySelector, policyFromResult, policyHashOf, roleName } from "./abi";
 import { checksum, staticArgs } from "./codec";
 import { Tier, callTier, tierName, type PolicyContext } from "./rules";
@@ -38,7 +39,7 @@ const SCALARS = [
 ] as const;
 const LAYER_FIELDS = ["allocationBps", "tenorDays", "triggerVix", "instrument"] as const;
 
-/** Every field that differs between two policies, old -> new, marking what loosens (as isLoosening counts it). */
+/** Every field that differs between two policies, old -> new, marking what loosens on its own (../council fieldEffect). */
 export function policyChanges(before: PolicyValues | null, after: PolicyValues | null): FieldChange[] {
   if (!before || !after) return [];
   const changes: FieldChange[] = [];
@@ -47,7 +48,7 @@ export function policyChanges(before: PolicyValues | null, after: PolicyValues |
       field: "layers.length",
       before: before.layers.length,
       after: after.layers.length,
-      effect: after.layers.length < before.layers.length ? "loosens" : "",
+      effect: "loosens", // a different number of layers is a structural change
     });
   }
   const n = Math.max(before.layers.length, after.layers.length);

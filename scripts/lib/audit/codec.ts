@@ -1,36 +1,11 @@
 // The audit's hot paths in plain hex, without ethers' ABI coder (which costs about half a millisecond per event or
-// hash and would dominate a replay of thousands of proposals): decoding event logs from their fragments, the
-// proposal and timelock-operation hashes, the policy hash, checksummed addresses. Every function here is checked
+// hash and would dominate a replay of thousands of proposals): decoding event logs from their fragments, the policy
+// hash, checksummed addresses. Proposal and operation ids are ../council's (written the same way). Every function here is checked
 // against ethers' own encoding in test/audit/codec.test.ts.
-import { getAddress, keccak256, type EventFragment, type ParamType } from "ethers";
+import { getAddress, type EventFragment, type ParamType } from "ethers";
 
+import { ZERO_WORD, keccakHex, uintWord } from "../council";
 import type { PolicyValues } from "../policy";
-
-const ZERO_WORD = "0".repeat(64);
-
-type NativeKeccak = (algorithm: "keccak256") => { update(data: Buffer): { digest(): Buffer } };
-
-/**
- * The `keccak` package's native binding (a dependency of Hardhat itself) hashes about five times faster than the
- * pure-JS keccak of ethers on a replay's thousands of hashes; ethers' is the fallback when it is not installed.
- */
-const nativeKeccak: NativeKeccak | null = (() => {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const create = require("keccak") as NativeKeccak;
-    const probe = create("keccak256").update(Buffer.alloc(0)).digest().toString("hex");
-    return probe === "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470" ? create : null;
-  } catch {
-    return null;
-  }
-})();
-
-/** keccak256 of hex data (with 0x). */
-export function keccakHex(hex: string): string {
-  const bytes = Buffer.from(hex.length > 2 ? hex.slice(2) : "", "hex");
-  if (nativeKeccak) return "0x" + nativeKeccak("keccak256").update(bytes).digest().toString("hex");
-  return keccak256(bytes);
-}
 
 const checksums = new Map<string, string>();
 
@@ -134,68 +109,6 @@ export function eventDecoder(fragment: EventFragment): (topics: string[], data: 
 }
 
 // ------------------------------------------------------------------------------------------------ encoding
-
-const pad = (hex: string) => hex.padStart(64, "0");
-const uintWord = (v: bigint | number) => pad(BigInt(v).toString(16));
-const addressWord = (a: string) => pad(a.slice(2).toLowerCase());
-const strip = (hex: string) => (hex.startsWith("0x") ? hex.slice(2) : hex).toLowerCase();
-
-function bytesTail(data: string): string {
-  const body = strip(data);
-  const padded = body.padEnd(Math.ceil(body.length / 64) * 64, "0");
-  return uintWord(body.length / 2) + padded;
-}
-
-/** The encoding of `bytes[]` (length, offsets, then each element). */
-function bytesArray(items: string[]): string {
-  const tails = items.map(bytesTail);
-  let offset = items.length * 32;
-  const heads = tails.map((tail) => {
-    const word = uintWord(offset);
-    offset += tail.length / 2;
-    return word;
-  });
-  return uintWord(items.length) + heads.join("") + tails.join("");
-}
-
-/** `abi.encode(address[] targets, uint256[] values, bytes[] calldatas, <extra static words>)`. */
-function encodeCalls(targets: string[], values: bigint[], calldatas: string[], extra: string[]): string {
-  const headSize = (3 + extra.length) * 32;
-  const t = uintWord(targets.length) + targets.map(addressWord).join("");
-  const v = uintWord(values.length) + values.map(uintWord).join("");
-  const d = bytesArray(calldatas);
-  return (
-    "0x" +
-    uintWord(headSize) +
-    uintWord(headSize + t.length / 2) +
-    uintWord(headSize + (t.length + v.length) / 2) +
-    extra.join("") +
-    t +
-    v +
-    d
-  );
-}
-
-/** `hashProposal`: keccak256(abi.encode(targets, values, calldatas, salt)). */
-export function proposalId(targets: string[], values: bigint[], calldatas: string[], salt: string): string {
-  return keccakHex(encodeCalls(targets, values, calldatas, [pad(strip(salt))]));
-}
-
-/** The timelock operation of a proposal: `hashOperation` (one call) or `hashOperationBatch`, predecessor 0, salt = id. */
-export function operationId(targets: string[], values: bigint[], calldatas: string[], id: string): string {
-  if (targets.length === 1) {
-    return keccakHex(
-      "0x" +
-        addressWord(targets[0]) +
-        uintWord(values[0]) +
-        uintWord(5 * 32) +
-        ZERO_WORD +
-        pad(strip(id)) +
-        bytesTail(calldatas[0]),
-    );
-  }
-  return keccakHex(encodeCalls(targets, values, calldatas, [ZERO_WORD, pad(strip(id))]));
-}
 
 /** `abi.encode(policy)`, the preimage of `policyHash()`. */
 export function encodePolicy(p: PolicyValues): string {

@@ -4,7 +4,8 @@
 // on a local node, or a contract bug).
 import { ZeroAddress, getAddress, keccak256 } from "ethers";
 
-import { fmtDuration } from "../cli";
+import { STATE_NAMES } from "../council";
+import { fmtDuration } from "../format";
 import { INTERFACES, ROLES, ROLE_NAMES, policyFromResult, policyHashOf, type RoleName } from "./abi";
 import { fmtField, policyChanges } from "./calls";
 import { callView, hex, mapLimit, type Rpc } from "./fetch";
@@ -17,8 +18,6 @@ import {
   type ProposalReport,
   type SystemState,
 } from "./types";
-
-const STATE_NAMES = ["Unknown", "Pending", "Queued", "Executed", "Vetoed", "Expired"] as const;
 
 export interface LiveOptions {
   addresses: Record<ContractName, string>;
@@ -51,10 +50,12 @@ export async function readLiveState(rpc: Rpc, o: LiveOptions): Promise<{ state: 
     [0, 1, 2, 3, 4, 5].map(async (i) => Number((await view("policy", "lastNudgeAt", [i]))[0])),
   );
   const policy = policyFromResult(policyR[0]);
-  const [seatCountR, mintedR, liveR] = await Promise.all([
+  const [seatCountR, mintedR, liveR, councilLiveR, baselineR] = await Promise.all([
     view("seats", "seatCount"),
     view("seats", "mintedCount"),
     view("seats", "liveSeats"),
+    view("council", "liveSeats"),
+    view("policy", "baseline"),
   ]);
   const liveBits = BigInt(liveR[0]);
   const holders: Record<string, string> = {};
@@ -86,6 +87,10 @@ export async function readLiveState(rpc: Rpc, o: LiveOptions): Promise<{ state: 
   return {
     state: {
       policy,
+      baseline: {
+        coverageBps: Number(baselineR[0]),
+        triggers: Array.from(baselineR[1] as ArrayLike<bigint>, (t) => Number(t)),
+      },
       version: Number(versionR[0]),
       policyHash: String(hashR[0]).toLowerCase(),
       engagedLayers: Number(engagedR[0]),
@@ -97,6 +102,7 @@ export async function readLiveState(rpc: Rpc, o: LiveOptions): Promise<{ state: 
         seatCount: Number(seatCountR[0]),
         mintedCount: Number(mintedR[0]),
         liveSeats: liveBits.toString(),
+        councilLiveSeats: BigInt(councilLiveR[0]).toString(),
         holders: sortedHolders,
       },
       tierRules: rules.map((r, i) => ({ tier: TIER_NAMES[i], threshold: Number(r[0]), delay: Number(r[1]) })),
@@ -126,7 +132,22 @@ export function compareStates(replayed: SystemState, live: SystemState, hashOfLi
   };
 
   if (replayed.policy && live.policy) {
-    for (const change of policyChanges(replayed.policy, live.policy)) {
+    // One finding per top-level difference: a different layer count is one finding, not one per field of every
+    // phantom layer; fields of the same layers are listed one by one (the grouping by cause caps them).
+    const [l, r] = [live.policy.layers.length, replayed.policy.layers.length];
+    const changes = policyChanges(replayed.policy, live.policy).filter(
+      (c) => l === r || !c.field.startsWith("layers."),
+    );
+    if (l !== r) {
+      out.push(
+        finding(
+          "live-state-mismatch",
+          `policy.layers.length is ${l} live but ${r} after the replay: ${WHY}`,
+          "policy.layers.length",
+        ),
+      );
+    }
+    for (const change of changes.filter((c) => c.field !== "layers.length")) {
       out.push(
         finding(
           "live-state-mismatch",
@@ -135,6 +156,12 @@ export function compareStates(replayed: SystemState, live: SystemState, hashOfLi
         ),
       );
     }
+  }
+  if (replayed.baseline) {
+    differ("policy.baseline", live.baseline, replayed.baseline, (v) => {
+      const b = v as NonNullable<SystemState["baseline"]>;
+      return `coverage ${b.coverageBps} / triggers ${b.triggers.join(", ")}`;
+    });
   }
   differ("policy.version", live.version, replayed.version);
   differ("policy.policyHash", live.policyHash, replayed.policyHash);
@@ -162,6 +189,12 @@ export function compareStates(replayed: SystemState, live: SystemState, hashOfLi
     "seats.liveSeats",
     live.seats.liveSeats,
     replayed.seats.liveSeats,
+    (v) => `0x${BigInt(String(v)).toString(16)}`,
+  );
+  differ(
+    "council.liveSeats",
+    live.seats.councilLiveSeats,
+    replayed.seats.councilLiveSeats,
     (v) => `0x${BigInt(String(v)).toString(16)}`,
   );
   const seatIds = new Set([...Object.keys(live.seats.holders), ...Object.keys(replayed.seats.holders)]);
@@ -366,4 +399,100 @@ export async function checkCode(
     }
   }
   return { findings, skipped };
+}
+
+/** What the replay says the council and CouncilSeats should hold, for the per-account and per-proposal reads. */
+export interface ExpectedCopy {
+  /** Holder → seat id, for every holder (absent: no seat). */
+  seatOf: Map<string, number>;
+  /** Per proposal: the approval and veto bit maps (`proposalMarks`) and the revocation marks (`hasRevoked`). */
+  marks: { id: string; approvals: bigint; vetoes: bigint; revoked: string[]; notRevoked: string[] }[];
+}
+
+const hexBits = (v: bigint) => `0x${v.toString(16)}`;
+
+/**
+ * The council's own copy of the seats and its marks against the replay: `seatOf` of every account the events name,
+ * on the council and on CouncilSeats; `proposalMarks` (approvals, vetoes) and `hasRevoked` of every proposal.
+ */
+export async function checkCouncilCopy(
+  rpc: Rpc,
+  c: Record<ContractName, string>,
+  expected: ExpectedCopy,
+  accounts: string[],
+  blockTag: string,
+): Promise<Finding[]> {
+  const view = async (contract: ContractName, fn: string, args: unknown[]) =>
+    callView(rpc, INTERFACES[contract], c[contract], fn, args, blockTag);
+  const out: Finding[] = [];
+  const unique = [...new Set(accounts.map((a) => getAddress(a)))];
+  // CouncilSeats keeps who holds which seat as ERC-721 owners (its `seatOf` reads the council's copy): its side of
+  // each account is read from `ownerOf` of the replayed seat and `balanceOf`.
+  const onSeatsOf = async (account: string): Promise<number> => {
+    const replayed = expected.seatOf.get(account) ?? 0;
+    if (replayed !== 0) {
+      try {
+        const owner = String((await view("seats", "ownerOf", [replayed]))[0]);
+        if (getAddress(owner) === account) return replayed;
+      } catch {
+        // burned or never minted: the balance below tells whether the account holds another seat
+      }
+    }
+    if (account === ZeroAddress) return 0;
+    const balance = BigInt((await view("seats", "balanceOf", [account]))[0]);
+    return balance === 0n ? 0 : -1;
+  };
+  const seatIds = await mapLimit(unique, 16, onSeatsOf);
+  const councilIds = await mapLimit(unique, 16, async (a) => Number((await view("council", "seatOf", [a]))[0]));
+  unique.forEach((account, i) => {
+    const replayed = expected.seatOf.get(account) ?? 0;
+    const onSeats = seatIds[i];
+    const seatsWords = onSeats === -1 ? "another seat" : String(onSeats);
+    if (onSeats !== replayed) {
+      out.push(
+        finding(
+          "live-state-mismatch",
+          `CouncilSeats gives ${account} seat ${seatsWords} (ERC-721 owners) but ${replayed} after the replay: ${WHY}`,
+          `seats.owners.${account}`,
+        ),
+      );
+    }
+    if (councilIds[i] !== replayed) {
+      out.push(
+        finding(
+          "live-state-mismatch",
+          `council.seatOf(${account}) is ${councilIds[i]} live but ${replayed} after the replay (CouncilSeats has ${seatsWords}): ${WHY}`,
+          `council.seatOf.${account}`,
+        ),
+      );
+    }
+  });
+  const marks = await mapLimit(expected.marks, 16, async (m) => {
+    const r = await view("council", "proposalMarks", [m.id]);
+    const revoked = await Promise.all(
+      [...m.revoked, ...m.notRevoked].map(async (a) => Boolean((await view("council", "hasRevoked", [m.id, a]))[0])),
+    );
+    return { approvals: BigInt(r[0]), vetoes: BigInt(r[1]), revoked };
+  });
+  expected.marks.forEach((m, i) => {
+    const live = marks[i];
+    const subject = `council.proposals.${m.id}`;
+    const mismatch = (what: string, l: string, r: string) =>
+      out.push({
+        ...finding(
+          "live-state-mismatch",
+          `proposal ${m.id.slice(0, 10)}…: the council's ${what} is ${l} live but ${r} after the replay: ${WHY}`,
+          `${subject}.${what.split(" ")[0]}`,
+        ),
+        proposalId: m.id,
+      });
+    if (live.approvals !== m.approvals)
+      mismatch("approvals (seat bit map)", hexBits(live.approvals), hexBits(m.approvals));
+    if (live.vetoes !== m.vetoes) mismatch("vetoes (seat bit map)", hexBits(live.vetoes), hexBits(m.vetoes));
+    [...m.revoked, ...m.notRevoked].forEach((account, j) => {
+      const want = j < m.revoked.length;
+      if (live.revoked[j] !== want) mismatch(`revocation mark of ${account}`, String(live.revoked[j]), String(want));
+    });
+  });
+  return out;
 }

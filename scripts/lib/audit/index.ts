@@ -3,11 +3,12 @@
 // and the deployment record. The task (tasks/audit.ts), the tests and the benchmark call `runAudit`.
 import { getAddress } from "ethers";
 
-import { CliError } from "../cli";
 import type { Deployment } from "../deployments";
 import { INTERFACES, initialPolicyFromDeployInput, policyFromResult, policyHashOf } from "./abi";
+import { groupByCause } from "./causes";
 import {
   checkCode,
+  checkCouncilCopy,
   checkOperations,
   checkProposalStates,
   checkRoles,
@@ -17,7 +18,9 @@ import {
 } from "./compare";
 import { callView, fetchEvents, hex, mapLimit, type AuditEvent, type FetchStats, type Rpc } from "./fetch";
 import type { ProgressFn } from "./progress";
-import { APPROVE_BY_SIG_SELECTOR, Replay } from "./replay";
+import { AuditError } from "./errors";
+import { Replay, type TxInfo } from "./replay";
+import { APPROVE_BY_SIG_SELECTOR } from "./rules";
 import {
   AUDIT_FORMAT,
   CHECKS,
@@ -33,6 +36,7 @@ import {
 } from "./types";
 
 export * from "./types";
+export { AuditError } from "./errors";
 export type { Rpc } from "./fetch";
 
 export const DEFAULT_CHUNK_SIZE = 2_000;
@@ -51,10 +55,14 @@ export interface AuditOptions {
   extraAccounts?: string[];
   /** Read each proposal's live state (one call per proposal; default true). */
   proposalStates?: boolean;
+  /** Receives the replay once it reached `toBlock`, to be continued block by block (hedge:watch). */
+  onReplay?: (replay: Replay) => void;
 }
 
 interface RawTx {
   input: string;
+  to?: string | null;
+  value?: string;
 }
 
 interface RawReceipt {
@@ -64,17 +72,17 @@ interface RawReceipt {
   logs: { address: string; topics: string[]; data: string }[];
 }
 
-/** Runs the whole audit. Throws a CliError (one line) when the audit itself cannot run. */
+/** Runs the whole audit. Throws an AuditError (one line) when the audit itself cannot run. */
 export async function runAudit(o: AuditOptions): Promise<AuditReport> {
   const started = Date.now();
   const { rpc, deployment } = o;
   const chainId = Number(await rpc.request({ method: "eth_chainId", params: [] }));
   if (chainId !== deployment.chainId) {
-    throw new CliError(`the deployment is for chain ${deployment.chainId}, but the node is chain ${chainId}`);
+    throw new AuditError(`the deployment is for chain ${deployment.chainId}, but the node is chain ${chainId}`);
   }
   const latest = Number(await rpc.request({ method: "eth_blockNumber", params: [] }));
   const toBlock = o.toBlock ?? latest;
-  if (toBlock > latest) throw new CliError(`block ${toBlock} does not exist yet (the latest is ${latest})`);
+  if (toBlock > latest) throw new AuditError(`block ${toBlock} does not exist yet (the latest is ${latest})`);
   const blockTag = hex(toBlock);
   const addresses = {} as Record<ContractName, string>;
   for (const name of CONTRACT_NAMES) addresses[name] = getAddress(deployment.contracts[name].address);
@@ -89,7 +97,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     const tx = entry.transactionHash.toLowerCase();
     deploymentTxs.add(tx);
     const receipt = (await rpc.request({ method: "eth_getTransactionReceipt", params: [tx] })) as RawReceipt | null;
-    if (!receipt) throw new CliError(`the ${name}'s deployment transaction ${tx} is not on chain ${chainId}`);
+    if (!receipt) throw new AuditError(`the ${name}'s deployment transaction ${tx} is not on chain ${chainId}`);
     blocks.push(Number(receipt.blockNumber));
     if (name === "policy") policyReceipt = receipt;
     if (!receipt.contractAddress || getAddress(receipt.contractAddress) !== addresses[name]) {
@@ -106,17 +114,17 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
       );
     }
   }
-  if (blocks.length === 0) throw new CliError("the deployments file records no deployment transaction");
+  if (blocks.length === 0) throw new AuditError("the deployments file records no deployment transaction");
   const fromBlock = Math.min(...blocks);
   if (toBlock < Math.max(...blocks)) {
-    throw new CliError(
+    throw new AuditError(
       `block ${toBlock} is before the deployment ended (block ${Math.max(...blocks)}): nothing to audit`,
     );
   }
   for (const name of CONTRACT_NAMES) {
     const code = (await rpc.request({ method: "eth_getCode", params: [addresses[name], blockTag] })) as string;
     if (code === "0x")
-      throw new CliError(
+      throw new AuditError(
         `no contract at ${addresses[name]} (${name}) on chain ${chainId}: is the deployments file stale?`,
       );
   }
@@ -140,16 +148,17 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     stats,
   )) {
     const groups = groupByTransaction(events);
-    const selectors = await approvalSelectors(rpc, groups);
-    for (const group of groups) replay.applyTransaction(group, selectors.get(group[0].tx));
+    const infos = await transactionInfo(rpc, groups);
+    for (const group of groups) replay.applyTransaction(group, infos.get(group[0].tx));
   }
+  o.onReplay?.(replay);
   const toTimestamp = Number(
     ((await rpc.request({ method: "eth_getBlockByNumber", params: [blockTag, false] })) as { timestamp: string })
       .timestamp,
   );
   const fromTimestamp = replay.firstTimestamp || toTimestamp;
   findings.push(...replay.findings);
-  const proposals = replay.proposalReports(toTimestamp);
+  const proposals = replay.proposals.reports(toTimestamp);
   const replayed = replay.state();
 
   // ---- the deployments file against the constructors' events
@@ -183,12 +192,25 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     );
   }
   if (!initialPolicy) notes.push("the initial policy could not be decoded: version 1's parameters are unknown");
-  if (o.proposalStates === false) notes.push("the proposals' live states were not read (proposalStates: false)");
-  liveFindings.push(...compareStates(replayed, live, hashOfPolicy));
-  liveFindings.push(...(await seatOfFindings(rpc, addresses.seats, replay, accounts, blockTag)));
+  if (o.proposalStates === false)
+    notes.push("the proposals' live states and marks were not read (proposalStates: false)");
+  const differences: Finding[] = [];
+  differences.push(...compareStates(replayed, live, hashOfPolicy));
+  differences.push(
+    ...(await checkCouncilCopy(
+      rpc,
+      addresses,
+      // Each proposal's marks are one read per proposal, like its state: both are skipped with proposalStates: false.
+      { seatOf: replay.seats.seatOf, marks: o.proposalStates === false ? [] : replay.proposals.expectedMarks() },
+      accounts,
+      blockTag,
+    )),
+  );
   if (o.proposalStates !== false)
-    liveFindings.push(...(await checkProposalStates(rpc, addresses.council, proposals, blockTag)));
-  liveFindings.push(...(await checkOperations(rpc, addresses.timelock, replay.ops, blockTag)));
+    differences.push(...(await checkProposalStates(rpc, addresses.council, proposals, blockTag)));
+  differences.push(...(await checkOperations(rpc, addresses.timelock, replay.proposals.ops, blockTag)));
+  // One edited storage word gives a handful of findings: its cause, then a few of the differences it makes.
+  liveFindings.push(...groupByCause(differences, addresses));
   liveFindings.push(...(await checkRoles(rpc, addresses, replayed, live, blockTag)));
   findings.push(...liveFindings);
   for (const f of liveFindings)
@@ -198,7 +220,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     }
 
   const vix = [
-    ...replay.vix,
+    ...replay.policy.vix,
     ...(await oracleHistory(rpc, addresses.oracle, oracleDecimals, fromTimestamp, toTimestamp, blockTag)),
   ].sort((a, b) => a.timestamp - b.timestamp);
 
@@ -233,21 +255,21 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
       proposals: proposals.length,
       proposalsByState: byState,
       proposalsByTier: byTier,
-      approvals: replay.approvalsCount,
-      policyVersions: replay.policyVersions.length,
+      approvals: replay.proposals.approvalsCount,
+      policyVersions: replay.policy.versions.length,
       settingsChanges: replay.settingsChanges.length,
       seatsMinted: replay.settingsChanges.filter((c) => c.kind === "seatMinted").length,
       seatsBurned: replay.settingsChanges.filter((c) => c.kind === "seatBurned").length,
-      layerEvents: replay.layerEvents.length,
+      layerEvents: replay.policy.layerEvents.length,
     },
     checks,
     notes,
     findings,
     proposals,
-    policyVersions: replay.policyVersions,
+    policyVersions: replay.policy.versions,
     settingsChanges: replay.settingsChanges,
-    seats: replay.seatReports(),
-    layerEvents: replay.layerEvents,
+    seats: replay.seats.reports(),
+    layerEvents: replay.policy.layerEvents,
     vix,
     replayed,
     live,
@@ -259,7 +281,7 @@ function deploymentFinding(message: string, subject: string): Finding {
 }
 
 /** Splits a chunk's events (sorted) into transactions. */
-function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
+export function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
   const groups: AuditEvent[][] = [];
   let current: AuditEvent[] = [];
   for (const ev of events) {
@@ -274,23 +296,30 @@ function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
 }
 
 /**
- * For transactions that record approvals of an existing proposal, whether they were on-chain approvals or relayed
- * signatures: several Approved events are always signatures; a single one needs the transaction's selector.
+ * What the replay needs to know of a transaction beyond its events: for approvals of an existing proposal, whether
+ * they were on-chain approvals or relayed signatures (several Approved events are always signatures; a single one
+ * needs the transaction's selector); for executions of an existing proposal, the ether the transaction sent.
  */
-async function approvalSelectors(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+export async function transactionInfo(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, TxInfo>> {
+  const out = new Map<string, TxInfo>();
   const lookups: string[] = [];
   for (const g of groups) {
+    if (g.some((e) => e.name === "ProposalCreated")) continue;
     const approvals = g.filter((e) => e.contract === "council" && e.name === "Approved").length;
-    if (approvals === 0 || g.some((e) => e.name === "ProposalCreated")) continue;
-    if (approvals > 1) out.set(g[0].tx, APPROVE_BY_SIG_SELECTOR);
-    else lookups.push(g[0].tx);
+    const executes = g.some((e) => e.contract === "council" && e.name === "Executed");
+    if (executes || approvals === 1) lookups.push(g[0].tx);
+    else if (approvals > 1) out.set(g[0].tx, { selector: APPROVE_BY_SIG_SELECTOR });
   }
-  const inputs = await mapLimit(lookups, 16, async (tx) => {
-    const found = (await rpc.request({ method: "eth_getTransactionByHash", params: [tx] })) as RawTx | null;
-    return found?.input?.slice(0, 10) ?? "";
+  const found = await mapLimit(lookups, 16, async (tx) => {
+    const t = (await rpc.request({ method: "eth_getTransactionByHash", params: [tx] })) as RawTx | null;
+    return t ? { selector: t.input?.slice(0, 10) ?? "", to: t.to ?? undefined, value: BigInt(t.value ?? "0x0") } : {};
   });
-  lookups.forEach((tx, i) => out.set(tx, inputs[i]));
+  lookups.forEach((tx, i) => {
+    const info: TxInfo = found[i];
+    // Several approvals in one transaction are relayed signatures whatever the selector (e.g. submit by a contract).
+    const approvals = groups.find((g) => g[0].tx === tx)!.filter((e) => e.name === "Approved").length;
+    out.set(tx, approvals > 1 ? { ...info, selector: APPROVE_BY_SIG_SELECTOR } : info);
+  });
   return out;
 }
 
@@ -322,8 +351,8 @@ function checkDeploymentRecord(deployment: Deployment, replay: Replay): Finding[
   const out: Finding[] = [];
   const genesis = replay.settingsChanges.filter((c) => c.source.kind === "deployment");
   const after = (kind: string) => genesis.filter((c) => c.kind === kind).map((c) => c.after);
-  const seats = replay
-    .seatReports()
+  const seats = replay.seats
+    .reports()
     .filter((s) => s.minted.source.kind === "deployment")
     .map((s) => s.holder);
   const expectSeats = deployment.council.initialSeats.map((s) => getAddress(s));
@@ -378,7 +407,7 @@ function checkDeploymentRecord(deployment: Deployment, replay: Replay): Finding[
       ),
     );
   }
-  const v1 = replay.policyVersions[0];
+  const v1 = replay.policy.versions[0];
   if (
     !v1 ||
     v1.source.kind !== "deployment" ||
@@ -398,35 +427,6 @@ function checkDeploymentRecord(deployment: Deployment, replay: Replay): Finding[
         "deployment.initialPolicy",
       ),
     );
-  }
-  return out;
-}
-
-/** seatOf of every account the events name, live, against the replay (catches a seat map edited in storage). */
-async function seatOfFindings(
-  rpc: Rpc,
-  seats: string,
-  replay: Replay,
-  accounts: string[],
-  blockTag: string,
-): Promise<Finding[]> {
-  const unique = [...new Set(accounts.map((a) => getAddress(a)))];
-  const out: Finding[] = [];
-  for (let i = 0; i < unique.length; i += 200) {
-    const batch = unique.slice(i, i + 200);
-    const ids = (await callView(rpc, INTERFACES.seats, seats, "seatsOf", [batch], blockTag))[0] as bigint[];
-    batch.forEach((account, j) => {
-      const live = Number(ids[j]);
-      const replayed = replay.seatOf.get(account) ?? 0;
-      if (live !== replayed) {
-        out.push({
-          kind: "live-state-mismatch",
-          check: "live",
-          message: `seats.seatOf(${account}) is ${live} live but ${replayed} after the replay: changed without an event (state edited outside governance, e.g. hardhat_setStorageAt)`,
-          subject: `seats.seatOf.${account}`,
-        });
-      }
-    });
   }
   return out;
 }

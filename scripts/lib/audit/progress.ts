@@ -1,5 +1,5 @@
 // A one-line progress bar on a terminal; nothing at all when the stream is not a TTY (CI logs, pipes, tests).
-import { fmtInt } from "../cli";
+import { fmtInt } from "../format";
 
 export type ProgressFn = (blocksDone: number, blocksTotal: number, events: number) => void;
 

@@ -1,18 +1,12 @@
-// The rules of DESIGN.md, re-derived in TypeScript so that the audit never trusts the contracts' own judgement:
-// which tier a proposal really needs (nudge / non-loosening setPolicy for the current version / everything else),
-// what "loosening" means, the threshold and delay of a tier as they were at the time, the nudge bounds, and the
-// policy invariants. Pure functions: the replay calls them with the state as it was when each event happened.
+// The rules (docs/RULES.md) as the audit applies them to each step of the history, without ever trusting the
+// contracts' own judgement: which tier a proposal needs (nudge / non-loosening setPolicy for the current version /
+// everything else), the threshold and delay of a tier as they were at the time, the policy invariants and how layers
+// engage. Loosening, the nudge band and the thresholds come from ../council, the one home of the council's rules.
+import { Tier, effectiveThreshold, looseningReasons, tierName, type Baseline } from "../council";
 import { policyViolation, type PolicyValues } from "../policy";
 import { INTERFACES, functionBySelector, policyFromResult } from "./abi";
-import { TIER_NAMES, type TierName } from "./types";
 
-export enum Tier {
-  Fast = 0,
-  Standard = 1,
-  Critical = 2,
-}
-
-export const tierName = (t: Tier): TierName => TIER_NAMES[t];
+export { Tier, tierName };
 
 export interface TierRule {
   threshold: number;
@@ -27,32 +21,6 @@ export interface CouncilRules {
   gracePeriod: number;
 }
 
-/**
- * Why `next` loosens `current` (gives less protection), one reason per rule broken; empty when it does not.
- * DESIGN.md: fewer layers; coverage lower; any layer's trigger higher (index by index); delta max higher; wing
- * width wider; hysteresis lower; oracle age longer.
- */
-export function looseningReasons(current: PolicyValues, next: PolicyValues): string[] {
-  const reasons: string[] = [];
-  if (next.layers.length < current.layers.length) {
-    reasons.push(`fewer layers (${current.layers.length} -> ${next.layers.length})`);
-  }
-  if (next.coverageBps < current.coverageBps) reasons.push("lower coverage");
-  const shared = Math.min(current.layers.length, next.layers.length);
-  for (let i = 0; i < shared; i++) {
-    if (next.layers[i].triggerVix > current.layers[i].triggerVix) reasons.push(`higher layer ${i} trigger`);
-  }
-  if (next.shortDeltaMaxBps > current.shortDeltaMaxBps) reasons.push("higher delta max");
-  if (next.wingWidthPts > current.wingWidthPts) reasons.push("wider wing");
-  if (next.hysteresisVix < current.hysteresisVix) reasons.push("lower hysteresis");
-  if (next.maxOracleAge > current.maxOracleAge) reasons.push("longer oracle age");
-  return reasons;
-}
-
-export function isLoosening(current: PolicyValues, next: PolicyValues): boolean {
-  return looseningReasons(current, next).length > 0;
-}
-
 /** The policy as the auditor knows it when a proposal is created. */
 export interface PolicyContext {
   /** The policy contract's address. */
@@ -60,6 +28,8 @@ export interface PolicyContext {
   version: number;
   /** Null when the replay lost track of the policy's parameters (a change nobody can explain). */
   params: PolicyValues | null;
+  /** What the last setPolicy approved (nudges are bounded around it); null when unknown. */
+  baseline?: Baseline | null;
 }
 
 export interface CallTier {
@@ -72,10 +42,16 @@ export interface CallTier {
 const NUDGES = new Set(["nudgeTrigger", "nudgeCoverage"]);
 const SET_POLICY = INTERFACES.policy.getFunction("setPolicy")!;
 
+/** The selector of `approveBySig`, to tell a relayed signature from an on-chain `approve`. */
+export const APPROVE_BY_SIG_SELECTOR = INTERFACES.council.getFunction("approveBySig")!.selector;
+/** The selector of `execute`, to read the ether an execution was sent. */
+export const EXECUTE_SELECTOR = INTERFACES.council.getFunction("execute")!.selector;
+
 /**
  * The tier one call needs. Fast: a steward nudge on the policy. Standard: a `setPolicy` in canonical encoding, for
- * the current version, that does not loosen. Critical: everything else (a loosening or other-version `setPolicy`,
- * seats, council settings, oracle, steward, timelock, any unknown call).
+ * the current version, that does not loosen (against the current policy and the approved baseline). Critical:
+ * everything else (a loosening or other-version `setPolicy`, seats, council settings, oracle, steward, timelock,
+ * any unknown call).
  */
 export function callTier(ctx: PolicyContext, target: string, data: string): CallTier {
   if (target.toLowerCase() !== ctx.policy.toLowerCase()) return { tier: Tier.Critical, reason: "not a policy change" };
@@ -113,8 +89,8 @@ export function callTier(ctx: PolicyContext, target: string, data: string): Call
       fn: "setPolicy",
     };
   }
-  const reasons = looseningReasons(ctx.params, next);
-  if (reasons.length > 0) return { tier: Tier.Critical, reason: `loosening: ${reasons.join(", ")}`, fn: "setPolicy" };
+  const reasons = looseningReasons(ctx.params, next, ctx.baseline ?? undefined);
+  if (reasons.length > 0) return { tier: Tier.Critical, reason: `loosening: ${reasons.join("; ")}`, fn: "setPolicy" };
   return { tier: Tier.Standard, reason: "setPolicy that does not loosen, for the current version", fn: "setPolicy" };
 }
 
@@ -129,50 +105,15 @@ export function proposalTier(calls: CallTier[]): { tier: Tier; mixedAt: number }
   return { tier, mixedAt };
 }
 
-/** Approvals a tier needs under `rules`. */
-export function thresholdOf(rules: CouncilRules, tier: Tier): number {
-  return rules.tiers[tier].threshold;
+/** Approvals a tier needs under `rules` with `liveSeats` seats: the stored threshold, never below min(2, seats). */
+export function thresholdOf(rules: CouncilRules, tier: Tier, liveSeats: number): number {
+  return effectiveThreshold(rules.tiers[tier].threshold, liveSeats);
 }
 
 /** The least time between queue and execution: the tier's delay, never below the timelock's minimum; Fast: 0. */
 export function requiredDelay(rules: CouncilRules, tier: Tier, minDelay: number): number {
   if (tier === Tier.Fast) return 0;
   return Math.max(rules.tiers[tier].delay, minDelay);
-}
-
-/** How many of `approvingSeats` are live seats. */
-export function liveCount(approvingSeats: Iterable<number>, liveSeats: Set<number>): number {
-  let n = 0;
-  for (const seat of approvingSeats) if (liveSeats.has(seat)) n++;
-  return n;
-}
-
-export interface NudgeLimits {
-  maxNudgeBps: number;
-  nudgeCooldown: number;
-}
-
-/**
- * Why a nudge of a parameter from `current` to `requested` at `now` breaks the steward's bounds (null when it does
- * not): it must change the value, by at most maxNudgeBps of the current value, and not within the cooldown of the
- * parameter's last nudge.
- */
-export function nudgeViolation(
-  limits: NudgeLimits,
-  lastNudgeAt: number,
-  now: number,
-  current: number,
-  requested: number,
-): string | null {
-  if (requested === current) return `the nudge does not change the value ${current}`;
-  const maxStep = Math.floor((current * limits.maxNudgeBps) / 10_000);
-  const step = Math.abs(requested - current);
-  if (step > maxStep)
-    return `the nudge moves ${current} -> ${requested}, more than ${maxStep} (maxNudgeBps of the value)`;
-  if (lastNudgeAt !== 0 && now < lastNudgeAt + limits.nudgeCooldown) {
-    return `the parameter was nudged at ${lastNudgeAt}, within the cooldown of ${limits.nudgeCooldown} s`;
-  }
-  return null;
 }
 
 /** The policy after a nudge of one layer's trigger. */
@@ -192,7 +133,7 @@ export function invariantViolation(p: PolicyValues): string | null {
   return policyViolation(p);
 }
 
-/** Whether a layer at `vix` engages or disengages under `p` (DESIGN.md: engage at trigger <= VIX, disengage once VIX < trigger - hysteresis). */
+/** Whether a layer at `vix` engages or disengages under `p`: engage at trigger ≤ VIX, disengage once VIX < trigger − hysteresis. */
 export function layerMove(
   p: PolicyValues,
   layer: number,

@@ -1,15 +1,15 @@
 // The audit's data model. `AuditReport` is the machine-readable result written by `hedge:audit --json`: its schema is
 // stable (format "hedge-council-audit/1") and documented in docs/AUDIT.md. Additions are backwards compatible; a
 // change that removes or renames a field bumps the format.
+import { TIER_NAMES, type Baseline, type TierName } from "../council";
 import type { PolicyValues } from "../policy";
+
+export { TIER_NAMES, type TierName };
 
 export const AUDIT_FORMAT = "hedge-council-audit/1";
 
 export type ContractName = "seats" | "council" | "timelock" | "policy" | "oracle";
 export const CONTRACT_NAMES: ContractName[] = ["oracle", "seats", "timelock", "policy", "council"];
-
-export const TIER_NAMES = ["Fast", "Standard", "Critical"] as const;
-export type TierName = (typeof TIER_NAMES)[number];
 
 /** Where in the chain something happened. */
 export interface ChainPoint {
@@ -29,10 +29,12 @@ export const CHECKS = {
   provenance: "every change came from an executed proposal through the council (and the timelock)",
   approvals: "approvals came from distinct seat holders and reached the re-derived tier's threshold",
   timing: "every proposal waited its tier's delay and ran before it expired",
-  lifecycle: "no proposal ran twice, after a veto, or without being proposed; vetoes reached their threshold",
-  policy: "policy versions chain, satisfy the invariants, nudges stay in bounds, layers follow their triggers",
+  lifecycle:
+    "no proposal ran twice, after a veto (judged again at queue and execute), or without being proposed; vetoes reached their threshold; execute took exactly the ether its calls send",
+  policy:
+    "policy versions chain, satisfy the invariants, nudges stay in the band around the baseline, layers follow their triggers",
   deployment: "the deployments file matches the chain (addresses, transactions, configuration, code)",
-  live: "the live state equals the replayed state",
+  live: "the live state (policy, seats, the council's own copy of the seats and its marks) equals the replayed state",
   roles: "no account other than the timelock (admin) and the council holds a timelock role",
 } as const;
 export type CheckName = keyof typeof CHECKS;
@@ -48,12 +50,16 @@ export const FINDING_KINDS = {
   "insufficient-approvals": "approvals",
   "approval-without-seat": "approvals",
   "mixed-fast-batch": "approvals",
+  "revoked-signature-counted": "approvals",
+  "thresholds-out-of-rules": "approvals",
   "delay-too-short": "timing",
   "executed-early": "timing",
   "expired-execution": "timing",
   "unknown-proposal": "lifecycle",
   "invalid-transition": "lifecycle",
   "veto-below-threshold": "lifecycle",
+  "veto-ignored": "lifecycle",
+  "value-mismatch": "lifecycle",
   "event-chain-broken": "policy",
   "policy-invariant-broken": "policy",
   "nudge-out-of-bounds": "policy",
@@ -64,6 +70,7 @@ export const FINDING_KINDS = {
   "code-changed": "deployment",
   "live-state-mismatch": "live",
   "proposal-state-mismatch": "live",
+  "storage-edited": "live",
   "unexpected-role-holder": "roles",
   "missing-role-holder": "roles",
 } as const satisfies Record<string, CheckName>;
@@ -84,7 +91,7 @@ export interface FieldChange {
   field: string;
   before: number | string | null;
   after: number | string | null;
-  /** "loosens" (less protection, as isLoosening counts it), "tightens", or "" when neutral. */
+  /** "loosens" (less protection on its own), "tightens", or "" when neutral or judged only by the protection curve. */
   effect: "loosens" | "tightens" | "";
 }
 
@@ -207,6 +214,8 @@ export interface VixReading {
 /** The state the audit compares: once as replayed from the events, once as read live. */
 export interface SystemState {
   policy: PolicyValues | null;
+  /** What the last setPolicy (or the deployment) set: nudges are bounded around it. */
+  baseline: Baseline | null;
   version: number;
   policyHash: string;
   engagedLayers: number;
@@ -215,7 +224,14 @@ export interface SystemState {
   lastNudgeAt: number[];
   oracle: string;
   steward: string;
-  seats: { seatCount: number; mintedCount: number; liveSeats: string; holders: Record<string, string> };
+  /** CouncilSeats' seats; `councilLiveSeats` is the council's own copy of the live-seat bit map (HedgeCouncil.liveSeats). */
+  seats: {
+    seatCount: number;
+    mintedCount: number;
+    liveSeats: string;
+    councilLiveSeats: string;
+    holders: Record<string, string>;
+  };
   tierRules: { tier: TierName; threshold: number; delay: number }[];
   vetoThreshold: number;
   expiry: { proposalTtl: number; gracePeriod: number };

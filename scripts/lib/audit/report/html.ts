@@ -1,7 +1,7 @@
 // `--html FILE`: one self-contained page (inline CSS and SVG, no script, no external resource) that opens offline.
 // Its timeline shows the VIX readings with each layer's trigger, the bands where layers were engaged, a marker per
 // policy version, a bar per proposal from creation to execution (or veto, expiry, now) and the findings.
-import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../cli";
+import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
 import { fmtField } from "../calls";
 import type { AuditReport, ChainPoint, ProposalReport } from "../types";
 import { sourceText } from "./md";

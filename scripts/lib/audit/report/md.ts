@@ -1,5 +1,5 @@
 // `--md FILE`: the report as Markdown, for a pull request, an issue or a wiki page.
-import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../cli";
+import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
 import { fmtField } from "../calls";
 import type { AuditReport, ChangeSource, ChainPoint } from "../types";
 

@@ -1,5 +1,5 @@
 // The audit's summary on the terminal: what was replayed, one line per check, and every finding in one line.
-import { fmtInt, fmtTime, table } from "../../cli";
+import { fmtInt, fmtTime, table } from "../../format";
 import type { AuditReport } from "../types";
 
 const plural = (n: number, word: string) => `${fmtInt(n)} ${word}${n === 1 ? "" : "s"}`;

@@ -1,0 +1,53 @@
+// The steward's nudges (the Fast tier): one trigger or the coverage, moved within a band around its baseline — the
+// value the last setPolicy (or the deployment) set — never around the current value, so nudges can never walk the
+// hedge further than one band from what a majority approved. At most one nudge per parameter per cooldown.
+import { fmtDuration } from "../format";
+import { COVERAGE_PARAMETER } from "./calls";
+import type { Baseline } from "./protection";
+
+export interface NudgeLimits {
+  /** The band's half-width, in basis points of the baseline value. */
+  maxNudgeBps: number;
+  /** Seconds between two nudges of the same parameter. */
+  nudgeCooldown: number;
+}
+
+/** The defaults of a deployment: 10 % of the baseline, once a day. */
+export const DEFAULT_NUDGE_LIMITS: NudgeLimits = { maxNudgeBps: 1_000, nudgeCooldown: 86_400 };
+
+/** The values a parameter may be nudged to: baseline ± ⌊baseline × maxNudgeBps / 10,000⌋. */
+export function nudgeBand(baselineValue: number, maxNudgeBps: number): { min: number; max: number; maxStep: number } {
+  const maxStep = Math.floor((baselineValue * maxNudgeBps) / 10_000);
+  return { min: baselineValue - maxStep, max: baselineValue + maxStep, maxStep };
+}
+
+/** A parameter's name: "layer 0 trigger" … "layer 4 trigger", "coverage". */
+export function parameterName(parameter: number): string {
+  return parameter === COVERAGE_PARAMETER ? "coverage" : `layer ${parameter} trigger`;
+}
+
+/** A parameter's baseline value, or undefined when the baseline has no such layer. */
+export function baselineValue(baseline: Baseline, parameter: number): number | undefined {
+  return parameter === COVERAGE_PARAMETER ? baseline.coverageBps : baseline.triggers[parameter];
+}
+
+/**
+ * Why a nudge breaks the steward's bounds, in words (null when it does not): it must change the value, stay within
+ * the band around the baseline, and come at least one cooldown after the parameter's last nudge (0: never nudged).
+ */
+export function nudgeViolation(
+  limits: NudgeLimits,
+  nudge: { parameter: number; baseline: number; current: number; requested: number; lastNudgeAt: number; now: number },
+): string | null {
+  const { parameter, baseline, current, requested, lastNudgeAt, now } = nudge;
+  const name = parameterName(parameter);
+  if (requested === current) return `the nudge does not change the ${name} (${current})`;
+  const band = nudgeBand(baseline, limits.maxNudgeBps);
+  if (requested < band.min || requested > band.max) {
+    return `the nudge moves the ${name} to ${requested}, outside the band ${band.min}..${band.max} around its baseline ${baseline} (±${band.maxStep}, maxNudgeBps ${limits.maxNudgeBps})`;
+  }
+  if (lastNudgeAt !== 0 && now < lastNudgeAt + limits.nudgeCooldown) {
+    return `the ${name} was nudged ${fmtDuration(now - lastNudgeAt)} before, within the cooldown of ${fmtDuration(limits.nudgeCooldown)}`;
+  }
+  return null;
+}

@@ -1,0 +1,219 @@
+// What the hedge delivers, and when a policy change loosens it (rules v2, docs/RULES.md).
+//
+// The protection of a policy at VIX level v is coverageBps × (Σ allocationBps of its layers whose trigger ≤ v): the
+// share of the condor notional the engaged layers hedge, a step function of v. `next` loosens `current` when ANY of:
+//   - structural: a different number of layers; a layer's instrument differs or its tenor is shorter (index by
+//     index); delta max higher; wing width wider; hysteresis lower; oracle age longer;
+//   - protection: protection(next, v) < protection(current, v) at some v (enough: at every trigger of either);
+//   - baseline: protection(next, v) < protection(baselinePolicy, v) at some v, where baselinePolicy is the current
+//     policy with each trigger and the coverage back at their baseline (what the last setPolicy approved). Without
+//     it, Fast nudges plus a non-loosening setPolicy would ratchet the hedge down one band at a time.
+// HedgePolicy.isLoosening implements the same rule on chain; the audit and the command line use this one.
+import { fmtBps, fmtDelta, fmtDuration, fmtVix } from "../format";
+import { INSTRUMENT_NAMES, type PolicyValues } from "../policy";
+
+/** What nudges are bounded around: each layer's trigger and the coverage as the last setPolicy (or deployment) set them. */
+export interface Baseline {
+  coverageBps: number;
+  triggers: number[];
+}
+
+/** The baseline of a policy that was just set (no nudge since). */
+export function baselineOf(p: PolicyValues): Baseline {
+  return { coverageBps: p.coverageBps, triggers: p.layers.map((l) => l.triggerVix) };
+}
+
+/** The current policy with each trigger and the coverage at their baseline values. */
+export function baselinePolicy(current: PolicyValues, baseline: Baseline): PolicyValues {
+  return {
+    ...current,
+    coverageBps: baseline.coverageBps,
+    layers: current.layers.map((l, i) => ({ ...l, triggerVix: baseline.triggers[i] ?? l.triggerVix })),
+  };
+}
+
+/** Σ allocationBps of the layers engaged at `vix` (trigger ≤ vix). */
+export function engagedAllocation(p: PolicyValues, vix: number): number {
+  let sum = 0;
+  for (const l of p.layers) if (l.triggerVix <= vix) sum += l.allocationBps;
+  return sum;
+}
+
+/** coverageBps × engaged allocationBps at `vix` (10^8 = the whole condor notional hedged). */
+export function protectionAt(p: PolicyValues, vix: number): number {
+  return p.coverageBps * engagedAllocation(p, vix);
+}
+
+/** Every trigger of the given policies, sorted, without repeats: where the protection curves can step. */
+export function breakpoints(...policies: PolicyValues[]): number[] {
+  const set = new Set<number>();
+  for (const p of policies) for (const l of p.layers) set.add(l.triggerVix);
+  return [...set].sort((a, b) => a - b);
+}
+
+/** One step of a protection curve: from `fromVix` up to (not including) `toVix` (null: no upper end). */
+export interface ProtectionStep {
+  fromVix: number;
+  toVix: number | null;
+  coverageBps: number;
+  allocationBps: number;
+}
+
+/** A policy's protection curve, step by step from its lowest trigger (below it, nothing is engaged). */
+export function protectionCurve(p: PolicyValues): ProtectionStep[] {
+  const points = breakpoints(p);
+  return points.map((v, i) => ({
+    fromVix: v,
+    toVix: points[i + 1] ?? null,
+    coverageBps: p.coverageBps,
+    allocationBps: engagedAllocation(p, v),
+  }));
+}
+
+/** A VIX interval where `next` gives less protection than a reference policy. */
+export interface ProtectionDrop {
+  fromVix: number;
+  /** Exclusive upper end; null: at every level from `fromVix` up. */
+  toVix: number | null;
+  before: { coverageBps: number; allocationBps: number };
+  after: { coverageBps: number; allocationBps: number };
+}
+
+/** The intervals where `next` protects less than `reference`, adjacent intervals with the same values merged. */
+export function protectionDrops(reference: PolicyValues, next: PolicyValues): ProtectionDrop[] {
+  const points = breakpoints(reference, next);
+  const drops: ProtectionDrop[] = [];
+  points.forEach((v, i) => {
+    const before = { coverageBps: reference.coverageBps, allocationBps: engagedAllocation(reference, v) };
+    const after = { coverageBps: next.coverageBps, allocationBps: engagedAllocation(next, v) };
+    if (after.coverageBps * after.allocationBps >= before.coverageBps * before.allocationBps) return;
+    const toVix = points[i + 1] ?? null;
+    const last = drops.at(-1);
+    const same = last && JSON.stringify([last.before, last.after]) === JSON.stringify([before, after]);
+    // Drops by the coverage alone (the same layers engaged on both sides) merge whatever the layers engaged.
+    const coverageOnly =
+      last &&
+      isCoverageOnly(last) &&
+      isCoverageOnly({ before, after }) &&
+      last.before.coverageBps === before.coverageBps &&
+      last.after.coverageBps === after.coverageBps;
+    if (last && last.toVix === v && (same || coverageOnly)) {
+      last.toVix = toVix;
+    } else {
+      drops.push({ fromVix: v, toVix, before, after });
+    }
+  });
+  return drops;
+}
+
+/** A drop with the same engaged allocation on both sides: the coverage alone fell. */
+function isCoverageOnly(d: Pick<ProtectionDrop, "before" | "after">): boolean {
+  return d.before.allocationBps === d.after.allocationBps;
+}
+
+/** "between VIX 20.00 and 28.00" / "from VIX 35.00 up". */
+export function vixInterval(fromVix: number, toVix: number | null): string {
+  return toVix === null ? `from VIX ${fmtVix(fromVix)} up` : `between VIX ${fmtVix(fromVix)} and ${fmtVix(toVix)}`;
+}
+
+/**
+ * A drop in words: "less protection between VIX 20.00 and 28.00: 40.00 % → 30.00 % of the budget" when the coverage
+ * is the same on both sides; "…: coverage 30.00 % → 25.00 %" when only the coverage fell; otherwise coverage ×
+ * engaged share of the budget on each side.
+ */
+export function dropText(d: ProtectionDrop, what = "less protection"): string {
+  const where = vixInterval(d.fromVix, d.toVix);
+  if (isCoverageOnly(d))
+    return `${what} ${where}: coverage ${fmtBps(d.before.coverageBps)} → ${fmtBps(d.after.coverageBps)}`;
+  if (d.before.coverageBps === d.after.coverageBps) {
+    return `${what} ${where}: ${fmtBps(d.before.allocationBps)} → ${fmtBps(d.after.allocationBps)} of the budget`;
+  }
+  return (
+    `${what} ${where}: ${fmtBps(d.before.coverageBps)} coverage × ${fmtBps(d.before.allocationBps)} of the budget` +
+    ` → ${fmtBps(d.after.coverageBps)} × ${fmtBps(d.after.allocationBps)}`
+  );
+}
+
+/** The structural changes that loosen on their own, in words (empty when none). */
+export function structuralReasons(current: PolicyValues, next: PolicyValues): string[] {
+  const reasons: string[] = [];
+  if (next.layers.length !== current.layers.length) {
+    reasons.push(`a different number of layers (${current.layers.length} → ${next.layers.length})`);
+  }
+  const shared = Math.min(current.layers.length, next.layers.length);
+  for (let i = 0; i < shared; i++) {
+    const [a, b] = [current.layers[i], next.layers[i]];
+    if (a.instrument !== b.instrument) {
+      const name = (x: number) => INSTRUMENT_NAMES[x] ?? `instrument ${x}`;
+      reasons.push(`layer ${i} changes instrument (${name(a.instrument)} → ${name(b.instrument)})`);
+    }
+    if (b.tenorDays < a.tenorDays) reasons.push(`layer ${i} has a shorter tenor (${a.tenorDays} → ${b.tenorDays} d)`);
+  }
+  if (next.shortDeltaMaxBps > current.shortDeltaMaxBps) {
+    reasons.push(
+      `a higher short delta max (${fmtDelta(current.shortDeltaMaxBps)} → ${fmtDelta(next.shortDeltaMaxBps)})`,
+    );
+  }
+  if (next.wingWidthPts > current.wingWidthPts) {
+    reasons.push(`a wider wing (${current.wingWidthPts} → ${next.wingWidthPts} pts)`);
+  }
+  if (next.hysteresisVix < current.hysteresisVix) {
+    reasons.push(`a lower hysteresis (VIX ${fmtVix(current.hysteresisVix)} → ${fmtVix(next.hysteresisVix)})`);
+  }
+  if (next.maxOracleAge > current.maxOracleAge) {
+    reasons.push(`a longer oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)})`);
+  }
+  return reasons;
+}
+
+/**
+ * Why `next` loosens `current`, one reason per structural change and per VIX interval where protection drops, in
+ * words; empty when it does not loosen. `baseline` (default: the current values, no nudge since the last setPolicy)
+ * adds the drops against the approved baseline that are not already drops against the current policy.
+ */
+export function looseningReasons(current: PolicyValues, next: PolicyValues, baseline?: Baseline): string[] {
+  const reasons = structuralReasons(current, next);
+  const drops = protectionDrops(current, next);
+  for (const d of drops) reasons.push(dropText(d));
+  if (baseline) {
+    // Against the approved baseline: the drops not already within a drop against the current policy.
+    const within = (d: ProtectionDrop) =>
+      drops.some((x) => x.fromVix <= d.fromVix && (x.toVix === null || (d.toVix !== null && d.toVix <= x.toVix)));
+    for (const d of protectionDrops(baselinePolicy(current, baseline), next)) {
+      if (!within(d)) reasons.push(dropText(d, "less protection than the approved baseline"));
+    }
+  }
+  return reasons;
+}
+
+/** Whether `next` loosens `current` (rules v2): the same judgement as HedgePolicy.isLoosening. */
+export function isLoosening(current: PolicyValues, next: PolicyValues, baseline?: Baseline): boolean {
+  return looseningReasons(current, next, baseline).length > 0;
+}
+
+/** How moving one field in isolation affects protection: +1 raising loosens, -1 lowering loosens, 0 any change. */
+const LOOSENS_WHEN: Partial<Record<string, 1 | -1 | 0>> = {
+  coverageBps: -1,
+  triggerVix: 1,
+  tenorDays: -1,
+  instrument: 0,
+  shortDeltaMaxBps: 1,
+  wingWidthPts: 1,
+  hysteresisVix: -1,
+  maxOracleAge: 1,
+};
+
+/**
+ * The effect of moving one policy field from `before` to `after` on its own: "loosens", "tightens", or "" (neutral,
+ * or judged only by the whole protection curve, like an allocation).
+ */
+export function fieldEffect(
+  field: string,
+  before: number | undefined,
+  after: number | undefined,
+): "loosens" | "tightens" | "" {
+  const direction = LOOSENS_WHEN[field];
+  if (direction === undefined || before === undefined || after === undefined || before === after) return "";
+  if (direction === 0) return "loosens";
+  return Math.sign(after - before) === direction ? "loosens" : "tightens";
+}
