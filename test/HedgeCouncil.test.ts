@@ -757,6 +757,30 @@ describe("HedgeCouncil", function () {
       expect(await ethers.provider.getBalance(recipient)).to.equal(value);
     });
 
+    it("takes exactly the ether of all its calls: a batch sending 1 and 2 wei needs 3, not the last call's 2", async function () {
+      const sys = await loadFixture(fixture);
+      const [first, second] = [Wallet.createRandom().address, Wallet.createRandom().address];
+      const p = proposal(
+        [
+          { target: first, data: "0x", value: 1n },
+          { target: second, data: "0x", value: 2n },
+        ],
+        keccakId("two payments"),
+      );
+      const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 4));
+      await sys.council.queue(...args(p));
+      await time.increaseTo(await sys.council.proposalEta(id));
+      for (const wrong of [2n, 1n, 4n]) {
+        await expect(sys.council.execute(...args(p), { value: wrong }))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilValueMismatch")
+          .withArgs(wrong, 3n);
+      }
+      await sys.council.execute(...args(p), { value: 3n });
+      expect(await ethers.provider.getBalance(first)).to.equal(1n);
+      expect(await ethers.provider.getBalance(second)).to.equal(2n);
+      expect(await ethers.provider.getBalance(sys.addresses.timelock)).to.equal(0n);
+    });
+
     it("still pays an address without code that received ether after approval (no code, no change)", async function () {
       const sys = await loadFixture(fixture);
       const recipient = Wallet.createRandom().address;
