@@ -1,6 +1,6 @@
 // The council console: settings and chain, the wallet bar, and the pages chosen by the address's hash
-// (#/hedge, #/proposals, #/proposal/<id>, #/new, #/signatures, #/settings).
-import { useCallback, useEffect, useMemo, useState } from "react";
+// (#/hedge, #/proposals, #/proposal/<id>, #/new, #/signatures, #/audit, #/settings).
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from "react";
 
 import { loadSettings, openSystem, type Settings, type System } from "./chain";
 import { HedgePage } from "./pages/Hedge";
@@ -12,11 +12,15 @@ import { SignaturesPage } from "./pages/Signatures";
 import { Ctx, short, type AppContext } from "./ui";
 import { connect, switchChain, useWallets, type Connection } from "./wallet";
 
+// The audit library is the larger part of the code: loaded when its page is first opened.
+const AuditPage = lazy(() => import("./pages/Audit").then((m) => ({ default: m.AuditPage })));
+
 const PAGES = [
   ["hedge", "Hedge"],
   ["proposals", "Proposals"],
   ["new", "New proposal"],
   ["signatures", "Signatures"],
+  ["audit", "Audit"],
   ["settings", "Settings"],
 ] as const;
 
@@ -194,6 +198,11 @@ export function App() {
             {page === "proposal" && route[1] && <ProposalPage id={route[1].toLowerCase()} />}
             {page === "new" && <NewProposalPage />}
             {page === "signatures" && <SignaturesPage />}
+            {page === "audit" && (
+              <Suspense fallback={<p aria-busy="true">Loading the audit…</p>}>
+                <AuditPage />
+              </Suspense>
+            )}
           </Ctx.Provider>
         )}
       </main>

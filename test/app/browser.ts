@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // What the console's end-to-end tests share: a static server for the built console (app-dist/) that also serves
 // the test's hedge-config.json, Debian's Chromium driven by playwright-core, and a test EIP-1193 wallet injected
 // into the page. The wallet announces itself with EIP-6963 and forwards every request to the `hardhat node`, whose

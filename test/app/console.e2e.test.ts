@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The council console end to end: the built app (app-dist/) in headless Chromium against a real `hardhat node` on a
 // free port, deployed with the command line. Each seat holder has a browser context with the test wallet
 // (./browser.ts), which signs with the node's unlocked accounts: real eth_signTypedData_v4 signatures and real
@@ -282,7 +283,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await page.context().close();
   });
 
-  it("asks a wallet on another chain to switch, with one message", async function () {
+  it("asks a wallet on another chain to switch, with one message; runs the audit in the browser", async function () {
     const page = await open(seat1, "hedge", 1);
     const alerts = page.getByRole("alert").filter({ hasText: /on chain 1, but this council is on chain 31337/ });
     await alerts.waitFor();
@@ -292,6 +293,12 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     expect(
       await page.evaluate(() => (window as unknown as { __switchRequests: unknown[] }).__switchRequests[0]),
     ).to.deep.equal([{ chainId: "0x7a69" }]);
+    await page.goto(`${app!.url}/#/audit`);
+    await page.getByRole("button", { name: "Run the audit against the chain" }).click();
+    await expect_(page.getByTestId("audit-summary"), /3 proposals, 0 findings/);
+    await page.locator(".timeline svg").waitFor();
+    await expectAccessible(page, "the Audit page");
+    await shot(page, "audit");
     await page.goto(`${app!.url}/#/settings`);
     await page.getByRole("heading", { name: "Settings" }).waitFor();
     await expectAccessible(page, "the Settings page");
