@@ -21,7 +21,14 @@ import { explain } from "../chain";
 import { keepFile } from "../store";
 import { Section, useApp, useLoad } from "../ui";
 
-type Kind = "policy" | "nudgeTrigger" | "nudgeCoverage" | "mint" | "burn";
+type Kind = "policy" | "nudgeTrigger" | "nudgeCoverage" | "mint" | "burn" | "tierRule" | "vetoThreshold" | "expiry";
+
+/** Whole numbers from a text field ("2, 86400" → [2, 86400]); null when any is not one. */
+function numbers(text: string, count: number): number[] | null {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length !== count || !parts.every((p) => /^\d+$/.test(p))) return null;
+  return parts.map(Number);
+}
 
 const TOP_FIELDS: [keyof Omit<PolicyValues, "layers">, string][] = [
   ["coverageBps", "Coverage (bps)"],
@@ -104,6 +111,22 @@ export function NewProposalPage() {
         reasons = ["a seat change: Critical"];
         calls = { targets: [targetOf(kind)], values: [0n], calldatas: [encode.mint(value)], salt: "" };
       }
+    } else if (kind === "tierRule" || kind === "vetoThreshold" || kind === "expiry") {
+      const council = system.deployment.contracts.council.address;
+      const wanted = kind === "tierRule" ? 2 : kind === "expiry" ? 2 : 1;
+      const v = numbers(value, wanted);
+      if (!v) problem = `enter ${wanted === 1 ? "a whole number" : "two whole numbers"}`;
+      else {
+        localTier = Tier.Critical;
+        reasons = ["a change of the council's settings: Critical"];
+        const data =
+          kind === "tierRule"
+            ? encode.setTierRule(layer as Tier, v[0], v[1])
+            : kind === "vetoThreshold"
+              ? encode.setVetoThreshold(v[0])
+              : encode.setExpiry(v[0], v[1]);
+        calls = { targets: [council], values: [0n], calldatas: [data], salt: "" };
+      }
     } else if (kind === "burn") {
       if (!/^\d+$/.test(value) || n === 0) problem = "enter the seat id to burn";
       else {
@@ -168,6 +191,7 @@ export function NewProposalPage() {
           onChange={(e) => {
             setKind(e.target.value as Kind);
             setValue("");
+            setLayer(0);
           }}
         >
           <option value="policy">Policy (setPolicy)</option>
@@ -175,6 +199,9 @@ export function NewProposalPage() {
           <option value="nudgeCoverage">Nudge the coverage</option>
           <option value="mint">Add a seat</option>
           <option value="burn">Remove a seat</option>
+          <option value="tierRule">A tier's threshold and delay</option>
+          <option value="vetoThreshold">The veto threshold</option>
+          <option value="expiry">Proposal expiry</option>
         </select>
       </label>
 
@@ -263,6 +290,18 @@ export function NewProposalPage() {
         </Section>
       ) : (
         <Section title="Parameters">
+          {kind === "tierRule" && (
+            <label>
+              Tier{" "}
+              <select value={layer} onChange={(e) => setLayer(Number(e.target.value))}>
+                {TIER_NAMES.map((name, i) => (
+                  <option key={name} value={i}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           {kind === "nudgeTrigger" && (
             <label>
               Layer{" "}
@@ -276,13 +315,19 @@ export function NewProposalPage() {
             </label>
           )}
           <label>
-            {kind === "nudgeTrigger"
-              ? "New trigger (VIX hundredths)"
-              : kind === "nudgeCoverage"
-                ? "New coverage (bps)"
-                : kind === "mint"
-                  ? "New holder's address"
-                  : "Seat id"}{" "}
+            {kind === "tierRule"
+              ? "Threshold and delay in seconds (e.g. 3, 86400)"
+              : kind === "vetoThreshold"
+                ? "Vetoes that kill a proposal"
+                : kind === "expiry"
+                  ? "Proposal TTL and grace period in seconds (e.g. 604800, 1209600)"
+                  : kind === "nudgeTrigger"
+                    ? "New trigger (VIX hundredths)"
+                    : kind === "nudgeCoverage"
+                      ? "New coverage (bps)"
+                      : kind === "mint"
+                        ? "New holder's address"
+                        : "Seat id"}{" "}
             <input value={value} onChange={(e) => setValue(e.target.value)} />
           </label>
         </Section>
