@@ -338,8 +338,8 @@ interface IHedgeCouncil {
      *
      * Requirements:
      * - the caller is governance;
-     * - afterwards min(2, seats) <= Fast <= Standard <= Critical <= seats, the Fast delay is 0, the Standard delay is at
-     *   least the timelock's minimum delay and the Critical delay at least the Standard delay.
+     * - afterwards min(2, seats) <= Fast <= Standard <= Critical <= seats, the Fast delay is 0, the Standard delay
+     *   is at least the timelock's minimum delay and the Critical delay at least the Standard delay.
      */
     function setTierRule(Tier tier, uint8 threshold, uint32 delay) external;
 
