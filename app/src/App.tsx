@@ -41,7 +41,13 @@ export function App() {
   const [system, setSystem] = useState<System | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
-  const [block, setBlock] = useState({ number: 0, timestamp: 0 });
+  const [block, setBlock] = useState({ number: 0, timestamp: 0, seenAt: 0 });
+  // Countdowns run on between blocks: the last block's time plus the wall-clock time since it was seen.
+  const [clock, setClock] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setClock(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
 
   useEffect(() => {
     loadSettings().then(setSettings, (e: Error) => setFailure(e.message));
@@ -68,7 +74,7 @@ export function App() {
         const b = await system.provider.getBlock("latest");
         if (live && b && b.number !== last) {
           last = b.number;
-          setBlock({ number: b.number, timestamp: b.timestamp });
+          setBlock({ number: b.number, timestamp: b.timestamp, seenAt: Date.now() });
           setTick((t) => t + 1);
         }
       } catch {
@@ -115,10 +121,12 @@ export function App() {
         connection,
         wallet: connection && !wrongChain ? connection.wallet : null,
         account: connection?.account ?? null,
-        now: block.timestamp || Math.floor(Date.now() / 1000),
+        now: block.timestamp
+          ? block.timestamp + Math.max(0, Math.floor((clock - block.seenAt) / 1000))
+          : Math.floor(clock / 1000),
         blockNumber: block.number,
       },
-    [system, tick, refresh, connection, wrongChain, block],
+    [system, tick, refresh, connection, wrongChain, block, clock],
   );
 
   const page = route[0];

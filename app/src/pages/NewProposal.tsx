@@ -17,6 +17,7 @@ import {
   type ProposalCalls,
 } from "../../../scripts/lib/council";
 import { INSTRUMENT_NAMES, policyViolation, toPolicyValues, type PolicyValues } from "../../../scripts/lib/policy";
+import { policyChangeRows } from "../../../scripts/lib/policy-edit";
 import { explain } from "../chain";
 import { keepFile } from "../store";
 import { Section, useApp, useLoad } from "../ui";
@@ -352,6 +353,29 @@ export function NewProposalPage() {
                 <li key={i}>{r}</li>
               ))}
             </ul>
+            {kind === "policy" && (
+              <table data-testid="new-changes">
+                <caption>What changes</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Field</th>
+                    <th scope="col">Before</th>
+                    <th scope="col">After</th>
+                    <th scope="col">Effect</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {policyChangeRows(data.current, next).map((r) => (
+                    <tr key={r.field} className={r.effect}>
+                      <td>{r.field}</td>
+                      <td>{r.before}</td>
+                      <td>{r.after}</td>
+                      <td>{r.effect}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </>
         )}
         <button disabled={!calls || !wallet} onClick={proposeOnChain}>

@@ -2,7 +2,7 @@
 // missing, the EIP-712 hashes to compare on a hardware wallet, and the actions. Each action is simulated
 // (eth_call from the connected account) on every block: enabled only when the contracts would accept it, its
 // refusal shown in words otherwise, and simulated once more right before the wallet sends it.
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { BrowserProvider, TypedDataEncoder, ZeroAddress, getAddress } from "ethers";
 
 import { approvalsText, newApprovalsFile, type ApprovalsFile } from "../../../scripts/lib/approvals-format";
@@ -244,13 +244,20 @@ export function ProposalPage({ id }: { id: string }) {
       </dl>
 
       <Section title="Why this tier">
-        <ul data-testid="tier-reasons">
-          {tierReasons(p.calls, system.deployment.contracts.policy.address, current, data.version, data.baseline).map(
-            (r, i) => (
-              <li key={i}>{r}</li>
-            ),
-          )}
-        </ul>
+        {p.state === ProposalState.Unknown || p.state === ProposalState.Pending || p.state === ProposalState.Queued ? (
+          <ul data-testid="tier-reasons">
+            {tierReasons(p.calls, system.deployment.contracts.policy.address, current, data.version, data.baseline).map(
+              (r, i) => (
+                <li key={i}>{r}</li>
+              ),
+            )}
+          </ul>
+        ) : (
+          <p>
+            The council fixed the tier ({TIER_NAMES[p.tier]}) when the proposal was created; the policy has moved on
+            since, so the reasons are not judged again.
+          </p>
+        )}
       </Section>
 
       <Section title="Calls">
@@ -351,7 +358,8 @@ export function ProposalPage({ id }: { id: string }) {
 
 export function FileExport({ file }: { file: ApprovalsFile }) {
   const text = approvalsText(file);
-  const href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const href = useMemo(() => URL.createObjectURL(new Blob([text], { type: "application/json" })), [text]);
+  useEffect(() => () => URL.revokeObjectURL(href), [href]);
   return (
     <Section title="Signatures file">
       <p>
