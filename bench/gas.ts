@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { gasBreakdown } from "./lib/breakdown";
-import { EIP170_LIMIT, SHAPES, measureGas, snapshotOf } from "./lib/measure";
+import { EIP170_LIMIT, SHAPES, measureGas, snapshotOf, type ShapeName } from "./lib/measure";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const ratio = (a: number, b: number) => (a / b).toFixed(3) + "×";
@@ -14,6 +14,7 @@ async function main() {
   if (hre.network.name !== "hardhat")
     throw new Error("run the benchmark on the in-process network (--network hardhat)");
   const report = await measureGas(hre);
+  const ratioOf = (name: ShapeName) => report.shapes[name].submitLifecycle / report.shapes[name].anchorLifecycle;
 
   console.log("Gas: one policy change (coverage 2,500 → 3,000 bps, same setPolicy calldata), per multisig shape\n");
   const rows: string[][] = [["shape", "row", "gas per transaction", "lifecycle", "vs anchor", "per extra signer"]];
@@ -54,6 +55,48 @@ async function main() {
     ]);
   }
   printTable(rows);
+
+  console.log(
+    "\nGas: one new member, a seat minted through the Critical tier (Critical threshold of signers, Critical delay)" +
+      "\nagainst the Safe's addOwnerWithThreshold scheduled and executed through the timelock (k signers, 1 day)\n",
+  );
+  const seatRows = [["shape", "row", "signers", "gas per transaction", "lifecycle", "vs anchor"]];
+  for (const { name, k } of SHAPES) {
+    const s = report.shapes[name];
+    const t = report.transactions[name];
+    seatRows.push([
+      name,
+      "Hedge Council CouncilSeats.mint (submit + execute)",
+      String(report.criticalSigners[name]),
+      t["council seat change: submit, execute"].map(fmt).join(" + "),
+      fmt(s.seatChangeLifecycle),
+      ratio(s.seatChangeLifecycle, s.anchorOwnerChangeLifecycle),
+    ]);
+    seatRows.push([
+      "",
+      "Safe + TimelockController addOwnerWithThreshold (anchor)",
+      String(k),
+      t["anchor owner change: schedule, execute"].map(fmt).join(" + "),
+      fmt(s.anchorOwnerChangeLifecycle),
+      "1.000×",
+    ]);
+    seatRows.push(["", "CouncilSeats.mint alone (sent by the timelock)", "", fmt(s.seatMint), "", ""]);
+    seatRows.push(["", "CouncilSeats.burn alone (sent by the timelock)", "", fmt(s.seatBurn), "", ""]);
+  }
+  printTable(seatRows);
+
+  console.log("\nGoals\n");
+  const goals = [["goal", "", "measured", "met"]];
+  const perSigner = SHAPES.slice(1).map(({ name }) => report.shapes[name]);
+  const worstSigner = Math.max(...perSigner.map((s) => s.perExtraSigner / s.anchorPerExtraSigner));
+  for (const [goal, value, limit] of [
+    ["3-of-5 lifecycle ≤ 1.02× the anchor", ratioOf("3-of-5"), 1.02],
+    ["5-of-9 lifecycle ≤ 0.98× the anchor", ratioOf("5-of-9"), 0.98],
+    ["each extra signer ≤ 0.65× the anchor's (worst shape)", worstSigner, 0.65],
+  ] as const) {
+    goals.push([goal, "", value.toFixed(3) + "×", value <= limit ? "yes" : "no"]);
+  }
+  printTable(goals);
 
   console.log("\nContracts: runtime bytecode against the 24,576-byte limit (EIP-170), and deployment gas\n");
   const sizeRows = [["contract", "runtime bytes", "of limit", "deployment gas"]];

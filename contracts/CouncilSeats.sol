@@ -9,6 +9,10 @@ import {IHedgeCouncil} from "./interfaces/IHedgeCouncil.sol";
  * @title CouncilSeats
  * @notice Soulbound ERC-721 seats (ERC-5192) of the Hedge Council. A seat cannot be transferred, approved or
  * sold, so a vote cannot be bought; it can only be minted or burned by governance (the timelock).
+ *
+ * Who holds which seat is kept in two places: the ERC-721 owners here (seat id to holder), and the council's copy
+ * (holder to seat id, and the live-seat map), which every mint and burn updates through {IHedgeCouncil-seatUpdated}.
+ * {seatOf} reads the council's copy; one seat per address is the ERC-721 balance.
  */
 contract CouncilSeats is ERC721, ICouncilSeats {
     // ---------------------------------------------------------------- constants
@@ -33,8 +37,6 @@ contract CouncilSeats is ERC721, ICouncilSeats {
     uint64 private _liveSeats;
     uint8 private _mintedCount;
     uint8 private _seatCount;
-
-    mapping(address holder => uint256 seatId) private _seatOf;
 
     // ---------------------------------------------------------------- constructor
 
@@ -78,7 +80,6 @@ contract CouncilSeats is ERC721, ICouncilSeats {
         uint256 remaining = _seatCount - 1;
         uint256 required = _highestThreshold();
         if (remaining < required) revert CouncilSeatsBelowThreshold(remaining, required);
-        delete _seatOf[holder];
         _liveSeats &= ~uint64(1 << (seatId - 1));
         _seatCount = uint8(remaining);
         _burn(seatId);
@@ -105,14 +106,14 @@ contract CouncilSeats is ERC721, ICouncilSeats {
 
     /// @inheritdoc ICouncilSeats
     function seatOf(address account) external view returns (uint256) {
-        return _seatOf[account];
+        return IHedgeCouncil(council).seatOf(account);
     }
 
     /// @inheritdoc ICouncilSeats
     function seatsOf(address[] calldata accounts) external view returns (uint256[] memory seatIds) {
         seatIds = new uint256[](accounts.length);
         for (uint256 i = 0; i < accounts.length; ++i) {
-            seatIds[i] = _seatOf[accounts[i]];
+            seatIds[i] = IHedgeCouncil(council).seatOf(accounts[i]);
         }
     }
 
@@ -145,13 +146,12 @@ contract CouncilSeats is ERC721, ICouncilSeats {
 
     function _mintSeat(address holder) private returns (uint256 seatId) {
         if (holder == address(0)) revert CouncilSeatsZeroAddress();
-        if (_seatOf[holder] != 0) revert CouncilSeatsAlreadyHolder(holder);
+        if (balanceOf(holder) != 0) revert CouncilSeatsAlreadyHolder(holder);
         if (_mintedCount == MAX_SEATS) revert CouncilSeatsLifetimeLimitReached(MAX_SEATS);
         seatId = _mintedCount + 1;
         _mintedCount = uint8(seatId);
         _seatCount += 1;
         _liveSeats |= uint64(1 << (seatId - 1));
-        _seatOf[holder] = seatId;
         // `_mint`, not `_safeMint`: no receiver callback, so minting runs no code of the holder's.
         _mint(holder, seatId);
         emit Locked(seatId);

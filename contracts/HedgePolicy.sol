@@ -48,6 +48,10 @@ contract HedgePolicy is IHedgePolicy {
     uint256 private constant FIELD_MASK = 0xffff;
     uint256 private constant INSTRUMENT_MASK = 0x3;
 
+    /// @dev A protection curve's layers in one word: per layer 48 bits, the trigger (32) then the allocation (16).
+    uint256 private constant CURVE_BITS = 48;
+    uint256 private constant TRIGGER_MASK = 0xffffffff;
+
     // ---------------------------------------------------------------- immutables
 
     /// @inheritdoc IHedgePolicy
@@ -74,13 +78,6 @@ contract HedgePolicy is IHedgePolicy {
     struct Baseline {
         uint16 coverageBps;
         uint80 triggers; // 16 bits per layer, layer i at bit 16 * i
-    }
-
-    /// @dev A protection curve: the coverage, and each layer's trigger and allocation, triggers rising (in memory).
-    struct Curve {
-        uint256 coverageBps;
-        uint256[] triggers;
-        uint256[] allocations;
     }
 
     /// @dev Who may nudge and how far: one storage word.
@@ -270,26 +267,30 @@ contract HedgePolicy is IHedgePolicy {
         if (next.hysteresisVix < params.hysteresisVix) return true;
         if (next.maxOracleAge > params.maxOracleAge) return true;
 
+        // The three curves to compare: `next`, the current policy, and the policy the council last approved (the
+        // current one with the baseline triggers and coverage).
         uint256 layers = _layers;
         Baseline memory baseline_ = _baseline;
-        Curve memory proposed = Curve(next.coverageBps, new uint256[](count), new uint256[](count));
-        Curve memory current = Curve(params.coverageBps, new uint256[](count), new uint256[](count));
-        // The policy the council last approved: the current one with the baseline triggers and coverage.
-        Curve memory approved = Curve(baseline_.coverageBps, new uint256[](count), current.allocations);
+        uint256 proposed;
+        uint256 current;
+        uint256 approved;
         for (uint256 i = 0; i < count; ++i) {
             Layer calldata layer = next.layers[i];
             uint256 word = layers >> (i * LAYER_BITS);
             if (uint256(layer.instrument) != (word >> 48) & INSTRUMENT_MASK) return true;
             if (layer.tenorDays < (word >> 16) & FIELD_MASK) return true;
-            proposed.triggers[i] = layer.triggerVix;
-            proposed.allocations[i] = layer.allocationBps;
-            current.triggers[i] = (word >> 32) & FIELD_MASK;
-            current.allocations[i] = word & FIELD_MASK;
-            approved.triggers[i] = (baseline_.triggers >> (i * 16)) & FIELD_MASK;
+            uint256 allocation = (word & FIELD_MASK) << 32;
+            uint256 at = i * CURVE_BITS;
+            proposed |= (uint256(layer.triggerVix) | (uint256(layer.allocationBps) << 32)) << at;
+            current |= (((word >> 32) & FIELD_MASK) | allocation) << at;
+            approved |= (((baseline_.triggers >> (i * 16)) & FIELD_MASK) | allocation) << at;
         }
-        // Less protection than now, or than the policy the council last approved (before any nudge): without the
-        // second comparison a non-loosening setPolicy could make a loosening nudge the new baseline, again and again.
-        return _lessProtection(proposed, current) || _lessProtection(proposed, approved);
+        if (_lessProtection(count, next.coverageBps, proposed, params.coverageBps, current)) return true;
+        // Less protection than the approved policy loosens too: without this, a non-loosening setPolicy could make a
+        // loosening nudge the new baseline, again and again. With no nudge since, the two curves are the same.
+        return
+            (approved != current || baseline_.coverageBps != params.coverageBps) &&
+            _lessProtection(count, next.coverageBps, proposed, baseline_.coverageBps, approved);
     }
 
     /// @inheritdoc IHedgePolicy
@@ -427,24 +428,35 @@ contract HedgePolicy is IHedgePolicy {
     }
 
     /**
-     * @dev Whether curve `next` protects less than curve `ref` at some VIX level. The protection of a policy at VIX
-     * level v is its coverage times the allocations of its layers with a trigger at or below v: a step function that
-     * changes only at a trigger, so comparing at every trigger of either curve is enough. Both have the same number of
-     * layers and rising triggers (the invariants), so one merge walk visits each level once, lowest first. Every
-     * value is at most 16 bits, so no product overflows.
+     * @dev Whether curve `next` protects less than curve `ref` at some VIX level; each curve is a coverage and `count`
+     * layers packed as {CURVE_BITS} says. The protection of a policy at VIX level v is its coverage times the
+     * allocations of its layers with a trigger at or below v: a step function that changes only at a trigger, so
+     * comparing at every trigger of either curve is enough. Both curves' triggers rise (the invariants), so one merge
+     * walk visits each level once, lowest first. Coverages and allocations are 16-bit: no product overflows.
      */
-    function _lessProtection(Curve memory next, Curve memory ref) private pure returns (bool) {
-        uint256 count = next.triggers.length;
-        uint256 i;
-        uint256 j;
+    function _lessProtection(
+        uint256 count,
+        uint256 nextCoverage,
+        uint256 next,
+        uint256 refCoverage,
+        uint256 ref
+    ) private pure returns (bool) {
         uint256 nextEngaged;
         uint256 refEngaged;
+        uint256 i;
+        uint256 j;
         while (i < count || j < count) {
-            uint256 nextLevel = i < count ? next.triggers[i] : type(uint256).max;
-            uint256 refLevel = j < count ? ref.triggers[j] : type(uint256).max;
-            if (nextLevel <= refLevel) nextEngaged += next.allocations[i++];
-            if (refLevel <= nextLevel) refEngaged += ref.allocations[j++];
-            if (next.coverageBps * nextEngaged < ref.coverageBps * refEngaged) return true;
+            uint256 nextLevel = i < count ? (next >> (i * CURVE_BITS)) & TRIGGER_MASK : type(uint256).max;
+            uint256 refLevel = j < count ? (ref >> (j * CURVE_BITS)) & TRIGGER_MASK : type(uint256).max;
+            if (nextLevel <= refLevel) {
+                nextEngaged += (next >> (i * CURVE_BITS + 32)) & FIELD_MASK;
+                ++i;
+            }
+            if (refLevel <= nextLevel) {
+                refEngaged += (ref >> (j * CURVE_BITS + 32)) & FIELD_MASK;
+                ++j;
+            }
+            if (nextCoverage * nextEngaged < refCoverage * refEngaged) return true;
         }
         return false;
     }

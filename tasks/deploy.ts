@@ -49,6 +49,7 @@ export interface DeployArgs {
   from?: string;
   force: boolean;
   quiet: boolean;
+  upkeep: boolean;
 }
 
 task(
@@ -89,6 +90,10 @@ task(
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
   .addFlag("force", "Replace an existing deployments file whose contracts are still on the chain")
   .addFlag("quiet", "Print only the deployments file written, not the status")
+  .addFlag(
+    "upkeep",
+    "Also deploy HedgeUpkeep, the Chainlink Automation (or any keeper's) entry point to syncLayers; on a live deployment without --force, add it to that deployment",
+  )
   .setAction(cliAction(deploy));
 
 /** Every value checked before anything is sent. */
@@ -140,6 +145,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
       () => true,
       () => false,
     );
+    if (live && args.upkeep) return addUpkeep(hre, args, file);
     if (live) {
       throw new CliError(
         `${displayPath(hre, file)} already records a deployment that is live on chain ${await chainIdOf(hre)}; pass --force to deploy a new system and replace the file`,
@@ -159,6 +165,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     gracePeriod,
     oracle,
     initialVix,
+    upkeep: args.upkeep,
   });
   const deployment = await recordDeployment(hre, system, deploymentRecord(system), address, holders);
   writeDeployment(file, deployment);
@@ -172,6 +179,26 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     say();
     await printStatus(hre, await openSystem(hre));
   }
+  return deployment;
+}
+
+/** `--upkeep` on a live deployment: deploys a HedgeUpkeep for its policy and records it in the same file. */
+async function addUpkeep(hre: HardhatRuntimeEnvironment, args: DeployArgs, file: string) {
+  const { deployment } = await loadDeployment(hre);
+  if (deployment.contracts.upkeep) {
+    throw new CliError(
+      `${displayPath(hre, file)} already records an upkeep at ${deployment.contracts.upkeep.address}; pass --force to deploy a new system`,
+    );
+  }
+  const { signer, label } = await selectSigner(hre, args.from);
+  const { deployUpkeep } = await import("../scripts/lib/deploy");
+  const { upkeepRecord } = await import("../scripts/lib/deployments");
+  say(`Deploying HedgeUpkeep for the policy ${deployment.contracts.policy.address} from ${label}...`);
+  const { upkeep, transaction } = await deployUpkeep(signer, deployment.contracts.policy.address);
+  deployment.contracts.upkeep = await upkeepRecord(upkeep, transaction);
+  writeDeployment(file, deployment);
+  say(`Deployed HedgeUpkeep at ${deployment.contracts.upkeep.address}; wrote ${displayPath(hre, file)}`);
+  say("  register it with Chainlink Automation as a custom-logic upkeep (README: Running it unattended)");
   return deployment;
 }
 

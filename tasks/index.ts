@@ -16,4 +16,5 @@ import "./oracle";
 import "./sync";
 import "./time";
 import "./audit";
+import "./watch";
 import "./demo";

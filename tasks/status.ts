@@ -19,7 +19,7 @@ import {
 import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deployments";
 import { policyTable } from "../scripts/lib/policy-edit";
 import { createdProposals, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
-import { ProposalState, TIER_NAMES } from "../scripts/lib/council";
+import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../scripts/lib/council";
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")
   .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
@@ -78,6 +78,7 @@ export async function printStatus(
   say(`  council ${c.council.address}   timelock ${c.timelock.address}`);
   say(`  policy  ${c.policy.address}   seats    ${c.seats.address}`);
   say(`  oracle  ${c.oracle.address}${system.deployment.oracleIsMock ? " (mock)" : ""}`);
+  if (c.upkeep) say(`  upkeep  ${c.upkeep.address} (HedgeUpkeep: keepers call checkUpkeep / performUpkeep)`);
   say();
 
   await printPolicy(system);
@@ -142,10 +143,8 @@ export async function printStatus(
   say(
     `  veto: ${vetoThreshold} seats kill a proposal; timelock minimum delay ${fmtDuration(minDelay)}; proposals expire ${fmtDuration(ttl)} after creation unless queued, ${fmtDuration(grace)} after their eta unless executed`,
   );
-  say(
-    `  steward nudges: at most ${fmtBps(maxNudge)} of the value per step, once per ${fmtDuration(cooldown)} per parameter`,
-  );
   say();
+  await printNudgeBands(system, Number(maxNudge), Number(cooldown));
 
   const proposals = await createdProposals(system);
   const rows: string[][] = [];
@@ -168,4 +167,39 @@ export async function printStatus(
     `${options.all ? "Proposals" : "Open proposals"}: ${rows.length}${options.all ? "" : ` (of ${proposals.length}; --all lists every one)`}`,
   );
   if (rows.length) sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires"], rows));
+}
+
+/**
+ * Each nudgeable parameter's baseline (the value the last approved setPolicy set) and the band the steward may move it
+ * in, with its current value and when it may next be nudged: nudges never walk further than this band.
+ */
+async function printNudgeBands(system: HedgeSystem, maxNudgeBps: number, cooldown: number): Promise<void> {
+  const [policy, [baselineCoverage, baselineTriggers], block] = await Promise.all([
+    system.policy.policy(),
+    system.policy.baseline(),
+    system.policy.runner!.provider!.getBlock("latest"),
+  ]);
+  const now = block?.timestamp ?? Math.floor(Date.now() / 1000);
+  const parameters = [...baselineTriggers.map((_, i) => i), COVERAGE_PARAMETER];
+  const last = await Promise.all(parameters.map((p) => system.policy.lastNudgeAt(p)));
+  const rows = parameters.map((parameter, i) => {
+    const coverage = parameter === COVERAGE_PARAMETER;
+    const base = Number(coverage ? baselineCoverage : baselineTriggers[parameter]);
+    const current = Number(coverage ? policy.coverageBps : policy.layers[parameter].triggerVix);
+    const band = nudgeBand(base, maxNudgeBps);
+    const show = (v: number) => (coverage ? fmtBps(v) : `VIX ${fmtVix(v)}`);
+    const readyAt = Number(last[i]) === 0 ? 0 : Number(last[i]) + cooldown;
+    return [
+      coverage ? "coverage" : `layer ${parameter} trigger`,
+      show(base),
+      `${show(band.min)} .. ${show(band.max)}`,
+      current === base ? `${show(current)} (baseline)` : show(current),
+      readyAt <= now ? "now" : `${fmtTime(readyAt)} (${fmtRelative(readyAt, now)})`,
+    ];
+  });
+  say(
+    `Nudges (Fast tier): within ${fmtBps(maxNudgeBps)} of the baseline, the value the last approved policy set; once per ${fmtDuration(cooldown)} per parameter`,
+  );
+  sayLines(table(["parameter", "baseline", "band", "now", "next nudge"], rows));
+  say();
 }

@@ -80,6 +80,14 @@ const cases: [string, Edit, boolean][] = [
     true,
   ],
   [
+    "every trigger far lower but coverage lower: less protection only from VIX 35, after next's last trigger",
+    (p) => {
+      p.layers.forEach((l, i) => (l.triggerVix = 1_000 + 100 * i));
+      p.coverageBps = 2_400;
+    },
+    true,
+  ],
+  [
     "triggers lower and allocation moved up, protection never lower",
     (p) => {
       // 2/6/2 engaging at VIX 15 / 20 / 35: 2,000 from VIX 15, 8,000 from 20 (was 4,000), 10,000 from 35.
@@ -178,6 +186,28 @@ describe("HedgePolicy.isLoosening", function () {
     expect(await policy.isLoosening(withEdit((p) => (p.layers[0].triggerVix = 1_900)))).to.equal(true);
     const nudged = withEdit((p) => ((p.layers[0].triggerVix = 1_900), (p.coverageBps = 2_700)));
     expect(await policy.isLoosening(nudged)).to.equal(false);
+  });
+
+  it("sees a nudge of a layer above the first: the baseline's higher trigger then loosens", async function () {
+    const { policy, steward } = await loadFixture(fixture);
+    await policy.connect(steward).nudgeTrigger(1, 2_600);
+    await policy.connect(steward).nudgeTrigger(2, 3_300);
+    expect(await policy.isLoosening(defaultPolicy())).to.equal(true);
+    expect(await policy.isLoosening(withEdit((p) => (p.layers[2].triggerVix = 3_300)))).to.equal(true);
+    const nudged = withEdit((p) => ((p.layers[1].triggerVix = 2_600), (p.layers[2].triggerVix = 3_300)));
+    expect(await policy.isLoosening(nudged)).to.equal(false);
+  });
+
+  it("compares against the baseline after a coverage nudge alone, and after a trigger nudge alone", async function () {
+    const coverageOnly = await loadFixture(fixture);
+    await coverageOnly.policy.connect(coverageOnly.steward).nudgeCoverage(2_250);
+    expect(await coverageOnly.policy.isLoosening(withEdit((p) => (p.coverageBps = 2_250)))).to.equal(true);
+    expect(await coverageOnly.policy.isLoosening(defaultPolicy())).to.equal(false);
+
+    const triggerOnly = await loadFixture(fixture);
+    await triggerOnly.policy.connect(triggerOnly.steward).nudgeTrigger(2, 3_850);
+    expect(await triggerOnly.policy.isLoosening(withEdit((p) => (p.layers[2].triggerVix = 3_850)))).to.equal(true);
+    expect(await triggerOnly.policy.isLoosening(defaultPolicy())).to.equal(false);
   });
 
   it("compares against the baseline too: a loosening nudge cannot become the approved policy", async function () {

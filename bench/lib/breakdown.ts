@@ -1,9 +1,8 @@
 // Where a Hedge Council transaction's gas goes, measured from its struct-log trace (`debug_traceTransaction`).
 //
 // Every step the council runs itself (depth 1) is put in one bucket: each event it emits by name, its own storage,
-// the read of its seat table (EXTCODECOPY), code-hash pinning (EXTCODEHASH), hashing, and each external call by
-// callee (the whole gas of the call, including what the callee runs). What the trace does not cover is the
-// transaction's intrinsic cost: 21,000 plus calldata.
+// code-hash pinning (EXTCODEHASH), hashing, and each external call by callee (the whole gas of the call, including
+// what the callee runs). What the trace does not cover is the transaction's intrinsic cost: 21,000 plus calldata.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Interface } from "ethers";
 
@@ -57,8 +56,6 @@ export async function gasBreakdown(
       add(`event ${event ? event.name : "?"}`, step.gasCost);
     } else if (step.op === "SSTORE" || step.op === "SLOAD" || step.op === "TSTORE" || step.op === "TLOAD") {
       add("council storage", step.gasCost);
-    } else if (step.op === "EXTCODECOPY") {
-      add("seat table read (EXTCODECOPY)", step.gasCost);
     } else if (step.op === "EXTCODEHASH") {
       add("code-hash pinning (EXTCODEHASH)", step.gasCost);
     } else if (step.op === "KECCAK256") {

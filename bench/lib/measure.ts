@@ -2,15 +2,18 @@
 // Shared by `npm run bench` (prints the table, writes bench/gas.json) and the snapshot test (compares with it).
 //
 // Every shape applies the same change: the default 4/4/2 policy with coverage raised from 2,500 to 3,000 bps, as the
-// same `setPolicy` calldata on an identical HedgePolicy.
+// same `setPolicy` calldata on an identical HedgePolicy. Then each adds a member: a seat minted through the council's
+// Critical tier, against an owner added to the Safe through the timelock (the timelock is a module of the Safe for
+// that: `addOwnerWithThreshold` only runs when the Safe calls itself).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import SafeArtifact from "@safe-global/safe-smart-account/build/artifacts/contracts/Safe.sol/Safe.json";
 import SafeProxyFactoryArtifact from "@safe-global/safe-smart-account/build/artifacts/contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json";
 
 import { encode } from "../../scripts/lib/council";
-import { DAY, deploySystem, type System } from "../../scripts/lib/deploy";
+import { DAY, deploySystem, minThreshold, type System } from "../../scripts/lib/deploy";
 import { defaultPolicy } from "../../scripts/lib/policy";
+import { Tier } from "../../scripts/lib/proposals";
 import { signApproval } from "../../scripts/lib/signing";
 
 export const SHAPES = [
@@ -35,6 +38,14 @@ export interface ShapeGas {
   perExtraSigner: number;
   /** The same for the anchor. */
   anchorPerExtraSigner: number;
+  /** A seat minted through the Critical tier: `submit` by the Critical threshold of signers + `execute`. */
+  seatChangeLifecycle: number;
+  /** The anchor's owner change: `addOwnerWithThreshold` scheduled and executed through the timelock by the Safe. */
+  anchorOwnerChangeLifecycle: number;
+  /** `CouncilSeats.mint` alone, sent by the timelock: one more seat on a council of this shape's seats. */
+  seatMint: number;
+  /** `CouncilSeats.burn` alone, sent by the timelock: that seat burned again. */
+  seatBurn: number;
 }
 
 export interface GasReport {
@@ -43,6 +54,8 @@ export interface GasReport {
   lifecycles: Record<ShapeName, { hashes: { submit: string; execute: string }; system: System }>;
   /** Per-transaction detail, for the printed table. */
   transactions: Record<ShapeName, Record<string, number[]>>;
+  /** How many signers the seat change's `submit` carries (the Critical threshold). */
+  criticalSigners: Record<ShapeName, number>;
   bytecode: Record<string, number>;
   deployment: Record<string, number>;
 }
@@ -67,7 +80,19 @@ async function advance(hre: HardhatRuntimeEnvironment, seconds: number) {
   await hre.network.provider.send("evm_mine", []);
 }
 
-async function councilRun(hre: HardhatRuntimeEnvironment, deployer: Signer, holders: Signer[], k: number) {
+/** A signer for `address` (a contract of the system) on the in-process network, with ether for gas. */
+async function impersonate(hre: HardhatRuntimeEnvironment, address: string): Promise<Signer> {
+  await hre.network.provider.send("hardhat_setBalance", [address, "0xde0b6b3a7640000"]);
+  return hre.ethers.getImpersonatedSigner(address);
+}
+
+async function councilRun(
+  hre: HardhatRuntimeEnvironment,
+  deployer: Signer,
+  holders: Signer[],
+  k: number,
+  newHolders: [string, string],
+) {
   const { ethers } = hre;
   const addresses = await Promise.all(holders.map((h) => h.getAddress()));
   const chainId = (await ethers.provider.getNetwork()).chainId;
@@ -117,11 +142,57 @@ async function councilRun(hre: HardhatRuntimeEnvironment, deployer: Signer, hold
       .submit([policyAddress], [0n], [nudgeData], salt, addresses.slice(0, fastSigners), nudgeSignatures),
   );
 
+  // Seat change: a seat minted through the Critical tier, `submit` by the Critical threshold of signers, `execute`
+  // after the Critical delay
+  const seats = deploySubmit.seats;
+  const mintArgs: [string[], bigint[], string[], string] = [
+    [await seats.getAddress()],
+    [0n],
+    [seats.interface.encodeFunctionData("mint", [newHolders[0]])],
+    salt,
+  ];
+  const critical = await council.tierRule(Tier.Critical);
+  const criticalSigners = Math.max(Number(critical.threshold), minThreshold(holders.length));
+  const mintId = await council.hashProposal(...mintArgs);
+  const mintSignatures = await Promise.all(
+    holders.slice(0, criticalSigners).map((h) => signApproval(h, chainId, councilAddress, mintId)),
+  );
+  const seatSubmitGas = await gasOf(
+    council.connect(deployer).submit(...mintArgs, addresses.slice(0, criticalSigners), mintSignatures),
+  );
+  await advance(hre, Number(critical.delay));
+  const seatExecuteGas = await gasOf(council.connect(deployer).execute(...mintArgs));
+  if ((await seats.seatOf(newHolders[0])) === 0n) throw new Error("the council did not mint the seat");
+
+  // Raw mint and burn, sent by the timelock, on the other system (its seats are still the initial ones)
+  const timelockAddress = await onchain.timelock.getAddress();
+  const governance = await impersonate(hre, timelockAddress);
+  const mintGas = await gasOf(onchain.seats.connect(governance).mint(newHolders[1]));
+  const burnGas = await gasOf(onchain.seats.connect(governance).burn(await onchain.seats.seatOf(newHolders[1])));
+  await hre.network.provider.send("hardhat_stopImpersonatingAccount", [timelockAddress]);
+
   const hashes = { submit: submitTx.hash, execute: executeTx.hash };
-  return { submitGas, executeGas, onchainTxs, fastGas, system: deploySubmit, hashes };
+  return {
+    submitGas,
+    executeGas,
+    onchainTxs,
+    fastGas,
+    criticalSigners,
+    seatChange: [seatSubmitGas, seatExecuteGas],
+    mintGas,
+    burnGas,
+    system: deploySubmit,
+    hashes,
+  };
 }
 
-async function anchorRun(hre: HardhatRuntimeEnvironment, deployer: Signer, holders: Signer[], k: number) {
+async function anchorRun(
+  hre: HardhatRuntimeEnvironment,
+  deployer: Signer,
+  holders: Signer[],
+  k: number,
+  newOwner: string,
+) {
   const { ethers } = hre;
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const owners = (await Promise.all(holders.map(async (h) => ({ h, a: await h.getAddress() })))).sort((x, y) =>
@@ -225,7 +296,30 @@ async function anchorRun(hre: HardhatRuntimeEnvironment, deployer: Signer, holde
   const execute = timelock.interface.encodeFunctionData("execute", [policyAddress, 0, data, ethers.ZeroHash, salt]);
   const executeGas = await execViaSafe(timelockAddress, execute, 1);
   if ((await policy.version()) !== 2n) throw new Error("anchor did not apply the change");
-  return { scheduleGas, executeGas, singleton, factory };
+
+  // Owner change through the timelock: `addOwnerWithThreshold` runs only when the Safe calls itself, so the Safe
+  // first makes the timelock one of its modules (not measured); the timelock then calls `execTransactionFromModule`.
+  await execViaSafe(safeAddress, safeInterface.encodeFunctionData("enableModule", [timelockAddress]), 2);
+  const addOwner = safeInterface.encodeFunctionData("execTransactionFromModule", [
+    safeAddress,
+    0,
+    safeInterface.encodeFunctionData("addOwnerWithThreshold", [newOwner, k]),
+    0,
+  ]);
+  const ownerScheduleGas = await execViaSafe(
+    timelockAddress,
+    timelock.interface.encodeFunctionData("schedule", [safeAddress, 0, addOwner, ethers.ZeroHash, salt, DAY]),
+    3,
+  );
+  await advance(hre, DAY);
+  const ownerExecuteGas = await execViaSafe(
+    timelockAddress,
+    timelock.interface.encodeFunctionData("execute", [safeAddress, 0, addOwner, ethers.ZeroHash, salt]),
+    4,
+  );
+  // `execTransactionFromModule` reports a failed call by returning false, so check the owner is there.
+  if (!(await safe.isOwner(newOwner))) throw new Error("anchor did not add the owner");
+  return { scheduleGas, executeGas, ownerChange: [ownerScheduleGas, ownerExecuteGas], singleton, factory };
 }
 
 async function deploymentGas(hre: HardhatRuntimeEnvironment, tx: { hash: string } | null): Promise<number> {
@@ -244,14 +338,19 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
   const shapes = {} as Record<ShapeName, ShapeGas>;
   const transactions = {} as GasReport["transactions"];
   const lifecycles = {} as GasReport["lifecycles"];
+  const criticalSigners = {} as GasReport["criticalSigners"];
   let previous: { k: number; submit: number; anchor: number } | undefined;
   let lastCouncil: System | undefined;
   let anchorContracts: Awaited<ReturnType<typeof anchorRun>> | undefined;
 
   for (const shape of SHAPES) {
     const holders = accounts.slice(0, shape.n);
-    const council = await councilRun(hre, deployer, holders, shape.k);
-    const anchor = await anchorRun(hre, deployer, holders, shape.k);
+    const newHolders: [string, string] = [
+      await accounts[shape.n].getAddress(),
+      await accounts[shape.n + 1].getAddress(),
+    ];
+    const council = await councilRun(hre, deployer, holders, shape.k, newHolders);
+    const anchor = await anchorRun(hre, deployer, holders, shape.k, newHolders[0]);
     lastCouncil = council.system;
     anchorContracts = anchor;
     const submitLifecycle = council.submitGas + council.executeGas;
@@ -263,14 +362,21 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
       anchorLifecycle,
       perExtraSigner: previous ? Math.round((submitLifecycle - previous.submit) / (shape.k - previous.k)) : 0,
       anchorPerExtraSigner: previous ? Math.round((anchorLifecycle - previous.anchor) / (shape.k - previous.k)) : 0,
+      seatChangeLifecycle: council.seatChange[0] + council.seatChange[1],
+      anchorOwnerChangeLifecycle: anchor.ownerChange[0] + anchor.ownerChange[1],
+      seatMint: council.mintGas,
+      seatBurn: council.burnGas,
     };
     transactions[shape.name] = {
       "council submit, execute": [council.submitGas, council.executeGas],
       "council propose, approve…, queue, execute": council.onchainTxs,
       "council Fast nudge (submit)": [council.fastGas],
       "anchor schedule, execute": [anchor.scheduleGas, anchor.executeGas],
+      "council seat change: submit, execute": council.seatChange,
+      "anchor owner change: schedule, execute": anchor.ownerChange,
     };
     lifecycles[shape.name] = { hashes: council.hashes, system: council.system };
+    criticalSigners[shape.name] = council.criticalSigners;
     previous = { k: shape.k, submit: submitLifecycle, anchor: anchorLifecycle };
   }
 
@@ -292,7 +398,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
   deployment["Safe (anchor)"] = await deploymentGas(hre, anchorContracts!.singleton.deploymentTransaction());
   bytecode["SafeProxyFactory (anchor)"] = await runtimeSize(hre, await anchorContracts!.factory.getAddress());
   deployment["SafeProxyFactory (anchor)"] = await deploymentGas(hre, anchorContracts!.factory.deploymentTransaction());
-  return { shapes, transactions, lifecycles, bytecode, deployment };
+  return { shapes, transactions, lifecycles, criticalSigners, bytecode, deployment };
 }
 
 /** What bench/gas.json holds: the shapes, then `bytecode` and `deployment`. */

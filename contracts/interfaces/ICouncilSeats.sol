@@ -73,7 +73,7 @@ interface ICouncilSeats {
     /// @notice ERC-5192: always true for an existing seat.
     function locked(uint256 tokenId) external view returns (bool);
 
-    /// @notice The seat id held by `account`, or 0 if none.
+    /// @notice The seat id held by `account`, or 0 if none: the council's copy, which every mint and burn updates.
     function seatOf(address account) external view returns (uint256);
 
     /// @notice The seat id held by each of `accounts` (0 for none), in one call.

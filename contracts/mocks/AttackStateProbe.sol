@@ -10,9 +10,10 @@ import {IHedgePolicy} from "../interfaces/IHedgePolicy.sol";
 
 /**
  * @dev Test probe of the attack suite and the fuzzer, never deployed: its creation code is run with `eth_call` and the
- * constructor returns, in one answer, everything the system keeps (the policy, the seats, the council's settings and
- * proposals, the timelock's operations and the accounts' seats, approvals and roles). Only public views are read.
- * {shape} declares the layout of that answer for ABI decoding; it is never called.
+ * constructor returns, in one answer, everything the system keeps (the policy and its baseline, the seats, the
+ * council's settings, its own copy of the seats and its proposals with their raw marks and revocations, the timelock's
+ * operations, the ether of the contracts and the accounts' seats, approvals, revocations and roles). Only public views
+ * are read. {shape} declares the layout of that answer for ABI decoding; it is never called.
  */
 contract AttackStateProbe {
     error AttackStateProbeNotCallable();
@@ -32,6 +33,8 @@ contract AttackStateProbe {
         bytes oracleDecimals;
         bool oracleRoundOk;
         bytes oracleRound;
+        uint16 baselineCoverageBps;
+        uint32[] baselineTriggers;
     }
 
     struct SeatsView {
@@ -49,6 +52,9 @@ contract AttackStateProbe {
         uint256 eta;
         uint256 deadline;
         bool[] approvedBy; // by account
+        uint64 approvalMarks; // raw, burned seats included
+        uint64 vetoMarks;
+        bool[] revokedBy; // by account
     }
 
     struct CouncilView {
@@ -58,6 +64,7 @@ contract AttackStateProbe {
         uint32 proposalTtl;
         uint32 gracePeriod;
         ProposalView[] proposals;
+        uint64 liveSeats; // the council's own copy
     }
 
     struct OperationView {
@@ -69,6 +76,7 @@ contract AttackStateProbe {
 
     struct AccountView {
         uint256 seatOf;
+        uint256 councilSeatOf; // the council's own copy
         uint256 balance;
         bool[4] roles; // admin, proposer, canceller, executor
     }
@@ -79,6 +87,7 @@ contract AttackStateProbe {
         SeatsView seats;
         CouncilView council;
         uint256 minDelay;
+        uint256[4] etherBalances; // policy, seats, timelock, oracle (the council pays gas when impersonated)
         OperationView[] operations;
         AccountView[] accounts;
     }
@@ -92,8 +101,14 @@ contract AttackStateProbe {
         state.council = _council(c, ids, accounts);
         TimelockController timelock = TimelockController(payable(c.timelock()));
         state.minDelay = timelock.getMinDelay();
+        state.etherBalances = [
+            c.hedgePolicy().balance,
+            c.seats().balance,
+            address(timelock).balance,
+            state.policy.oracle.balance
+        ];
         state.operations = _operations(timelock, operations);
-        state.accounts = _accounts(ICouncilSeats(c.seats()), timelock, accounts);
+        state.accounts = _accounts(c, timelock, accounts);
         bytes memory encoded = abi.encode(state);
         assembly ("memory-safe") {
             return(add(encoded, 0x20), mload(encoded))
@@ -117,6 +132,7 @@ contract AttackStateProbe {
         v.governance = policy.governance();
         (v.oracleDecimalsOk, v.oracleDecimals) = v.oracle.staticcall(abi.encodeWithSignature("decimals()"));
         (v.oracleRoundOk, v.oracleRound) = v.oracle.staticcall(abi.encodeWithSignature("latestRoundData()"));
+        (v.baselineCoverageBps, v.baselineTriggers) = policy.baseline();
     }
 
     function _seats(ICouncilSeats seats) private view returns (SeatsView memory v) {
@@ -148,8 +164,14 @@ contract AttackStateProbe {
             p.eta = c.proposalEta(id);
             p.deadline = c.proposalDeadline(id);
             p.approvedBy = new bool[](accounts.length);
-            for (uint256 j = 0; j < accounts.length; ++j) p.approvedBy[j] = c.hasApproved(id, accounts[j]);
+            p.revokedBy = new bool[](accounts.length);
+            for (uint256 j = 0; j < accounts.length; ++j) {
+                p.approvedBy[j] = c.hasApproved(id, accounts[j]);
+                p.revokedBy[j] = c.hasRevoked(id, accounts[j]);
+            }
+            (p.approvalMarks, p.vetoMarks) = c.proposalMarks(id);
         }
+        v.liveSeats = c.liveSeats();
     }
 
     function _operations(
@@ -169,10 +191,11 @@ contract AttackStateProbe {
     }
 
     function _accounts(
-        ICouncilSeats seats,
+        IHedgeCouncil c,
         TimelockController timelock,
         address[] memory accounts
     ) private view returns (AccountView[] memory v) {
+        ICouncilSeats seats = ICouncilSeats(c.seats());
         bytes32[4] memory roles = [
             bytes32(0),
             timelock.PROPOSER_ROLE(),
@@ -182,6 +205,7 @@ contract AttackStateProbe {
         v = new AccountView[](accounts.length);
         for (uint256 i = 0; i < accounts.length; ++i) {
             v[i].seatOf = seats.seatOf(accounts[i]);
+            v[i].councilSeatOf = c.seatOf(accounts[i]);
             v[i].balance = IERC721(address(seats)).balanceOf(accounts[i]);
             for (uint256 r = 0; r < 4; ++r)
                 v[i].roles[r] = IAccessControl(address(timelock)).hasRole(roles[r], accounts[i]);

@@ -1,6 +1,6 @@
 // The one deployment path of Hedge Council, used by `hedge:deploy`, the demo, the tests and the benchmarks.
 //
-// Order: [mock oracle], CouncilSeats, TimelockController, HedgePolicy, HedgeCouncil. The four core contracts
+// Order: [mock oracle], CouncilSeats, TimelockController, HedgePolicy, HedgeCouncil, [HedgeUpkeep]. The four core contracts
 // reference each other, so their addresses are computed up front from the deployer's nonce; the timelock is born
 // with the council as its only proposer, canceller and executor and no admin, so no externally owned account ever
 // holds a role. `deploySystem` checks all of that before it returns.
@@ -12,11 +12,13 @@ import {
   CouncilSeats__factory,
   HedgeCouncil__factory,
   HedgePolicy__factory,
+  HedgeUpkeep__factory,
   MockV3Aggregator__factory,
   TimelockController__factory,
   type CouncilSeats,
   type HedgeCouncil,
   type HedgePolicy,
+  type HedgeUpkeep,
   type MockV3Aggregator,
   type TimelockController,
 } from "../../typechain-types";
@@ -46,6 +48,8 @@ export interface SystemConfig {
   oracle?: string;
   /** The mock's first answer in VIX hundredths; default 1500 (VIX 15.00). */
   initialVix?: number;
+  /** Also deploy a HedgeUpkeep (Chainlink Automation's entry point to syncLayers) for the policy; default false. */
+  upkeep?: boolean;
 }
 
 export interface System {
@@ -55,7 +59,12 @@ export interface System {
   policy: HedgePolicy;
   /** The mock when one was deployed; otherwise the given feed, typed as the mock for its read functions. */
   oracle: MockV3Aggregator;
+  /** Present when deployed with `upkeep: true`: the keeper entry point to `syncLayers` (it holds no role). */
+  upkeep?: HedgeUpkeep;
 }
+
+/** The contracts every system has (the upkeep is optional). */
+export type CoreContract = Exclude<keyof System, "upkeep">;
 
 /** Everything `deploySystem` settled on, plus the deployment transactions: what `deployments/<network>.json` records. */
 export interface DeploymentRecord {
@@ -65,7 +74,7 @@ export interface DeploymentRecord {
   proposalTtl: number;
   gracePeriod: number;
   oracleDeployed: boolean;
-  transactions: Record<keyof System, ContractTransactionResponse | null>;
+  transactions: Record<CoreContract, ContractTransactionResponse | null> & { upkeep?: ContractTransactionResponse };
 }
 
 /** The default thresholds for `n` seats and the lowest any tier may have (min(2, n)): ./council. */
@@ -146,6 +155,8 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
     oracle: MockV3Aggregator__factory.connect(oracleAddress, deployer),
   };
   await checkWiring(system, from);
+  let upkeepTx: ContractTransactionResponse | undefined;
+  if (config.upkeep) ({ upkeep: system.upkeep, transaction: upkeepTx } = await deployUpkeep(deployer, policyAddress));
   lastRecords.set(system, {
     thresholds,
     delays,
@@ -159,9 +170,25 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
       timelock: timelock.deploymentTransaction(),
       policy: policy.deploymentTransaction(),
       council: council.deploymentTransaction(),
+      ...(upkeepTx ? { upkeep: upkeepTx } : {}),
     },
   });
   return system;
+}
+
+/**
+ * Deploys a HedgeUpkeep for the policy at `policy` (with a new system, or later for an existing one) and checks that
+ * it points at that policy. The upkeep holds no role: anyone, a Chainlink Automation registry included, may call it.
+ */
+export async function deployUpkeep(
+  deployer: Signer,
+  policy: string,
+): Promise<{ upkeep: HedgeUpkeep; transaction: ContractTransactionResponse }> {
+  const upkeep = await new HedgeUpkeep__factory(deployer).deploy(policy);
+  await upkeep.waitForDeployment();
+  if ((await upkeep.policy()).toLowerCase() !== policy.toLowerCase())
+    throw new Error("deployment wiring broken: HedgeUpkeep.policy is not HedgePolicy");
+  return { upkeep, transaction: upkeep.deploymentTransaction()! };
 }
 
 /** The configuration with its defaults filled in; throws with the broken rule, before anything is sent. */

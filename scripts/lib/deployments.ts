@@ -14,13 +14,14 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { getAddress, isAddress, isHexString, type Signer } from "ethers";
+import { getAddress, isAddress, isHexString, type ContractTransactionResponse, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type {
   CouncilSeats,
   HedgeCouncil,
   HedgePolicy,
+  HedgeUpkeep,
   MockV3Aggregator,
   TimelockController,
 } from "../../typechain-types";
@@ -47,7 +48,8 @@ export interface Deployment {
   deployer: string;
   /** UTC time of the block that holds the council's deployment. */
   deployedAt: string;
-  contracts: Record<ContractKey, DeployedContract>;
+  /** The core contracts, and `upkeep` when a HedgeUpkeep was deployed (`hedge:deploy --upkeep`). */
+  contracts: Record<ContractKey, DeployedContract> & { upkeep?: DeployedContract };
   /** True when `hedge:deploy` deployed a MockV3Aggregator (only these can be moved with `hedge:oracle`). */
   oracleIsMock: boolean;
   council: {
@@ -71,6 +73,8 @@ export interface HedgeSystem {
   seats: CouncilSeats;
   timelock: TimelockController;
   oracle: MockV3Aggregator;
+  /** The HedgeUpkeep, when the deployment has one. */
+  upkeep?: HedgeUpkeep;
   /** The block to start reading events from. */
   fromBlock: number;
 }
@@ -99,7 +103,7 @@ export async function recordDeployment(
   deployer: string,
   initialSeats: string[],
 ): Promise<Deployment> {
-  const contracts = {} as Record<ContractKey, DeployedContract>;
+  const contracts = {} as Deployment["contracts"];
   for (const key of CONTRACT_KEYS) {
     const tx = record.transactions[key];
     const receipt = tx ? await tx.wait() : null;
@@ -109,6 +113,8 @@ export async function recordDeployment(
       blockNumber: receipt ? receipt.blockNumber : null,
     };
   }
+  if (system.upkeep && record.transactions.upkeep)
+    contracts.upkeep = await upkeepRecord(system.upkeep, record.transactions.upkeep);
   const councilBlock = await hre.ethers.provider.getBlock(contracts.council.blockNumber ?? "latest");
   return {
     format: DEPLOYMENT_FORMAT,
@@ -128,6 +134,12 @@ export async function recordDeployment(
     },
     initialPolicy: { version: Number(await system.policy.version()), hash: await system.policy.policyHash() },
   };
+}
+
+/** The deployments-file entry of a HedgeUpkeep deployed by `tx`. */
+export async function upkeepRecord(upkeep: HedgeUpkeep, tx: ContractTransactionResponse): Promise<DeployedContract> {
+  const receipt = await tx.wait();
+  return { address: await upkeep.getAddress(), transactionHash: tx.hash, blockNumber: receipt?.blockNumber ?? null };
 }
 
 export function writeDeployment(file: string, deployment: Deployment): void {
@@ -163,6 +175,11 @@ export function parseDeployment(text: string, name: string): Deployment {
     if (entry.blockNumber !== null && !Number.isSafeInteger(entry.blockNumber)) {
       throw bad(`contracts.${key}.blockNumber is not a block number`);
     }
+  }
+  if (contracts.upkeep !== undefined) {
+    const entry = contracts.upkeep;
+    if (typeof entry !== "object" || entry === null || typeof entry.address !== "string" || !isAddress(entry.address))
+      throw bad("contracts.upkeep.address is not an address");
   }
   const council = d.council as Record<string, unknown> | undefined;
   if (typeof council !== "object" || council === null) throw bad("council is missing");
@@ -202,8 +219,9 @@ export async function loadDeployment(
   if (deployment.chainId !== chainId) {
     throw new CliError(`${name} is for chain ${deployment.chainId}, but network "${network}" is chain ${chainId}`);
   }
-  for (const key of CONTRACT_KEYS) {
-    const { address } = deployment.contracts[key];
+  const keys = [...CONTRACT_KEYS, ...(deployment.contracts.upkeep ? (["upkeep"] as const) : [])];
+  for (const key of keys) {
+    const { address } = deployment.contracts[key]!;
     if ((await hre.ethers.provider.getCode(address)) === "0x") {
       const hint =
         network === "hardhat"
@@ -229,6 +247,7 @@ export async function openSystem(hre: HardhatRuntimeEnvironment, signer?: Signer
     at<TimelockController>("TimelockController", c.timelock.address),
     at<MockV3Aggregator>("MockV3Aggregator", c.oracle.address),
   ]);
+  const upkeep = c.upkeep ? await at<HedgeUpkeep>("HedgeUpkeep", c.upkeep.address) : undefined;
   const blocks = CONTRACT_KEYS.map((k) => c[k].blockNumber).filter((b): b is number => b !== null);
   return {
     deployment,
@@ -239,6 +258,7 @@ export async function openSystem(hre: HardhatRuntimeEnvironment, signer?: Signer
     seats,
     timelock,
     oracle,
+    ...(upkeep ? { upkeep } : {}),
     fromBlock: blocks.length > 0 ? Math.min(...blocks) : 0,
   };
 }

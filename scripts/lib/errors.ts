@@ -55,7 +55,7 @@ const n = (v: unknown) => fmtInt(BigInt(v as bigint));
 const nudgeParameter = (p: unknown) => (Number(p) === 5 ? "coverageBps" : `layers.${Number(p)}.triggerVix`);
 
 /** One sentence per custom error; `now` is the latest block's timestamp, for "in 2 d" style times. */
-const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
+export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   // ---- HedgeCouncil
   HedgeCouncilUnauthorizedGovernance: (a) => `only the timelock may do this; ${a[0]} is not the timelock`,
   HedgeCouncilZeroAddress: () => "an address that must be set was the zero address",
@@ -74,9 +74,14 @@ const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgeCouncilNotApproved: (a) => `${a[1]} has no approval on proposal ${id(a[0])} to revoke`,
   HedgeCouncilAlreadyVetoed: (a) => `${a[1]} already vetoed proposal ${id(a[0])}`,
   HedgeCouncilSignatureRevoked: (a) =>
-    `${a[1]} revoked its approval of proposal ${id(a[0])}: its signatures never count again for it (it may approve on chain itself)`,
-  HedgeCouncilFastTierTakesNoValue: (a) => `a Fast proposal (steward nudges) sends no ether; it asks for ${a[0]} wei`,
-  HedgeCouncilValueMismatch: (a) => `execute must send exactly the ether its calls send: ${a[1]} wei, not ${a[0]}`,
+    `${a[1]} revoked its approval of proposal ${id(a[0])}: no signature of that address counts for it again; it may approve on chain`,
+  HedgeCouncilFastTierTakesNoValue: (a) =>
+    `a Fast proposal (steward nudges) runs from the council, which keeps no ether: its calls cannot send ${n(a[0])} wei`,
+  HedgeCouncilValueMismatch: (a) =>
+    `execute takes exactly the ether the proposal's calls send: ${n(a[1])} wei, not ${n(a[0])} (--value)`,
+  HedgeCouncilSeatsNotLinked: (a) =>
+    `the seats contract reports to another council (${a[0]}): deploy the council the seats name`,
+  HedgeCouncilUnauthorizedSeats: (a) => `only the seats contract may report seat changes; ${a[0]} is not it`,
   HedgeCouncilSignatureCountMismatch: (a) =>
     `${a[0]} signers but ${a[1]} signatures: at least one of each is needed, as many signers as signatures`,
   HedgeCouncilInvalidSignature: (a) =>
@@ -90,7 +95,7 @@ const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgeCouncilNothingToCancel: (a) =>
     `proposal ${id(a[0])} has no pending operation in the timelock (never queued, or already cancelled)`,
   HedgeCouncilThresholdsOutOfOrder: (a) =>
-    `thresholds must satisfy min(2, seats) <= Fast <= Standard <= Critical <= seats; got Fast ${a[0]}, Standard ${a[1]}, Critical ${a[2]} with ${a[3]} seats`,
+    `thresholds must satisfy min(2, seats) <= Fast <= Standard <= Critical <= seats (no seat acts alone once there are two); got Fast ${a[0]}, Standard ${a[1]}, Critical ${a[2]} with ${a[3]} seats`,
   HedgeCouncilFastDelayNotZero: (a) => `the Fast tier never waits: its delay must be 0, not ${a[0]}`,
   HedgeCouncilStandardDelayBelowTimelockMinimum: (a) =>
     `the Standard delay ${fmtDuration(a[0] as bigint)} is below the timelock's minimum delay ${fmtDuration(a[1] as bigint)}`,
@@ -154,10 +159,24 @@ const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   CouncilSeatsNonTransferable: (a) => `seats are soulbound: seat ${a[0]} cannot be transferred`,
   CouncilSeatsApprovalDisabled: () => "seats are soulbound: approvals and operators are disabled",
   ERC721NonexistentToken: (a) => `seat ${a[0]} does not exist`,
+  // ERC-721 errors that soulbound seats never reach (every transfer and approval is refused first), in words anyway.
+  ERC721IncorrectOwner: (a) => `${a[0]} does not own seat ${a[1]} (its owner is ${a[2]})`,
+  ERC721InsufficientApproval: (a) => `${a[0]} is not approved for seat ${a[1]}`,
+  ERC721InvalidApprover: (a) => `${a[0]} cannot approve: seats are soulbound`,
+  ERC721InvalidOperator: (a) => `${a[0]} cannot be an operator: seats are soulbound`,
+  ERC721InvalidOwner: (a) => `${a[0]} cannot own a seat`,
+  ERC721InvalidReceiver: (a) => `${a[0]} cannot receive a seat`,
+  ERC721InvalidSender: (a) => `${a[0]} cannot send a seat`,
 
   // ---- TimelockController and OpenZeppelin
   TimelockInsufficientDelay: (a) =>
     `the delay ${fmtDuration(a[0] as bigint)} is below the timelock's minimum ${fmtDuration(a[1] as bigint)}`,
+  TimelockInvalidOperationLength: (a) =>
+    `a timelock batch needs as many values and payloads as targets (got ${a[0]}, ${a[2]} and ${a[1]})`,
+  AccessControlBadConfirmation: () => "a role can only be renounced by its holder, for itself",
+  InsufficientBalance: (a) => `the contract holds ${n(a[0])} wei but the call needs ${n(a[1])}`,
+  InvalidShortString: () => "a short string in the contract's EIP-712 domain is malformed",
+  StringTooLong: (a) => `the string "${a[0]}" is too long for a short string`,
   TimelockUnexpectedOperationState: (a) => `the timelock operation ${id(a[0])} is not in a state that allows this`,
   TimelockUnauthorizedCaller: (a) => `only the timelock itself may do this; ${a[0]} is not the timelock`,
   TimelockUnexecutedPredecessor: (a) => `the timelock operation's predecessor ${id(a[0])} has not executed`,

@@ -7,6 +7,8 @@
  *   npm run mutation -- --retest-live                 also test again the mutants that survived (after new tests)
  *   npm run mutation -- --mutant m1b7e8365,m9d0bc09e  only these mutants (SuMo's ids), tested again
  *   npm run mutation -- --no-confirm                  record survivors of the in-process run as live, unconfirmed
+ *   npm run mutation -- --changed-since db0b962       only mutants on lines changed since that commit (a change's
+ *                                                     own mutants first; the rest can follow in a later run)
  *   npm run mutation -- --report                      print the score and the live mutants from the ledger
  *
  * SuMo (`sumo-config.js`: minimal rules, mocks and interfaces excluded) generates the mutants, and SuMo's verdicts
@@ -56,6 +58,8 @@ interface Options {
   only: string[];
   /** Re-run in-process survivors in fresh processes before calling them live. */
   confirm: boolean;
+  /** Only mutants on lines changed since this commit (empty: all lines). */
+  changedSince: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -64,13 +68,19 @@ function parseArgs(argv: string[]): Options {
   let report = false;
   let retestLive = false;
   let confirm = true;
+  let changedSince = "";
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--report") report = true;
     else if (arg === "--retest-live") retestLive = true;
     else if (arg === "--no-confirm") confirm = false;
-    else if (arg === "--mutant") {
+    else if (arg === "--changed-since") {
+      changedSince = argv[++i] ?? "";
+      if (!/^[0-9a-f]{7,40}$/.test(changedSince)) {
+        throw new UsageError(`--changed-since takes a commit hash like db0b962, got "${changedSince}"`);
+      }
+    } else if (arg === "--mutant") {
       const value = argv[++i] ?? "";
       const ids = value.split(",").filter((id) => id !== "");
       const bad = ids.find((id) => !/^m[0-9a-f]{8}$/.test(id));
@@ -93,7 +103,15 @@ function parseArgs(argv: string[]): Options {
       worker = [Number(match[1]) - 1, Number(match[2])];
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
-  return { contracts: contracts.length > 0 ? contracts : [...CONTRACTS], worker, report, retestLive, only, confirm };
+  return {
+    contracts: contracts.length > 0 ? contracts : [...CONTRACTS],
+    worker,
+    report,
+    retestLive,
+    only,
+    confirm,
+    changedSince,
+  };
 }
 
 /** Asks SuMo for the mutants of `contract` (`sumo mutate` writes generated.csv and one file per mutant). */
@@ -115,6 +133,19 @@ function generate(contract: ContractFile): { mutant: Mutant; file: string }[] {
     });
 }
 
+/** The lines of `contract` (numbered as now) that differ from `commit`: the new side of `git diff -U0`. */
+function changedLines(contract: ContractFile, commit: string): Set<number> {
+  const diff = run("git", ["diff", "-U0", commit, "--", path.join("contracts", contract)], process.env);
+  if (diff.status !== 0) throw new UsageError(`git diff against ${commit} failed: ${diff.stderr.trim()}`);
+  const lines = new Set<number>();
+  for (const match of diff.stdout.matchAll(/^@@ -\S+ \+(\d+)(?:,(\d+))? @@/gm)) {
+    const start = Number(match[1]);
+    const count = match[2] === undefined ? 1 : Number(match[2]);
+    for (let line = start; line < start + count; line++) lines.add(line);
+  }
+  return lines;
+}
+
 function requireCleanContracts(): void {
   const diff = run("git", ["status", "--porcelain", "--", "contracts"], process.env);
   if (diff.status !== 0) throw new UsageError("mutation testing needs a git checkout (results are tied to a commit)");
@@ -126,12 +157,15 @@ function requireCleanContracts(): void {
   }
 }
 
-function mutate({ contracts, worker: [worker, workers], retestLive, only, confirm }: Options): void {
+function mutate({ contracts, worker: [worker, workers], retestLive, only, confirm, changedSince }: Options): void {
   requireCleanContracts();
   const commit = run("git", ["rev-parse", "--short=12", "HEAD"], process.env).stdout.trim();
   for (const contract of contracts) {
     const done = currentResults([contract]);
-    const mine = generate(contract).filter((_, index) => index % workers === worker);
+    const changed = changedSince === "" ? null : changedLines(contract, changedSince);
+    const mine = generate(contract)
+      .filter(({ mutant }) => changed === null || changed.has(mutant.line))
+      .filter((_, index) => index % workers === worker);
     const job: Job = {
       contract,
       source: sourceHash(contract),

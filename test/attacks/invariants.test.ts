@@ -1,8 +1,12 @@
-// Attacks: parameter invariants and stale proposals. Every invariant of DESIGN.md is broken by a proposal that goes
-// the whole governance path (signatures, queue, its tier's delay) and fails only when the timelock runs it: the
-// policy's custom error bubbles up and nothing changes. Then the compare-and-swap: two approved proposals racing on
-// the same version, and a tightening that became a loosening after a nudge. Then the nudge rules, on the Fast path.
+// Attacks: parameter invariants and stale proposals. Every invariant of the policy (layer count, allocations summing
+// to 100 %, rising triggers within VIX 10-100, tenors, coverage, scale step, delta band, wing, DTE, hysteresis, oracle
+// age) is broken by a proposal that goes the whole governance path (signatures, queue, its tier's delay) and fails
+// only when the timelock runs it: the policy's custom error bubbles up and nothing changes. Then the compare-and-swap:
+// two approved proposals racing on the same version, a stale Critical proposal landing after a newer setPolicy, and a
+// nudge just before a queued tightening's eta (nudges keep the version: the majority's policy still runs). Then the
+// nudge rules, on the Fast path: the band around the baseline, the cooldown, the invariants, a change of nothing.
 import { expect } from "chai";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId } from "ethers";
 
@@ -22,7 +26,7 @@ import {
   type CouncilSystem,
   type Proposal,
 } from "../helpers/system";
-import { defaultPolicy, type PolicyValues } from "../../scripts/lib/policy";
+import { defaultPolicy, toPolicyValues, type PolicyValues } from "../../scripts/lib/policy";
 import { expectUnchanged, readyToExecute, scopeOf, submitWith } from "./attacks.behavior";
 
 async function fixture() {
@@ -182,7 +186,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
       );
     });
 
-    it("a tightening (coverage 25 % → 26 %) that became a loosening after a nudge to 27.5 %", async function () {
+    it("a nudge to 27.5 % just before a queued tightening to 26 % runs: the nudge keeps the version, the majority's policy wins", async function () {
       const sys = await loadFixture(fixture);
       const tighten = proposal(
         [
@@ -196,13 +200,15 @@ describe("Attacks: parameter invariants and stale proposals", function () {
       const { eta } = await proposeAndQueue(sys, tighten);
       await pass(sys, nudgeProposal(sys, 2_750, keccakId("nudge to 27.5 %")));
       expect((await sys.policy.policy()).coverageBps).to.equal(2_750n);
+      expect(await sys.policy.version()).to.equal(1n);
       await time.increaseTo(eta);
-      const scope = await scopeOf(sys, [tighten]);
-      await expectUnchanged(sys, scope, () =>
-        expect(sys.council.execute(...args(tighten)))
-          .to.be.revertedWithCustomError(sys.policy, "HedgePolicyVersionMismatch")
-          .withArgs(1, 2),
-      );
+      // By design a nudge never voids a majority decision: the approved policy replaces the nudged one and becomes
+      // the new baseline (26 %, still above the 25 % the council had approved before).
+      await expect(sys.council.execute(...args(tighten)))
+        .to.emit(sys.policy, "PolicyUpdated")
+        .withArgs(2, anyValue, anyValue);
+      expect((await sys.policy.policy()).coverageBps).to.equal(2_600n);
+      expect((await sys.policy.baseline()).coverageBps).to.equal(2_600n);
     });
 
     it("a stale Critical proposal approved against an old version lands after a newer change", async function () {
@@ -217,7 +223,21 @@ describe("Attacks: parameter invariants and stale proposals", function () {
         keccakId("loosen"),
       );
       const { id } = await readyToExecute(sys, loosen);
+      // A nudge no longer moves the version: the newer change is a Standard tightening.
       await pass(sys, nudgeProposal(sys, 2_600, keccakId("nudge")));
+      expect(await sys.policy.version()).to.equal(1n);
+      await pass(
+        sys,
+        proposal(
+          [
+            await setPolicyCall(
+              sys,
+              withEdit((p) => (p.hysteresisVix = 300), toPolicyValues(await sys.policy.policy())),
+            ),
+          ],
+          keccakId("tighten"),
+        ),
+      );
       const scope = await scopeOf(sys, [loosen]);
       expect(scope.proposalIds).to.include(id);
       await expectUnchanged(sys, scope, () =>
@@ -234,8 +254,30 @@ describe("Attacks: parameter invariants and stale proposals", function () {
       await expectFastRefused(
         sys,
         nudgeProposal(sys, 2_751, keccakId("big")),
-        "HedgePolicyNudgeTooLarge",
-        [2_500, 2_751, 250],
+        "HedgePolicyNudgeOutsideBand",
+        [5, 2_500, 2_751, 250],
+      );
+    });
+
+    it("a nudge of the first trigger one hundredth past its band (VIX 20 + 10 %)", async function () {
+      const sys = await loadFixture(fixture);
+      await expectFastRefused(
+        sys,
+        proposal([nudgeTriggerCall(sys, 0, 2_201)], keccakId("past the band")),
+        "HedgePolicyNudgeOutsideBand",
+        [0, 2_000, 2_201, 200],
+      );
+    });
+
+    it("a second step of 10 % the next day, measured from the nudged value (the walk of the first rules)", async function () {
+      const sys = await loadFixture(fixture);
+      await pass(sys, nudgeProposal(sys, 2_250, keccakId("first step")));
+      await time.increase(DAY);
+      await expectFastRefused(
+        sys,
+        nudgeProposal(sys, 2_025, keccakId("second step")),
+        "HedgePolicyNudgeOutsideBand",
+        [5, 2_500, 2_025, 250],
       );
     });
 

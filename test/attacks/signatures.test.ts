@@ -1,13 +1,14 @@
 // Attacks: signature forgery and replay. Non-holders, duplicates (in one batch, and across on-chain approvals and
 // signatures), signatures for another chain, another council or another proposal, high-s twins, invalid v, wrong
-// lengths, malformed calldata encodings, EIP-191 instead of EIP-712, revoked approvals replayed, ERC-1271 wallets
+// lengths, malformed calldata encodings, EIP-191 instead of EIP-712, revoked approvals replayed (a revocation belongs
+// to the address: even a wallet that says yes to anything is refused once it revoked), ERC-1271 wallets
 // that lie, revert, misplace the magic value or re-enter the council, and approvals of burned seats. Every attack
 // reverts with the exact custom error (a malformed encoding: Solidity's revert without reason) and leaves every
 // piece of state unchanged.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { concat, getBytes, id as keccakId, randomBytes, toBeHex } from "ethers";
+import { concat, getBytes, hexlify, id as keccakId, randomBytes, toBeHex } from "ethers";
 
 import { deploySystem } from "../../scripts/lib/deploy";
 import { signApproval } from "../../scripts/lib/signing";
@@ -17,6 +18,7 @@ import {
   deployCouncilSystem,
   hashProposal,
   highSTwin,
+  impersonate,
   looseningProposal,
   mintCall,
   pass,
@@ -189,6 +191,19 @@ describe("Attacks: signature forgery and replay", function () {
         expect(sys.council.connect(sys.stranger).approveBySig(sys.pId, [sys.holders[2].address], [signature]))
           .to.be.revertedWithCustomError(sys.council, "HedgeCouncilSignatureRevoked")
           .withArgs(sys.pId, sys.holders[2].address),
+      );
+    });
+
+    it("a seat-holding wallet that answers yes to anything revoked on chain, then any bytes are relayed as its approval", async function () {
+      const sys = await loadFixture(fixture);
+      // The wallet's own transactions (impersonated: whoever controls it), approving and then revoking P.
+      const wallet = await impersonate(sys.wallets.lying);
+      await sys.council.connect(wallet).approve(sys.pId);
+      await sys.council.connect(wallet).revoke(sys.pId);
+      await expectUnchanged(sys, sys.scope, () =>
+        expect(sys.council.connect(sys.stranger).approveBySig(sys.pId, [sys.wallets.lying], [hexlify(randomBytes(65))]))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilSignatureRevoked")
+          .withArgs(sys.pId, sys.wallets.lying),
       );
     });
   });

@@ -150,6 +150,13 @@ describe("Attacks: signer-set takeover", function () {
         "HedgeCouncilThresholdsOutOfOrder",
         [0, 3, 4, 5],
       ],
+      [
+        "the Fast threshold is set to one (a lone seat nudging)",
+        "setTierRule",
+        [Tier.Fast, 1, 0],
+        "HedgeCouncilThresholdsOutOfOrder",
+        [1, 3, 4, 5],
+      ],
       ["the Fast tier is given a delay", "setTierRule", [Tier.Fast, 2, 1], "HedgeCouncilFastDelayNotZero", [1]],
       [
         "the Standard delay is cut below the timelock's minimum",

@@ -1,5 +1,5 @@
-// Attacks: tier downgrade. A loosening dressed as a tightening (each loosening rule hidden behind a real
-// tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying
+// Attacks: tier downgrade. A loosening dressed as a tightening (each loosening rule, structural or by the protection
+// curve, hidden behind a real tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying
 // non-nudge calls, and setPolicy calldata crafted to be judged on something else than what it does (non-canonical
 // encoding, another version, dirty bits, truncation, another setter's selector). Each must land in the tier it
 // deserves: it reverts with the exact error when approved only at a lower tier's threshold, and nothing is recorded.
@@ -94,6 +94,26 @@ describe("Attacks: tier downgrade", function () {
       ["the wing widened from 50 to 200 points", (p) => (p.wingWidthPts = 200)],
       ["the hysteresis cut from 2.00 to 0", (p) => (p.hysteresisVix = 0)],
       ["the oracle age stretched from 1 hour to 1 day", (p) => (p.maxOracleAge = 86_400)],
+      [
+        "one layer more (a fourth at VIX 90, its allocation taken from the first)",
+        (p) => {
+          p.layers[0].allocationBps = 3_000;
+          p.layers.push({ allocationBps: 1_000, tenorDays: 180, triggerVix: 9_000, instrument: 3 });
+        },
+      ],
+      ["the first layer's instrument swapped (VIX call spread → volatility ETF)", (p) => (p.layers[0].instrument = 2)],
+      ["the first layer's tenor cut from 30 to 29 days", (p) => (p.layers[0].tenorDays = 29)],
+      [
+        "10 % of the budget moved from the first layer to the tail (less protection from VIX 20 to 35)",
+        (p) => {
+          p.layers[0].allocationBps = 3_000;
+          p.layers[2].allocationBps = 3_000;
+        },
+      ],
+      [
+        "the first layer's trigger raised to 22 while the coverage rises (nothing engaged from VIX 20 to 22)",
+        (p) => (p.layers[0].triggerVix = 2_200),
+      ],
     ];
     for (const [name, edit] of hidden) {
       it(`${name}, relayed with Standard approvals`, async function () {

@@ -1,7 +1,8 @@
 // Attacks: timelock bypass. Early execution (eta − 1 s, a Critical proposal at the Standard delay), direct
 // schedule / execute / cancel / updateDelay on the timelock (by a leaked council key too), altered calls, the edges
 // of expiry and grace, execution after a veto or twice, cancel abuse, governance proposals that try to make the
-// timelock schedule or execute by itself, and the timelock's minimum delay raised or lowered.
+// timelock schedule or execute by itself, the timelock's minimum delay raised or lowered, and ether: execute takes
+// exactly what the calls send, a Fast proposal takes none.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { toBeHex, ZeroHash, id as keccakId } from "ethers";
@@ -128,6 +129,16 @@ describe("Attacks: timelock bypass", function () {
       const sys = await loadFixture(fixture);
       await expectUnchanged(sys, sys.scope, () =>
         expect(sys.council.execute(...args(sys.fast), { value: 1n }))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilValueMismatch")
+          .withArgs(1n, 0n),
+      );
+    });
+
+    it("a Fast proposal that sends ether with its nudge is proposed", async function () {
+      const sys = await loadFixture(fixture);
+      const paid = { ...nudgeProposal(sys, 2_700, keccakId("paid nudge")), values: [1n] };
+      await expectUnchanged(sys, await scopeOf(sys, [paid]), () =>
+        expect(sys.council.connect(sys.holders[0]).propose(...args(paid)))
           .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
           .withArgs(1n),
       );

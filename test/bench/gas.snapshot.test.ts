@@ -1,5 +1,6 @@
-// Recomputes the gas benchmark and compares it with the committed bench/gas.json (as Uniswap v4-core does with its
-// snapshots): any figure that grows by more than 1 % fails until `npm run bench` rewrites the file and it is committed.
+// Recomputes the gas benchmark and compares it with the committed bench/gas.json, both ways, as Uniswap v4-core checks
+// its snapshots: a figure that grows by more than 1 % fails (a regression), and so does one that drops by more than
+// 1 % (a stale snapshot hides progress), until `npm run bench` rewrites the file and it is committed.
 // Also the code-size check: every deployed contract stays under the 24,576-byte limit of EIP-170.
 import { expect } from "chai";
 import hre from "hardhat";
@@ -28,17 +29,31 @@ describe("gas snapshot (bench/gas.json)", function () {
     }
   });
 
-  it("grows no figure by more than 1 % (run `npm run bench` and commit bench/gas.json after a deliberate change)", function () {
-    const grown: string[] = [];
+  /** The figures that moved by more than 1 % in `direction` since the committed snapshot. */
+  function moved(direction: 1 | -1): string[] {
+    const found: string[] = [];
     for (const [section, figures] of Object.entries(measured)) {
       for (const [name, value] of Object.entries(figures)) {
         const before = committed[section]?.[name];
         if (before === undefined) continue;
-        if (value > before * (1 + TOLERANCE) && value - before > 1)
-          grown.push(`${section}.${name}: ${before} → ${value}`);
+        // A change of 1 gas is noise whatever the figure (some are 0).
+        if (direction * (value - before) > Math.max(1, before * TOLERANCE))
+          found.push(`${section}.${name}: ${before} → ${value}`);
       }
     }
-    expect(grown, grown.join("; ")).to.deep.equal([]);
+    return found;
+  }
+
+  it("grows no figure by more than 1 % (run `npm run bench` and commit bench/gas.json after a deliberate change)", function () {
+    const grown = moved(1);
+    expect(grown, `grown: ${grown.join("; ")}; run \`npm run bench\` and commit bench/gas.json`).to.deep.equal([]);
+  });
+
+  it("drops no figure by more than 1 % (run `npm run bench` and commit bench/gas.json after a saving)", function () {
+    const dropped = moved(-1);
+    expect(dropped, `dropped: ${dropped.join("; ")}; run \`npm run bench\` and commit bench/gas.json`).to.deep.equal(
+      [],
+    );
   });
 
   it("keeps every contract's runtime bytecode under the EIP-170 limit", function () {

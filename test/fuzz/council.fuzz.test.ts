@@ -1,18 +1,31 @@
-// Model-based fuzzing of the whole system (fast-check `asyncModelRun`): random sequences of proposals (policy changes
-// valid and invalid, loosening and tightening, stale versions, nudges, seat mints, burns and rotations, council
-// settings, timelock delay, unknown targets, mixed batches), on-chain approvals and revocations, EIP-712 signatures
-// (genuine, forged, high-s, duplicated, by strangers), submits, queue / execute / veto / cancel, time jumps, oracle
-// updates and layer syncs, and direct attacks on governed functions, by random actors, on a 3-, 4- or 5-seat council.
+// Model-based fuzzing of the whole system on the rules v2 (fast-check `asyncModelRun`): random sequences of proposals
+// (policy changes valid and invalid, loosening and tightening by the protection curve or by structure, written from the
+// current policy (a lock-in of nudges) or from the baseline, stale versions, nudges anywhere and at the band's edges,
+// nudges carrying ether, seat mints, burns, rotations and re-seating of the same address, council settings, timelock
+// delay, unknown targets with and without ether, mixed batches), on-chain approvals and revocations, EIP-712 signatures
+// (genuine, forged, high-s, duplicated, by strangers, by addresses that revoked), submits, queue / execute (with the
+// exact ether, or one wei more or less) / veto / cancel, a majority enacting a proposal end to end, the Fast threshold
+// alone nudging day after day, time jumps, oracle updates and layer syncs, and direct attacks on governed functions, by
+// random actors, on a 3-, 4- or 5-seat council.
 //
-// Every step is predicted by the TypeScript model of the rules (council.model.ts): success, or the exact custom error
-// with its arguments. After every step the chain is read in one `eth_call` (contracts/mocks/AttackFuzzProbe.sol) and
-// compared with the model (policy version and hash, engaged layers, seats, council settings, every proposal's state,
-// tier, approval and veto counts, eta and deadline, every timelock operation), and these invariants are checked from
-// the chain alone:
-// - every policy change comes from a council execution of a proposal that had its tier's threshold of approvals from
-//   current seat holders and, unless Fast, waited its tier's delay (and the timelock's minimum) in the timelock;
-// - the version increases by exactly one per change and the last change's hash is the policy's hash;
-// - thresholds are ordered (1 ≤ Fast ≤ Standard ≤ Critical ≤ seats, 1 ≤ veto ≤ seats);
+// Every step is predicted by the TypeScript model of the rules (council.model.ts, an independent copy of the rules):
+// success, or the exact custom error with its arguments. After every step the chain is read in one `eth_call`
+// (contracts/mocks/AttackFuzzProbe.sol) and compared with the model (policy version, hash and baseline, engaged layers,
+// seats and the council's own copy of them, council settings, every proposal's state, tier, approval and veto counts
+// and raw marks, the addresses that revoked, eta and deadline, every timelock operation), and these invariants are
+// checked on the chain:
+// - the policy reached by nudges is within one band of its baseline: every trigger and the coverage within
+//   `maxNudgeBps` of the value the last setPolicy set, however many days the Fast threshold nudged;
+// - after a Standard change, the protection curve is at least that of the baseline policy it replaced and of the
+//   policy the proposal was judged against when it was made, at every VIX level (a nudge that tightened in between may
+//   be undone by the majority's policy: by design, a nudge never voids a majority decision);
+// - every policy change comes from a council execution of a proposal that had its tier's threshold (never below
+//   min(2, seats)) of approvals from current seat holders and, unless Fast, waited its tier's delay (and the
+//   timelock's minimum) in the timelock;
+// - a setPolicy moves the version by exactly one, a nudge keeps it, and the hashes of PolicyUpdated chain up to the
+//   policy's hash;
+// - thresholds are ordered (min(2, seats) ≤ Fast ≤ Standard ≤ Critical ≤ seats, 1 ≤ veto ≤ seats);
+// - neither the council nor the timelock keeps any ether;
 // - no externally owned account holds a timelock role (no RoleGranted to one; every role checked after each run).
 //
 // Runs: FUZZ_RUNS (default 100; `npm run fuzz` uses 1,000), FUZZ_MAX_COMMANDS (default 12), FUZZ_SEED to replay.
@@ -34,7 +47,7 @@ import {
 } from "ethers";
 
 import { deploySystem } from "../../scripts/lib/deploy";
-import { toPolicyValues } from "../../scripts/lib/policy";
+import { toPolicyValues, type PolicyValues } from "../../scripts/lib/policy";
 import { approvalDigest } from "../../scripts/lib/signing";
 import type {
   AttackFuzzProbe__factory,
@@ -49,7 +62,10 @@ import { TIMELOCK_ROLES } from "../helpers/stateSnapshot";
 import { hashPolicy } from "../helpers/hedgePolicy";
 import { highSTwin } from "../helpers/system";
 import {
+  baselinePolicy,
   countLive,
+  levels,
+  protection,
   DAY,
   hashProposal,
   HOUR,
@@ -111,6 +127,8 @@ interface Real {
   keys: SigningKey[];
   chainId: bigint;
   prev: Probe;
+  /** The policy after the previous step. */
+  prevPolicy: PolicyValues;
   /** Per proposal id: when it was queued, its eta and the delay it had to wait (chain settings at queue time). */
   queued: Map<string, { queuedAt: number; eta: number; delay: number }>;
   trace: string[];
@@ -130,10 +148,27 @@ interface Probe {
   ttl: number;
   grace: number;
   minDelay: number;
+  baseline: { coverage: number; triggers: number[] };
+  maxNudgeBps: number;
+  ether: { timelock: bigint; council: bigint };
+  /** The council's own copy of the live seats. */
+  councilLiveSeats: bigint;
   seatOf: number[];
+  /** The council's own copy of each actor's seat. */
+  councilSeatOf: number[];
   proposals: Map<
     string,
-    { state: number; tier: number; approvals: number; vetoes: number; eta: number; deadline: number }
+    {
+      state: number;
+      tier: number;
+      approvals: number;
+      vetoes: number;
+      eta: number;
+      deadline: number;
+      approvalMarks: bigint;
+      vetoMarks: bigint;
+      revokedBy: bigint;
+    }
   >;
   operations: Map<string, bigint>;
 }
@@ -161,12 +196,20 @@ async function probe(r: Real, m: Model): Promise<Probe> {
     ttl: n(13),
     grace: n(14),
     minDelay: n(15),
+    baseline: { coverage: n(16), triggers: [17, 18, 19, 20, 21].map(n).filter((t) => t !== 0) },
+    maxNudgeBps: n(22),
+    ether: { timelock: words[23], council: words[24] },
+    councilLiveSeats: words[25],
     seatOf: [],
+    councilSeatOf: [],
     proposals: new Map(),
     operations: new Map(),
   };
-  let at = 16;
-  for (let i = 0; i < accounts.length; i++) out.seatOf.push(n(at++));
+  let at = 26;
+  for (let i = 0; i < accounts.length; i++) {
+    out.seatOf.push(n(at++));
+    out.councilSeatOf.push(n(at++));
+  }
   for (const id of ids) {
     out.proposals.set(id, {
       state: n(at),
@@ -175,8 +218,11 @@ async function probe(r: Real, m: Model): Promise<Probe> {
       vetoes: n(at + 3),
       eta: n(at + 4),
       deadline: n(at + 5),
+      approvalMarks: words[at + 6],
+      vetoMarks: words[at + 7],
+      revokedBy: words[at + 8],
     });
-    at += 6;
+    at += 9;
   }
   for (const op of ops) out.operations.set(op, words[at++]);
   return out;
@@ -248,6 +294,13 @@ function agree(what: string, prediction: Prediction, result: TxResult) {
 
 // ---------------------------------------------------------------- comparing the chain with the model
 
+/** A set of seat ids as the council's bit map (bit `seatId - 1`). */
+function marks(seats: Set<number>): bigint {
+  let bits = 0n;
+  for (const seat of seats) bits |= 1n << BigInt(seat - 1);
+  return bits;
+}
+
 function compare(m: Model, r: Real, s: Probe) {
   const c = m.core;
   const check = (what: string, actual: unknown, expected: unknown) => {
@@ -263,7 +316,14 @@ function compare(m: Model, r: Real, s: Probe) {
   check("the seat count", s.seatCount, c.ownerOf.size);
   check("the live seats", s.liveSeats, liveMask(c));
   check("the minted count", s.minted, c.minted);
-  r.actors.forEach((a, i) => check(`seatOf(actor ${i})`, s.seatOf[i], seatOf(c, a.address)));
+  check("the council's copy of the live seats", s.councilLiveSeats, liveMask(c));
+  r.actors.forEach((a, i) => {
+    check(`seatOf(actor ${i})`, s.seatOf[i], seatOf(c, a.address));
+    check(`the council's seatOf(actor ${i})`, s.councilSeatOf[i], seatOf(c, a.address));
+  });
+  check("the baseline coverage", s.baseline.coverage, c.baseline.coverage);
+  check("the baseline triggers", s.baseline.triggers.join(","), c.baseline.triggers.join(","));
+  check("maxNudgeBps", s.maxNudgeBps, c.maxNudgeBps);
   check("the Fast threshold", s.thresholds.fast, c.fast);
   check("the Standard threshold", s.thresholds.standard, c.standard);
   check("the Critical threshold", s.thresholds.critical, c.critical);
@@ -276,26 +336,60 @@ function compare(m: Model, r: Real, s: Probe) {
   for (const p of m.proposals) {
     const on = s.proposals.get(p.id)!;
     const label = `proposal "${p.label}"`;
-    check(`${label}: state`, on.state, stateAt(p, s.timestamp));
+    check(`${label}: state`, on.state, stateAt(c, p, s.timestamp));
     check(`${label}: tier`, on.tier, p.tier);
     check(`${label}: approvalCount`, on.approvals, countLive(c, p.approvals));
     check(`${label}: vetoCount`, on.vetoes, countLive(c, p.vetoes));
     check(`${label}: eta`, on.eta, p.eta);
     check(`${label}: deadline`, on.deadline, p.deadline);
+    check(`${label}: approval marks`, on.approvalMarks, marks(p.approvals));
+    check(`${label}: veto marks`, on.vetoMarks, marks(p.vetoes));
+    const revokedBy = r.actors.reduce(
+      (bits, a, i) => (p.revoked.has(a.address.toLowerCase()) ? bits | (1n << BigInt(i)) : bits),
+      0n,
+    );
+    check(`${label}: the actors that revoked`, on.revokedBy, revokedBy);
     const op = p.op === "pending" ? p.eta : p.op === "done" ? 1 : 0;
     check(`${label}: timelock operation timestamp`, s.operations.get(p.opId), op);
   }
 }
 
-/** The invariants, from the chain alone: this step's receipt, the probe before it and the probe after it. */
-function invariants(r: Real, before: Probe, after: Probe, receipt: ContractTransactionReceipt | null) {
+/**
+ * The invariants, from the chain: this step's receipt, the probe before it and the probe after it. The policy's values
+ * are taken from the model, which `compare` just found equal to the chain's by `policyHash()`; `policyBefore` is the
+ * policy before this step.
+ */
+function invariants(
+  m: Model,
+  r: Real,
+  before: Probe,
+  after: Probe,
+  receipt: ContractTransactionReceipt | null,
+  policyBefore: PolicyValues,
+) {
   const fail = (why: string) => {
     throw new Error(`invariant broken after [${r.trace.join(" → ")}]: ${why}`);
   };
   const t = after.thresholds;
-  if (!(t.fast >= 1 && t.fast <= t.standard && t.standard <= t.critical && t.critical <= after.seatCount))
+  const floor = Math.min(2, after.seatCount);
+  if (!(t.fast >= floor && t.fast <= t.standard && t.standard <= t.critical && t.critical <= after.seatCount))
     fail(`thresholds ${t.fast}/${t.standard}/${t.critical} out of order for ${after.seatCount} seats`);
   if (!(t.veto >= 1 && t.veto <= after.seatCount)) fail(`veto threshold ${t.veto} for ${after.seatCount} seats`);
+
+  // Ether: execute forwards exactly what the calls send, so neither the council nor the timelock ever keeps any.
+  if (after.ether.timelock !== 0n || after.ether.council !== 0n)
+    fail(`ether left behind: timelock ${after.ether.timelock}, council ${after.ether.council}`);
+
+  // The band: whatever nudges ran, every trigger and the coverage are within one band of the baseline.
+  const policy = m.core.policy;
+  const band = (base: number) => Math.floor((base * after.maxNudgeBps) / 10_000);
+  if (Math.abs(policy.coverageBps - after.baseline.coverage) > band(after.baseline.coverage))
+    fail(`coverage ${policy.coverageBps} is more than one band from its baseline ${after.baseline.coverage}`);
+  policy.layers.forEach((l, i) => {
+    const base = after.baseline.triggers[i];
+    if (Math.abs(l.triggerVix - base) > band(base))
+      fail(`trigger ${i} at ${l.triggerVix} is more than one band from its baseline ${base}`);
+  });
 
   const logs = receipt?.logs ?? [];
   const parsed = (iface: (typeof interfaces)[keyof typeof interfaces], address: string) =>
@@ -322,16 +416,20 @@ function invariants(r: Real, before: Probe, after: Probe, receipt: ContractTrans
     r.queued.set(id, { queuedAt: after.timestamp, eta, delay });
   }
 
-  // Policy changes: one version per change, each from an executed proposal with its approvals and its delay.
+  // Policy changes: a setPolicy moves the version by one, a nudge keeps it; the hashes chain up to policyHash().
   const updates = policyLogs.filter((l) => l.name === "PolicyUpdated");
-  if (after.version !== before.version + updates.length)
-    fail(`version ${before.version} → ${after.version} with ${updates.length} PolicyUpdated events`);
+  let version = before.version;
+  let setPolicies = 0;
   let previousHash = before.policyHash;
-  updates.forEach((log, i) => {
-    if (Number(log.args.version) !== before.version + i + 1) fail(`PolicyUpdated version ${log.args.version}`);
+  for (const log of updates) {
+    const v = Number(log.args.version);
+    if (v === version + 1) setPolicies++;
+    else if (v !== version) fail(`PolicyUpdated version ${v} after version ${version}`);
+    version = v;
     if (log.args.previousHash !== previousHash) fail(`PolicyUpdated previousHash ${log.args.previousHash}`);
     previousHash = log.args.newHash;
-  });
+  }
+  if (after.version !== version) fail(`version ${after.version} after PolicyUpdated version ${version}`);
   if (previousHash !== after.policyHash) fail(`the last PolicyUpdated hash ${previousHash} is not policyHash()`);
   if (updates.length === 0) return;
 
@@ -339,12 +437,15 @@ function invariants(r: Real, before: Probe, after: Probe, receipt: ContractTrans
   if (executed.length !== 1) fail(`a policy change in a transaction with ${executed.length} council executions`);
   const id: string = executed[0]!.args.id;
   const tier = after.proposals.get(id)!.tier;
-  const needed =
+  if ((tier === Tier.Fast) !== (setPolicies === 0))
+    fail(`a ${Tier[tier]} proposal made ${setPolicies} setPolicy and ${updates.length - setPolicies} nudges`);
+  const stored =
     tier === Tier.Fast
       ? before.thresholds.fast
       : tier === Tier.Standard
         ? before.thresholds.standard
         : before.thresholds.critical;
+  const needed = Math.max(stored, Math.min(2, before.seatCount));
   // An existing proposal: its approvals from current seat holders before this transaction. A proposal submitted in
   // this transaction: the Approved events of signers who held a seat before it.
   const heldSeat = (account: string) => {
@@ -360,14 +461,32 @@ function invariants(r: Real, before: Probe, after: Probe, receipt: ContractTrans
     if (!q) fail(`proposal ${id} changed the policy without being queued`);
     if (after.timestamp < q!.eta || q!.eta - q!.queuedAt < q!.delay) fail(`proposal ${id} ran before its delay`);
   }
+
+  // A Standard change protects at least as much as the baseline policy it replaced and as the policy it was judged
+  // against when proposed, at every VIX level. (A nudge that tightened in between may be undone: by design.)
+  if (tier === Tier.Standard) {
+    const replaced = baselinePolicy(policyBefore, before.baseline);
+    const judged = m.byId.get(id)!.judgedAgainst;
+    for (const [name, ref] of [
+      ["the baseline policy it replaced", replaced],
+      ["the policy it was judged against", judged],
+    ] as const) {
+      const v = levels(policy, ref).find((x) => protection(policy, x) < protection(ref, x));
+      if (v !== undefined)
+        fail(
+          `a Standard change protects less than ${name} at VIX ${v / 100}: ${protection(policy, v)} < ${protection(ref, v)}`,
+        );
+    }
+  }
 }
 
 /** Probes the chain, compares it with the model and checks the invariants against the previous step. */
 async function verify(m: Model, r: Real, result: TxResult | null) {
   const after = await probe(r, m);
   compare(m, r, after);
-  invariants(r, r.prev, after, result?.ok ? result.receipt : null);
+  invariants(m, r, r.prev, after, result?.ok ? result.receipt : null, r.prevPolicy);
   r.prev = after;
+  r.prevPolicy = structuredClone(m.core.policy);
 }
 
 // ---------------------------------------------------------------- statistics (the fuzzer must exercise the system)
@@ -392,7 +511,7 @@ type Cmd = fc.AsyncCommand<Model, Real>;
  */
 function pick(m: Model, index: number, preferred: State[] = []): { id: string; p?: ModelProposal } {
   if (m.proposals.length === 0) return { id: UNKNOWN_ID };
-  const fitting = m.proposals.filter((p) => preferred.includes(stateAt(p, m.now + 1)));
+  const fitting = m.proposals.filter((p) => preferred.includes(stateAt(m.core, p, m.now + 1)));
   const pool = fitting.length > 0 && index % 4 !== 3 ? fitting : m.proposals;
   const p = pool[pool.length - 1 - (Math.floor(index / 4) % pool.length)];
   return { id: p.id, p };
@@ -430,7 +549,8 @@ function liveHolders(m: Model, r: Real): number[] {
 function resolveSigners(m: Model, r: Real, choice: SignerChoice): number[] {
   const live = liveHolders(m, r);
   const chosen = choice.holders.filter((k) => k < live.length).map((k) => live[k]);
-  if (chosen.length === 0) chosen.push(live[0]);
+  // No holder chosen: the first one, unless an outsider (or a chosen actor) signs alone.
+  if (chosen.length === 0 && choice.extra === null) chosen.push(live[0]);
   if (choice.extra !== null) chosen.splice(choice.at % (chosen.length + 1), 0, choice.extra);
   return chosen;
 }
@@ -531,10 +651,12 @@ class ActOnProposal implements Cmd {
     readonly action: SimpleAction,
     readonly who: Who,
     readonly proposal: number,
+    /** The states to prefer when picking the proposal; [] picks by index among all proposals. */
+    readonly preferred?: State[],
   ) {}
   check = (m: Readonly<Model>) => m.proposals.length > 0 || this.proposal % 8 === 0;
   async run(m: Model, r: Real) {
-    const { id, p } = pick(m, this.proposal, PREFERRED[this.action]);
+    const { id, p } = pick(m, this.proposal, this.preferred ?? PREFERRED[this.action]);
     const actor = resolveActor(m, r, this.who);
     const who = r.actors[actor];
     const at = m.now + 1;
@@ -557,10 +679,12 @@ class ApproveBySig implements Cmd {
     readonly corrupt: { at: number; how: number } | null,
     /** Leave out the signers who already approved (a relayer collecting only missing approvals). */
     readonly onlyMissing = false,
+    /** The states to prefer when picking the proposal; [] picks by index among all proposals. */
+    readonly preferred: State[] = PREFERRED.approveBySig,
   ) {}
   check = (m: Readonly<Model>) => m.proposals.length > 0 || this.proposal % 8 === 0;
   async run(m: Model, r: Real) {
-    const { id, p } = pick(m, this.proposal, PREFERRED.approveBySig);
+    const { id, p } = pick(m, this.proposal, this.preferred);
     let signerIdx = resolveSigners(m, r, this.choice);
     if (this.onlyMissing && p) {
       signerIdx = signerIdx.filter((a) => !p.approvals.has(seatOf(m.core, r.actors[a].address)));
@@ -588,6 +712,8 @@ class ActOnCalls implements Cmd {
     readonly actor: number,
     readonly proposal: number,
     readonly preferred: State[] = PREFERRED[action],
+    /** execute only: wei attached beyond (or, when negative, short of) what the calls send. */
+    readonly extraWei = 0,
   ) {}
   check = (m: Readonly<Model>) => m.proposals.length > 0 || this.proposal % 8 === 0;
   async run(m: Model, r: Real) {
@@ -598,18 +724,27 @@ class ActOnCalls implements Cmd {
     const calldatas = p?.calldatas ?? ["0x"];
     const salt = p?.salt ?? UNKNOWN_ID;
     const id = p?.id ?? hashProposal(targets, values, calldatas, salt);
-    const predict = { queue: predictQueue, execute: predictExecute, cancel: predictCancel }[this.action];
-    const prediction = predict(m, id, m.now + 1);
-    r.trace.push(`actor ${this.actor} ${this.action}s ${p?.label ?? "an unknown proposal"}`);
+    const required = values.reduce((a, b) => a + b, 0n);
+    const sent = this.action === "execute" ? required + BigInt(Math.max(-Number(required), this.extraWei)) : 0n;
+    const prediction =
+      this.action === "execute"
+        ? predictExecute(m, id, m.now + 1, sent)
+        : { queue: predictQueue, cancel: predictCancel }[this.action](m, id, m.now + 1);
+    const attached = sent === required ? "" : ` with ${sent} wei for ${required}`;
+    r.trace.push(`actor ${this.actor} ${this.action}s ${p?.label ?? "an unknown proposal"}${attached}`);
     const council = r.sys.council.connect(r.actors[this.actor]);
-    const result = await send(m, (o) => council[this.action](targets, values, calldatas, salt, o));
+    const result = await send(m, (o) =>
+      this.action === "execute"
+        ? council.execute(targets, values, calldatas, salt, { ...o, value: sent })
+        : council[this.action](targets, values, calldatas, salt, o),
+    );
     agree(this.toString(), prediction, result);
     record(this.action, prediction);
     if (prediction.outcome.ok && p)
       count(`${this.action}: ok, ${Tier[p.tier]} ${p.calls.map((c) => c.kind).join("+")}`);
     await verify(m, r, result);
   }
-  toString = () => `${this.action}(actor ${this.actor}, proposal #${this.proposal})`;
+  toString = () => `${this.action}(actor ${this.actor}, proposal #${this.proposal}, extra wei ${this.extraWei})`;
 }
 
 class TimeJump implements Cmd {
@@ -656,6 +791,8 @@ class ExecuteAtEta implements Cmd {
     readonly proposal: number,
     readonly actor: number,
     readonly offset: number,
+    /** Wei attached beyond (or short of) what the calls send. */
+    readonly extraWei = 0,
   ) {}
   check = (m: Readonly<Model>) => m.proposals.length > 0;
   async run(m: Model, r: Real) {
@@ -663,9 +800,10 @@ class ExecuteAtEta implements Cmd {
     await new JumpToEdge(this.proposal, "eta", this.offset).run(m, r);
     // The same proposal, even if the jump expired it.
     const index = queued ? m.proposals.length - 1 - m.proposals.indexOf(queued) : this.proposal;
-    await new ActOnCalls("execute", this.actor, index * 4, []).run(m, r);
+    await new ActOnCalls("execute", this.actor, index * 4, [], this.extraWei).run(m, r);
   }
-  toString = () => `ExecuteAtEta(proposal #${this.proposal}, actor ${this.actor}, ${this.offset})`;
+  toString = () =>
+    `ExecuteAtEta(proposal #${this.proposal}, actor ${this.actor}, ${this.offset}, extra wei ${this.extraWei})`;
 }
 
 /** Two steps, each predicted and verified: signatures relayed for a pending proposal, then its queueing. */
@@ -681,6 +819,101 @@ class RallyAndQueue implements Cmd {
     await new ActOnCalls("queue", this.actor, this.proposal).run(m, r);
   }
   toString = () => `RallyAndQueue(proposal #${this.proposal}, ${JSON.stringify(this.choice)}, actor ${this.actor})`;
+}
+
+/**
+ * A majority at work, in up to three steps, each predicted and verified: `spec` submitted with the signatures of every
+ * current seat holder; if it was queued, the clock moved to its eta; then its execution with the exact ether.
+ */
+class Enact implements Cmd {
+  constructor(
+    readonly spec: Spec,
+    readonly salt: number,
+    readonly actor: number,
+    /** When not 0, a first execution with this many wei too many (or too few) is tried before the exact one. */
+    readonly extraWei = 0,
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const calls = resolve(m, this.spec, this.salt, actorAddresses(r));
+    await new Submit(this.spec, this.salt, { holders: [0, 1, 2, 3, 4, 5], extra: null, at: 0 }, null).run(m, r);
+    const p = m.byId.get(calls.id);
+    if (!p || stateAt(m.core, p, m.now + 1) !== State.Queued) return;
+    if (p.eta - 1 > m.now) {
+      r.trace.push(`to the eta of ${p.label}`);
+      m.now = p.eta - 1;
+      await network.provider.send("evm_setNextBlockTimestamp", [m.now]);
+      await network.provider.send("evm_mine", []);
+      await verify(m, r, null);
+    }
+    const index = (m.proposals.length - 1 - m.proposals.indexOf(p)) * 4;
+    if (this.extraWei !== 0) await new ActOnCalls("execute", this.actor, index, [], this.extraWei).run(m, r);
+    await new ActOnCalls("execute", this.actor, index, []).run(m, r);
+  }
+  toString = () => `Enact(${JSON.stringify(this.spec)}, salt ${this.salt}, actor ${this.actor}, ${this.extraWei})`;
+}
+
+/**
+ * The Fast threshold alone (the first two current seat holders) at work over several days: each day one nudge (or a
+ * batch of them) is submitted, then the clock moves one day: the compounding walk of the first rules.
+ */
+class NudgeDays implements Cmd {
+  constructor(readonly days: Spec[]) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    for (const [day, spec] of this.days.entries()) {
+      await new Submit(spec, 3 + day, { holders: [0, 1], extra: null, at: 0 }, null).run(m, r);
+      await new TimeJump(DAY).run(m, r);
+    }
+  }
+  toString = () => `NudgeDays(${JSON.stringify(this.days)})`;
+}
+
+/**
+ * A revoked signature relayed, in up to four steps, each predicted and verified: a holder approves a pending proposal
+ * (unless it did), revokes, maybe loses its seat and gets a new one (a re-seat enacted by every holder), then its
+ * signature of the proposal is relayed.
+ */
+class RevokeAndRelay implements Cmd {
+  constructor(
+    readonly proposal: number,
+    readonly holder: number,
+    readonly reseat: boolean,
+  ) {}
+  check = (m: Readonly<Model>) => m.proposals.length > 0;
+  async run(m: Model, r: Real) {
+    const { p } = pick(m, this.proposal, [State.Pending]);
+    if (!p || stateAt(m.core, p, m.now + 1) !== State.Pending) return;
+    const actor = resolveActor(m, r, { holder: this.holder });
+    const index = (m.proposals.length - 1 - m.proposals.indexOf(p)) * 4;
+    const seat = seatOf(m.core, r.actors[actor].address);
+    if (!p.approvals.has(seat)) await new ActOnProposal("approve", { actor }, index, []).run(m, r);
+    await new ActOnProposal("revoke", { actor }, index, []).run(m, r);
+    if (this.reseat) {
+      const seatId = seatOf(m.core, r.actors[actor].address);
+      await new Enact({ kind: "reseat", seatId }, 3, 0).run(m, r);
+    }
+    // The proposal may have moved on meanwhile (expired, or a new one created by the re-seat): relay to it anyway.
+    const at = (m.proposals.length - 1 - m.proposals.indexOf(p)) * 4;
+    const relay = new ApproveBySig(at, { holders: [], extra: actor, at: 0 }, null, false, []);
+    await relay.run(m, r);
+  }
+  toString = () => `RevokeAndRelay(proposal #${this.proposal}, holder ${this.holder}, reseat ${this.reseat})`;
+}
+
+/** A veto under the threshold, then a majority lowers the veto threshold to 1: the vetoed proposal is dead now. */
+class VetoAndLower implements Cmd {
+  constructor(
+    readonly proposal: number,
+    readonly holder: number,
+    readonly salt: number,
+  ) {}
+  check = (m: Readonly<Model>) => m.proposals.length > 0;
+  async run(m: Model, r: Real) {
+    await new ActOnProposal("veto", { holder: this.holder }, this.proposal).run(m, r);
+    await new Enact({ kind: "vetoThreshold", threshold: 1 }, this.salt, 0).run(m, r);
+  }
+  toString = () => `VetoAndLower(proposal #${this.proposal}, holder ${this.holder}, salt ${this.salt})`;
 }
 
 class OracleUpdate implements Cmd {
@@ -813,12 +1046,21 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
     "addLayer",
     "removeLayer",
     "realloc",
+    "realloc",
+    "instrument",
   ),
   layer: fc.nat(4),
   delta: fc.integer({ min: -1_000, max: 1_000 }),
 });
 const spec: fc.Arbitrary<Spec> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant("policy" as const), mutation }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant("policy" as const),
+      mutation,
+      fromBaseline: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant("stale" as const), mutation, offset: fc.constantFrom(-1, 1) }),
@@ -828,6 +1070,16 @@ const spec: fc.Arbitrary<Spec> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant("nudgeCoverage" as const),
       deltaBps: fc.integer({ min: -1_200, max: 1_200 }),
+      wei: fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("nudgeEdge" as const),
+      parameter: fc.oneof(fc.constant(5), fc.nat(3)),
+      side: fc.constantFrom(-1, 1),
+      off: fc.constantFrom(-1, 0, 0, 1),
     }),
   },
   {
@@ -848,8 +1100,9 @@ const spec: fc.Arbitrary<Spec> = fc.oneof(
       who: fc.integer({ min: 1, max: 9 }),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("reseat" as const), seatId: fc.integer({ min: 1, max: 6 }) }) },
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc.record({ kind: fc.constant("vetoThreshold" as const), threshold: fc.integer({ min: 0, max: 6 }) }),
   },
   {
@@ -873,10 +1126,39 @@ const spec: fc.Arbitrary<Spec> = fc.oneof(
       grace: fc.constantFrom(HOUR, DAY, 14 * DAY),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("ping" as const), value: fc.nat(3) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("ping" as const), value: fc.nat(3), wei: fc.constantFrom(0, 1, 1_000) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("mixed" as const), value: fc.nat(3) }) },
 );
 const salt = fc.integer({ min: 0, max: 2 });
+/** A majority's proposal: mostly policy changes (from the current policy or from the baseline), sometimes anything. */
+const enactSpec: fc.Arbitrary<Spec> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant("policy" as const), mutation, fromBaseline: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: spec },
+);
+/** A minority's daily nudge: 10 % of the current value the wrong way (the walk of the first rules), or the band's edge. */
+const walkSpec: fc.Arbitrary<Spec> = fc.oneof(
+  fc.record({
+    kind: fc.constant("nudgeCoverage" as const),
+    deltaBps: fc.constantFrom(-1_000, -999, -500, 1_000),
+  }),
+  fc.record({
+    kind: fc.constant("nudgeTrigger" as const),
+    layer: fc.nat(3),
+    deltaBps: fc.constantFrom(1_000, 999, 500, -1_000),
+  }),
+  fc.record({
+    kind: fc.constant("nudgeEdge" as const),
+    parameter: fc.oneof(fc.constant(5), fc.nat(3)),
+    side: fc.constantFrom(-1, 1),
+    off: fc.constantFrom(-1, 0, 1),
+  }),
+);
 const proposalPick = fc.nat(15);
 const jump = fc.constantFrom(60, HOUR, DAY - 2, DAY - 1, DAY, 3 * DAY - 2, 3 * DAY, 7 * DAY, 15 * DAY);
 const answer = fc.oneof(
@@ -894,7 +1176,9 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
   ),
   fc.tuple(proposalPick, signerList, corruption).map(([p, s, c]) => new ApproveBySig(p, s, c)),
   ...(["queue", "queue", "execute", "execute", "execute", "execute", "cancel"] as const).map((action) =>
-    fc.tuple(actor, proposalPick).map(([a, p]) => new ActOnCalls(action, a, p)),
+    fc
+      .tuple(actor, proposalPick, fc.constantFrom(0, 0, 0, 0, 0, 1, -1))
+      .map(([a, p, wei]) => new ActOnCalls(action, a, p, PREFERRED[action], action === "execute" ? wei : 0)),
   ),
   ...Array.from({ length: 2 }, () => jump.map((s) => new TimeJump(s))),
   ...Array.from({ length: 3 }, () =>
@@ -903,11 +1187,17 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
       .map(([p, e, o]) => new JumpToEdge(p, e, o)),
   ),
   ...Array.from({ length: 4 }, () =>
-    fc.tuple(proposalPick, actor, fc.constantFrom(-1, 0, 0, 1, 3 * DAY)).map(([p, a, o]) => new ExecuteAtEta(p, a, o)),
+    fc
+      .tuple(proposalPick, actor, fc.constantFrom(-1, 0, 0, 1, 3 * DAY), fc.constantFrom(0, 0, 0, 1, -1))
+      .map(([p, a, o, w]) => new ExecuteAtEta(p, a, o, w)),
   ),
   ...Array.from({ length: 2 }, () =>
     fc.tuple(proposalPick, signerList, actor).map(([p, c, a]) => new RallyAndQueue(p, c, a)),
   ),
+  ...Array.from({ length: 2 }, () => fc.tuple(enactSpec, salt, actor).map(([sp, n, a]) => new Enact(sp, n, a))),
+  fc.array(walkSpec, { minLength: 1, maxLength: 4 }).map((days) => new NudgeDays(days)),
+  fc.tuple(proposalPick, fc.nat(5), fc.boolean()).map(([p, h, re]) => new RevokeAndRelay(p, h, re)),
+  fc.tuple(proposalPick, fc.nat(5), salt).map(([p, h, n]) => new VetoAndLower(p, h, n)),
   fc.tuple(actor, answer).map(([a, x]) => new OracleUpdate(a, x)),
   actor.map((a) => new Sync(a)),
   fc.tuple(actor, fc.nat(), fc.nat()).map(([a, w, s]) => new DirectAttack(a, w, s)),
@@ -979,6 +1269,7 @@ describe("Fuzz: the council against its model", function () {
                 keys,
                 chainId,
                 prev: undefined as unknown as Probe,
+                prevPolicy: structuredClone(model.core.policy),
                 queued: new Map(),
                 trace: [],
               };

@@ -1,9 +1,30 @@
-// The TypeScript model of Hedge Council's rules (DESIGN.md) that the model-based fuzzer runs side by side with the
-// chain: proposals and their states, approvals and vetoes by current seats, revocations, tier classification,
-// thresholds, delays, expiry, the policy's invariants and compare-and-swap, steward nudges, seats, council settings,
-// the timelock's operations and the oracle-driven layers. Every function predicts the exact outcome of one call
-// (success, or the exact custom error with its arguments) and, on success, applies its effects. Nothing here talks to
-// the chain; calldata and ids are computed off-chain with ethers.
+// The TypeScript model of Hedge Council's rules v2 that the model-based fuzzer runs side by side with the chain:
+// proposals and their states, approvals and vetoes by current seats, revocations, tier classification, thresholds,
+// delays, expiry, the policy's invariants and compare-and-swap, steward nudges, seats, council settings, the timelock's
+// operations and the oracle-driven layers. Every function predicts the exact outcome of one call (success, or the
+// exact custom error with its arguments) and, on success, applies its effects. Nothing here talks to the chain;
+// calldata and ids are computed off-chain with ethers.
+//
+// This is an independent copy of the rules on purpose: it imports nothing of the project's own rules (tiers, states,
+// loosening, thresholds, nudges; only the policy's type and default values and the contracts' ABIs), so that a mistake in the contracts or in the shared TypeScript rules cannot hide
+// behind the same mistake here. The rules v2 it implements (docs/RULES.md states them in words):
+// - nudges move one trigger or the coverage within `maxNudgeBps` of its baseline (the value the last setPolicy set),
+//   once per cooldown per parameter, and keep the version: `version` counts setPolicy calls only;
+// - loosening is judged by the protection curve (coverage × the allocations of the layers engaged at a VIX level),
+//   against the current policy and against the baseline policy (the current one with the baseline triggers and
+//   coverage), plus the structural rules (layer count, instruments, shorter tenors, delta max, wing, hysteresis,
+//   oracle age);
+// - vetoes count from current seats only and are judged again whenever the state is read: a Pending or Queued
+//   proposal whose vetoes reach the veto threshold in force is Vetoed (so queue and execute refuse it); `veto` and
+//   `cancel` record it for good;
+// - a revocation belongs to the address: its signatures never count again for that proposal, whatever seat it holds;
+//   its own on-chain approve still does;
+// - execute takes exactly the ether its calls send; a Fast proposal takes none, refused at creation;
+// - every threshold is at least min(2, seats), both when set and when used.
+// By design a nudge never voids a majority decision: a Standard policy queued before a nudge runs after it, so a nudge
+// that tightened in between may be undone by the majority's policy. The fuzzer therefore checks a Standard change
+// against the baseline it replaced and the policy it was judged against when it was proposed, not against whatever a
+// nudge left in between.
 import { AbiCoder, keccak256, ZeroHash } from "ethers";
 
 import { defaultPolicy, type PolicyValues } from "../../scripts/lib/policy";
@@ -19,9 +40,22 @@ import { hashPolicy } from "../helpers/hedgePolicy";
 export const DAY = 86_400;
 export const HOUR = 3_600;
 
-import { Tier, State } from "../../scripts/lib/proposals";
+/** `IHedgeCouncil.Tier`, as the ABI numbers it (the model's own copy, like every rule here). */
+export enum Tier {
+  Fast = 0,
+  Standard = 1,
+  Critical = 2,
+}
 
-export { Tier, State };
+/** `IHedgeCouncil.ProposalState`, as the ABI numbers it. */
+export enum State {
+  Unknown = 0,
+  Pending = 1,
+  Queued = 2,
+  Executed = 3,
+  Vetoed = 4,
+  Expired = 5,
+}
 
 /** An expected custom error: its name and its arguments (compared as strings, addresses lower-cased). */
 export interface Expected {
@@ -52,31 +86,34 @@ export interface Mutation {
     | "tenor"
     | "addLayer"
     | "removeLayer"
-    | "realloc";
+    | "realloc"
+    | "instrument";
   layer: number;
   delta: number;
 }
 
 /** A proposal recipe, resolved against the model when the command runs. */
 export type Spec =
-  | { kind: "policy"; mutation: Mutation }
+  | { kind: "policy"; mutation: Mutation; fromBaseline?: boolean }
   | { kind: "stale"; mutation: Mutation; offset: number }
-  | { kind: "nudgeCoverage"; deltaBps: number }
+  | { kind: "nudgeCoverage"; deltaBps: number; wei?: number }
+  | { kind: "nudgeEdge"; parameter: number; side: number; off: number }
   | { kind: "nudgeTrigger"; layer: number; deltaBps: number }
   | { kind: "mint"; who: number }
   | { kind: "burn"; seatId: number }
   | { kind: "rotate"; seatId: number; who: number }
+  | { kind: "reseat"; seatId: number }
   | { kind: "vetoThreshold"; threshold: number }
   | { kind: "tierRule"; tier: Tier; threshold: number; delay: number }
   | { kind: "minDelay"; delay: number }
   | { kind: "expiry"; ttl: number; grace: number }
-  | { kind: "ping"; value: number }
+  | { kind: "ping"; value: number; wei?: number }
   | { kind: "mixed"; value: number };
 
 /** One call of a proposal, as the model executes it. */
 export type ModelCall =
   | { kind: "setPolicy"; next: PolicyValues; expectedVersion: number }
-  | { kind: "nudgeCoverage"; value: number }
+  | { kind: "nudgeCoverage"; value: number; wei?: number }
   | { kind: "nudgeTrigger"; layer: number; value: number }
   | { kind: "mint"; holder: string }
   | { kind: "burn"; seatId: number }
@@ -84,7 +121,7 @@ export type ModelCall =
   | { kind: "setTierRule"; tier: Tier; threshold: number; delay: number }
   | { kind: "updateDelay"; delay: number }
   | { kind: "setExpiry"; ttl: number; grace: number }
-  | { kind: "ping"; value: number };
+  | { kind: "ping"; value: number; wei: number };
 
 export interface Addresses {
   council: string;
@@ -110,10 +147,13 @@ export interface ModelProposal extends ProposalCalls {
   status: "Pending" | "Queued" | "Executed" | "Vetoed";
   approvals: Set<number>;
   vetoes: Set<number>;
-  revoked: Set<number>;
+  /** The addresses (lower-case) that revoked their approval. */
+  revoked: Set<string>;
   deadline: number;
   eta: number;
   op: "none" | "pending" | "done" | "cancelled";
+  /** The policy current when the proposal was made: what its tier was judged against. */
+  judgedAgainst: PolicyValues;
 }
 
 /** The parts of the world a proposal's calls can change; cloned for all-or-nothing execution. */
@@ -132,6 +172,8 @@ export interface Core {
   minDelay: number;
   policy: PolicyValues;
   version: number;
+  /** What nudges are bounded around: the coverage and each trigger as the last setPolicy set them. */
+  baseline: { coverage: number; triggers: number[] };
   lastNudgeAt: number[];
   maxNudgeBps: number;
   nudgeCooldown: number;
@@ -153,7 +195,13 @@ export interface Model {
 export function defaultThresholds(n: number) {
   const standard = Math.floor(n / 2) + 1;
   const critical = Math.max(standard, Math.ceil((2 * n) / 3));
-  return { fast: Math.max(1, standard - 1), standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
+  const fast = Math.max(Math.min(2, n), standard - 1);
+  return { fast, standard, critical, veto: Math.max(1, Math.ceil(n / 3)) };
+}
+
+/** The lowest threshold any tier may have, and the lowest any tier uses: no lone seat once there are two. */
+export function floorThreshold(seats: number): number {
+  return Math.min(2, seats);
 }
 
 /** The model of a system freshly deployed by `deploySystem` with `holders` and every default. */
@@ -184,6 +232,7 @@ export function initialModel(
       minDelay: DAY,
       policy: defaultPolicy(),
       version: 1,
+      baseline: baselineOf(defaultPolicy()),
       lastNudgeAt: [0, 0, 0, 0, 0, 0],
       maxNudgeBps: 1_000,
       nudgeCooldown: DAY,
@@ -218,14 +267,22 @@ export function countLive(core: Core, seats: Set<number>): number {
   return n;
 }
 
+/** The approvals a tier needs now: its threshold, never below min(2, seats). */
 export function threshold(core: Core, tier: Tier): number {
-  return tier === Tier.Fast ? core.fast : tier === Tier.Standard ? core.standard : core.critical;
+  const stored = tier === Tier.Fast ? core.fast : tier === Tier.Standard ? core.standard : core.critical;
+  return Math.max(stored, floorThreshold(core.ownerOf.size));
 }
 
-export function stateAt(p: ModelProposal | undefined, now: number): State {
+/** Whether `p`'s vetoes by current seat holders reach the veto threshold in force. */
+export function vetoedNow(core: Core, p: ModelProposal): boolean {
+  return countLive(core, p.vetoes) >= core.veto;
+}
+
+/** The state of `p` at `now`: a recorded veto, or vetoes that reach the threshold in force now, make it Vetoed. */
+export function stateAt(core: Core, p: ModelProposal | undefined, now: number): State {
   if (!p) return State.Unknown;
   if (p.status === "Executed") return State.Executed;
-  if (p.status === "Vetoed") return State.Vetoed;
+  if (p.status === "Vetoed" || vetoedNow(core, p)) return State.Vetoed;
   if (now > p.deadline) return State.Expired;
   return p.status === "Pending" ? State.Pending : State.Queued;
 }
@@ -240,15 +297,52 @@ const U16 = 0xffff;
 const U32 = 0xffffffff;
 const clamp = (x: number, max: number) => Math.max(0, Math.min(max, Math.trunc(x)));
 
-/** `isLoosening(next)` against `current`, as DESIGN.md defines it. */
-export function isLoosening(current: PolicyValues, next: PolicyValues): boolean {
-  if (next.layers.length < current.layers.length) return true;
-  if (next.coverageBps < current.coverageBps) return true;
+/** The baseline a setPolicy (or the deployment) leaves: the coverage and every trigger of `p`. */
+export function baselineOf(p: PolicyValues): { coverage: number; triggers: number[] } {
+  return { coverage: p.coverageBps, triggers: p.layers.map((l) => l.triggerVix) };
+}
+
+/** The policy the council approved last: `current` with its baseline coverage and triggers (nudges undone). */
+export function baselinePolicy(current: PolicyValues, baseline: Core["baseline"]): PolicyValues {
+  const p = structuredClone(current);
+  p.coverageBps = baseline.coverage;
+  p.layers.forEach((l, i) => (l.triggerVix = baseline.triggers[i]));
+  return p;
+}
+
+/** The protection of `p` at VIX level `vix`: coverage × the allocations of the layers whose trigger is at most `vix`. */
+export function protection(p: PolicyValues, vix: number): number {
+  let engaged = 0;
+  for (const l of p.layers) if (l.triggerVix <= vix) engaged += l.allocationBps;
+  return p.coverageBps * engaged;
+}
+
+/** The VIX levels where `a` or `b` can change protection: every trigger of either (a step function). */
+export function levels(a: PolicyValues, b: PolicyValues): number[] {
+  return [...new Set([...a.layers, ...b.layers].map((l) => l.triggerVix))].sort((x, y) => x - y);
+}
+
+/** Whether `next` protects less than `ref` at some VIX level. */
+export function lessProtection(next: PolicyValues, ref: PolicyValues): boolean {
+  return levels(next, ref).some((v) => protection(next, v) < protection(ref, v));
+}
+
+/**
+ * `isLoosening(next)` against the current policy and its baseline: a structural change (layer count, an instrument,
+ * a shorter tenor, delta max higher, wing wider, hysteresis lower, oracle age longer), or less protection than the
+ * current policy or than the baseline policy at some VIX level.
+ */
+export function isLoosening(current: PolicyValues, baseline: Core["baseline"], next: PolicyValues): boolean {
+  if (next.layers.length !== current.layers.length) return true;
   if (next.shortDeltaMaxBps > current.shortDeltaMaxBps) return true;
   if (next.wingWidthPts > current.wingWidthPts) return true;
   if (next.hysteresisVix < current.hysteresisVix) return true;
   if (next.maxOracleAge > current.maxOracleAge) return true;
-  return current.layers.some((layer, i) => next.layers[i].triggerVix > layer.triggerVix);
+  const structural = current.layers.some(
+    (l, i) => next.layers[i].instrument !== l.instrument || next.layers[i].tenorDays < l.tenorDays,
+  );
+  if (structural) return true;
+  return lessProtection(next, current) || lessProtection(next, baselinePolicy(current, baseline));
 }
 
 /** The first invariant `p` breaks, as the policy's custom error, or null. */
@@ -335,6 +429,9 @@ export function mutate(current: PolicyValues, m: Mutation): PolicyValues {
         p.layers[0].allocationBps = clamp(p.layers[0].allocationBps + removed.allocationBps, U16);
       break;
     }
+    case "instrument":
+      p.layers[l].instrument = (p.layers[l].instrument + 1 + (Math.abs(m.delta) % 3)) % 4;
+      break;
     case "realloc": {
       const move = m.delta * 3;
       p.layers[0].allocationBps = clamp(p.layers[0].allocationBps - move, U16);
@@ -356,12 +453,16 @@ const coder = AbiCoder.defaultAbiCoder();
 
 export const interfaces = { policy: policyIface, seats: seatsIface, council: councilIface, timelock: timelockIface };
 
-function encodeCall(a: Addresses, call: ModelCall): { target: string; data: string } {
+function encodeCall(a: Addresses, call: ModelCall): { target: string; data: string; value?: bigint } {
   switch (call.kind) {
     case "setPolicy":
       return { target: a.policy, data: policyIface.encodeFunctionData("setPolicy", [call.next, call.expectedVersion]) };
     case "nudgeCoverage":
-      return { target: a.policy, data: policyIface.encodeFunctionData("nudgeCoverage", [call.value]) };
+      return {
+        target: a.policy,
+        data: policyIface.encodeFunctionData("nudgeCoverage", [call.value]),
+        value: BigInt(call.wei ?? 0),
+      };
     case "nudgeTrigger":
       return { target: a.policy, data: policyIface.encodeFunctionData("nudgeTrigger", [call.layer, call.value]) };
     case "mint":
@@ -380,7 +481,7 @@ function encodeCall(a: Addresses, call: ModelCall): { target: string; data: stri
     case "setExpiry":
       return { target: a.council, data: councilIface.encodeFunctionData("setExpiry", [call.ttl, call.grace]) };
     case "ping":
-      return { target: a.target, data: targetIface.encodeFunctionData("ping", [call.value]) };
+      return { target: a.target, data: targetIface.encodeFunctionData("ping", [call.value]), value: BigInt(call.wei) };
   }
 }
 
@@ -413,10 +514,13 @@ export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[
   let calls: ModelCall[];
   let label: string;
   switch (spec.kind) {
-    case "policy":
-      calls = [{ kind: "setPolicy", next: mutate(c.policy, spec.mutation), expectedVersion: c.version }];
-      label = `setPolicy ${spec.mutation.field} ${spec.mutation.delta}`;
+    case "policy": {
+      // From the current policy (after any nudge: a lock-in), or from the policy the council approved last.
+      const from = spec.fromBaseline ? baselinePolicy(c.policy, c.baseline) : c.policy;
+      calls = [{ kind: "setPolicy", next: mutate(from, spec.mutation), expectedVersion: c.version }];
+      label = `setPolicy ${spec.fromBaseline ? "baseline " : ""}${spec.mutation.field} ${spec.mutation.delta}`;
       break;
+    }
     case "stale":
       calls = [
         {
@@ -428,9 +532,21 @@ export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[
       label = `setPolicy@v${c.version}${spec.offset >= 0 ? "+" : ""}${spec.offset} ${spec.mutation.field}`;
       break;
     case "nudgeCoverage":
-      calls = [{ kind: "nudgeCoverage", value: nudged(c.policy.coverageBps, spec.deltaBps, U16) }];
-      label = `nudgeCoverage ${spec.deltaBps}bps`;
+      calls = [{ kind: "nudgeCoverage", value: nudged(c.policy.coverageBps, spec.deltaBps, U16), wei: spec.wei }];
+      label = `nudgeCoverage ${spec.deltaBps}bps${spec.wei ? ` with ${spec.wei} wei` : ""}`;
       break;
+    case "nudgeEdge": {
+      // At the edge of the band around the baseline, or one unit inside or outside it.
+      const parameter = spec.parameter % 6;
+      const base = parameter === 5 ? c.baseline.coverage : (c.baseline.triggers[parameter] ?? 2_000);
+      const value = clamp(
+        base + spec.side * Math.floor((base * c.maxNudgeBps) / 10_000) + spec.off,
+        parameter === 5 ? U16 : U32,
+      );
+      calls = [parameter === 5 ? { kind: "nudgeCoverage", value } : { kind: "nudgeTrigger", layer: parameter, value }];
+      label = `nudge ${parameter === 5 ? "coverage" : `trigger ${parameter}`} to the band's ${spec.side < 0 ? "low" : "high"} edge ${spec.off >= 0 ? "+" : ""}${spec.off}`;
+      break;
+    }
     case "nudgeTrigger": {
       const layer = spec.layer % 6;
       const current = c.policy.layers[layer]?.triggerVix ?? 2_000;
@@ -453,6 +569,16 @@ export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[
       ];
       label = `rotate ${spec.seatId} to actor ${spec.who}`;
       break;
+    case "reseat": {
+      // The same address loses its seat and gets a new one: its approvals stop counting, its revocations stay.
+      const holder = c.ownerOf.get(spec.seatId) ?? actors[spec.seatId];
+      calls = [
+        { kind: "burn", seatId: spec.seatId },
+        { kind: "mint", holder },
+      ];
+      label = `reseat ${spec.seatId}`;
+      break;
+    }
     case "vetoThreshold":
       calls = [{ kind: "setVetoThreshold", threshold: spec.threshold }];
       label = `setVetoThreshold ${spec.threshold}`;
@@ -470,20 +596,20 @@ export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[
       label = `setExpiry ${spec.ttl}s ${spec.grace}s`;
       break;
     case "ping":
-      calls = [{ kind: "ping", value: spec.value }];
-      label = `ping ${spec.value}`;
+      calls = [{ kind: "ping", value: spec.value, wei: spec.wei ?? 0 }];
+      label = `ping ${spec.value}${spec.wei ? ` with ${spec.wei} wei` : ""}`;
       break;
     case "mixed":
       calls = [
         { kind: "nudgeCoverage", value: nudged(c.policy.coverageBps, 100, U16) },
-        { kind: "ping", value: spec.value },
+        { kind: "ping", value: spec.value, wei: 0 },
       ];
       label = `mixed nudge+ping ${spec.value}`;
       break;
   }
   const encoded = calls.map((call) => encodeCall(m.addresses, call));
   const targets = encoded.map((e) => e.target);
-  const values = encoded.map(() => 0n);
+  const values = encoded.map((e) => e.value ?? 0n);
   const calldatas = encoded.map((e) => e.data);
   const salt = keccak256(coder.encode(["uint256"], [saltIndex]));
   const id = hashProposal(targets, values, calldatas, salt);
@@ -499,7 +625,10 @@ export function classify(core: Core, calls: ModelCall[]): { tier: Tier; mixedAt:
     let t: Tier;
     if (call.kind === "nudgeCoverage" || call.kind === "nudgeTrigger") t = Tier.Fast;
     else if (call.kind === "setPolicy")
-      t = call.expectedVersion !== core.version || isLoosening(core.policy, call.next) ? Tier.Critical : Tier.Standard;
+      t =
+        call.expectedVersion !== core.version || isLoosening(core.policy, core.baseline, call.next)
+          ? Tier.Critical
+          : Tier.Standard;
     else t = Tier.Critical;
     if (t > tier) tier = t;
     const fast = t === Tier.Fast;
@@ -515,20 +644,29 @@ function cloneCore(core: Core): Core {
   return structuredClone(core);
 }
 
-function checkNudge(c: Core, parameter: number, current: number, requested: number, now: number): Outcome {
+/** A nudge of `parameter` (0..4 a trigger, 5 the coverage) from `current` to `requested`: the band is around `base`. */
+function checkNudge(
+  c: Core,
+  parameter: number,
+  current: number,
+  base: number,
+  requested: number,
+  now: number,
+): Outcome {
   if (requested === current) return fail("HedgePolicyNudgeUnchanged", current);
   const last = c.lastNudgeAt[parameter];
   if (last !== 0 && now < last + c.nudgeCooldown)
     return fail("HedgePolicyNudgeCoolingDown", parameter, last + c.nudgeCooldown);
-  const maxStep = Math.floor((current * c.maxNudgeBps) / 10_000);
-  if (Math.abs(requested - current) > maxStep) return fail("HedgePolicyNudgeTooLarge", current, requested, maxStep);
+  const maxStep = Math.floor((base * c.maxNudgeBps) / 10_000);
+  if (Math.abs(requested - base) > maxStep)
+    return fail("HedgePolicyNudgeOutsideBand", parameter, base, requested, maxStep);
   c.lastNudgeAt[parameter] = now;
   return OK;
 }
 
 function checkTierRules(c: Core): Outcome {
   const seats = c.ownerOf.size;
-  if (c.fast === 0 || c.fast > c.standard || c.standard > c.critical || c.critical > seats)
+  if (c.fast < floorThreshold(seats) || c.fast > c.standard || c.standard > c.critical || c.critical > seats)
     return fail("HedgeCouncilThresholdsOutOfOrder", c.fast, c.standard, c.critical, seats);
   if (c.standardDelay < c.minDelay)
     return fail("HedgeCouncilStandardDelayBelowTimelockMinimum", c.standardDelay, c.minDelay);
@@ -547,22 +685,22 @@ function runCall(c: Core, call: ModelCall, now: number): Outcome {
       if (broken) return { ok: false, error: broken };
       c.policy = structuredClone(call.next);
       c.version += 1;
+      c.baseline = baselineOf(call.next);
       c.engaged &= (1 << call.next.layers.length) - 1;
       return OK;
     }
     case "nudgeCoverage": {
-      const checked = checkNudge(c, 5, c.policy.coverageBps, call.value, now);
+      const checked = checkNudge(c, 5, c.policy.coverageBps, c.baseline.coverage, call.value, now);
       if (!checked.ok) return checked;
       if (call.value < 500 || call.value > 10_000) return fail("HedgePolicyCoverageOutOfRange", call.value);
       c.policy.coverageBps = call.value;
-      c.version += 1;
       return OK;
     }
     case "nudgeTrigger": {
       const n = c.policy.layers.length;
       if (call.layer >= n) return fail("HedgePolicyLayerNotFound", call.layer, n);
       const current = c.policy.layers[call.layer].triggerVix;
-      const checked = checkNudge(c, call.layer, current, call.value, now);
+      const checked = checkNudge(c, call.layer, current, c.baseline.triggers[call.layer], call.value, now);
       if (!checked.ok) return checked;
       if (call.value < 1_000 || call.value > 10_000)
         return fail("HedgePolicyTriggerOutOfRange", call.layer, call.value);
@@ -575,7 +713,6 @@ function runCall(c: Core, call: ModelCall, now: number): Outcome {
         if (above <= call.value) return fail("HedgePolicyTriggerNotIncreasing", call.layer + 1, call.value, above);
       }
       c.policy.layers[call.layer].triggerVix = call.value;
-      c.version += 1;
       return OK;
     }
     case "mint": {
@@ -665,7 +802,23 @@ function newProposal(m: Model, calls: ProposalCalls, tier: Tier, now: number): M
     deadline: now + m.core.ttl,
     eta: 0,
     op: "none",
+    judgedAgainst: structuredClone(m.core.policy),
   };
+}
+
+/** The ether a proposal's calls send. */
+function sumOf(values: bigint[]): bigint {
+  return values.reduce((a, b) => a + b, 0n);
+}
+
+/** `_create`'s checks after the id: the tier, a batch mixing nudges with other calls, ether sent with nudges. */
+function creation(m: Model, calls: ProposalCalls): { error: Outcome } | { tier: Tier } {
+  if (m.byId.has(calls.id)) return { error: fail("HedgeCouncilProposalExists", calls.id) };
+  const { tier, mixedAt } = classify(m.core, calls.calls);
+  if (mixedAt !== 0) return { error: fail("HedgeCouncilMixedFastBatch", mixedAt) };
+  const value = sumOf(calls.values);
+  if (tier === Tier.Fast && value !== 0n) return { error: fail("HedgeCouncilFastTierTakesNoValue", value) };
+  return { tier };
 }
 
 function register(m: Model, p: ModelProposal) {
@@ -685,9 +838,9 @@ function queueIn(m: Model, p: ModelProposal, now: number) {
 export function predictPropose(m: Model, proposer: string, calls: ProposalCalls, now: number): Prediction {
   const seat = seatOf(m.core, proposer);
   if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", proposer));
-  if (m.byId.has(calls.id)) return refuse(fail("HedgeCouncilProposalExists", calls.id));
-  const { tier, mixedAt } = classify(m.core, calls.calls);
-  if (mixedAt !== 0) return refuse(fail("HedgeCouncilMixedFastBatch", mixedAt));
+  const created = creation(m, calls);
+  if ("error" in created) return refuse(created.error);
+  const tier = created.tier;
   return {
     outcome: OK,
     apply: () => {
@@ -702,9 +855,10 @@ export function predictApprove(m: Model, actor: string, id: string, now: number)
   const seat = seatOf(m.core, actor);
   if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", actor));
   const p = m.byId.get(id);
-  const state = stateAt(p, now);
+  const state = stateAt(m.core, p, now);
   if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
   if (p!.approvals.has(seat)) return refuse(fail("HedgeCouncilAlreadyApproved", id, actor));
+  // An address that revoked may approve on chain again: that is fresh consent (its signatures still never count).
   return { outcome: OK, apply: () => p!.approvals.add(seat) };
 }
 
@@ -712,14 +866,14 @@ export function predictRevoke(m: Model, actor: string, id: string, now: number):
   const seat = seatOf(m.core, actor);
   if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", actor));
   const p = m.byId.get(id);
-  const state = stateAt(p, now);
+  const state = stateAt(m.core, p, now);
   if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
   if (!p!.approvals.has(seat)) return refuse(fail("HedgeCouncilNotApproved", id, actor));
   return {
     outcome: OK,
     apply: () => {
       p!.approvals.delete(seat);
-      p!.revoked.add(seat);
+      p!.revoked.add(actor.toLowerCase());
     },
   };
 }
@@ -735,7 +889,6 @@ function addSignatures(
   m: Model,
   id: string,
   approvals: Set<number>,
-  revoked: Set<number>,
   sigs: SignedBy[],
 ): { error: Outcome } | { added: number[] } {
   if (sigs.length === 0) return { error: fail("HedgeCouncilSignatureCountMismatch", 0, 0) };
@@ -745,7 +898,6 @@ function addSignatures(
     const seat = seatOf(m.core, signer);
     if (seat === 0) return { error: fail("HedgeCouncilNotSeatHolder", signer) };
     if (seen.has(seat)) return { error: fail("HedgeCouncilAlreadyApproved", id, signer) };
-    if (revoked.has(seat)) return { error: fail("HedgeCouncilSignatureRevoked", id, signer) };
     if (!valid) return { error: fail("HedgeCouncilInvalidSignature", signer) };
     seen.add(seat);
     added.push(seat);
@@ -755,18 +907,23 @@ function addSignatures(
 
 export function predictApproveBySig(m: Model, id: string, sigs: SignedBy[], now: number): Prediction {
   const p = m.byId.get(id);
-  const state = stateAt(p, now);
+  const state = stateAt(m.core, p, now);
   if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
-  const result = addSignatures(m, id, p!.approvals, p!.revoked, sigs);
+  // Revocations belong to the address, whatever seat it holds now: every signer is checked before any signature.
+  const revoker = sigs.find((s) => p!.revoked.has(s.signer.toLowerCase()));
+  if (revoker) return refuse(fail("HedgeCouncilSignatureRevoked", id, revoker.signer));
+  const result = addSignatures(m, id, p!.approvals, sigs);
   if ("error" in result) return refuse(result.error);
   return { outcome: OK, apply: () => result.added.forEach((s) => p!.approvals.add(s)) };
 }
 
 export function predictSubmit(m: Model, calls: ProposalCalls, sigs: SignedBy[], now: number): Prediction {
-  if (m.byId.has(calls.id)) return refuse(fail("HedgeCouncilProposalExists", calls.id));
-  const { tier, mixedAt } = classify(m.core, calls.calls);
-  if (mixedAt !== 0) return refuse(fail("HedgeCouncilMixedFastBatch", mixedAt));
-  const result = addSignatures(m, calls.id, new Set(), new Set(), sigs);
+  if (sigs.length === 0) return refuse(fail("HedgeCouncilSignatureCountMismatch", 0, 0));
+  const created = creation(m, calls);
+  if ("error" in created) return refuse(created.error);
+  const tier = created.tier;
+  // A new proposal: nobody revoked anything yet.
+  const result = addSignatures(m, calls.id, new Set(), sigs);
   if ("error" in result) return refuse(result.error);
   const needed = threshold(m.core, tier);
   if (sigs.length < needed) return refuse(fail("HedgeCouncilInsufficientApprovals", calls.id, sigs.length, needed));
@@ -800,7 +957,7 @@ export function predictSubmit(m: Model, calls: ProposalCalls, sigs: SignedBy[], 
 
 export function predictQueue(m: Model, id: string, now: number): Prediction {
   const p = m.byId.get(id);
-  const state = stateAt(p, now);
+  const state = stateAt(m.core, p, now);
   if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
   if (p!.tier === Tier.Fast) return refuse(fail("HedgeCouncilFastTierNotQueued", id));
   const approvals = countLive(m.core, p!.approvals);
@@ -809,13 +966,16 @@ export function predictQueue(m: Model, id: string, now: number): Prediction {
   return { outcome: OK, apply: () => queueIn(m, p!, now) };
 }
 
-export function predictExecute(m: Model, id: string, now: number): Prediction {
+/** `execute` with `sent` wei attached. */
+export function predictExecute(m: Model, id: string, now: number, sent = 0n): Prediction {
   const p = m.byId.get(id);
   const fast = (p?.tier ?? Tier.Fast) === Tier.Fast;
-  const state = stateAt(p, now);
+  const state = stateAt(m.core, p, now);
   if (state !== (fast ? State.Pending : State.Queued))
     return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
   if (!fast && now < p!.eta) return refuse(fail("HedgeCouncilNotReady", id, p!.eta));
+  const required = sumOf(p!.values);
+  if (sent !== required) return refuse(fail("HedgeCouncilValueMismatch", sent, required));
   const approvals = countLive(m.core, p!.approvals);
   const needed = threshold(m.core, p!.tier);
   if (approvals < needed) return refuse(fail("HedgeCouncilInsufficientApprovals", id, approvals, needed));
@@ -838,7 +998,7 @@ export function predictVeto(m: Model, actor: string, id: string, now: number): P
   const seat = seatOf(m.core, actor);
   if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", actor));
   const p = m.byId.get(id);
-  const state = stateAt(p, now);
+  const state = stateAt(m.core, p, now);
   if (state !== State.Pending && state !== State.Queued)
     return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
   if (p!.vetoes.has(seat)) return refuse(fail("HedgeCouncilAlreadyVetoed", id, actor));
@@ -846,18 +1006,29 @@ export function predictVeto(m: Model, actor: string, id: string, now: number): P
     outcome: OK,
     apply: () => {
       p!.vetoes.add(seat);
-      if (countLive(m.core, p!.vetoes) >= m.core.veto) p!.status = "Vetoed";
+      if (vetoedNow(m.core, p!)) p!.status = "Vetoed";
     },
   };
 }
 
 export function predictCancel(m: Model, id: string, now: number): Prediction {
   const p = m.byId.get(id);
-  const state = stateAt(p, now);
+  const state = stateAt(m.core, p, now);
   if (state !== State.Vetoed && state !== State.Expired)
     return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
-  if (p!.op !== "pending") return refuse(fail("HedgeCouncilNothingToCancel", id));
-  return { outcome: OK, apply: () => (p!.op = "cancelled") };
+  // Vetoes that reach a threshold lowered after they were cast: cancel records the veto for good.
+  const records = state === State.Vetoed && p!.status !== "Vetoed";
+  if (p!.op !== "pending") {
+    if (!records) return refuse(fail("HedgeCouncilNothingToCancel", id));
+    return { outcome: OK, apply: () => (p!.status = "Vetoed") };
+  }
+  return {
+    outcome: OK,
+    apply: () => {
+      if (records) p!.status = "Vetoed";
+      p!.op = "cancelled";
+    },
+  };
 }
 
 // ---------------------------------------------------------------- the oracle and the layers

@@ -3,7 +3,9 @@
 // every attack and compares the two with `deep.equal`; the fuzzer uses it to compare the chain with its model.
 //
 // Everything is read in one `eth_call` of the creation code of `contracts/mocks/AttackStateProbe.sol` (never
-// deployed), which calls only the public views. Values that change by the mere passing of time are left out (no
+// deployed), which calls only the public views: the policy with its baseline, the seats and the council's own copy of
+// them, each proposal with its raw approval and veto marks and its per-address revocations, the timelock, and the
+// ether the contracts hold. Values that change by the mere passing of time are left out (no
 // `isOperationReady`), except the council's `state(id)`, which the attacks capture at times where it is stable.
 import { ethers } from "hardhat";
 import { id as keccakId, ZeroAddress, ZeroHash } from "ethers";
@@ -39,6 +41,10 @@ export interface ProposalCapture {
   proposalDeadline: bigint;
   /** `hasApproved(id, account)` for every account of the scope, keyed by address. */
   approvedBy: Record<string, boolean>;
+  /** `proposalMarks(id)`: the raw bit maps over seat ids, burned seats included. */
+  marks: { approvals: bigint; vetoes: bigint };
+  /** `hasRevoked(id, account)` for every account of the scope, keyed by address. */
+  revokedBy: Record<string, boolean>;
 }
 
 export interface OperationCapture {
@@ -59,6 +65,8 @@ export interface SystemState {
     oracle: string;
     steward: string;
     governance: string;
+    /** What nudges are bounded around: the coverage and each trigger as the last setPolicy set them. */
+    baseline: { coverageBps: bigint; triggers: bigint[] };
   };
   /** The raw answers of the policy's current oracle (`decimals()`, `latestRoundData()`), or "reverted". */
   oracle: { address: string; decimals: string; latestRoundData: string };
@@ -77,7 +85,14 @@ export interface SystemState {
     vetoThreshold: bigint;
     expiry: { proposalTtl: bigint; gracePeriod: bigint };
     proposals: Record<string, ProposalCapture>;
+    /** The council's own copy of the seats: its live-seat map and `seatOf` of every account of the scope. */
+    seatCopy: { liveSeats: bigint; seatOf: Record<string, bigint> };
   };
+  /**
+   * The ether held by the policy, the seats, the timelock and the oracle. Not the council's: it can keep none (execute
+   * forwards exactly what its calls send), and the attack suite impersonates it to play a leaked key, paying gas.
+   */
+  ether: { policy: bigint; seats: bigint; timelock: bigint; oracle: bigint };
   timelock: {
     minDelay: bigint;
     operations: Record<string, OperationCapture>;
@@ -137,6 +152,8 @@ export async function captureState(system: System, scope: CaptureScope = {}): Pr
       proposalEta: p.eta,
       proposalDeadline: p.deadline,
       approvedBy: byAccount([...p.approvedBy]),
+      marks: { approvals: p.approvalMarks, vetoes: p.vetoMarks },
+      revokedBy: byAccount([...p.revokedBy]),
     };
   });
   const operations: Record<string, OperationCapture> = {};
@@ -162,6 +179,7 @@ export async function captureState(system: System, scope: CaptureScope = {}): Pr
       oracle: s.policy.oracle,
       steward: s.policy.steward,
       governance: s.policy.governance,
+      baseline: { coverageBps: s.policy.baselineCoverageBps, triggers: [...s.policy.baselineTriggers] },
     },
     oracle: {
       address: s.policy.oracle,
@@ -181,6 +199,13 @@ export async function captureState(system: System, scope: CaptureScope = {}): Pr
       vetoThreshold: s.council.vetoThreshold,
       expiry: { proposalTtl: s.council.proposalTtl, gracePeriod: s.council.gracePeriod },
       proposals,
+      seatCopy: { liveSeats: s.council.liveSeats, seatOf: byAccount(s.accounts.map((a) => a.councilSeatOf)) },
+    },
+    ether: {
+      policy: s.etherBalances[0],
+      seats: s.etherBalances[1],
+      timelock: s.etherBalances[2],
+      oracle: s.etherBalances[3],
     },
     timelock: {
       minDelay: s.minDelay,

@@ -69,6 +69,20 @@ describe("tasks: hedge:propose", function () {
     expect(result.tier).to.equal(2);
     expect(out.join("\n")).to.match(/coverageBps\s+2,500 \(25\.00 %\)\s+2,000 \(20\.00 %\)\s+loosens/);
     expect(out.join("\n")).to.include("Tier: Critical, needs 4 of 5 seats, then waits 3 d in the timelock");
+    expect(out.join("\n")).to.match(/why: .*coverage 25\.00 % → 20\.00 %/);
+  });
+
+  it("explains a Critical classification by where protection drops", async () => {
+    // 4/4/2 -> 3/5/2: less of the budget engages between VIX 20.00 and 28.00.
+    const { out, result } = await runOk<ProposeResult>(
+      "hedge:propose",
+      policyArgs("layers.0.allocationBps=3000,layers.1.allocationBps=5000", { dryRun: true }),
+    );
+    expect(result.tier).to.equal(2);
+    expect(out).to.include("  why: less protection between VIX 20.00 and 28.00: 40.00 % → 30.00 % of the budget");
+    // A structural change is named too.
+    const swapped = await runOk<ProposeResult>("hedge:propose", policyArgs("layers.0.instrument=3", { dryRun: true }));
+    expect(swapped.out.join("\n")).to.match(/why: layer 0 changes instrument/);
   });
 
   it("--dry-run shows everything and sends nothing, even for a non-holder", async () => {
@@ -264,7 +278,7 @@ describe("tasks: hedge:propose", function () {
       [
         "a threshold above the seats",
         { kind: "tier-rule", tier: "critical", threshold: 6, from: "1" },
-        /^thresholds must satisfy min\(2, seats\) <= Fast <= Standard <= Critical <= seats; got Fast 2, Standard 3, Critical 6 with 5 seats/,
+        /^thresholds must satisfy min\(2, seats\) <= Fast <= Standard <= Critical <= seats \(no seat acts alone once there are two\); got Fast 2, Standard 3, Critical 6 with 5 seats/,
       ],
       [
         "a Fast delay",

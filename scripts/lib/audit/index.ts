@@ -55,6 +55,8 @@ export interface AuditOptions {
   extraAccounts?: string[];
   /** Read each proposal's live state (one call per proposal; default true). */
   proposalStates?: boolean;
+  /** Receives the replay once it reached `toBlock`, to be continued block by block (hedge:watch). */
+  onReplay?: (replay: Replay) => void;
 }
 
 interface RawTx {
@@ -149,6 +151,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     const infos = await transactionInfo(rpc, groups);
     for (const group of groups) replay.applyTransaction(group, infos.get(group[0].tx));
   }
+  o.onReplay?.(replay);
   const toTimestamp = Number(
     ((await rpc.request({ method: "eth_getBlockByNumber", params: [blockTag, false] })) as { timestamp: string })
       .timestamp,
@@ -278,7 +281,7 @@ function deploymentFinding(message: string, subject: string): Finding {
 }
 
 /** Splits a chunk's events (sorted) into transactions. */
-function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
+export function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
   const groups: AuditEvent[][] = [];
   let current: AuditEvent[] = [];
   for (const ev of events) {
@@ -297,7 +300,7 @@ function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
  * they were on-chain approvals or relayed signatures (several Approved events are always signatures; a single one
  * needs the transaction's selector); for executions of an existing proposal, the ether the transaction sent.
  */
-async function transactionInfo(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, TxInfo>> {
+export async function transactionInfo(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, TxInfo>> {
   const out = new Map<string, TxInfo>();
   const lookups: string[] = [];
   for (const g of groups) {

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+// solhint-disable-next-line max-line-length
+import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {IHedgePolicy} from "./IHedgePolicy.sol";
+
+/**
+ * @title IHedgeUpkeep
+ * @notice A Chainlink Automation upkeep (or any keeper's) for {IHedgePolicy-syncLayers}: `checkUpkeep` says whether
+ * a sync would engage or disengage a layer from the oracle's current answer, `performUpkeep` checks again and syncs.
+ * It holds no role and no funds, and anyone may call it: all it can ever do is what `syncLayers` does.
+ */
+interface IHedgeUpkeep is AutomationCompatibleInterface {
+    // ---------------------------------------------------------------- types
+
+    /// @notice What the oracle's latest answer is worth, judged exactly as {IHedgePolicy-syncLayers} judges it.
+    enum OracleStatus {
+        Fresh, // usable: syncLayers would accept it
+        Unavailable, // reverts, has no code, or answers malformed data
+        RoundIncomplete, // updatedAt == 0
+        FromFuture, // updatedAt after the block's timestamp
+        Stale, // older than the policy's maxOracleAge
+        NotPositive, // answer <= 0
+        OutOfRange // does not normalise to a VIX level in hundredths (0 < vix <= type(uint32).max)
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice The policy given to the constructor is not a contract.
+    error HedgeUpkeepPolicyNotContract(address policy);
+
+    /// @notice `performUpkeep` was called while the oracle's answer is one `syncLayers` would refuse.
+    error HedgeUpkeepOracleUnusable(OracleStatus status);
+
+    /// @notice `performUpkeep` was called while a sync would change no layer.
+    error HedgeUpkeepNothingToSync(uint8 engagedMask, uint32 vix);
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice A `performUpkeep` synced the layers, moving the engaged mask from `previousMask` to `engagedMask`.
+    event UpkeepPerformed(address indexed caller, uint8 previousMask, uint8 engagedMask, uint32 vix);
+
+    // ---------------------------------------------------------------- functions
+
+    /**
+     * @notice Whether {IHedgePolicy-syncLayers} would engage or disengage at least one layer from the oracle's
+     * current answer. Never reverts: a stale, future-dated, incomplete, non-positive, out-of-range, reverting or
+     * malformed answer gives false.
+     * @dev A view: Chainlink Automation simulates it off chain. `checkData` is ignored.
+     * @return upkeepNeeded true exactly when a sync now would change the engaged layers.
+     * @return performData `abi.encode(uint8 engagedMask, uint8 nextMask)`, for information only: `performUpkeep`
+     * ignores it and checks again.
+     */
+    function checkUpkeep(
+        bytes calldata checkData
+    ) external view override returns (bool upkeepNeeded, bytes memory performData);
+
+    /**
+     * @notice Checks again and calls {IHedgePolicy-syncLayers}; nothing else. Anyone may call it.
+     * @dev `performData` is ignored: it comes from an untrusted caller. When nothing would change the call reverts,
+     * so a keeper that races another (or a stale simulation) pays no more than the check.
+     *
+     * Emits {IHedgePolicy-LayerEngaged} / {IHedgePolicy-LayerDisengaged} (from the policy) for each layer that
+     * changes, then {UpkeepPerformed}.
+     *
+     * Requirements:
+     * - the oracle's answer is one `syncLayers` accepts (else {HedgeUpkeepOracleUnusable});
+     * - the sync changes at least one layer (else {HedgeUpkeepNothingToSync}).
+     */
+    function performUpkeep(bytes calldata performData) external override;
+
+    /**
+     * @notice The whole judgement behind `checkUpkeep`, for keepers and dashboards. Never reverts.
+     * @return upkeepNeeded as `checkUpkeep`.
+     * @return status the oracle's answer as `syncLayers` would judge it.
+     * @return vix the answer in VIX hundredths (0 unless `status` is Fresh).
+     * @return engagedMask the layers engaged now, bit i for layer i.
+     * @return nextMask the layers a sync now would leave engaged (`engagedMask` unless `status` is Fresh).
+     */
+    function preview()
+        external
+        view
+        returns (bool upkeepNeeded, OracleStatus status, uint32 vix, uint8 engagedMask, uint8 nextMask);
+
+    /// @notice The policy this upkeep syncs.
+    function policy() external view returns (IHedgePolicy);
+}

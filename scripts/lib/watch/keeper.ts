@@ -1,0 +1,144 @@
+// The keeper: sends syncLayers from a keeper account when HedgeUpkeep's judgement (./oracle, read-only) says a sync
+// would change a layer. Never twice for one change:
+// - a change is keyed by the oracle round and the mask it moves (`round:updatedAt:from->to`); the keeper sends at
+//   most one transaction per key, and none while its previous one is not mined;
+// - the transaction's nonce is fixed and recorded in the checkpoint before it is sent; a locally signed transaction
+//   is recorded whole, so after a timeout or a restart the very same transaction is broadcast again (a node answers
+//   "already known" or "nonce too low"), and at most one transaction with that nonce can ever be mined.
+import { keccak256, type TransactionRequest } from "ethers";
+
+import { fmtVix } from "../cli";
+import type { Rpc } from "./audit";
+import { hex, type BlockHeader } from "./chain";
+import type { Checkpoint, KeeperRecord } from "./checkpoint";
+import type { NoticeDraft } from "./notices";
+import type { SyncPreview } from "./oracle";
+import { RpcAnswerError, isAnswer } from "./rpc";
+
+const SYNC_LAYERS = "0x1c14a20f"; // syncLayers()
+
+export interface KeeperAccount {
+  address: string;
+  /** Signs a transaction locally (a key in the environment or the network config); absent: the node's account. */
+  sign?: (tx: TransactionRequest) => Promise<string>;
+}
+
+export interface KeeperOptions {
+  rpc: Rpc;
+  policy: string;
+  chainId: number;
+  account: KeeperAccount;
+  checkpoint: () => Checkpoint;
+  save: () => void;
+  /** Re-broadcast a transaction not mined after this many blocks (default 2). */
+  rebroadcastAfter?: number;
+}
+
+const mask = (m: number) => {
+  const layers = [0, 1, 2, 3, 4].filter((i) => (m >> i) & 1);
+  return layers.length ? `{${layers.join(", ")}}` : "{}";
+};
+
+export class Keeper {
+  constructor(private readonly o: KeeperOptions) {}
+
+  /** One step at `block`: settles the previous transaction, then sends syncLayers if `preview` says it is needed. */
+  async step(block: BlockHeader, preview: SyncPreview): Promise<NoticeDraft[]> {
+    const drafts: NoticeDraft[] = [];
+    const cp = this.o.checkpoint();
+    const record = cp.keeper;
+    if (record?.pending) {
+      const used = Number(await this.request("eth_getTransactionCount", [this.o.account.address, "latest"]));
+      if (used <= record.nonce) {
+        if (block.number - record.sentAt >= (this.o.rebroadcastAfter ?? 2)) await this.broadcast(record);
+        return drafts;
+      }
+      record.pending = false;
+      this.o.save();
+      if (record.hash) {
+        const receipt = (await this.request("eth_getTransactionReceipt", [record.hash])) as {
+          status: string;
+          blockNumber: string;
+        } | null;
+        if (receipt && Number(receipt.status) === 0) {
+          drafts.push({
+            key: `sync-failed:${record.nonce}:${record.key}`,
+            kind: "sync-failed",
+            severity: "warning",
+            message: `the keeper's syncLayers ${record.hash} reverted in block ${Number(receipt.blockNumber)} (the answer changed before it was mined?); it is not sent again for the same oracle round`,
+            details: { tx: record.hash },
+          });
+        }
+      }
+    }
+    if (!preview.needed) return drafts;
+    const key = `${preview.roundId}:${preview.updatedAt}:${preview.engagedMask}->${preview.nextMask}`;
+    if (record?.key === key) return drafts;
+
+    const { address, sign } = this.o.account;
+    const call = { from: address, to: this.o.policy, data: SYNC_LAYERS };
+    let gas: bigint;
+    try {
+      gas = BigInt((await this.request("eth_estimateGas", [call])) as string);
+    } catch (error) {
+      if (isAnswer(error)) return drafts; // syncLayers would revert now: nothing to send
+      throw error;
+    }
+    const nonce = Number(await this.request("eth_getTransactionCount", [address, "pending"]));
+    const next: KeeperRecord = { key, nonce, hash: null, raw: null, sentAt: block.number, pending: true };
+    if (sign) {
+      const tip = 1_000_000_000n;
+      const base = block.baseFeePerGas ?? 1_000_000_000n;
+      next.raw = await sign({
+        ...call,
+        chainId: this.o.chainId,
+        nonce,
+        gasLimit: (gas * 13n) / 10n + 10_000n,
+        type: 2,
+        maxPriorityFeePerGas: tip,
+        maxFeePerGas: base * 2n + tip,
+      });
+      next.hash = keccak256(next.raw);
+    }
+    cp.keeper = next;
+    this.o.save(); // recorded before it is sent
+    if (next.raw) {
+      await this.broadcast(next);
+    } else {
+      try {
+        next.hash = (await this.request("eth_sendTransaction", [
+          { ...call, nonce: hex(nonce), gas: hex((gas * 13n) / 10n + 10_000n) },
+        ])) as string;
+      } catch (error) {
+        if (!(error instanceof RpcAnswerError) || !/nonce/i.test(error.message)) throw error;
+        // "nonce too low": a first attempt whose answer was lost went through; the nonce check settles it.
+      }
+      this.o.save();
+    }
+    drafts.push({
+      key: `sync-sent:${nonce}:${key}`,
+      kind: "sync-sent",
+      severity: "info",
+      message: `the keeper ${address} sent syncLayers${next.hash ? ` (${next.hash})` : ""}: VIX ${fmtVix(preview.vix)} moves the engaged layers ${mask(preview.engagedMask)} -> ${mask(preview.nextMask)}`,
+      details: { tx: next.hash, nonce, vix: preview.vix, from: preview.engagedMask, to: preview.nextMask },
+    });
+    return drafts;
+  }
+
+  private async broadcast(record: KeeperRecord): Promise<void> {
+    if (!record.raw) return;
+    try {
+      await this.request("eth_sendRawTransaction", [record.raw]);
+    } catch (error) {
+      if (error instanceof RpcAnswerError || isAnswer(error)) {
+        // "already known" / "nonce too low": this transaction (or its nonce) is already with the node.
+        if (/known|nonce|underpriced|replacement/i.test((error as Error).message)) return;
+      }
+      throw error;
+    }
+  }
+
+  private request(method: string, params: unknown[]) {
+    return this.o.rpc.request({ method, params });
+  }
+}

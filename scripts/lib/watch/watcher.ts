@@ -1,0 +1,438 @@
+// hedge:watch's engine: one loop that follows the chain block by block and, for each block, (1) feeds its events to
+// the audit (./audit) and reports what the rules find, (2) tells the seats what needs them (./proposals, the oracle,
+// the layers), (3) with a keeper account, keeps the layers in sync (./keeper). Everything it decides for a block is
+// committed to the checkpoint in one atomic write before it is printed or delivered, so a restart resumes after the
+// last block handled, with nothing missed and nothing told twice.
+//
+// Exactly once: a notice has a key (./notices). Event notices (a veto, a layer, a finding of the replay) come from
+// one block, handled once. Condition notices (awaiting a signature, executable, expiring, a stale oracle, a live
+// state edit) are told when their condition becomes true: the checkpoint keeps the keys of the conditions true at
+// the last block, so a condition still true after a restart is not told again, and one that ends and comes back is.
+import { createHash } from "node:crypto";
+
+import { CliError, fmtVix, shortId } from "../cli";
+import type { Deployment } from "../deployments";
+import { ContinuousAudit, findingSeverity, type AuditEvent, type Finding, type Rpc } from "./audit";
+import { ABI, blockNumber, getBlock, view, type BlockHeader } from "./chain";
+import { DELIVERED_KEPT, emptyCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from "./checkpoint";
+import { Keeper, type KeeperAccount } from "./keeper";
+import { humanLine, jsonLine, makeNotice, type Notice, type NoticeDraft } from "./notices";
+import { previewSync, readOracle, type SyncPreview } from "./oracle";
+import { Proposals } from "./proposals";
+import { StoppedError, sleep } from "./rpc";
+import { Webhook } from "./webhook";
+
+export interface WatchOptions {
+  /** The node (wrap it in RetryingRpc to survive outages). */
+  rpc: Rpc;
+  deployment: Deployment;
+  network: string;
+  checkpointFile: string;
+  /** Narrow the seat notices to this holder. */
+  seat?: string;
+  json: boolean;
+  webhook?: string;
+  /** With a keeper account, the watcher sends syncLayers when needed. */
+  keeper?: KeeperAccount;
+  /** Milliseconds between two looks at the chain head. */
+  pollMs: number;
+  signal: AbortSignal;
+  /** Where notices go (one line each), and where the watcher's own status goes. */
+  out: (line: string) => void;
+  status: (line: string) => void;
+  /** More accounts whose timelock roles the audit reads live (the node's unlocked accounts). */
+  extraAccounts?: string[];
+  webhookDelays?: { initialMs: number; maxMs: number };
+}
+
+/** The chain under the watcher is not the one its checkpoint followed (a node restarted without its state). */
+export class ChainResetError extends CliError {}
+
+export interface BlockTiming {
+  block: number;
+  events: number;
+  /** Milliseconds: events fetched, replayed and the notices decided (without the live-state comparison). */
+  eventsMs: number;
+  /** Milliseconds: the live state read and compared with the replay. */
+  liveMs: number;
+  totalMs: number;
+}
+
+export class Watcher {
+  private cp!: Checkpoint;
+  private audit!: ContinuousAudit;
+  private proposals!: Proposals;
+  private keeper?: Keeper;
+  private webhookSender?: Webhook;
+  private findingKeys = new Set<string>();
+  private lastPreview: SyncPreview | null = null;
+  private lastHeader: BlockHeader | null = null;
+  /** Aborted when the watcher stops for any reason (a signal, or an error): stops the webhook's loop. */
+  private readonly halt = new AbortController();
+  /** Timings of the blocks handled, newest last (at most 100 kept). */
+  readonly timings: BlockTiming[] = [];
+
+  constructor(private readonly o: WatchOptions) {}
+
+  get checkpoint(): Checkpoint {
+    return this.cp;
+  }
+
+  /** Starts, then follows the chain until the signal aborts. Resolves once stopped cleanly. */
+  async run(): Promise<void> {
+    try {
+      await this.start();
+      while (!this.o.signal.aborted) {
+        try {
+          await this.poll();
+        } catch (error) {
+          // An answer the node should not give (a block it no longer knows...) usually means a reset chain: say so.
+          if (!(error instanceof StoppedError) && !this.o.signal.aborted) await this.checkContinuity();
+          throw error;
+        }
+        await sleep(this.o.pollMs, this.o.signal);
+      }
+    } catch (error) {
+      if (!(error instanceof StoppedError) && !this.o.signal.aborted) throw error;
+    } finally {
+      this.halt.abort();
+      await this.webhookSender?.done;
+    }
+  }
+
+  /** Checks the chain and the checkpoint, audits the history, and handles the start block. */
+  async start(): Promise<void> {
+    const { rpc, deployment } = this.o;
+    const chainId = Number(await rpc.request({ method: "eth_chainId", params: [] }));
+    if (chainId !== deployment.chainId)
+      throw new CliError(`the deployment is for chain ${deployment.chainId}, but the node is chain ${chainId}`);
+    const council = deployment.contracts.council.address;
+    this.cp = readCheckpoint(this.o.checkpointFile, chainId, council) ?? emptyCheckpoint(chainId, council);
+    this.findingKeys = new Set(this.cp.findings);
+    this.flush(); // what a previous run decided but did not print
+
+    const fresh = this.cp.lastBlock < 0;
+    const startBlock = fresh ? await blockNumber(rpc) : this.cp.lastBlock;
+    if (!fresh) await this.checkContinuity();
+    this.o.status(
+      `hedge:watch: council ${council} on network "${this.o.network}" (chain ${chainId}); ${fresh ? `starting at block ${startBlock}` : `resuming after block ${startBlock}`}; checkpoint ${this.o.checkpointFile}`,
+    );
+
+    const { audit, findings } = await ContinuousAudit.start({
+      rpc,
+      deployment,
+      network: this.o.network,
+      toBlock: startBlock,
+      extraAccounts: this.o.extraAccounts,
+    });
+    this.audit = audit;
+    this.proposals = new Proposals({
+      rpc,
+      council,
+      seats: deployment.contracts.seats.address,
+      seat: this.o.seat?.toLowerCase(),
+    });
+    const firstBlock = Math.min(
+      ...Object.values(deployment.contracts)
+        .map((c) => c?.blockNumber)
+        .filter((b): b is number => typeof b === "number"),
+    );
+    this.proposals.apply(await audit.events(Number.isFinite(firstBlock) ? firstBlock : 0, startBlock));
+    await this.proposals.refresh(startBlock, true);
+
+    if (this.o.webhook) {
+      this.webhookSender = new Webhook({
+        url: this.o.webhook,
+        signal: AbortSignal.any([this.o.signal, this.halt.signal]),
+        outbox: () => this.cp.outbox,
+        delivered: (n) => {
+          this.cp.outbox.shift();
+          this.cp.delivered.push(n.id);
+          if (this.cp.delivered.length > DELIVERED_KEPT)
+            this.cp.delivered.splice(0, this.cp.delivered.length - DELIVERED_KEPT);
+          this.save();
+        },
+        onOutage: (failing, detail) =>
+          this.o.status(
+            failing
+              ? `hedge:watch: webhook ${this.o.webhook} refused a notice (${detail}); retrying with back-off`
+              : `hedge:watch: webhook delivering again`,
+          ),
+        initialDelayMs: this.o.webhookDelays?.initialMs,
+        maxDelayMs: this.o.webhookDelays?.maxMs,
+      });
+    }
+    if (this.o.keeper) {
+      this.keeper = new Keeper({
+        rpc,
+        policy: deployment.contracts.policy.address,
+        chainId,
+        account: this.o.keeper,
+        checkpoint: () => this.cp,
+        save: () => this.save(),
+      });
+    }
+
+    const header = await this.header(startBlock);
+    // On a fresh start, what the start-up audit found is told; on a restart, only what was not told before.
+    const drafts = this.findingDrafts(findings, true);
+    const { conditions } = this.proposals.conditions(header.timestamp, true);
+    const oracle = await this.oracleDrafts(header, !fresh);
+    this.commit(header, [...drafts, ...oracle.events], [...conditions, ...oracle.conditions]);
+    if (this.keeper) this.commitExtra(header, await this.keeper.step(header, oracle.preview));
+  }
+
+  /** One look at the head: handles every block after the checkpoint's. Returns how many blocks were handled. */
+  async poll(): Promise<number> {
+    const head = await blockNumber(this.o.rpc);
+    if (head < this.cp.lastBlock) {
+      throw new ChainResetError(
+        `the node's chain is at block ${head}, behind block ${this.cp.lastBlock} of the checkpoint: was the node restarted without its state? deploy again and start with a new --checkpoint`,
+      );
+    }
+    if (head === this.cp.lastBlock) {
+      if (this.keeper && this.lastHeader && this.lastPreview)
+        this.commitExtra(this.lastHeader, await this.keeper.step(this.lastHeader, this.lastPreview));
+      return 0;
+    }
+    await this.checkContinuity();
+    const events = await this.audit.events(this.cp.lastBlock + 1, head);
+    const byBlock = new Map<number, AuditEvent[]>();
+    for (const ev of events) {
+      const list = byBlock.get(ev.block) ?? [];
+      list.push(ev);
+      byBlock.set(ev.block, list);
+    }
+    const blocks = [...new Set([...byBlock.keys(), head])].sort((a, b) => a - b);
+    for (const block of blocks) await this.handle(block, byBlock.get(block) ?? [], block === head);
+    return blocks.length;
+  }
+
+  /** Handles one block: its events, the conditions at its time and, at the head, the live state and the keeper. */
+  async handle(block: number, events: AuditEvent[], tip: boolean): Promise<void> {
+    const started = performance.now();
+    const header = await this.header(block);
+    const drafts: NoticeDraft[] = [];
+    drafts.push(...this.findingDrafts(await this.audit.apply(events), false));
+    drafts.push(...this.proposals.apply(events));
+    drafts.push(...layerDrafts(events));
+    drafts.push(...(await this.proposals.refresh(block)));
+    const time = this.proposals.conditions(header.timestamp);
+    drafts.push(...time.events);
+    const oracle = await this.oracleDrafts(header, true);
+    drafts.push(...oracle.events);
+    const eventsDone = performance.now();
+    if (tip) drafts.push(...this.liveDrafts(await this.audit.live(block)));
+    const liveDone = performance.now();
+    this.commit(header, drafts, [...time.conditions, ...oracle.conditions]);
+    this.timings.push({
+      block,
+      events: events.length,
+      eventsMs: eventsDone - started,
+      liveMs: liveDone - eventsDone,
+      totalMs: performance.now() - started,
+    });
+    if (this.timings.length > 100) this.timings.shift();
+    if (tip && this.keeper) this.commitExtra(header, await this.keeper.step(header, oracle.preview));
+  }
+
+  // ------------------------------------------------------------------------------------------------ notices
+
+  private findingDrafts(findings: Finding[], baseline: boolean): NoticeDraft[] {
+    const out: NoticeDraft[] = [];
+    for (const f of findings) {
+      const key = findingKey(f);
+      if (this.findingKeys.has(key)) continue;
+      this.findingKeys.add(key);
+      out.push(findingDraft(f, key, baseline));
+    }
+    return out;
+  }
+
+  /** Live findings: told when they appear; a state finding that disappears may be told again if it comes back. */
+  private liveDrafts(findings: Finding[]): NoticeDraft[] {
+    const current = new Set(findings.map(findingKey));
+    for (const key of [...this.findingKeys])
+      if (key.startsWith("finding:state:") && !current.has(key)) this.findingKeys.delete(key);
+    return this.findingDrafts(findings, false);
+  }
+
+  private async oracleDrafts(
+    header: BlockHeader,
+    announceRecovery: boolean,
+  ): Promise<{ events: NoticeDraft[]; conditions: NoticeDraft[]; preview: SyncPreview }> {
+    const { rpc, deployment } = this.o;
+    const policyAddress = deployment.contracts.policy.address;
+    const [policy, engaged, oracle] = await Promise.all([
+      view(rpc, ABI.policy, policyAddress, "policy", [], header.number),
+      view(rpc, ABI.policy, policyAddress, "engagedLayers", [], header.number),
+      view(rpc, ABI.policy, policyAddress, "oracle", [], header.number),
+    ]);
+    const p = policy[0];
+    const inputs = {
+      triggers: (p.layers as { triggerVix: bigint }[]).map((l) => Number(l.triggerVix)),
+      hysteresisVix: Number(p.hysteresisVix),
+      maxOracleAge: Number(p.maxOracleAge),
+      engagedMask: Number(engaged[0]),
+    };
+    const reading = await readOracle(rpc, String(oracle[0]), inputs.maxOracleAge, header.timestamp, header.number);
+    const preview = previewSync(inputs, reading);
+    this.lastPreview = preview;
+    this.lastHeader = header;
+    const events: NoticeDraft[] = [];
+    const conditions: NoticeDraft[] = [];
+    const round = `${reading.roundId}:${reading.updatedAt}`;
+    if (reading.status !== "Fresh") {
+      conditions.push({
+        key: `oracle:${reading.status}:${round}`,
+        kind: "oracle-stale",
+        severity: "warning",
+        message: `the VIX oracle ${oracle[0]} answers ${oracleWhy(reading.status, reading.updatedAt, inputs.maxOracleAge, header.timestamp)}: syncLayers refuses it, so no layer can engage or disengage until the feed answers again`,
+        details: { status: reading.status, roundId: String(reading.roundId), updatedAt: Number(reading.updatedAt) },
+      });
+    } else if (announceRecovery && this.cp.oracle && !this.cp.oracle.healthy) {
+      events.push({
+        key: `oracle-recovered:${round}`,
+        kind: "oracle-recovered",
+        severity: "info",
+        message: `the VIX oracle answers usably again: VIX ${fmtVix(reading.vix)}${preview.needed ? " (a sync would change the layers)" : ""}`,
+        details: { vix: reading.vix, roundId: String(reading.roundId) },
+      });
+    }
+    this.cp.oracle = { healthy: reading.status === "Fresh", round };
+    return { events, conditions, preview };
+  }
+
+  // ------------------------------------------------------------------------------------------------ committing
+
+  /**
+   * Commits a handled block: the new notices (events, and conditions that were not true at the last block), the
+   * block as the checkpoint's last, in one atomic write; then prints and wakes the webhook.
+   */
+  private commit(header: BlockHeader, events: NoticeDraft[], conditions: NoticeDraft[]): void {
+    const told = new Set(this.cp.told);
+    // A condition's notice is keyed by the condition and the block it became true at: told once while it holds, and
+    // told again (with a new id, which a webhook receiver must not drop as a duplicate) if it ends and comes back.
+    const fresh = conditions.filter((c) => !told.has(c.key)).map((c) => ({ ...c, key: `${c.key}@${header.number}` }));
+    this.cp.told = [...new Set(conditions.map((c) => c.key))];
+    this.cp.lastBlock = header.number;
+    this.cp.lastBlockHash = header.hash;
+    this.enqueue(header, [...events, ...fresh]);
+  }
+
+  /** Notices decided at a block already committed (the keeper's). */
+  private commitExtra(header: BlockHeader, drafts: NoticeDraft[]): void {
+    if (drafts.length > 0) this.enqueue(header, drafts);
+  }
+
+  private enqueue(header: BlockHeader, drafts: NoticeDraft[]): void {
+    const seen = new Set<string>();
+    const notices: Notice[] = [];
+    for (const d of drafts) {
+      if (seen.has(d.key)) continue;
+      seen.add(d.key);
+      notices.push(
+        makeNotice(d, {
+          chainId: this.cp.chainId,
+          council: this.cp.council,
+          block: header.number,
+          timestamp: header.timestamp,
+        }),
+      );
+    }
+    this.cp.unprinted.push(...notices);
+    if (this.o.webhook) this.cp.outbox.push(...notices);
+    this.save();
+    this.flush();
+    this.webhookSender?.poke();
+  }
+
+  private flush(): void {
+    if (this.cp.unprinted.length === 0) return;
+    for (const n of this.cp.unprinted) this.o.out(this.o.json ? jsonLine(n) : humanLine(n));
+    this.cp.unprinted = [];
+    this.save();
+  }
+
+  private save(): void {
+    this.cp.findings = [...this.findingKeys];
+    writeCheckpoint(this.o.checkpointFile, this.cp);
+  }
+
+  // ------------------------------------------------------------------------------------------------ the chain
+
+  private async header(block: number): Promise<BlockHeader> {
+    const header = await getBlock(this.o.rpc, block);
+    if (!header)
+      throw new ChainResetError(`the node does not know block ${block}: was it restarted without its state?`);
+    return header;
+  }
+
+  /** Throws ChainResetError unless the checkpoint's last block is still on the node's chain. */
+  private async checkContinuity(): Promise<void> {
+    const header = await getBlock(this.o.rpc, this.cp.lastBlock);
+    if (!header || header.hash !== this.cp.lastBlockHash) {
+      throw new ChainResetError(
+        `the node's block ${this.cp.lastBlock} is ${header ? header.hash : "missing"}, not ${this.cp.lastBlockHash} as the checkpoint saw it: the chain was reset (a restarted hardhat node keeps no state); deploy again and start with a new --checkpoint`,
+      );
+    }
+  }
+}
+
+function findingKey(f: Finding): string {
+  const kind = f.at ? "event" : "state";
+  const hash = createHash("sha256")
+    .update(JSON.stringify([f.kind, f.subject ?? "", f.message, f.at?.tx ?? "", f.at?.logIndex ?? ""]))
+    .digest("hex")
+    .slice(0, 24);
+  return `finding:${kind}:${hash}`;
+}
+
+function findingDraft(f: Finding, key: string, baseline: boolean): NoticeDraft {
+  return {
+    key,
+    kind: "finding",
+    severity: findingSeverity(f.kind),
+    ...(f.proposalId ? { proposalId: f.proposalId } : {}),
+    message: `[${f.kind}] ${f.message}${f.at ? ` (block ${f.at.block}, tx ${shortId(f.at.tx)})` : ""}${baseline ? " (found by the start-up audit)" : ""}`,
+    details: { findingKind: f.kind, check: f.check, subject: f.subject ?? null, at: f.at ?? null },
+  };
+}
+
+function layerDrafts(events: AuditEvent[]): NoticeDraft[] {
+  const out: NoticeDraft[] = [];
+  for (const ev of events) {
+    if (ev.contract !== "policy" || (ev.name !== "LayerEngaged" && ev.name !== "LayerDisengaged")) continue;
+    const engaged = ev.name === "LayerEngaged";
+    const layer = Number(ev.args[0]);
+    const vix = Number(ev.args[1]);
+    out.push({
+      key: `layer:${ev.tx}:${ev.logIndex}`,
+      kind: engaged ? "layer-engaged" : "layer-disengaged",
+      severity: engaged ? "warning" : "info",
+      message:
+        vix === 0
+          ? `layer ${layer} disengaged: a policy change removed it (tx ${shortId(ev.tx)})`
+          : `layer ${layer} ${engaged ? "engaged" : "disengaged"} at VIX ${fmtVix(vix)} (tx ${shortId(ev.tx)})`,
+      details: { layer, vix, tx: ev.tx },
+    });
+  }
+  return out;
+}
+
+function oracleWhy(status: string, updatedAt: bigint, maxAge: number, now: number): string {
+  switch (status) {
+    case "Stale":
+      return `an answer ${now - Number(updatedAt)} s old, older than maxOracleAge ${maxAge} s`;
+    case "FromFuture":
+      return `an answer dated in the future (${Number(updatedAt) - now} s ahead)`;
+    case "RoundIncomplete":
+      return "an incomplete round (updatedAt 0)";
+    case "NotPositive":
+      return "an answer that is not positive";
+    case "OutOfRange":
+      return "an answer that is no VIX level";
+    default:
+      return "nothing usable (it reverts, has no code, or answers malformed data)";
+  }
+}

@@ -1,0 +1,217 @@
+// hedge:watch — one long-running process that keeps an eye on the council: notices for the seats (proposals awaiting
+// a signature, executable, expiring, vetoed; a stale oracle; layers engaged or disengaged), the audit's rules applied
+// to every new block, and with --sync a keeper that sends syncLayers when a sync would change a layer. The engine is
+// scripts/lib/watch (loaded lazily: it needs the compiled contracts); this file checks the flags, wires the node,
+// the keeper account and the signals, and prints.
+import fs from "node:fs";
+import path from "node:path";
+
+import { HDNodeWallet, Wallet, getAddress, isAddress } from "ethers";
+import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
+
+import { CliError, FROM_HELP, cliAction, parseIntIn, say, sayError, selectSigner } from "../scripts/lib/cli";
+import { displayPath, loadDeployment } from "../scripts/lib/deployments";
+
+export interface WatchArgs {
+  seat?: string;
+  sync: boolean;
+  keeper?: string;
+  json: boolean;
+  webhook?: string;
+  checkpoint?: string;
+  pollMs: number;
+  rpcTimeoutMs: number;
+}
+
+task(
+  "hedge:watch",
+  "Watches the council until stopped: notices for the seats, the audit on every new block, and with --sync a keeper for syncLayers",
+)
+  .addOptionalParam(
+    "seat",
+    "Only this seat holder's notices of proposals awaiting its signature",
+    undefined,
+    types.string,
+  )
+  .addFlag("sync", "Keep the layers in sync: send syncLayers from the keeper account when a sync would change a layer")
+  .addOptionalParam("keeper", `The keeper account with --sync. ${FROM_HELP}`, undefined, types.string)
+  .addFlag("json", "Print each notice as one JSON line instead of a human line")
+  .addOptionalParam(
+    "webhook",
+    "POST each notice (the JSON line) to this http(s) URL, retried until delivered; header Idempotency-Key",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "checkpoint",
+    "The checkpoint file to resume from and keep (default .watch/<network>.checkpoint.json)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("pollMs", "Milliseconds between two looks at the chain's head", 1_000, types.int)
+  .addOptionalParam(
+    "rpcTimeoutMs",
+    "Milliseconds before a request to the node is abandoned and retried",
+    10_000,
+    types.int,
+  )
+  .setAction(cliAction(watch));
+
+async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const pollMs = parseIntIn("--poll-ms", args.pollMs, 50, 3_600_000, "milliseconds");
+  const rpcTimeoutMs = parseIntIn("--rpc-timeout-ms", args.rpcTimeoutMs, 100, 600_000, "milliseconds");
+  let seat: string | undefined;
+  if (args.seat !== undefined) {
+    if (!isAddress(args.seat.trim()))
+      throw new CliError(`--seat ${args.seat}: not an address; give a seat holder's address (hedge:status lists them)`);
+    seat = getAddress(args.seat.trim());
+  }
+  if (args.webhook !== undefined) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(args.webhook);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol))
+      throw new CliError(`--webhook ${args.webhook}: not an http(s) URL; give one such as https://hooks.example/hedge`);
+  }
+  if (args.keeper !== undefined && !args.sync)
+    throw new CliError(`--keeper ${args.keeper} needs --sync: the keeper account only sends syncLayers`);
+  const checkpointFile = path.resolve(
+    args.checkpoint ?? path.join(hre.config.paths.root, ".watch", `${hre.network.name}.checkpoint.json`),
+  );
+  checkWritable(checkpointFile, args.checkpoint);
+  if (hre.network.name === "hardhat" || !("url" in hre.network.config)) {
+    throw new CliError(
+      `hedge:watch follows a node over JSON-RPC; network "${hre.network.name}" is the in-process chain: start \`npx hardhat node\` and pass --network localhost (or remote)`,
+    );
+  }
+  const url = (hre.network.config as HttpNetworkConfig).url;
+
+  const { deployment } = await loadDeployment(hre);
+  const { HttpRpc, RetryingRpc } = await import("../scripts/lib/watch/rpc");
+  const { Watcher, ChainResetError } = await import("../scripts/lib/watch/watcher");
+  const { ABI, view } = await import("../scripts/lib/watch/chain");
+
+  const controller = new AbortController();
+  let stopSignal: string | null = null;
+  const onSignal = (name: string) => {
+    if (stopSignal) return;
+    stopSignal = name;
+    controller.abort();
+    // Whatever is in flight, the process is gone within 2 s; the checkpoint is always a whole write.
+    setTimeout(() => process.exit(0), 1_500).unref();
+  };
+  const sigint = () => onSignal("SIGINT");
+  const sigterm = () => onSignal("SIGTERM");
+  process.on("SIGINT", sigint);
+  process.on("SIGTERM", sigterm);
+
+  const rpc = new RetryingRpc(new HttpRpc(url, rpcTimeoutMs, controller.signal), {
+    signal: controller.signal,
+    onOutage: (failing, error) =>
+      sayError(
+        failing
+          ? `hedge:watch: node ${url} unreachable or failing (${(error as Error)?.message ?? error}); retrying with back-off`
+          : `hedge:watch: node ${url} answers again`,
+      ),
+  });
+
+  if (seat) {
+    const seatId = (
+      await view(rpc, ABI.seats, deployment.contracts.seats.address, "seatOf", [seat], await latest())
+    )[0];
+    if (BigInt(seatId) === 0n)
+      throw new CliError(
+        `--seat ${seat}: holds no council seat; give a seat holder's address (hedge:status lists them)`,
+      );
+  }
+  const keeper = args.sync ? await keeperAccount(hre, args.keeper) : undefined;
+  let extraAccounts: string[] = [];
+  try {
+    extraAccounts = (await rpc.request({ method: "eth_accounts", params: [] })) as string[];
+  } catch {
+    // a node without unlocked accounts
+  }
+
+  const watcher = new Watcher({
+    rpc,
+    deployment,
+    network: hre.network.name,
+    checkpointFile,
+    seat,
+    json: args.json,
+    webhook: args.webhook,
+    keeper,
+    pollMs,
+    signal: controller.signal,
+    out: (line) => say(line),
+    status: (line) => sayError(line),
+    extraAccounts,
+  });
+  if (keeper) sayError(`hedge:watch: keeper ${keeper.address} sends syncLayers when a sync would change a layer`);
+  try {
+    await watcher.run();
+  } catch (error) {
+    if (error instanceof ChainResetError) {
+      sayError(`error: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  } finally {
+    process.off("SIGINT", sigint);
+    process.off("SIGTERM", sigterm);
+  }
+  const cp = watcher.checkpoint;
+  sayError(
+    `hedge:watch: stopped (${stopSignal ?? "done"}) after block ${cp?.lastBlock ?? "-"}; ${cp?.outbox.length ?? 0} notice(s) still to deliver; checkpoint ${displayPath(hre, checkpointFile)}`,
+  );
+  if (stopSignal) process.exit(0);
+
+  async function latest(): Promise<number> {
+    return Number(await rpc.request({ method: "eth_blockNumber", params: [] }));
+  }
+}
+
+/** Refuses a checkpoint path that is a directory or cannot be written. */
+function checkWritable(file: string, given: string | undefined): void {
+  const flag = `--checkpoint ${given ?? file}`;
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+    throw new CliError(`${flag}: is a directory; give a file name`);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+  } catch {
+    throw new CliError(`${flag}: its directory cannot be written; give a writable path`);
+  }
+}
+
+/** The keeper account: signs locally when its key is known (env:NAME, the network's keys), else the node's account. */
+async function keeperAccount(
+  hre: HardhatRuntimeEnvironment,
+  from: string | undefined,
+): Promise<{ address: string; sign?: (tx: import("ethers").TransactionRequest) => Promise<string> }> {
+  const selected = await selectSigner(hre, from);
+  if (selected.signer instanceof Wallet) {
+    const wallet = selected.signer;
+    return { address: wallet.address, sign: (tx) => wallet.signTransaction(tx) };
+  }
+  const accounts = hre.network.config.accounts;
+  const signers = await hre.ethers.getSigners();
+  const index = signers.findIndex((s) => s.address === selected.address);
+  if (Array.isArray(accounts) && index >= 0 && index < accounts.length) {
+    const entry = accounts[index] as unknown;
+    const key = typeof entry === "string" ? entry : (entry as { privateKey: string }).privateKey;
+    const wallet = new Wallet(key);
+    return { address: wallet.address, sign: (tx) => wallet.signTransaction(tx) };
+  }
+  if (accounts && typeof accounts === "object" && "mnemonic" in accounts && index >= 0) {
+    const hd = accounts as { mnemonic: string; passphrase?: string; path: string; initialIndex?: number };
+    const wallet = HDNodeWallet.fromPhrase(hd.mnemonic, hd.passphrase, `${hd.path}/${(hd.initialIndex ?? 0) + index}`);
+    return { address: wallet.address, sign: (tx) => wallet.signTransaction(tx) };
+  }
+  return { address: selected.address };
+}

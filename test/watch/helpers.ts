@@ -1,0 +1,278 @@
+// Fault-injection machinery for the hedge:watch tests: a real `hardhat node` on a free port, a JSON-RPC proxy in
+// front of it that can refuse connections, answer errors, time out or drop responses after forwarding, a webhook
+// receiver that can fail for a while, and the watcher itself as a child process of the hardhat CLI. Everything is
+// started on loopback ports picked free, and stopped by the pid of what the test started.
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import type net from "node:net";
+import path from "node:path";
+
+import { ROOT, freePort } from "../tasks/helpers";
+
+const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
+
+/** Waits until `check` returns a truthy value (polling), or fails with `what`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 30_000,
+  context?: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${context ? `\n${context()}` : ""}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Raw JSON-RPC to `url`. */
+export async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result: T; error?: { message: string } };
+  if (body.error) throw new Error(body.error.message);
+  return body.result;
+}
+
+// ------------------------------------------------------------------------------------------------ the node
+
+export interface NodeProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `hardhat node` on `port` (a free one if absent) and waits until it answers. */
+export async function startNode(port?: number): Promise<NodeProcess> {
+  const p = port ?? (await freePort());
+  const url = `http://127.0.0.1:${p}`;
+  const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--port", String(p), "--hostname", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { ...process.env, HARDHAT_NETWORK: undefined },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout?.on("data", (d) => (log = (log + d).slice(-4_000)));
+  child.stderr?.on("data", (d) => (log = (log + d).slice(-4_000)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await rpc(url, "eth_chainId");
+      break;
+    } catch {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        child.kill("SIGKILL");
+        throw new Error(`hardhat node did not start:\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return { url, port: p, child, stop: () => stopChild(child, "SIGKILL") };
+}
+
+/** Stops a child process by its pid and waits for it to exit. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  process.kill(child.pid!, signal);
+  await exited;
+}
+
+// ------------------------------------------------------------------------------------------------ the RPC proxy
+
+export type ProxyMode =
+  | "pass" // forward everything
+  | "refuse" // close every connection at once, as a node that is down
+  | "faulty"; // forward most requests, fail the others (HTTP 500, JSON-RPC error, timeout, dropped response)
+
+export interface Proxy {
+  url: string;
+  mode: ProxyMode;
+  /** Methods whose first response after being listed is dropped after forwarding (the node did the work). */
+  dropOnce: Set<string>;
+  faults: { refused: number; http500: number; rpcError: number; timeout: number; dropped: number };
+  forwarded: number;
+  close(): Promise<void>;
+}
+
+/** A JSON-RPC proxy in front of `target` that injects faults on demand. */
+export async function startProxy(target: string): Promise<Proxy> {
+  const port = await freePort();
+  const sockets = new Set<net.Socket>();
+  let n = 0;
+  const proxy: Proxy = {
+    url: `http://127.0.0.1:${port}`,
+    mode: "pass",
+    dropOnce: new Set(),
+    faults: { refused: 0, http500: 0, rpcError: 0, timeout: 0, dropped: 0 },
+    forwarded: 0,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    if (proxy.mode === "refuse") {
+      proxy.faults.refused++;
+      req.socket.destroy();
+      return;
+    }
+    let method = "";
+    try {
+      method = (JSON.parse(body) as { method: string }).method;
+    } catch {
+      // not JSON: forwarded as is
+    }
+    if (proxy.mode === "faulty" && n++ % 6 === 5) {
+      // One request in six fails, in turn: HTTP 500, a JSON-RPC error, no answer at all.
+      const kind = Math.floor(n / 6) % 3;
+      if (kind === 0) {
+        proxy.faults.http500++;
+        res.writeHead(500).end("injected failure");
+        return;
+      }
+      if (kind === 1) {
+        proxy.faults.rpcError++;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({ jsonrpc: "2.0", id: 1, error: { code: -32005, message: "injected: limit exceeded" } }),
+        );
+        return;
+      }
+      proxy.faults.timeout++;
+      return; // never answered: the client's timeout gives up (the socket is destroyed on close)
+    }
+    const forwarded = await fetch(target, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    }).then(
+      (r) => r.text(),
+      () => null,
+    );
+    proxy.forwarded++;
+    if (forwarded === null) {
+      req.socket.destroy();
+      return;
+    }
+    if (proxy.dropOnce.delete(method)) {
+      proxy.faults.dropped++;
+      req.socket.destroy(); // the node did it, the client never hears
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(forwarded);
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    if (proxy.mode === "refuse") {
+      proxy.faults.refused++;
+      s.destroy();
+    }
+  });
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return proxy;
+}
+
+// ------------------------------------------------------------------------------------------------ the webhook
+
+export interface Receiver {
+  url: string;
+  /** While true, every POST is answered 500 and not recorded as delivered. */
+  failing: boolean;
+  refusedCount: number;
+  /** Every notice accepted (2xx), in order, with the Idempotency-Key header it came with. */
+  accepted: { id: string; key: string; body: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const port = await freePort();
+  const sockets = new Set<net.Socket>();
+  const receiver: Receiver = {
+    url: `http://127.0.0.1:${port}/hook`,
+    failing: false,
+    refusedCount: 0,
+    accepted: [],
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (receiver.failing) {
+      receiver.refusedCount++;
+      res.writeHead(500).end("down for maintenance");
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>;
+    receiver.accepted.push({ id: String(body.id), key: String(req.headers["idempotency-key"]), body });
+    res.writeHead(204).end();
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return receiver;
+}
+
+// ------------------------------------------------------------------------------------------------ the watcher
+
+export interface WatcherProcess {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+  /** Sends `signal` and resolves with the exit code and how long the process took to exit. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+}
+
+/** Runs `hardhat <args>` (e.g. hedge:watch …) as a child process, collecting its lines. */
+export function startCli(args: string[], env: Record<string, string | undefined>): WatcherProcess {
+  const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HARDHAT_NETWORK: undefined, FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const lines = (into: string[]) => {
+    let rest = "";
+    return (d: Buffer) => {
+      rest += d.toString();
+      const parts = rest.split("\n");
+      rest = parts.pop() ?? "";
+      into.push(...parts.filter((l) => l.trim() !== ""));
+    };
+  };
+  child.stdout!.on("data", lines(stdout));
+  child.stderr!.on("data", lines(stderr));
+  // "close", not "exit": every line the child wrote has been read by then.
+  const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
+  return {
+    child,
+    stdout,
+    stderr,
+    exited,
+    stop: async (signal = "SIGTERM") => {
+      if (child.exitCode !== null) return { code: child.exitCode, ms: 0 };
+      const started = Date.now();
+      process.kill(child.pid!, signal);
+      const code = await exited;
+      return { code, ms: Date.now() - started };
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// hedge:watch in-process: every bad flag is refused with one line naming the value and what to do (exit status 1,
+// nothing sent), and the keeper's off-chain judgement (scripts/lib/watch/oracle) agrees with HedgeUpkeep.preview on
+// chain for every kind of oracle answer.
+import fs from "node:fs";
+import path from "node:path";
+
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+
+import type { HedgeUpkeep } from "../../typechain-types";
+import { ORACLE_STATUS, previewSync, readOracle } from "../../scripts/lib/watch/oracle";
+import { deployHedgePolicy, vixAnswer } from "../helpers/hedgePolicy";
+import { expectRefused, tempDir } from "../tasks/helpers";
+
+describe("hedge:watch", function () {
+  describe("refuses bad flags with one line", function () {
+    const dir = tempDir("watch-flags");
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ["a --seat that is not an address", { seat: "0x1234" }, /^--seat 0x1234: not an address; give a seat holder/],
+      ["a --webhook that is not http(s)", { webhook: "ftp://hooks" }, /^--webhook ftp:\/\/hooks: not an http\(s\) URL/],
+      ["a --webhook that is no URL", { webhook: "hooks" }, /^--webhook hooks: not an http\(s\) URL/],
+      ["a --poll-ms of 0", { pollMs: 0 }, /^--poll-ms 0: out of range, must be 50\.\.3,600,000 milliseconds/],
+      ["a --keeper without --sync", { keeper: "3" }, /^--keeper 3 needs --sync/],
+      ["the in-process network", {}, /in-process chain: start `npx hardhat node` and pass --network localhost/],
+    ];
+    for (const [what, args, message] of cases) {
+      it(what, async function () {
+        const checkpoint = path.join(dir, "checkpoint.json");
+        await expectRefused("hedge:watch", { pollMs: 1_000, rpcTimeoutMs: 10_000, checkpoint, ...args }, message);
+      });
+    }
+
+    it("a --checkpoint that is a directory", async function () {
+      fs.mkdirSync(path.join(dir, "cp"));
+      await expectRefused(
+        "hedge:watch",
+        { pollMs: 1_000, rpcTimeoutMs: 10_000, checkpoint: path.join(dir, "cp") },
+        /--checkpoint .*cp: is a directory; give a file name/,
+      );
+    });
+  });
+
+  describe("the keeper's judgement agrees with HedgeUpkeep.preview", function () {
+    async function fixture() {
+      const base = await deployHedgePolicy();
+      const upkeep: HedgeUpkeep = await (await hre.ethers.getContractFactory("HedgeUpkeep")).deploy(base.policy);
+      const attack = await (await hre.ethers.getContractFactory("AttackOracle")).deploy(8, vixAnswer(2_500));
+      return { ...base, upkeep, attack };
+    }
+
+    async function expectAgreement(f: Awaited<ReturnType<typeof fixture>>, label: string) {
+      const block = await hre.ethers.provider.getBlock("latest");
+      const policy = await f.policy.policy();
+      const inputs = {
+        triggers: policy.layers.map((l) => Number(l.triggerVix)),
+        hysteresisVix: Number(policy.hysteresisVix),
+        maxOracleAge: Number(policy.maxOracleAge),
+        engagedMask: Number(await f.policy.engagedLayers()),
+      };
+      const reading = await readOracle(
+        hre.network.provider,
+        await f.policy.oracle(),
+        inputs.maxOracleAge,
+        block!.timestamp,
+        block!.number,
+      );
+      const off = previewSync(inputs, reading);
+      const on = await f.upkeep.preview({ blockTag: block!.number });
+      expect(
+        [off.needed, off.status, off.vix, off.engagedMask, off.nextMask],
+        `${label}: off chain ${JSON.stringify(off, (_, v) => (typeof v === "bigint" ? String(v) : v))}`,
+      ).to.deep.equal([
+        on.upkeepNeeded,
+        ORACLE_STATUS[Number(on.status)],
+        Number(on.vix),
+        Number(on.engagedMask),
+        Number(on.nextMask),
+      ]);
+    }
+
+    it("on spikes, hysteresis edges and every refused answer", async function () {
+      const f = await loadFixture(fixture);
+      for (const vix of [1_500, 2_000, 3_150, 4_500]) {
+        await f.oracle.updateAnswer(vixAnswer(vix));
+        await expectAgreement(f, `VIX ${vix}`);
+      }
+      await f.upkeep.performUpkeep("0x");
+      for (const vix of [4_500, 3_300, 3_299, 1_800, 1_799]) {
+        await f.oracle.updateAnswer(vixAnswer(vix));
+        await expectAgreement(f, `engaged, VIX ${vix}`);
+      }
+      await time.increase(3_601);
+      await expectAgreement(f, "stale");
+      const now = BigInt(await time.latest());
+      await f.oracle.updateRoundData(9, vixAnswer(3_000), now + 100n, now);
+      await expectAgreement(f, "future");
+      await f.oracle.updateRoundData(10, vixAnswer(3_000), 0, 0);
+      await expectAgreement(f, "incomplete");
+      await f.oracle.updateAnswer(-1);
+      await expectAgreement(f, "negative");
+
+      await f.policy.connect(f.governance).setOracle(f.attack);
+      const t = BigInt(await time.latest()) + 1n;
+      const cases: [string, () => Promise<unknown>][] = [
+        ["attack feed", () => f.attack.set(8, 1, vixAnswer(4_000), t)],
+        ["decimals 0", () => f.attack.set(0, 1, 40n, t)],
+        ["decimals 39", () => f.attack.set(39, 1, vixAnswer(4_000), t)],
+        ["decimals 256", () => f.attack.set(256, 1, vixAnswer(4_000), t)],
+        ["round id 2^80", () => f.attack.set(8, 2n ** 80n, vixAnswer(4_000), t)],
+        ["tiny answer", () => f.attack.set(8, 1, 99n, t)],
+        ["short data", () => f.attack.setShortData(true)],
+        ["truncated", () => f.attack.setShortData(false).then(() => f.attack.setTruncated(0, 100))],
+        ["down", () => f.attack.setTruncated(0, 0).then(() => f.attack.setDown(true))],
+      ];
+      for (const [label, act] of cases) {
+        await act();
+        await expectAgreement(f, label);
+      }
+    });
+  });
+});
