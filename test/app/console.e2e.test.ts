@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic } from "ethers";
+import { HDNodeWallet, Interface, Mnemonic } from "ethers";
 import type { Browser, Page } from "playwright-core";
 
 import type { Deployment } from "../../scripts/lib/deployments";
@@ -161,7 +161,6 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await expect_(page.getByTestId("oracle"), /VIX 15\.00.*fresh/);
     await expect_(page.locator(".wallet"), /Read-only|Connect/);
     await expectAccessible(page, "the Hedge page");
-    await shot(page, "hedge");
     await page.context().close();
   });
 
@@ -299,6 +298,51 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await page.context().close();
   });
 
+  it("proposes a nudge on chain, a second seat approves on chain, and it runs at once (Fast)", async function () {
+    const a = await open(seat1, "new");
+    await a.getByLabel("Kind of change").selectOption("nudgeCoverage");
+    await a.getByLabel("New coverage (bps)").fill("3100");
+    await expect_(a.getByTestId("new-tier"), /Fast/);
+    await a.getByRole("button", { name: "Propose on chain" }).click();
+    await a.waitForURL(/#\/proposal\/0x[0-9a-f]{64}$/);
+    const id = a.url().split("/").pop()!;
+    await expect_(a.getByTestId("state"), /Pending/);
+    await expect_(a.getByTestId("approvals"), /1 of 2/);
+    await expect_(why(a, "approve"), /already approved|\S/);
+    expect(await action(a, "approve").isDisabled()).to.equal(true);
+
+    const b = await open(seat2, `proposal/${id}`);
+    await expect_(b.getByTestId("call-0"), /coverageBps.*30\.00 %.*31\.00 %.*tightens/);
+    await expect_(why(b, "approve"), /would accept it/);
+    await action(b, "approve").click();
+    await expect_(b.getByTestId("approvals"), /2 of 2/);
+    await expect_(why(b, "execute"), /would accept it/);
+    await action(b, "execute").click();
+    await expect_(b.getByTestId("state"), /Executed/);
+
+    // The oracle moves (a transaction like any keeper's); the Hedge page shows the live VIX and engaged layers.
+    const feed = new Interface(["function updateAnswer(int256)"]);
+    const policy = new Interface(["function syncLayers()"]);
+    const from = address(0);
+    await rpc("eth_sendTransaction", [
+      {
+        from,
+        to: deployment.contracts.oracle.address,
+        data: feed.encodeFunctionData("updateAnswer", [30n * 10n ** 8n]),
+      },
+    ]);
+    await rpc("eth_sendTransaction", [
+      { from, to: deployment.contracts.policy.address, data: policy.encodeFunctionData("syncLayers") },
+    ]);
+    await b.goto(`${app!.url}/#/hedge`);
+    await expect_(b.getByTestId("coverage"), /31\.00 %/);
+    await expect_(b.getByTestId("oracle"), /VIX 30\.00.*fresh/);
+    await expect_(b.locator("table").first(), /VIX 20\.00.*engaged[\s\S]*VIX 28\.00.*engaged[\s\S]*VIX 35\.00.*idle/);
+    await shot(b, "hedge");
+    await a.context().close();
+    await b.context().close();
+  });
+
   it("asks a wallet on another chain to switch, with one message; runs the audit in the browser", async function () {
     const page = await open(seat1, "hedge", 1);
     const alerts = page.getByRole("alert").filter({ hasText: /on chain 1, but this council is on chain 31337/ });
@@ -311,7 +355,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     ).to.deep.equal([{ chainId: "0x7a69" }]);
     await page.goto(`${app!.url}/#/audit`);
     await page.getByRole("button", { name: "Run the audit against the chain" }).click();
-    await expect_(page.getByTestId("audit-summary"), /2 proposals, 0 findings/);
+    await expect_(page.getByTestId("audit-summary"), /3 proposals, 0 findings/);
     await page.locator(".timeline svg").waitFor();
     await expectAccessible(page, "the Audit page");
     await shot(page, "audit");

@@ -34,7 +34,9 @@ export function HedgePage() {
   if (error) return <p role="alert">Cannot read the policy: {error}</p>;
   if (!data) return <p aria-busy="true">Loading the policy…</p>;
   const { policy: p, baseline, limits } = data;
-  const age = now - data.updatedAt;
+  // The chain's clock may run a little ahead of the last block seen: an answer is never "in the future" here.
+  const answeredAt = Math.min(data.updatedAt, now);
+  const age = now - answeredAt;
   const fresh = age <= p.maxOracleAge;
   return (
     <>
@@ -129,7 +131,7 @@ export function HedgePage() {
       </Section>
       <Section title="Oracle">
         <p data-testid="oracle">
-          VIX {fmtVix(data.vix)}, answered {fmtTime(data.updatedAt)} ({fmtRelative(data.updatedAt, now)}):{" "}
+          VIX {fmtVix(data.vix)}, answered {fmtTime(data.updatedAt)} ({fmtRelative(answeredAt, now)}):{" "}
           <strong>{fresh ? "fresh" : "stale"}</strong> (answers are accepted up to {fmtDuration(p.maxOracleAge)} old).
         </p>
       </Section>
