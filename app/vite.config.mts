@@ -4,8 +4,8 @@
 //     calls and for explaining reverts with the same error list as the command line (scripts/lib/errors.ts);
 //   - `/hedge-config.json`: the network, its RPC URL and its deployment record (deployments/<network>.json). Both
 //     are defaults only: the Settings page overrides them, so a static build can be pointed at any deployment.
-// Environment: HEDGE_NETWORK (default localhost), HEDGE_RPC_URL (default HEDGE_LOCALHOST_URL or
-// http://127.0.0.1:8545 for localhost), HEDGE_DEPLOYMENTS_DIR (default deployments/).
+// Environment (app/cli.mjs sets HEDGE_NETWORK from --network): HEDGE_NETWORK (default localhost), HEDGE_RPC_URL
+// (default HEDGE_LOCALHOST_URL or http://127.0.0.1:8545 for localhost), HEDGE_DEPLOYMENTS_DIR (default deployments/).
 import fs from "node:fs";
 import path from "node:path";
 

@@ -108,7 +108,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     const build = new Promise<void>((resolve, reject) => {
       const vite = spawn(
         process.execPath,
-        [path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "app/vite.config.mts"],
+        [path.join(ROOT, "app", "cli.mjs"), "--build"], // what `npm run app:build` runs
         { cwd: ROOT, env: { ...process.env, HEDGE_DEPLOYMENTS_DIR: dir }, stdio: ["ignore", "pipe", "pipe"] },
       );
       let out = "";
