@@ -174,6 +174,23 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await page.getByLabel("Coverage (bps)").fill("30000");
     await expect_(page.getByTestId("problem"), /coverage 30000 is outside 500\.\.10000 bps/);
     await expectAccessible(page, "the New proposal page");
+    // Every control is reachable with the Tab key, in order.
+    const controls = await page.evaluate(
+      () =>
+        document.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]), select, textarea").length,
+    );
+    const reached = new Set<string>();
+    for (let i = 0; i < controls + 5; i++) {
+      await page.keyboard.press("Tab");
+      reached.add(
+        await page.evaluate(() => {
+          const el = document.activeElement!;
+          return Array.prototype.indexOf.call(document.querySelectorAll("*"), el) + ":" + el.tagName;
+        }),
+      );
+    }
+    const focusable = [...reached].filter((r) => /:(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(r));
+    expect(focusable.length, "controls reached by Tab").to.be.at.least(controls);
     await page.getByLabel("Coverage (bps)").fill("3000");
     await expect_(page.getByTestId("new-tier"), /Standard/);
     await shot(page, "new-proposal");
@@ -295,6 +312,19 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     const out = ok(await cli(["hedge:submit", "--signatures", file]), "hedge:submit");
     expect(out).to.match(/Queued|queued/);
     await expect_(page.getByTestId("state"), /Queued/);
+
+    // Two seats veto it from their browsers (veto threshold 2); then anyone may cancel it in the timelock.
+    for (const seat of [seat4, seat5]) {
+      const v = await open(seat, `proposal/${id}`);
+      await expect_(why(v, "veto"), /would accept it/);
+      await action(v, "veto").click();
+      await expect_(v.getByTestId("message"), /Veto: done/);
+      await v.context().close();
+    }
+    await expect_(page.getByTestId("state"), /Vetoed/);
+    await expect_(why(page, "cancel"), /would accept it/);
+    await action(page, "cancel").click();
+    await expect_(page.getByTestId("message"), /Cancel: done/);
     await page.context().close();
   });
 
