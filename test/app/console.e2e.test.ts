@@ -389,6 +389,9 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await page.locator(".timeline svg").waitFor();
     await expectAccessible(page, "the Audit page");
     await shot(page, "audit");
+    await page.goto(`${app!.url}/#/proposals`);
+    await expect_(page.getByTestId("proposals"), /Cancel|Vetoed/);
+    await shot(page, "proposals");
     await page.goto(`${app!.url}/#/settings`);
     await page.getByRole("heading", { name: "Settings" }).waitFor();
     await expectAccessible(page, "the Settings page");

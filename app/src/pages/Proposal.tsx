@@ -31,7 +31,7 @@ import { loadProposal, type ProposalView } from "../proposal-model";
 import { keepFile } from "../store";
 import { tierReasons } from "../tier-why";
 import { Hex, Section, short, useApp, useLoad } from "../ui";
-import { useFiles } from "./Proposals";
+import { open, useFiles } from "./Proposals";
 
 type ActionKey = "sign" | "approve" | "relay" | "submit" | "queue" | "execute" | "veto" | "revoke" | "cancel";
 interface Check {
@@ -233,7 +233,7 @@ export function ProposalPage({ id }: { id: string }) {
             </dd>
           </>
         )}
-        {p.deadline > 0 && (
+        {p.deadline > 0 && open(p) && (
           <>
             <dt>Expires</dt>
             <dd>

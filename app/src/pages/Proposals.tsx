@@ -22,6 +22,11 @@ export function useFiles() {
   return files;
 }
 
+/** Whether a proposal can still run: only then do its eta and expiry matter. */
+export function open(p: ProposalView): boolean {
+  return p.state === ProposalState.Pending || p.state === ProposalState.Queued;
+}
+
 /** Whether `account` holds a seat and could still add its approval to `p`. */
 export function awaits(p: ProposalView, account: string | null): boolean {
   if (!account) return false;
@@ -82,8 +87,8 @@ export function ProposalsPage() {
                 <td>
                   {p.vetoes} of {p.vetoThreshold}
                 </td>
-                <td>{p.eta ? fmtRelative(p.eta, now) : "-"}</td>
-                <td>{p.deadline ? fmtRelative(p.deadline, now) : "-"}</td>
+                <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
+                <td>{p.deadline && open(p) ? fmtRelative(p.deadline, now) : "-"}</td>
               </tr>
             ))}
           </tbody>
