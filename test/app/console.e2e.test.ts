@@ -302,7 +302,8 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     );
 
     const page = await open(seat1, "signatures");
-    await importFile(page, fs.readFileSync(file, "utf8"));
+    await page.getByLabel("Or choose a file").setInputFiles(file); // by file this time, not by paste
+    await expect_(page.getByTestId("import-message"), /Imported cli\.json: .* 2 signature\(s\) \(2 new\)/);
     await page.goto(`${app!.url}/#/proposal/${id}`);
     await expect_(page.getByTestId("approvals"), /2 of 3/);
     await action(page, "sign").click();
