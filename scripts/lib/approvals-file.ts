@@ -17,67 +17,21 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { Contract, Signature, getAddress, isAddress, isHexString, type Provider } from "ethers";
+import type { Provider } from "ethers";
 
+import { approvalsText, parseApprovals, type ApprovalsExpectation, type ApprovalsFile } from "./approvals-format";
 import { CliError } from "./cli";
-import { proposalIdOf, type ProposalCalls } from "./council";
-import { approvalDigest, recoverApprover, type SignedApproval } from "./signing";
 
-export const APPROVALS_FORMAT = "hedge-council-approvals/1";
-
-export interface ApprovalsFile {
-  format: typeof APPROVALS_FORMAT;
-  chainId: number;
-  council: string;
-  proposalId: string;
-  targets: string[];
-  values: string[];
-  calldatas: string[];
-  salt: string;
-  signatures: SignedApproval[];
-}
-
-/** What the file must match: the network's chain and council, and the proposal when the user named one. */
-export interface ApprovalsExpectation {
-  chainId: number;
-  council: string;
-  proposalId?: string;
-}
-
-const ERC1271_MAGIC = "0x1626ba7e";
+export * from "./approvals-format";
 
 /** The default path of a proposal's signatures file. */
 export function defaultApprovalsPath(root: string, proposalId: string): string {
   return path.join(root, "proposals", `${proposalId}.json`);
 }
 
-export function newApprovalsFile(chainId: number, council: string, id: string, calls: ProposalCalls): ApprovalsFile {
-  return {
-    format: APPROVALS_FORMAT,
-    chainId,
-    council: getAddress(council),
-    proposalId: id,
-    targets: calls.targets.map((t) => getAddress(t)),
-    values: calls.values.map((v) => v.toString()),
-    calldatas: calls.calldatas,
-    salt: calls.salt,
-    signatures: [],
-  };
-}
-
-/** The calls recorded in a signatures file, as the council's functions take them. */
-export function callsOf(file: ApprovalsFile): ProposalCalls {
-  return {
-    targets: file.targets,
-    values: file.values.map((v) => BigInt(v)),
-    calldatas: file.calldatas,
-    salt: file.salt,
-  };
-}
-
 export function writeApprovalsFile(file: string, content: ApprovalsFile): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`);
+  fs.writeFileSync(file, approvalsText(content));
 }
 
 /**
@@ -97,108 +51,5 @@ export async function readApprovalsFile(
   } catch (error) {
     throw new CliError(`signatures file ${name} is not valid JSON (${(error as Error).message.split("\n")[0]})`);
   }
-  const bad = (what: string) => new CliError(`signatures file ${name}: ${what}`);
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad("expected a JSON object");
-  const f = raw as Record<string, unknown>;
-
-  if (f.format !== APPROVALS_FORMAT) throw bad(`format is ${JSON.stringify(f.format)}, expected "${APPROVALS_FORMAT}"`);
-  if (!Number.isSafeInteger(f.chainId)) throw bad("chainId must be a number");
-  if (f.chainId !== expect.chainId) {
-    throw bad(`it is for chain ${f.chainId}, but this network is chain ${expect.chainId}`);
-  }
-  if (typeof f.council !== "string" || !isAddress(f.council)) throw bad("council is not an address");
-  if (getAddress(f.council) !== getAddress(expect.council)) {
-    throw bad(
-      `it is for council ${getAddress(f.council)}, but this network's council is ${getAddress(expect.council)}`,
-    );
-  }
-  if (!isHexString(f.proposalId, 32)) throw bad("proposalId must be 0x followed by 64 hex digits");
-  const proposalId = (f.proposalId as string).toLowerCase();
-  if (expect.proposalId && !proposalId.startsWith(expect.proposalId.toLowerCase())) {
-    throw bad(`it is for proposal ${proposalId}, not ${expect.proposalId}`);
-  }
-
-  const list = (key: string) => {
-    const value = f[key];
-    if (!Array.isArray(value)) throw bad(`${key} must be a list`);
-    return value as unknown[];
-  };
-  const targets = list("targets");
-  const values = list("values");
-  const calldatas = list("calldatas");
-  if (targets.length === 0 || targets.length !== values.length || targets.length !== calldatas.length) {
-    throw bad("targets, values and calldatas must be non-empty lists of the same length");
-  }
-  targets.forEach((t, i) => {
-    if (typeof t !== "string" || !isAddress(t)) throw bad(`targets[${i}] is not an address`);
-  });
-  values.forEach((v, i) => {
-    if (typeof v !== "string" || !/^\d+$/.test(v)) throw bad(`values[${i}] must be a decimal string of wei`);
-  });
-  calldatas.forEach((d, i) => {
-    if (!isHexString(d)) throw bad(`calldatas[${i}] is not hex data`);
-  });
-  if (!isHexString(f.salt, 32)) throw bad("salt must be 0x followed by 64 hex digits");
-
-  const content: ApprovalsFile = {
-    format: APPROVALS_FORMAT,
-    chainId: f.chainId as number,
-    council: getAddress(f.council),
-    proposalId,
-    targets: (targets as string[]).map((t) => getAddress(t)),
-    values: values as string[],
-    calldatas: calldatas as string[],
-    salt: f.salt as string,
-    signatures: [],
-  };
-  const computed = proposalIdOf(callsOf(content));
-  if (computed.toLowerCase() !== proposalId) {
-    throw bad(`proposalId ${proposalId} does not match its calls (hashProposal gives ${computed})`);
-  }
-
-  const seen = new Set<string>();
-  const digest = approvalDigest(content.chainId, content.council, proposalId);
-  for (const [i, entry] of list("signatures").entries()) {
-    const e = (entry ?? {}) as Record<string, unknown>;
-    if (typeof e.signer !== "string" || !isAddress(e.signer)) throw bad(`signatures[${i}].signer is not an address`);
-    const signer = getAddress(e.signer);
-    if (!isHexString(e.signature)) throw bad(`signatures[${i}].signature (${signer}) is not hex data`);
-    if (seen.has(signer)) throw bad(`${signer} signed twice`);
-    seen.add(signer);
-    const signature = e.signature as string;
-    if (!(await signatureIsValid(content, signer, signature, digest, provider))) {
-      throw bad(
-        `the signature of ${signer} does not verify: it was not made by ${signer} for this proposal, chain and council (tampered?)`,
-      );
-    }
-    content.signatures.push({ signer, signature });
-  }
-  return content;
-}
-
-async function signatureIsValid(
-  content: ApprovalsFile,
-  signer: string,
-  signature: string,
-  digest: string,
-  provider?: Provider,
-): Promise<boolean> {
-  if (isHexString(signature, 65)) {
-    try {
-      // Signature.from refuses high-s (malleable) signatures, which the council refuses too.
-      Signature.from(signature);
-      if (getAddress(recoverApprover(content.chainId, content.council, content.proposalId, signature)) === signer) {
-        return true;
-      }
-    } catch {
-      // not a valid ECDSA signature: maybe a contract signer's
-    }
-  }
-  if (!provider || (await provider.getCode(signer)) === "0x") return false;
-  try {
-    const wallet = new Contract(signer, ["function isValidSignature(bytes32,bytes) view returns (bytes4)"], provider);
-    return (await wallet.isValidSignature(digest, signature)) === ERC1271_MAGIC;
-  } catch {
-    return false;
-  }
+  return parseApprovals(raw, name, expect, provider);
 }

@@ -7,7 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { CliError, fmtDuration, fmtInt, fmtRelative, fmtTime, fmtVix, say } from "./cli";
 
 /** The artifacts whose errors the tasks can meet, directly or bubbled up through the council and the timelock. */
-const ERROR_SOURCES = ["HedgeCouncil", "HedgePolicy", "CouncilSeats", "TimelockController", "MockV3Aggregator"];
+export const ERROR_SOURCES = ["HedgeCouncil", "HedgePolicy", "CouncilSeats", "TimelockController", "MockV3Aggregator"];
 
 const STATE_WORDS = [
   "does not exist on this council",

@@ -157,34 +157,57 @@ function show(field: TopField | LayerField, value: number | undefined): string {
   return field === "instrument" ? FORMAT[field](value) : `${fmtInt(value)} (${FORMAT[field](value)})`;
 }
 
-/** The before/after table of a change, one row per changed field; "loosens" marks less protection. */
-export function describePolicyChange(before: PolicyValues, after: PolicyValues): string[] {
-  const rows: string[][] = [];
+/** One changed field of a policy change: its path, the values before and after in words, and its effect. */
+export interface PolicyChangeRow {
+  field: string;
+  before: string;
+  after: string;
+  effect: "loosens" | "tightens" | "";
+}
+
+/** The changed fields of a policy change, in order; "loosens" marks less protection. Empty when nothing changes. */
+export function policyChangeRows(before: PolicyValues, after: PolicyValues): PolicyChangeRow[] {
+  const rows: PolicyChangeRow[] = [];
   const layers = Math.max(before.layers.length, after.layers.length);
   for (let i = 0; i < layers; i++) {
     for (const field of Object.keys(LAYER_FIELDS) as LayerField[]) {
       const b = before.layers[i]?.[field];
       const a = after.layers[i]?.[field];
-      if (b !== a) rows.push([`layers.${i}.${field}`, show(field, b), show(field, a), fieldEffect(field, b, a)]);
+      if (b !== a) {
+        rows.push({
+          field: `layers.${i}.${field}`,
+          before: show(field, b),
+          after: show(field, a),
+          effect: fieldEffect(field, b, a),
+        });
+      }
     }
   }
-  if (after.layers.length < before.layers.length) {
-    rows.push(["layers (count)", String(before.layers.length), String(after.layers.length), "loosens"]);
-  } else if (after.layers.length > before.layers.length) {
-    rows.push(["layers (count)", String(before.layers.length), String(after.layers.length), ""]);
-  }
+  const counts = { field: "layers (count)", before: String(before.layers.length), after: String(after.layers.length) };
+  if (after.layers.length < before.layers.length) rows.push({ ...counts, effect: "loosens" });
+  else if (after.layers.length > before.layers.length) rows.push({ ...counts, effect: "" });
   for (const field of Object.keys(POLICY_FIELDS) as TopField[]) {
     if (before[field] !== after[field]) {
-      rows.push([
+      rows.push({
         field,
-        show(field, before[field]),
-        show(field, after[field]),
-        fieldEffect(field, before[field], after[field]),
-      ]);
+        before: show(field, before[field]),
+        after: show(field, after[field]),
+        effect: fieldEffect(field, before[field], after[field]),
+      });
     }
   }
+  return rows;
+}
+
+/** The before/after table of a change, one row per changed field; "loosens" marks less protection. */
+export function describePolicyChange(before: PolicyValues, after: PolicyValues): string[] {
+  const rows = policyChangeRows(before, after);
   if (rows.length === 0) return ["(no change)"];
-  return table(["field", "before", "after", "effect"], rows, "");
+  return table(
+    ["field", "before", "after", "effect"],
+    rows.map((r) => [r.field, r.before, r.after, r.effect]),
+    "",
+  );
 }
 
 /** The policy as a table of layers plus one line per group of scalar parameters. */

@@ -8,7 +8,7 @@ import { CliError, fmtBps, fmtDuration, fmtVix, shortId } from "./cli";
 import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange } from "./policy-edit";
-import { ProposalState, STATE_NAMES, TIER_NAMES, type ProposalCalls } from "./council";
+import { GOVERNED_ABI, ProposalState, STATE_NAMES, TIER_NAMES, type ProposalCalls } from "./council";
 
 /** @deprecated import from ./council; kept for test/fuzz/council.model.ts until its rewrite lands. */
 export { Tier, ProposalState as State } from "./council";
@@ -36,7 +36,7 @@ export function parseProposalId(text: string | undefined): string {
 }
 
 /** Every proposal created on the council, oldest first. */
-export async function createdProposals(system: HedgeSystem): Promise<CreatedProposal[]> {
+export async function createdProposals(system: Pick<HedgeSystem, "council" | "fromBlock">): Promise<CreatedProposal[]> {
   const events = await system.council.queryFilter(system.council.filters.ProposalCreated(), system.fromBlock);
   // Positional access: `values` is also the name of an Array method, which shadows the named field on a Result.
   return events.map((e) => ({
@@ -71,7 +71,7 @@ export async function requireProposal(system: HedgeSystem, idOrPrefix: string): 
 }
 
 /** The proposal's state, tier rule and counts, for printing and for checks before sending. */
-export async function proposalStatus(system: HedgeSystem, id: string) {
+export async function proposalStatus(system: Pick<HedgeSystem, "council">, id: string) {
   const { council } = system;
   const [state, tier, approvals, vetoes, eta, deadline, vetoThreshold] = await Promise.all([
     council.state(id),
@@ -106,9 +106,12 @@ export function requireState(id: string, current: ProposalState, allowed: Propos
   );
 }
 
-/** Decodes one call into words, knowing the system's contracts; `current` is the policy it would change. */
+/**
+ * Decodes one call into words with the governed ABI (./council), knowing the deployment's addresses; `current` is
+ * the policy it would change.
+ */
 export function describeCall(
-  system: HedgeSystem,
+  system: Pick<HedgeSystem, "deployment">,
   target: string,
   value: bigint,
   data: string,
@@ -127,7 +130,7 @@ export function describeCall(
     }
   };
   if (to === getAddress(c.policy.address)) {
-    const call = attempt(system.policy);
+    const call = attempt({ interface: GOVERNED_ABI.policy });
     if (call?.name === "setPolicy") {
       const next = call.args[0] as unknown as IHedgePolicy.PolicyStructOutput;
       const version = Number(call.args[1]);
@@ -157,12 +160,12 @@ export function describeCall(
     }
   }
   if (to === getAddress(c.seats.address)) {
-    const call = attempt(system.seats);
+    const call = attempt({ interface: GOVERNED_ABI.seats });
     if (call?.name === "mint") return [`CouncilSeats.mint: a new seat for ${call.args[0]}${withValue}`];
     if (call?.name === "burn") return [`CouncilSeats.burn: seat ${call.args[0]}${withValue}`];
   }
   if (to === getAddress(c.council.address)) {
-    const call = attempt(system.council);
+    const call = attempt({ interface: GOVERNED_ABI.council });
     if (call?.name === "setTierRule") {
       return [
         `HedgeCouncil.setTierRule: ${TIER_NAMES[Number(call.args[0])]} needs ${call.args[1]} approvals, delay ${fmtDuration(call.args[2] as bigint)}${withValue}`,
@@ -177,7 +180,7 @@ export function describeCall(
     }
   }
   if (to === getAddress(c.timelock.address)) {
-    const call = attempt(system.timelock);
+    const call = attempt({ interface: GOVERNED_ABI.timelock });
     if (call?.name === "updateDelay")
       return [`TimelockController.updateDelay: minimum delay ${fmtDuration(call.args[0] as bigint)}`];
   }
@@ -187,7 +190,11 @@ export function describeCall(
 }
 
 /** Every call of a proposal, numbered. */
-export function describeCalls(system: HedgeSystem, calls: ProposalCalls, current?: PolicyValues): string[] {
+export function describeCalls(
+  system: Pick<HedgeSystem, "deployment">,
+  calls: ProposalCalls,
+  current?: PolicyValues,
+): string[] {
   const lines: string[] = [];
   calls.targets.forEach((target, i) => {
     const [first, ...rest] = describeCall(system, target, calls.values[i], calls.calldatas[i], current);

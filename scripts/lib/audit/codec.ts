@@ -2,7 +2,7 @@
 // hash and would dominate a replay of thousands of proposals): decoding event logs from their fragments, the policy
 // hash, checksummed addresses. Proposal and operation ids are ../council's (written the same way). Every function here is checked
 // against ethers' own encoding in test/audit/codec.test.ts.
-import { getAddress, type EventFragment, type ParamType } from "ethers";
+import { getAddress, toUtf8String, type EventFragment, type ParamType } from "ethers";
 
 import { ZERO_WORD, keccakHex, uintWord } from "../council";
 import type { PolicyValues } from "../policy";
@@ -56,7 +56,7 @@ function decodeValue(t: ParamType, h: string, pos: number): unknown {
   }
   if (base === "string") {
     const length = numAt(h, pos);
-    return Buffer.from(h.slice(pos + 64, pos + 64 + length * 2), "hex").toString("utf8");
+    return toUtf8String("0x" + h.slice(pos + 64, pos + 64 + length * 2));
   }
   if (base.startsWith("bytes")) return "0x" + h.slice(pos, pos + Number(base.slice(5)) * 2);
   if (base === "array") {

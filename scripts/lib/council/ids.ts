@@ -21,6 +21,8 @@ type NativeKeccak = (algorithm: "keccak256") => { update(data: Buffer): { digest
  * pure-JS keccak of ethers on thousands of hashes; ethers' is the fallback when it is not installed.
  */
 const nativeKeccak: NativeKeccak | null = (() => {
+  // In a browser (the console) there is neither `require` nor `Buffer`: ethers' keccak it is.
+  if (typeof require !== "function" || typeof Buffer === "undefined") return null;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const create = require("keccak") as NativeKeccak;
@@ -33,9 +35,9 @@ const nativeKeccak: NativeKeccak | null = (() => {
 
 /** keccak256 of hex data (with 0x). */
 export function keccakHex(hex: string): string {
+  if (!nativeKeccak) return keccak256(hex.length > 2 ? hex : "0x");
   const bytes = Buffer.from(hex.length > 2 ? hex.slice(2) : "", "hex");
-  if (nativeKeccak) return "0x" + nativeKeccak("keccak256").update(bytes).digest().toString("hex");
-  return keccak256(bytes);
+  return "0x" + nativeKeccak("keccak256").update(bytes).digest().toString("hex");
 }
 
 export const ZERO_WORD = "0".repeat(64);

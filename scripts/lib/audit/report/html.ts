@@ -270,7 +270,7 @@ export function timelineSvg(r: AuditReport): string {
   return `<svg id="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${y}" width="100%" role="img" aria-label="Timeline of the audited history">\n${svg}\n</svg>`;
 }
 
-const CSS = `
+export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#212529;background:#f8f9fa}
 main{max-width:1240px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}

@@ -1,0 +1,104 @@
+// The chain as the console reads it: settings (RPC URL and deployment), the contracts with the repository's ABIs and
+// TypeChain types, the proposals from `ProposalCreated`, and reverts explained with the command line's own words.
+import { Contract, Interface, JsonRpcProvider, type ContractRunner, type InterfaceAbi } from "ethers";
+import { ABIS } from "virtual:hedge-abi";
+
+import type { CouncilSeats, HedgeCouncil, HedgePolicy, MockV3Aggregator } from "../../typechain-types";
+import type { Deployment } from "../../scripts/lib/deployments";
+import { ERROR_SOURCES, explainRevert, revertData } from "../../scripts/lib/errors";
+
+export interface Settings {
+  network: string;
+  rpcUrl: string;
+  deployment: Deployment | null;
+}
+
+const STORAGE_KEY = "hedge-console-settings";
+
+/** The served defaults (hedge-config.json), then the saved settings, then `?rpc=` in the address. */
+export async function loadSettings(): Promise<Settings> {
+  let settings: Settings = { network: "localhost", rpcUrl: "http://127.0.0.1:8545", deployment: null };
+  try {
+    const response = await fetch("./hedge-config.json", { cache: "no-store" });
+    if (response.ok) settings = { ...settings, ...((await response.json()) as Settings) };
+  } catch {
+    // no served config: the settings page tells what is missing
+  }
+  const saved = localStorage.getItem(STORAGE_KEY);
+  if (saved) settings = { ...settings, ...(JSON.parse(saved) as Partial<Settings>) };
+  const rpc = new URLSearchParams(location.search).get("rpc");
+  if (rpc) settings.rpcUrl = rpc;
+  return settings;
+}
+
+export function saveSettings(s: Partial<Settings> | null): void {
+  if (s === null) localStorage.removeItem(STORAGE_KEY);
+  else localStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+}
+
+export interface System {
+  settings: Settings;
+  deployment: Deployment;
+  chainId: number;
+  provider: JsonRpcProvider;
+  council: HedgeCouncil;
+  policy: HedgePolicy;
+  seats: CouncilSeats;
+  oracle: MockV3Aggregator;
+  fromBlock: number;
+}
+
+function contract<T>(name: string, address: string, runner: ContractRunner): T {
+  return new Contract(address, ABIS[name], runner) as unknown as T;
+}
+
+export async function openSystem(settings: Settings): Promise<System> {
+  const deployment = settings.deployment;
+  if (!deployment) throw new Error("no deployment: open Settings and paste deployments/<network>.json");
+  const provider = new JsonRpcProvider(settings.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  const chainId = Number((await provider.getNetwork()).chainId);
+  if (chainId !== deployment.chainId) {
+    throw new Error(`the RPC endpoint is chain ${chainId}, but the deployment is for chain ${deployment.chainId}`);
+  }
+  const c = deployment.contracts;
+  if ((await provider.getCode(c.council.address)) === "0x") {
+    throw new Error(`no council at ${c.council.address} on ${settings.rpcUrl}: was the node restarted?`);
+  }
+  const blocks = Object.values(c)
+    .map((x) => x.blockNumber)
+    .filter((b): b is number => b !== null);
+  return {
+    settings,
+    deployment,
+    chainId,
+    provider,
+    council: contract<HedgeCouncil>("HedgeCouncil", c.council.address, provider),
+    policy: contract<HedgePolicy>("HedgePolicy", c.policy.address, provider),
+    seats: contract<CouncilSeats>("CouncilSeats", c.seats.address, provider),
+    oracle: contract<MockV3Aggregator>("MockV3Aggregator", c.oracle.address, provider),
+    fromBlock: blocks.length > 0 ? Math.min(...blocks) : 0,
+  };
+}
+
+/** Every error of the system's contracts, as scripts/lib/errors.ts gathers them for the command line. */
+const errorInterface = (() => {
+  const fragments = new Map<string, unknown>();
+  for (const name of ERROR_SOURCES) {
+    if (!ABIS[name]) throw new Error(`the console's build holds no ABI of ${name} (app/vite.config.mts)`);
+    for (const item of ABIS[name] as { type: string; name: string; inputs: { type: string }[] }[]) {
+      if (item.type === "error") fragments.set(`${item.name}(${item.inputs.map((i) => i.type).join(",")})`, item);
+    }
+  }
+  return new Interface([...fragments.values()] as InterfaceAbi);
+})();
+
+/** The reason for an error in words: a decoded revert, a wallet's refusal, or the message. */
+export function explain(error: unknown, now = Math.floor(Date.now() / 1000)): string {
+  const data = revertData(error);
+  if (data) return explainRevert(errorInterface, data, now);
+  const record = (error ?? {}) as { code?: unknown; shortMessage?: unknown; message?: unknown };
+  if (record.code === 4001 || record.code === "ACTION_REJECTED") return "the wallet refused the request";
+  return String(record.shortMessage ?? record.message ?? error).split("\n")[0];
+}
+
+export { createdProposals, proposalStatus, type CreatedProposal } from "../../scripts/lib/proposals";

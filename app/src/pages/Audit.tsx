@@ -1,0 +1,122 @@
+// The audit in the browser: runs scripts/lib/audit (the library behind `hedge:audit`) against the chain through the
+// console's RPC URL, or opens an audit JSON (`hedge:audit --json`), and shows the checks, the findings and the
+// timeline picture drawn by the audit's own HTML report code.
+import { useState } from "react";
+
+import { AUDIT_FORMAT, runAudit, type AuditReport } from "../../../scripts/lib/audit";
+import { CSS, timelineSvg } from "../../../scripts/lib/audit/report/html";
+import { fmtTime } from "../../../scripts/lib/format";
+import { explain } from "../chain";
+import { Section, useApp } from "../ui";
+
+/** The report's rules for its SVG only (the rest styles the report's own page). */
+const SVG_CSS = CSS.split("}")
+  .filter((rule) => rule.trim().startsWith("svg"))
+  .map((rule) => `${rule}}`)
+  .join("");
+
+export function AuditPage() {
+  const { system } = useApp();
+  const [report, setReport] = useState<AuditReport | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      const rpc = {
+        request: ({ method, params }: { method: string; params?: unknown[] }) =>
+          system.provider.send(method, params ?? []),
+      };
+      setReport(await runAudit({ rpc, deployment: system.deployment, network: system.settings.network }));
+    } catch (e) {
+      setError(explain(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function openFile(text: string, name: string) {
+    setError(null);
+    try {
+      const parsed = JSON.parse(text) as AuditReport;
+      if (parsed.format !== AUDIT_FORMAT) throw new Error(`${name} is not an audit JSON (format ${AUDIT_FORMAT})`);
+      setReport(parsed);
+    } catch (e) {
+      setError(explain(e));
+    }
+  }
+
+  return (
+    <>
+      <h2 className="page-title">Audit</h2>
+      <p>
+        <button onClick={run} disabled={busy}>
+          {busy ? "Auditing…" : "Run the audit against the chain"}
+        </button>{" "}
+        <label>
+          Or open an audit JSON{" "}
+          <input
+            type="file"
+            accept="application/json,.json"
+            onChange={async (e) => {
+              const f = e.target.files?.[0];
+              if (f) await openFile(await f.text(), f.name);
+              e.target.value = "";
+            }}
+          />
+        </label>
+      </p>
+      {error && <p role="alert">{error}</p>}
+      {report && (
+        <>
+          <p data-testid="audit-summary">
+            {report.network.name} (chain {report.network.chainId}), blocks {report.range.fromBlock}–
+            {report.range.toBlock} ({fmtTime(report.range.toTimestamp)}): {report.summary.proposals} proposals,{" "}
+            {report.summary.findings} finding{report.summary.findings === 1 ? "" : "s"}.
+          </p>
+          <Section title="Checks">
+            <table>
+              <caption>What the audit checked</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Check</th>
+                  <th scope="col">Result</th>
+                  <th scope="col">Findings</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.checks.map((c) => (
+                  <tr key={c.name}>
+                    <td>{c.description}</td>
+                    <td>{c.status}</td>
+                    <td>{c.findings}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Section>
+          <Section title="Findings">
+            {report.findings.length === 0 ? (
+              <p>None: the chain followed the rules.</p>
+            ) : (
+              <ul>
+                {report.findings.map((f, i) => (
+                  <li key={i}>
+                    <strong>{f.kind}</strong> ({f.check}): {f.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+          <Section title="Timeline">
+            <style>{SVG_CSS}</style>
+            {/* The audit library's own SVG; every text in it is escaped there. */}
+            <div className="timeline" dangerouslySetInnerHTML={{ __html: timelineSvg(report) }} />
+          </Section>
+        </>
+      )}
+    </>
+  );
+}

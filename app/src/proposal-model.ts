@@ -1,0 +1,80 @@
+// One proposal as the console shows it: on chain (from `ProposalCreated`) or only in a signatures file, with its
+// state, tier rule, counts, seat holders and what the connected account may still do.
+import { getAddress, ZeroAddress } from "ethers";
+
+import { callsOf, type ApprovalsFile } from "../../scripts/lib/approvals-format";
+import { ProposalState, type ProposalCalls } from "../../scripts/lib/council";
+import { createdProposals, proposalStatus, type CreatedProposal, type System } from "./chain";
+
+export interface ProposalView {
+  id: string;
+  calls: ProposalCalls;
+  onChain: CreatedProposal | null;
+  file: ApprovalsFile | null;
+  state: ProposalState;
+  tier: number;
+  approvals: number;
+  threshold: number;
+  delay: number;
+  vetoes: number;
+  vetoThreshold: number;
+  eta: number;
+  deadline: number;
+  /** Seat holders now, with what each has done. */
+  holders: { address: string; seatId: number; approved: boolean; signed: boolean; revoked: boolean }[];
+}
+
+/** Every current seat holder, from the seats' mint and burn events. */
+export async function seatHolders(system: System): Promise<{ address: string; seatId: number }[]> {
+  const events = await system.seats.queryFilter(system.seats.filters.Transfer(), system.fromBlock);
+  const holders = new Map<number, string>();
+  for (const e of events) {
+    const [from, to, tokenId] = [e.args[0], e.args[1], Number(e.args[2])];
+    if (from === ZeroAddress) holders.set(tokenId, getAddress(to));
+    if (to === ZeroAddress) holders.delete(tokenId);
+  }
+  return [...holders.entries()].map(([seatId, address]) => ({ address, seatId })).sort((a, b) => a.seatId - b.seatId);
+}
+
+export async function loadProposal(
+  system: System,
+  id: string,
+  file: ApprovalsFile | null,
+  created?: CreatedProposal[],
+): Promise<ProposalView | null> {
+  const onChain = (created ?? (await createdProposals(system))).find((p) => p.id.toLowerCase() === id) ?? null;
+  if (!onChain && !file) return null;
+  const calls = onChain ?? callsOf(file!);
+  const { council } = system;
+  const holders = await seatHolders(system);
+  const marks = await Promise.all(
+    holders.map(async (h) => ({
+      ...h,
+      approved: onChain ? await council.hasApproved(id, h.address) : false,
+      revoked: await council.hasRevoked(id, h.address),
+      signed: !!file?.signatures.some((s) => getAddress(s.signer) === h.address),
+    })),
+  );
+  if (onChain) {
+    const s = await proposalStatus(system, id);
+    return { id, calls, onChain, file, ...s, holders: marks };
+  }
+  const tier = Number(await council.tierOf(calls.targets, calls.calldatas));
+  const [threshold, delay] = await council.tierRule(tier);
+  return {
+    id,
+    calls,
+    onChain,
+    file,
+    state: ProposalState.Unknown,
+    tier,
+    approvals: 0,
+    threshold: Number(threshold),
+    delay: Number(delay),
+    vetoes: 0,
+    vetoThreshold: Number(await council.vetoThreshold()),
+    eta: 0,
+    deadline: 0,
+    holders: marks,
+  };
+}

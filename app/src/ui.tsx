@@ -1,0 +1,69 @@
+// Small shared pieces of the console's pages.
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+
+import type { System } from "./chain";
+import type { Connection, DiscoveredWallet } from "./wallet";
+
+export interface AppContext {
+  system: System;
+  /** Changes on every new block and after every action: what pages re-read on. */
+  tick: number;
+  refresh(): void;
+  connection: Connection | null;
+  /** The wallet to send and sign with: set only when connected to the deployment's chain. */
+  wallet: DiscoveredWallet | null;
+  account: string | null;
+  now: number;
+  blockNumber: number;
+}
+
+export const Ctx = createContext<AppContext | null>(null);
+
+export function useApp(): AppContext {
+  const ctx = useContext(Ctx);
+  if (!ctx) throw new Error("no app context");
+  return ctx;
+}
+
+/** Runs `load` whenever `deps` change (and on every tick); keeps the last value while reloading. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: string | null } {
+  const { tick } = useApp();
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (d) => {
+        if (!live) return;
+        setData(d);
+        setError(null);
+      },
+      (e: unknown) => live && setError(String((e as Error)?.message ?? e).split("\n")[0]),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tick, ...deps]);
+  return { data, error };
+}
+
+export function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export function Hex({ value, label }: { value: string; label: string }) {
+  return (
+    <code className="hex" aria-label={label} data-testid={label.replace(/\s+/g, "-")}>
+      {value}
+    </code>
+  );
+}
+
+export const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;

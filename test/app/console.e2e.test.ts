@@ -1,0 +1,402 @@
+/// <reference lib="dom" />
+// The council console end to end: the built app (app-dist/) in headless Chromium against a real `hardhat node` on a
+// free port, deployed with the command line. Each seat holder has a browser context with the test wallet
+// (./browser.ts), which signs with the node's unlocked accounts: real eth_signTypedData_v4 signatures and real
+// transactions. Journeys: three seat holders co-sign, one submits, the clock advances, an outsider executes and the
+// Hedge page shows the new policy; a browser co-signer completes a file that the CLI started and the CLI submits
+// it; an outsider sees why it cannot sign; a loosening change is Critical with its reason; a refused action sends
+// nothing; a wrong chain gives one message and a switch request; axe-core finds no serious or critical violation.
+// HEDGE_SCREENSHOTS=1 also writes a screenshot of each page to docs/.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+import { expect } from "chai";
+import { HDNodeWallet, Interface, Mnemonic } from "ethers";
+import type { Browser, Page } from "playwright-core";
+
+import type { Deployment } from "../../scripts/lib/deployments";
+import { ROOT, freePort, hardhatCli, tempDir, type CliRun } from "../tasks/helpers";
+import { CHROMIUM, connectWallet, launch, seriousViolations, serveStatic, walletContext } from "./browser";
+
+const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
+const address = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`).address;
+const [seat1, seat2, seat3, seat4, seat5, outsider] = [1, 2, 3, 4, 5, 9].map(address);
+const SCREENSHOTS = process.env.HEDGE_SCREENSHOTS === "1" ? path.join(ROOT, "docs") : null;
+
+describe("council console in Chromium (end to end, against `hardhat node`)", function () {
+  this.timeout(240_000);
+  let node: ChildProcess | undefined;
+  let rpcUrl = "";
+  let app: { url: string; stop: () => Promise<void> } | undefined;
+  let browser: Browser | undefined;
+  const dir = tempDir("console");
+  let deployment: Deployment;
+
+  async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+    const response = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    const body = (await response.json()) as { result: T; error?: { message: string } };
+    if (body.error) throw new Error(body.error.message);
+    return body.result;
+  }
+  const cli = (args: string[]) =>
+    hardhatCli([...args, "--network", "localhost"], { HEDGE_LOCALHOST_URL: rpcUrl, HEDGE_DEPLOYMENTS_DIR: dir });
+  function ok(run: CliRun, what: string): string {
+    expect(run.code, `${what} failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+    return run.stdout;
+  }
+
+  /** A page of a new context: with the test wallet of `account` (connected), or with no wallet at all. */
+  async function open(account: string | null, hash: string, fakeChainId?: number): Promise<Page> {
+    const context = await walletContext(browser!, account ? { account, rpcUrl, fakeChainId } : null);
+    const page = await context.newPage();
+    page.on("pageerror", (e) => console.error(`  page error (${account ?? "no wallet"}): ${e.message}`));
+    await page.goto(`${app!.url}/#/${hash}`);
+    if (account) await connectWallet(page);
+    return page;
+  }
+  async function shot(page: Page, name: string) {
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
+  }
+  async function expectAccessible(page: Page, what: string) {
+    expect(await seriousViolations(page), `axe on ${what}`).to.deep.equal([]);
+  }
+  /** The action's button and the words next to it. */
+  const action = (page: Page, key: string) => page.locator(`button[data-action="${key}"]`);
+  const why = (page: Page, key: string) => page.locator(`[data-why="${key}"]`);
+  async function exported(page: Page): Promise<string> {
+    return page.getByTestId("export").inputValue();
+  }
+  async function importFile(page: Page, text: string): Promise<void> {
+    await page.goto(`${app!.url}/#/signatures`);
+    await page.getByTestId("import-text").fill(text);
+    await page.getByRole("button", { name: "Import pasted file" }).click();
+    await expect_(page.getByTestId("import-message"), /Imported/);
+  }
+  /** Waits until `locator` shows `text`; on a timeout, fails with what the page shows instead. */
+  async function expect_(locator: ReturnType<Page["locator"]>, text: RegExp) {
+    try {
+      await locator.filter({ hasText: text }).first().waitFor({ timeout: 20_000 });
+    } catch (error) {
+      const shown = await locator
+        .page()
+        .locator("main")
+        .innerText()
+        .catch(() => "?");
+      throw new Error(`${text} did not appear (${(error as Error).message.split("\n")[0]}); the page shows:\n${shown}`);
+    }
+  }
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+    const port = await freePort();
+    rpcUrl = `http://127.0.0.1:${port}`;
+    const cliPath = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
+    node = spawn(process.execPath, [cliPath, "node", "--port", String(port), "--hostname", "127.0.0.1"], {
+      cwd: ROOT,
+      env: { ...process.env, HARDHAT_NETWORK: undefined },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    node.stdout?.on("data", (d) => (log += d));
+    node.stderr?.on("data", (d) => (log += d));
+    // The console build, in parallel with the node's start.
+    const build = new Promise<void>((resolve, reject) => {
+      const vite = spawn(
+        process.execPath,
+        [path.join(ROOT, "app", "cli.mjs"), "--build"], // what `npm run app:build` runs
+        { cwd: ROOT, env: { ...process.env, HEDGE_DEPLOYMENTS_DIR: dir }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let out = "";
+      vite.stdout?.on("data", (d) => (out += d));
+      vite.stderr?.on("data", (d) => (out += d));
+      vite.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed:\n${out}`))));
+    });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await rpc("eth_chainId");
+        break;
+      } catch {
+        if (node.exitCode !== null || Date.now() > deadline) throw new Error(`hardhat node did not start:\n${log}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    ok(await cli(["hedge:deploy", "--quiet"]), "hedge:deploy");
+    deployment = JSON.parse(fs.readFileSync(path.join(dir, "localhost.json"), "utf8"));
+    await build;
+    app = await serveStatic(path.join(ROOT, "app-dist"), () => ({ network: "localhost", rpcUrl, deployment }));
+    browser = await launch();
+  });
+
+  after(async function () {
+    await browser?.close();
+    await app?.stop();
+    if (node?.pid && node.exitCode === null) {
+      const exited = new Promise((r) => node!.once("exit", r));
+      process.kill(node.pid, "SIGTERM");
+      await exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loads the Hedge page read-only, without a wallet, within a second", async function () {
+    const page = await open(null, "hedge");
+    const started = Date.now();
+    await page.reload();
+    await page.getByTestId("policy-version").waitFor();
+    const shown = Date.now() - started;
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      return { load: nav.loadEventEnd, dom: nav.domContentLoadedEventEnd };
+    });
+    console.log(`    first load: load event ${timing.load.toFixed(0)} ms, policy shown after ${shown} ms`);
+    expect(timing.load).to.be.below(1000);
+    expect(await page.getByTestId("policy-version").textContent()).to.equal("1");
+    expect(await page.getByTestId("coverage").textContent()).to.include("25.00 %");
+    await expect_(page.getByTestId("oracle"), /VIX 15\.00.*fresh/);
+    await expect_(page.locator(".wallet"), /Read-only|Connect/);
+    await expectAccessible(page, "the Hedge page");
+    await page.context().close();
+  });
+
+  it("shows a loosening change as Critical, with its reason", async function () {
+    const page = await open(seat1, "new");
+    await page.getByLabel("layer 0 trigger (VIX hundredths)").fill("2200");
+    await expect_(page.getByTestId("new-tier"), /Critical/);
+    await expect_(page.getByTestId("new-reasons"), /less protection between VIX 20\.00 and 22\.00/);
+    await expect_(page.locator("body"), /the council's tierOf: Critical/);
+    await page.getByLabel("layer 0 trigger (VIX hundredths)").fill("2000");
+    await page.getByLabel("Coverage (bps)").fill("30000");
+    await expect_(page.getByTestId("problem"), /coverage 30000 is outside 500\.\.10000 bps/);
+    await expectAccessible(page, "the New proposal page");
+    // Every control is reachable with the Tab key, in order.
+    const controls = await page.evaluate(
+      () =>
+        document.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]), select, textarea").length,
+    );
+    const reached = new Set<string>();
+    for (let i = 0; i < controls + 5; i++) {
+      await page.keyboard.press("Tab");
+      reached.add(
+        await page.evaluate(() => {
+          const el = document.activeElement!;
+          return Array.prototype.indexOf.call(document.querySelectorAll("*"), el) + ":" + el.tagName;
+        }),
+      );
+    }
+    const focusable = [...reached].filter((r) => /:(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(r));
+    expect(focusable.length, "controls reached by Tab").to.be.at.least(controls);
+    await page.getByLabel("Coverage (bps)").fill("3000");
+    await expect_(page.getByTestId("new-tier"), /Standard/);
+    await shot(page, "new-proposal");
+    await page.context().close();
+  });
+
+  it("three seat holders co-sign in three browsers, one submits, anyone executes after the delay", async function () {
+    // Seat 1 writes the change and signs first.
+    const a = await open(seat1, "new");
+    await a.getByLabel("Coverage (bps)").fill("3000");
+    await expect_(a.getByTestId("new-tier"), /Standard/);
+    await a.getByRole("button", { name: "Start a signatures file" }).click();
+    await a.waitForURL(/#\/proposal\/0x[0-9a-f]{64}$/);
+    const id = a.url().split("/").pop()!;
+    await expect_(a.getByTestId("call-0"), /coverageBps.*25\.00 %.*30\.00 %.*tightens/);
+    await expect_(a.getByTestId("tier"), /Standard/);
+    await action(a, "sign").click();
+    await expect_(a.getByTestId("message"), /Signed/);
+    await expect_(a.getByTestId("approvals"), /1 of 3/);
+    await expectAccessible(a, "the Proposal page");
+
+    // Someone without a seat sees why they cannot sign.
+    const d = await open(outsider, "signatures");
+    await importFile(d, await exported(a));
+    await d.goto(`${app!.url}/#/proposal/${id}`);
+    await expect_(why(d, "sign"), /holds no council seat/);
+    expect(await action(d, "sign").isDisabled()).to.equal(true);
+    await expect_(why(d, "submit"), /\S/);
+    expect(await action(d, "submit").isDisabled()).to.equal(true);
+
+    // Seats 2 and 3 import the file by paste, sign and pass it on; seat 3 submits.
+    let file = await exported(a);
+    for (const [seat, n] of [
+      [seat2, 2],
+      [seat3, 3],
+    ] as const) {
+      const page = await open(seat, "signatures");
+      await importFile(page, file);
+      if (n === 2) {
+        // The queue's filter keeps what the connected seat can still sign.
+        await page.goto(`${app!.url}/#/proposals`);
+        await page.getByLabel(/Awaiting my signature/).check();
+        await expect_(page.getByTestId("proposals"), /awaits you/);
+      }
+      await page.goto(`${app!.url}/#/proposal/${id}`);
+      await expect_(page.getByTestId("approvals"), new RegExp(`${n - 1} of 3`));
+      await action(page, "sign").click();
+      await expect_(page.getByTestId("approvals"), new RegExp(`${n} of 3`));
+      file = await exported(page);
+      if (n === 2) {
+        await importFile(page, await exported(a)); // an older copy: merging loses nothing
+        await page.goto(`${app!.url}/#/proposal/${id}`);
+        await expect_(page.getByTestId("approvals"), /2 of 3/);
+        await shot(page, "signatures-import");
+        await page.context().close();
+        continue;
+      }
+      await expect_(why(page, "submit"), /would accept it/);
+      await shot(page, "proposal");
+      await action(page, "submit").click();
+      await expect_(page.getByTestId("state"), /Queued/);
+      await page.context().close();
+    }
+    expect(JSON.parse(file).signatures).to.have.length(3);
+
+    // Too early: the outsider's Execute is refused in words, and nothing is sent.
+    await d.reload();
+    await connectWallet(d);
+    await expect_(d.getByTestId("state"), /Queued/);
+    await expect_(why(d, "execute"), /\S/);
+    expect(await action(d, "execute").isDisabled()).to.equal(true);
+    const before = await rpc<string>("eth_blockNumber");
+    await action(d, "execute").click({ force: true });
+    await expect_(why(d, "execute"), /timelock|not ready|eta|before/i);
+    expect(await d.evaluate(() => (window as unknown as { __walletPrompts: string[] }).__walletPrompts)).to.deep.equal(
+      [],
+    );
+    expect(await rpc<string>("eth_blockNumber")).to.equal(before);
+
+    // The clock advances past the Standard delay; the outsider executes.
+    await rpc("evm_increaseTime", [86_400 + 1]);
+    await rpc("evm_mine");
+    await expect_(why(d, "execute"), /would accept it/);
+    await action(d, "execute").click();
+    await expect_(d.getByTestId("state"), /Executed/);
+
+    // The Hedge page shows the new policy, and the queue lists the proposal as executed.
+    await d.goto(`${app!.url}/#/hedge`);
+    await expect_(d.getByTestId("coverage"), /30\.00 %/);
+    expect(await d.getByTestId("policy-version").textContent()).to.equal("2");
+    await d.goto(`${app!.url}/#/proposals`);
+    await expect_(d.getByTestId("proposals"), /Executed/);
+    await expectAccessible(d, "the Proposals page");
+    await shot(d, "proposals");
+    await d.context().close();
+    await a.context().close();
+  });
+
+  it("completes a signatures file that the command line started, and the command line submits it", async function () {
+    const file = path.join(dir, "cli.json");
+    ok(
+      await cli(["hedge:propose", "policy", "--set", "coverageBps=3200", "--offchain", "--out", file, "--from", "4"]),
+      "hedge:propose --offchain",
+    );
+    const id = (JSON.parse(fs.readFileSync(file, "utf8")) as { proposalId: string }).proposalId;
+    ok(await cli(["hedge:sign", "--id", id, "--out", file, "--from", "5"]), "hedge:sign");
+    expect(JSON.parse(fs.readFileSync(file, "utf8")).signatures.map((s: { signer: string }) => s.signer)).to.deep.equal(
+      [seat4, seat5],
+    );
+
+    const page = await open(seat1, "signatures");
+    await page.getByLabel("Or choose a file").setInputFiles(file); // by file this time, not by paste
+    await expect_(page.getByTestId("import-message"), /Imported cli\.json: .* 2 signature\(s\) \(2 new\)/);
+    await page.goto(`${app!.url}/#/proposal/${id}`);
+    await expect_(page.getByTestId("approvals"), /2 of 3/);
+    await action(page, "sign").click();
+    await expect_(page.getByTestId("approvals"), /3 of 3/);
+    fs.writeFileSync(file, await exported(page));
+
+    const out = ok(await cli(["hedge:submit", "--signatures", file]), "hedge:submit");
+    expect(out).to.match(/Queued|queued/);
+    await expect_(page.getByTestId("state"), /Queued/);
+
+    // Two seats veto it from their browsers (veto threshold 2); then anyone may cancel it in the timelock.
+    for (const seat of [seat4, seat5]) {
+      const v = await open(seat, `proposal/${id}`);
+      await expect_(why(v, "veto"), /would accept it/);
+      await action(v, "veto").click();
+      await expect_(v.getByTestId("message"), /Veto: done/);
+      await v.context().close();
+    }
+    await expect_(page.getByTestId("state"), /Vetoed/);
+    await expect_(why(page, "cancel"), /would accept it/);
+    await action(page, "cancel").click();
+    await expect_(page.getByTestId("message"), /Cancel: done/);
+    await page.context().close();
+  });
+
+  it("proposes a nudge on chain, a second seat approves on chain, and it runs at once (Fast)", async function () {
+    const a = await open(seat1, "new");
+    await a.getByLabel("Kind of change").selectOption("nudgeCoverage");
+    await a.getByLabel("New coverage (bps)").fill("3100");
+    await expect_(a.getByTestId("new-tier"), /Fast/);
+    await a.getByRole("button", { name: "Propose on chain" }).click();
+    await a.waitForURL(/#\/proposal\/0x[0-9a-f]{64}$/);
+    const id = a.url().split("/").pop()!;
+    await expect_(a.getByTestId("state"), /Pending/);
+    await expect_(a.getByTestId("approvals"), /1 of 2/);
+    await expect_(why(a, "approve"), /already approved|\S/);
+    expect(await action(a, "approve").isDisabled()).to.equal(true);
+
+    const b = await open(seat2, `proposal/${id}`);
+    await expect_(b.getByTestId("call-0"), /coverageBps.*30\.00 %.*31\.00 %.*tightens/);
+    await expect_(why(b, "approve"), /would accept it/);
+    await action(b, "approve").click();
+    await expect_(b.getByTestId("approvals"), /2 of 2/);
+    await expect_(why(b, "execute"), /would accept it/);
+    await action(b, "execute").click();
+    await expect_(b.getByTestId("state"), /Executed/);
+
+    // The oracle moves (a transaction like any keeper's); the Hedge page shows the live VIX and engaged layers.
+    const feed = new Interface(["function updateAnswer(int256)"]);
+    const policy = new Interface(["function syncLayers()"]);
+    const from = address(0);
+    await rpc("eth_sendTransaction", [
+      {
+        from,
+        to: deployment.contracts.oracle.address,
+        data: feed.encodeFunctionData("updateAnswer", [30n * 10n ** 8n]),
+      },
+    ]);
+    await rpc("eth_sendTransaction", [
+      { from, to: deployment.contracts.policy.address, data: policy.encodeFunctionData("syncLayers") },
+    ]);
+    await b.goto(`${app!.url}/#/hedge`);
+    await expect_(b.getByTestId("coverage"), /31\.00 %/);
+    await expect_(b.getByTestId("oracle"), /VIX 30\.00.*fresh/);
+    await expect_(b.locator("table").first(), /VIX 20\.00.*engaged[\s\S]*VIX 28\.00.*engaged[\s\S]*VIX 35\.00.*idle/);
+    await shot(b, "hedge");
+    await a.context().close();
+    await b.context().close();
+  });
+
+  it("asks a wallet on another chain to switch, with one message; runs the audit in the browser", async function () {
+    const page = await open(seat1, "hedge", 1);
+    const alerts = page.getByRole("alert").filter({ hasText: /on chain 1, but this council is on chain 31337/ });
+    await alerts.waitFor();
+    expect(await alerts.count()).to.equal(1);
+    await page.getByRole("button", { name: "Switch to chain 31337" }).click();
+    await page.waitForFunction(() => (window as unknown as { __switchRequests: unknown[] }).__switchRequests.length);
+    expect(
+      await page.evaluate(() => (window as unknown as { __switchRequests: unknown[] }).__switchRequests[0]),
+    ).to.deep.equal([{ chainId: "0x7a69" }]);
+    await page.goto(`${app!.url}/#/audit`);
+    await page.getByRole("button", { name: "Run the audit against the chain" }).click();
+    await expect_(page.getByTestId("audit-summary"), /3 proposals, 0 findings/);
+    await page.locator(".timeline svg").waitFor();
+    await expectAccessible(page, "the Audit page");
+    await shot(page, "audit");
+    await page.goto(`${app!.url}/#/proposals`);
+    await expect_(page.getByTestId("proposals"), /Cancel|Vetoed/);
+    await shot(page, "proposals");
+    await page.goto(`${app!.url}/#/settings`);
+    await page.getByRole("heading", { name: "Settings" }).waitFor();
+    await expectAccessible(page, "the Settings page");
+    await shot(page, "settings");
+    await page.context().close();
+  });
+});
