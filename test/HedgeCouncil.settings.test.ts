@@ -140,6 +140,17 @@ describe("HedgeCouncil settings", function () {
       }
     });
 
+    it("refuses a Fast threshold of 0 on a one-seat council too: every tier needs at least one approval", async function () {
+      const [, holder] = await ethers.getSigners();
+      const sys = await deployCouncilSystem({ seats: [holder.address] });
+      const council = sys.council.connect(await asTimelock(sys));
+      const before = await snapshotSettings(council);
+      await expect(council.setTierRule(Tier.Fast, 0, 0))
+        .to.be.revertedWithCustomError(council, "HedgeCouncilThresholdsOutOfOrder")
+        .withArgs(0, 1, 1, 1);
+      expect(await snapshotSettings(council)).to.deep.equal(before);
+    });
+
     it("checks the Standard delay against the timelock's current minimum", async function () {
       const sys = await loadFixture(fixture);
       const timelockSigner = await asTimelock(sys);
