@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
-export const CONTRACTS = ["CouncilSeats.sol", "HedgeCouncil.sol", "HedgePolicy.sol"] as const;
+export const CONTRACTS = ["CouncilSeats.sol", "HedgeCouncil.sol", "HedgePolicy.sol", "HedgeUpkeep.sol"] as const;
 export type ContractFile = (typeof CONTRACTS)[number];
 export const LEDGER = path.join(ROOT, "test", "mutation", "results.jsonl");
 /** The mutation build of hardhat.config.ts. */
@@ -49,6 +49,7 @@ const TEST_ORDER: Record<ContractFile, string[]> = {
   "HedgePolicy.sol": ["HedgePolicy", "HedgeCouncil", "CouncilSeats", "deploy"],
   "HedgeCouncil.sol": ["HedgeCouncil", "CouncilSeats", "deploy", "HedgePolicy"],
   "CouncilSeats.sol": ["CouncilSeats", "HedgeCouncil", "deploy", "HedgePolicy"],
+  "HedgeUpkeep.sol": ["HedgeUpkeep", "HedgePolicy"],
 };
 
 export function testFiles(contract: ContractFile): string[] {
