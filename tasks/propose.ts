@@ -36,15 +36,7 @@ import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deploy
 import { sendAndWait, simulate } from "../scripts/lib/errors";
 import { applyAssignments, parseAssignments } from "../scripts/lib/policy-edit";
 import { currentPolicy, describeCalls, requireSeatHolder } from "../scripts/lib/proposals";
-import {
-  looseningReasons,
-  ProposalState,
-  TIER_NAMES,
-  proposalIdOf,
-  type ProposalCalls,
-  Tier,
-} from "../scripts/lib/council";
-import { toPolicyValues, type PolicyValues } from "../scripts/lib/policy";
+import { ProposalState, TIER_NAMES, proposalIdOf, tierReasons, type ProposalCalls, Tier } from "../scripts/lib/council";
 import { signApproval } from "../scripts/lib/signing";
 
 export const PROPOSAL_KINDS = [
@@ -155,7 +147,12 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
     `Tier: ${TIER_NAMES[tier]}, needs ${threshold} of ${seatCount} seats` +
       (tier === Tier.Fast ? ", then runs at once (no timelock)" : `, then waits ${fmtDuration(delay)} in the timelock`),
   );
-  if (tier === Tier.Critical) sayLines((await criticalReasons(system, calls, current)).map((r) => `  why: ${r}`));
+  if (tier === Tier.Critical) {
+    const [version, [coverageBps, triggers]] = await Promise.all([system.policy.version(), system.policy.baseline()]);
+    const baseline = { coverageBps: Number(coverageBps), triggers: triggers.map(Number) };
+    const why = tierReasons(calls, await system.policy.getAddress(), current, Number(version), baseline);
+    sayLines(why.filter((r) => !/: (Standard|Fast)$/.test(r)).map((r) => `  why: ${r}`));
+  }
   const id = proposalIdOf(calls);
   say(`Id: ${id}`);
   if (Number(await system.council.state(id)) !== ProposalState.Unknown) {
@@ -406,34 +403,4 @@ async function requiredAccount(
 ): Promise<string> {
   if (value === undefined) throw new CliError(`${flag} is required for this kind of proposal`);
   return resolveAccount(hre, flag, value);
-}
-
-/**
- * Why a proposal is Critical, in words: for a setPolicy, where its protection drops (against the current policy and
- * the approved baseline) and what it changes in the structure, or that it was built for another version; for any other
- * call, that only nudges and non-loosening policy changes are below Critical.
- */
-async function criticalReasons(system: HedgeSystem, calls: ProposalCalls, current: PolicyValues): Promise<string[]> {
-  const policyAddress = (await system.policy.getAddress()).toLowerCase();
-  const [version, [coverageBps, triggers]] = await Promise.all([system.policy.version(), system.policy.baseline()]);
-  const baseline = { coverageBps: Number(coverageBps), triggers: triggers.map(Number) };
-  const reasons: string[] = [];
-  calls.targets.forEach((target, i) => {
-    const parsed =
-      target.toLowerCase() === policyAddress
-        ? system.policy.interface.parseTransaction({ data: calls.calldatas[i] })
-        : null;
-    if (parsed?.name === "setPolicy") {
-      const expected = BigInt(parsed.args[1]);
-      if (expected !== version) {
-        reasons.push(`setPolicy was built for version ${expected}, but the policy is at version ${version}`);
-        return;
-      }
-      reasons.push(...looseningReasons(current, toPolicyValues(parsed.args[0]), baseline));
-    } else if (parsed?.name !== "nudgeTrigger" && parsed?.name !== "nudgeCoverage") {
-      const name = parsed?.name ?? calls.calldatas[i].slice(0, 10);
-      reasons.push(`call ${i} (${name}) is neither a nudge nor a policy change: every such call is Critical`);
-    }
-  });
-  return reasons.length > 0 ? reasons : ["the council classifies it Critical"];
 }

@@ -79,10 +79,12 @@ describe("tasks: hedge:propose", function () {
       policyArgs("layers.0.allocationBps=3000,layers.1.allocationBps=5000", { dryRun: true }),
     );
     expect(result.tier).to.equal(2);
-    expect(out).to.include("  why: less protection between VIX 20.00 and 28.00: 40.00 % → 30.00 % of the budget");
+    expect(out).to.include(
+      "  why: call 0 loosens (Critical): less protection between VIX 20.00 and 28.00: 40.00 % → 30.00 % of the budget",
+    );
     // A structural change is named too.
     const swapped = await runOk<ProposeResult>("hedge:propose", policyArgs("layers.0.instrument=3", { dryRun: true }));
-    expect(swapped.out.join("\n")).to.match(/why: layer 0 changes instrument/);
+    expect(swapped.out.join("\n")).to.match(/why: call 0 loosens \(Critical\): layer 0 changes instrument/);
   });
 
   it("--dry-run shows everything and sends nothing, even for a non-holder", async () => {

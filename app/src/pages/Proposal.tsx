@@ -13,6 +13,7 @@ import {
   TIER_NAMES,
   fieldEffect,
   requiredValue,
+  tierReasons,
 } from "../../../scripts/lib/council";
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix } from "../../../scripts/lib/format";
 import { toPolicyValues, type PolicyLike, type PolicyValues } from "../../../scripts/lib/policy";
@@ -29,7 +30,6 @@ import {
 import { explain, type System } from "../chain";
 import { loadProposal, type ProposalView } from "../proposal-model";
 import { keepFile } from "../store";
-import { tierReasons } from "../tier-why";
 import { Hex, Section, short, useApp, useLoad } from "../ui";
 import { open, useFiles } from "./Proposals";
 

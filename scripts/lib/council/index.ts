@@ -7,3 +7,4 @@ export * from "./ids";
 export * from "./protection";
 export * from "./thresholds";
 export * from "./tiers";
+export * from "./why";

@@ -1,7 +1,8 @@
-// Why a proposal has its tier, call by call, in the words of the council's rules (scripts/lib/council): the tier
-// itself always comes from the contract (`tierOf` / `proposalTier`); this only explains it.
-import { GOVERNED_ABI, looseningReasons, type Baseline } from "../../scripts/lib/council";
-import { toPolicyValues, type PolicyLike, type PolicyValues } from "../../scripts/lib/policy";
+// Why a proposal has its tier, call by call, in the words of the council's rules: the tier itself always comes from
+// the contract (`tierOf` / `proposalTier`); this only explains it. Used by hedge:propose and the console.
+import { toPolicyValues, type PolicyLike, type PolicyValues } from "../policy";
+import { GOVERNED_ABI } from "./calls";
+import { looseningReasons, type Baseline } from "./protection";
 
 export function tierReasons(
   calls: { targets: string[]; calldatas: string[] },
