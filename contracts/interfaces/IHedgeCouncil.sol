@@ -376,7 +376,11 @@ interface IHedgeCouncil {
         bytes32 salt
     ) external pure returns (bytes32);
 
-    /// @notice The state of proposal `id`.
+    /**
+     * @notice The state of proposal `id`. A Pending or Queued proposal whose vetoes by current seat holders reach the
+     * veto threshold in force now is Vetoed, even if the threshold was lowered after they were cast ({cancel} records
+     * it for good).
+     */
     function state(bytes32 id) external view returns (ProposalState);
 
     /**
@@ -416,7 +420,7 @@ interface IHedgeCouncil {
     /// @notice The council's copy of the live seats: bit `seatId - 1` per live seat, as in the seats contract.
     function liveSeats() external view returns (uint64);
 
-    /// @notice The threshold and delay of `tier`.
+    /// @notice The threshold and delay of `tier`, as set. Approvals are counted against at least min(2, seats).
     function tierRule(Tier tier) external view returns (uint8 threshold, uint32 delay);
 
     /// @notice How many vetoes kill a proposal.
