@@ -164,6 +164,14 @@ describe("HedgeCouncil with an ERC-1271 seat holder", function () {
       .to.emit(council, "Revoked")
       .withArgs(id, walletAddress);
     expect(await council.approvalCount(id)).to.equal(1n);
+    // The revocation belongs to the wallet (the caller), not to the owner who sent the transaction: the wallet's
+    // signature relayed afterwards is refused.
+    expect(await council.hasRevoked(id, walletAddress)).to.equal(true);
+    expect(await council.hasRevoked(id, owner.address)).to.equal(false);
+    const signature = await signApproval(owner, sys.chainId, sys.addresses.council, id);
+    await expect(council.connect(sys.stranger).approveBySig(id, [walletAddress], [signature]))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilSignatureRevoked")
+      .withArgs(id, walletAddress);
     await expect(wallet.connect(owner).call(sys.addresses.council, council.interface.encodeFunctionData("veto", [id])))
       .to.emit(council, "VetoCast")
       .withArgs(id, walletAddress);
