@@ -16,7 +16,8 @@ import { HDNodeWallet, Interface, Mnemonic } from "ethers";
 import type { Browser, Page } from "playwright-core";
 
 import type { Deployment } from "../../scripts/lib/deployments";
-import { ROOT, freePort, hardhatCli, tempDir, type CliRun } from "../tasks/helpers";
+import { rpc as rpcAt, startNode, stopChild } from "../helpers/node";
+import { ROOT, hardhatCli, tempDir, type CliRun } from "../tasks/helpers";
 import { CHROMIUM, connectWallet, launch, seriousViolations, serveStatic, walletContext } from "./browser";
 
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
@@ -33,16 +34,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
   const dir = tempDir("console");
   let deployment: Deployment;
 
-  async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
-    const response = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    const body = (await response.json()) as { result: T; error?: { message: string } };
-    if (body.error) throw new Error(body.error.message);
-    return body.result;
-  }
+  const rpc = <T>(method: string, params: unknown[] = []) => rpcAt<T>(rpcUrl, method, params);
   const cli = (args: string[]) =>
     hardhatCli([...args, "--network", "localhost"], { HEDGE_LOCALHOST_URL: rpcUrl, HEDGE_DEPLOYMENTS_DIR: dir });
   function ok(run: CliRun, what: string): string {
@@ -93,17 +85,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
-    const port = await freePort();
-    rpcUrl = `http://127.0.0.1:${port}`;
-    const cliPath = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
-    node = spawn(process.execPath, [cliPath, "node", "--port", String(port), "--hostname", "127.0.0.1"], {
-      cwd: ROOT,
-      env: { ...process.env, HARDHAT_NETWORK: undefined },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let log = "";
-    node.stdout?.on("data", (d) => (log += d));
-    node.stderr?.on("data", (d) => (log += d));
+    const started = startNode();
     // The console build, in parallel with the node's start.
     const build = new Promise<void>((resolve, reject) => {
       const vite = spawn(
@@ -116,16 +98,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
       vite.stderr?.on("data", (d) => (out += d));
       vite.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed:\n${out}`))));
     });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        await rpc("eth_chainId");
-        break;
-      } catch {
-        if (node.exitCode !== null || Date.now() > deadline) throw new Error(`hardhat node did not start:\n${log}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    ({ child: node, url: rpcUrl } = await started);
     ok(await cli(["hedge:deploy", "--quiet"]), "hedge:deploy");
     deployment = JSON.parse(fs.readFileSync(path.join(dir, "localhost.json"), "utf8"));
     await build;
@@ -136,11 +109,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
   after(async function () {
     await browser?.close();
     await app?.stop();
-    if (node?.pid && node.exitCode === null) {
-      const exited = new Promise((r) => node!.once("exit", r));
-      process.kill(node.pid, "SIGTERM");
-      await exited;
-    }
+    if (node) await stopChild(node, "SIGTERM");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@
 // loopback port. The node is reached through the `remote` network of hardhat.config.ts (HEDGE_RPC_URL), with every
 // key taken from environment variables, as on a real chain; `hedge:oracle` and `hedge:time` must refuse it.
 // Checks exit statuses, the one-line errors on stderr, and that refused commands send nothing.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -11,7 +11,8 @@ import { HDNodeWallet, Mnemonic } from "ethers";
 
 import type { ApprovalsFile } from "../../scripts/lib/approvals-file";
 import type { Deployment } from "../../scripts/lib/deployments";
-import { ROOT, freePort, hardhatCli, tempDir, type CliRun } from "./helpers";
+import { rpc as rpcAt, startNode, stopChild } from "../helpers/node";
+import { hardhatCli, tempDir, type CliRun } from "./helpers";
 
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
 /** The keys `hardhat node` unlocks, derived like Hardhat does (never printed). */
@@ -35,16 +36,7 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
   const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
     hardhatCli([...args, "--network", "remote"], { ...env(), ...extraEnv });
 
-  async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    const body = (await response.json()) as { result: T; error?: { message: string } };
-    if (body.error) throw new Error(body.error.message);
-    return body.result;
-  }
+  const rpc = <T>(method: string, params: unknown[] = []) => rpcAt<T>(url, method, params);
 
   /** Block number and the nonces of every key in play. */
   async function fingerprint(): Promise<string> {
@@ -67,35 +59,13 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
   }
 
   before(async function () {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const cliPath = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
-    node = spawn(process.execPath, [cliPath, "node", "--port", String(port), "--hostname", "127.0.0.1"], {
-      cwd: ROOT,
-      env: { ...process.env, HARDHAT_NETWORK: undefined },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let log = "";
-    node.stdout?.on("data", (d) => (log += d));
-    node.stderr?.on("data", (d) => (log += d));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        await rpc("eth_chainId");
-        break;
-      } catch {
-        if (Date.now() > deadline || node.exitCode !== null) throw new Error(`hardhat node did not start:\n${log}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    const started = await startNode();
+    node = started.child;
+    url = started.url;
   });
 
   after(async () => {
-    if (node && node.exitCode === null) {
-      const exited = new Promise((r) => node!.once("exit", r));
-      node.kill("SIGTERM");
-      await exited;
-    }
+    if (node) await stopChild(node, "SIGTERM");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
