@@ -21,7 +21,7 @@ import { writeFileSync } from "node:fs";
 import { runAudit, type AuditReport } from "../scripts/lib/audit";
 import { encode, proposalId } from "../scripts/lib/council";
 import { htmlReport } from "../scripts/lib/audit/report/html";
-import { deploySystem, deploymentRecord, DAY } from "../scripts/lib/deploy";
+import { deploySystem, DAY } from "../scripts/lib/deploy";
 import { recordDeployment } from "../scripts/lib/deployments";
 import { approvalDigest } from "../scripts/lib/signing";
 
@@ -60,7 +60,6 @@ async function main() {
   const deployment = await recordDeployment(
     hre,
     system,
-    deploymentRecord(system),
     deployer.address,
     holders.map((h) => h.address),
   );

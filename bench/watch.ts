@@ -20,7 +20,7 @@ import vm from "node:vm";
 import hre from "hardhat";
 import { HDNodeWallet, id as keccakId, type Wallet } from "ethers";
 
-import { deploySystem, deploymentRecord, DAY, vixToAnswer } from "../scripts/lib/deploy";
+import { deploySystem, DAY, vixToAnswer } from "../scripts/lib/deploy";
 import { recordDeployment } from "../scripts/lib/deployments";
 import { approvalDigest } from "../scripts/lib/signing";
 import { RetryingRpc } from "../scripts/lib/watch/rpc";
@@ -62,7 +62,6 @@ async function main() {
   const deployment = await recordDeployment(
     hre,
     system,
-    deploymentRecord(system),
     deployer.address,
     holders.map((h) => h.address),
   );

@@ -154,7 +154,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   }
 
   const { signer, address, label } = await selectSigner(hre, args.from);
-  const { deploySystem, deploymentRecord } = await import("../scripts/lib/deploy");
+  const { deploySystem } = await import("../scripts/lib/deploy");
   say(`Deploying Hedge Council on network "${hre.network.name}" from ${label} with ${n} seats...`);
   const system = await deploySystem(signer, {
     seats: holders,
@@ -167,7 +167,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     initialVix,
     upkeep: args.upkeep,
   });
-  const deployment = await recordDeployment(hre, system, deploymentRecord(system), address, holders);
+  const deployment = await recordDeployment(hre, system, address, holders);
   writeDeployment(file, deployment);
   say(`Deployed; the deployer holds no role. Wrote ${displayPath(hre, file)}`);
   if (hre.network.name === "hardhat") {

@@ -26,7 +26,7 @@ import type {
   TimelockController,
 } from "../../typechain-types";
 import { CliError, chainIdOf } from "./cli";
-import type { DeploymentRecord, System } from "./deploy";
+import type { System } from "./deploy";
 
 export const DEPLOYMENT_FORMAT = "hedge-council-deployment/1";
 
@@ -95,14 +95,17 @@ export function displayPath(hre: HardhatRuntimeEnvironment, file: string): strin
   return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
 }
 
-/** Builds the record of a system just deployed by `deploySystem` in this process. */
+/** Builds the record of a system just deployed by `deploySystem` in this process (its settings and transactions). */
 export async function recordDeployment(
   hre: HardhatRuntimeEnvironment,
   system: System,
-  record: DeploymentRecord,
   deployer: string,
   initialSeats: string[],
 ): Promise<Deployment> {
+  // Imported here, not at the top: every task reads deployments, and only a deployment needs deploy.ts's factories
+  // (they are loaded by then).
+  const { deploymentRecord } = await import("./deploy");
+  const record = deploymentRecord(system);
   const contracts = {} as Deployment["contracts"];
   for (const key of CONTRACT_KEYS) {
     const tx = record.transactions[key];

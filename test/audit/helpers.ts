@@ -7,7 +7,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId } from "ethers";
 
 import { runAudit, type AuditReport } from "../../scripts/lib/audit";
-import { deploymentRecord, vixToAnswer } from "../../scripts/lib/deploy";
+import { vixToAnswer } from "../../scripts/lib/deploy";
 import { recordDeployment, type Deployment } from "../../scripts/lib/deployments";
 import {
   DAY,
@@ -37,7 +37,6 @@ export async function deployForAudit(): Promise<{ sys: CouncilSystem; deployment
   const deployment = await recordDeployment(
     hre,
     sys.system,
-    deploymentRecord(sys.system),
     sys.deployer.address,
     sys.holders.map((h) => h.address),
   );

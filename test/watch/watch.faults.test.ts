@@ -21,7 +21,7 @@ import { HDNodeWallet, JsonRpcProvider, Mnemonic, id as keccakId, type JsonRpcSi
 import { HedgeCouncil__factory, HedgePolicy__factory, MockV3Aggregator__factory } from "../../typechain-types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { deploySystem, deploymentRecord } from "../../scripts/lib/deploy";
+import { deploySystem } from "../../scripts/lib/deploy";
 import { recordDeployment, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
 import { defaultPolicy } from "../../scripts/lib/policy";
 import { tempDir } from "../tasks/helpers";
@@ -119,7 +119,7 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
     const seats = [1, 2, 3, 4, 5].map((i) => key(i).address);
     const system = await deploySystem(from, { seats });
     const nodeHre = { ethers: { provider }, network: { name: "remote" } } as unknown as HardhatRuntimeEnvironment;
-    deployment = await recordDeployment(nodeHre, system, deploymentRecord(system), from.address, seats);
+    deployment = await recordDeployment(nodeHre, system, from.address, seats);
     writeDeployment(path.join(dir, "remote.json"), deployment);
   });
 

@@ -10,7 +10,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId } from "ethers";
 
-import { deploySystem, deploymentRecord, vixToAnswer } from "../../scripts/lib/deploy";
+import { deploySystem, vixToAnswer } from "../../scripts/lib/deploy";
 import { recordDeployment } from "../../scripts/lib/deployments";
 import { defaultPolicy } from "../../scripts/lib/policy";
 import type { Notice } from "../../scripts/lib/watch/notices";
@@ -25,7 +25,6 @@ async function fixture() {
   const deployment = await recordDeployment(
     hre,
     system,
-    deploymentRecord(system),
     deployer.address,
     holders.map((h) => h.address),
   );
