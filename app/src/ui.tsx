@@ -1,6 +1,7 @@
 // Small shared pieces of the console's pages.
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 
+import type { PolicyChangeRow } from "../../scripts/lib/policy-edit";
 import type { System } from "./chain";
 import type { Connection, DiscoveredWallet } from "./wallet";
 
@@ -67,3 +68,40 @@ export function Hex({ value, label }: { value: string; label: string }) {
 }
 
 export const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
+/**
+ * A policy change as a before / after / effect table, one row per changed field (the rows the CLI prints). With
+ * `empty`, a change of nothing shows that text in one row.
+ */
+export function ChangesTable(props: { rows: PolicyChangeRow[]; caption: string; testId: string; empty?: string }) {
+  const { rows, caption, testId, empty } = props;
+  return (
+    <table data-testid={testId}>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Before</th>
+          <th scope="col">After</th>
+          <th scope="col">Effect</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.length === 0 && empty !== undefined ? (
+          <tr>
+            <td colSpan={4}>{empty}</td>
+          </tr>
+        ) : (
+          rows.map((r) => (
+            <tr key={r.field} className={r.effect}>
+              <td>{r.field}</td>
+              <td>{r.before}</td>
+              <td>{r.after}</td>
+              <td>{r.effect}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}

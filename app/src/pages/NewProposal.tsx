@@ -20,7 +20,7 @@ import { INSTRUMENT_NAMES, policyViolation, toPolicyValues, type PolicyValues } 
 import { policyChangeRows } from "../../../scripts/lib/policy-edit";
 import { explain } from "../chain";
 import { keepFile } from "../store";
-import { Section, useApp, useLoad } from "../ui";
+import { ChangesTable, Section, useApp, useLoad } from "../ui";
 
 type Kind = "policy" | "nudgeTrigger" | "nudgeCoverage" | "mint" | "burn" | "tierRule" | "vetoThreshold" | "expiry";
 
@@ -354,27 +354,7 @@ export function NewProposalPage() {
               ))}
             </ul>
             {kind === "policy" && (
-              <table data-testid="new-changes">
-                <caption>What changes</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Field</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                    <th scope="col">Effect</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {policyChangeRows(data.current, next).map((r) => (
-                    <tr key={r.field} className={r.effect}>
-                      <td>{r.field}</td>
-                      <td>{r.before}</td>
-                      <td>{r.after}</td>
-                      <td>{r.effect}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ChangesTable rows={policyChangeRows(data.current, next)} caption="What changes" testId="new-changes" />
             )}
           </>
         )}

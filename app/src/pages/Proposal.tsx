@@ -30,7 +30,7 @@ import {
 import { explain, type System } from "../chain";
 import { loadProposal, type ProposalView } from "../proposal-model";
 import { keepFile } from "../store";
-import { Hex, Section, short, useApp, useLoad } from "../ui";
+import { ChangesTable, Hex, Section, short, useApp, useLoad } from "../ui";
 import { open, useFiles } from "./Proposals";
 
 type ActionKey = "sign" | "approve" | "relay" | "submit" | "queue" | "execute" | "veto" | "revoke" | "cancel";
@@ -426,33 +426,12 @@ function CallView(props: {
         Call {index}: {headline}
       </h3>
       {rows && (
-        <table data-testid={`call-${index}`}>
-          <caption>Before and after (against the policy in force now)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Before</th>
-              <th scope="col">After</th>
-              <th scope="col">Effect</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={4}>no change</td>
-              </tr>
-            ) : (
-              rows.map((r) => (
-                <tr key={r.field} className={r.effect}>
-                  <td>{r.field}</td>
-                  <td>{r.before}</td>
-                  <td>{r.after}</td>
-                  <td>{r.effect}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+        <ChangesTable
+          rows={rows}
+          caption="Before and after (against the policy in force now)"
+          testId={`call-${index}`}
+          empty="no change"
+        />
       )}
     </div>
   );
