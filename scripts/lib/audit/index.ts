@@ -32,6 +32,7 @@ import {
   type ContractName,
   type Finding,
   type ProposalStateName,
+  type SystemState,
   type VixReading,
 } from "./types";
 
@@ -173,11 +174,6 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     "0x0000000000000000000000000000000000000000",
     ...Object.values(addresses),
   ].filter((a) => /^0x[0-9a-fA-F]{40}$/.test(a));
-  const { state: live, hashOfPolicy } = await readLiveState(rpc, {
-    addresses,
-    blockTag,
-    accounts,
-  });
   const liveFindings: Finding[] = [];
   liveFindings.push(...(await checkWiring(rpc, addresses, blockTag)));
   const code = await checkCode(
@@ -194,24 +190,21 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
   if (!initialPolicy) notes.push("the initial policy could not be decoded: version 1's parameters are unknown");
   if (o.proposalStates === false)
     notes.push("the proposals' live states and marks were not read (proposalStates: false)");
-  const differences: Finding[] = [];
-  differences.push(...compareStates(replayed, live, hashOfPolicy));
-  differences.push(
-    ...(await checkCouncilCopy(
-      rpc,
-      addresses,
-      // Each proposal's marks are one read per proposal, like its state: both are skipped with proposalStates: false.
-      { seatOf: replay.seats.seatOf, marks: o.proposalStates === false ? [] : replay.proposals.expectedMarks() },
-      accounts,
-      blockTag,
-    )),
-  );
-  if (o.proposalStates !== false)
-    differences.push(...(await checkProposalStates(rpc, addresses.council, proposals, blockTag)));
-  differences.push(...(await checkOperations(rpc, addresses.timelock, replay.proposals.ops, blockTag)));
-  // One edited storage word gives a handful of findings: its cause, then a few of the differences it makes.
-  liveFindings.push(...groupByCause(differences, addresses));
-  liveFindings.push(...(await checkRoles(rpc, addresses, replayed, live, blockTag)));
+  const { findings: stateFindings, live } = await checkLiveState({
+    rpc,
+    addresses,
+    replay,
+    replayed,
+    accounts,
+    blockTag,
+    // Each proposal's marks are one read per proposal, like its state: both are skipped with proposalStates: false.
+    marks: o.proposalStates !== false,
+    more: async () => [
+      ...(o.proposalStates !== false ? await checkProposalStates(rpc, addresses.council, proposals, blockTag) : []),
+      ...(await checkOperations(rpc, addresses.timelock, replay.proposals.ops, blockTag)),
+    ],
+  });
+  liveFindings.push(...stateFindings);
   findings.push(...liveFindings);
   for (const f of liveFindings)
     if (f.proposalId) {
@@ -278,6 +271,42 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
 
 function deploymentFinding(message: string, subject: string): Finding {
   return { kind: "deployment-mismatch", check: FINDING_KINDS["deployment-mismatch"], message, subject };
+}
+
+/**
+ * The live state against the replay, as `hedge:audit` and `hedge:watch` both check it: the policy, seats and settings
+ * (`compareStates`), the council's own copy of the seats and, with `marks`, each proposal's marks
+ * (`checkCouncilCopy`), and any `more` differences, grouped by cause (one edited storage word gives a handful of
+ * findings: its cause, then a few of the differences it makes); then the timelock's roles. Returns the findings and
+ * the live state read.
+ */
+export async function checkLiveState(o: {
+  rpc: Rpc;
+  addresses: Record<ContractName, string>;
+  replay: Replay;
+  /** `replay.state()`, when the caller has it already. */
+  replayed?: SystemState;
+  accounts: string[];
+  blockTag: string;
+  marks: boolean;
+  more?: () => Promise<Finding[]>;
+}): Promise<{ findings: Finding[]; live: SystemState }> {
+  const { rpc, addresses, replay, accounts, blockTag } = o;
+  const replayed = o.replayed ?? replay.state();
+  const { state: live, hashOfPolicy } = await readLiveState(rpc, { addresses, blockTag, accounts });
+  const differences = [
+    ...compareStates(replayed, live, hashOfPolicy),
+    ...(await checkCouncilCopy(
+      rpc,
+      addresses,
+      { seatOf: replay.seats.seatOf, marks: o.marks ? replay.proposals.expectedMarks() : [] },
+      accounts,
+      blockTag,
+    )),
+    ...((await o.more?.()) ?? []),
+  ];
+  const roles = await checkRoles(rpc, addresses, replayed, live, blockTag);
+  return { findings: [...groupByCause(differences, addresses), ...roles], live };
 }
 
 /** Splits a chunk's events (sorted) into transactions. */

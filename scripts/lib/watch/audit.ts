@@ -9,9 +9,16 @@
 // block after it.
 import { getAddress } from "ethers";
 
-import { groupByTransaction, runAudit, transactionInfo, type Finding, type FindingKind, type Rpc } from "../audit";
-import { groupByCause } from "../audit/causes";
-import { checkCouncilCopy, checkRoles, checkWiring, compareStates, readLiveState } from "../audit/compare";
+import {
+  checkLiveState,
+  groupByTransaction,
+  runAudit,
+  transactionInfo,
+  type Finding,
+  type FindingKind,
+  type Rpc,
+} from "../audit";
+import { checkWiring } from "../audit/compare";
 import { fetchEvents, hex, type AuditEvent } from "../audit/fetch";
 import type { Replay } from "../audit/replay";
 import { CONTRACT_NAMES, type ContractName } from "../audit/types";
@@ -140,27 +147,17 @@ export class ContinuousAudit {
       "0x0000000000000000000000000000000000000000",
       ...Object.values(this.addresses),
     ].filter((a) => /^0x[0-9a-fA-F]{40}$/.test(a));
-    const replayed = this.replay.state();
-    const [{ state, hashOfPolicy }, wiring] = await Promise.all([
-      readLiveState(this.rpc, { addresses: this.addresses, blockTag, accounts }),
-      checkWiring(this.rpc, this.addresses, blockTag),
-    ]);
-    const differences = [
-      ...compareStates(replayed, state, hashOfPolicy),
-      // The council's own copy of the seats and each proposal's marks, as hedge:audit compares them.
-      ...(await checkCouncilCopy(
-        this.rpc,
-        this.addresses,
-        { seatOf: this.replay.seats.seatOf, marks: this.replay.proposals.expectedMarks() },
+    const [live, wiring] = await Promise.all([
+      checkLiveState({
+        rpc: this.rpc,
+        addresses: this.addresses,
+        replay: this.replay,
         accounts,
         blockTag,
-      )),
-    ];
-    return [
-      // Grouped by cause as hedge:audit groups them, so a restart's start-up audit finds the same findings again.
-      ...groupByCause(differences, this.addresses),
-      ...(await checkRoles(this.rpc, this.addresses, replayed, state, blockTag)),
-      ...wiring,
-    ];
+        marks: true,
+      }),
+      checkWiring(this.rpc, this.addresses, blockTag),
+    ]);
+    return [...live.findings, ...wiring];
   }
 }
