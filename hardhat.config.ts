@@ -17,10 +17,35 @@
  */
 import { subtask, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
-import "@nomicfoundation/hardhat-toolbox";
+import type {} from "@nomicfoundation/hardhat-toolbox"; // its type extensions (hre.ethers, typechain, gasReporter)
 import path from "node:path";
 
 import "./tasks";
+
+/**
+ * The task this process runs: the first word of the command line that is neither a global option nor its value
+ * (`npx hardhat --network localhost hedge:status` runs `hedge:status`).
+ */
+function invokedTask(argv: string[]): string | undefined {
+  const takesValue = new Set(["--network", "--config", "--max-memory", "--tsconfig"]);
+  for (let i = 0; i < argv.length; i++) {
+    if (takesValue.has(argv[i])) i++;
+    else if (!argv[i].startsWith("-")) return argv[i];
+  }
+  return undefined;
+}
+
+/**
+ * The plugins. A `hedge:*` command needs only ethers (and TypeChain, if it compiles on a fresh clone); loading the
+ * whole toolbox (gas reporter, coverage, Ignition, verify, chai matchers) would double its start-up time. Every
+ * other command (test, coverage, compile, verify, ignition, node, run...) gets the whole toolbox.
+ */
+if (invokedTask(process.argv.slice(2))?.startsWith("hedge:")) {
+  require("@nomicfoundation/hardhat-ethers");
+  require("@typechain/hardhat");
+} else {
+  require("@nomicfoundation/hardhat-toolbox");
+}
 
 const SOLC_VERSION = "0.8.28";
 

@@ -20,7 +20,7 @@ import path from "node:path";
 import type { Provider } from "ethers";
 
 import { approvalsText, parseApprovals, type ApprovalsExpectation, type ApprovalsFile } from "./approvals-format";
-import { CliError } from "./cli";
+import { CliError } from "./shell/output";
 
 export * from "./approvals-format";
 

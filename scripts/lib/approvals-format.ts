@@ -18,7 +18,7 @@
 // signer such as a Safe). A file that fails any check is refused as a whole.
 import { Contract, Signature, getAddress, isAddress, isHexString, type Provider } from "ethers";
 
-import { CliError } from "./cli";
+import { CliError } from "./shell/output";
 import { proposalIdOf, type ProposalCalls } from "./council";
 import { approvalDigest, recoverApprover, type SignedApproval } from "./signing";
 

@@ -25,7 +25,8 @@ import type {
   MockV3Aggregator,
   TimelockController,
 } from "../../typechain-types";
-import { CliError, chainIdOf } from "./cli";
+import { chainIdOf } from "./shell/network";
+import { CliError } from "./shell/output";
 import type { System } from "./deploy";
 
 export const DEPLOYMENT_FORMAT = "hedge-council-deployment/1";

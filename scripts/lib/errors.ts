@@ -4,7 +4,8 @@
 import { Interface, type ErrorDescription, type ContractTransactionResponse, type TransactionReceipt } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { CliError, fmtDuration, fmtInt, fmtRelative, fmtTime, fmtVix, say } from "./cli";
+import { fmtDuration, fmtInt, fmtRelative, fmtTime, fmtVix } from "./format";
+import { CliError, say } from "./shell/output";
 
 /** The artifacts whose errors the tasks can meet, directly or bubbled up through the council and the timelock. */
 export const ERROR_SOURCES = ["HedgeCouncil", "HedgePolicy", "CouncilSeats", "TimelockController", "MockV3Aggregator"];

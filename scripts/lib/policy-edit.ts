@@ -7,7 +7,8 @@
 // the contract's events). Setting every field of layers.N where N is the current layer count adds a layer;
 // `--remove-layer N` removes one. Values are the contract's raw units (bps, VIX hundredths, days, seconds);
 // instruments may also be given by name (VixFutures, VixCallSpread, VolatilityEtf, SpxPuts).
-import { CliError, fmtBps, fmtDelta, fmtDuration, fmtInt, fmtVix, table } from "./cli";
+import { fmtBps, fmtDelta, fmtDuration, fmtInt, fmtVix, table } from "./format";
+import { CliError } from "./shell/output";
 import { fieldEffect } from "./council";
 import { INSTRUMENT_NAMES, Instrument, type PolicyValues } from "./policy";
 

@@ -4,7 +4,8 @@
 import { getAddress, isHexString, type Result } from "ethers";
 
 import type { IHedgePolicy } from "../../typechain-types";
-import { CliError, fmtBps, fmtDuration, fmtVix, shortId } from "./cli";
+import { fmtBps, fmtDuration, fmtVix, shortId } from "./format";
+import { CliError } from "./shell/output";
 import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange } from "./policy-edit";

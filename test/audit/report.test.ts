@@ -10,8 +10,6 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { chromium } from "playwright-core";
 
-// Registers hedge:audit until tasks/index.ts imports it (importing twice is harmless: one module).
-import "../../tasks/audit";
 import type { AuditReport } from "../../scripts/lib/audit";
 import { deploymentFile, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
 import { runTask, tempDir } from "../tasks/helpers";

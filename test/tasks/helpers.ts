@@ -10,7 +10,7 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import { captureOutput, withOutput } from "../../scripts/lib/cli";
+import { captureOutput, withOutput } from "../../scripts/lib/shell/output";
 
 export const ROOT = hre.config.paths.root;
 

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import type { Deployment } from "../../scripts/lib/deployments";
-import type { ProposeResult } from "../../tasks/propose";
+import type { ProposeResult } from "../../scripts/commands/propose";
 import { deployFresh, expectRefused, runOk, snapshot, useTaskSandbox } from "./helpers";
 
 describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and the demo", function () {

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import type { Deployment } from "../../scripts/lib/deployments";
-import type { ProposeResult } from "../../tasks/propose";
+import type { ProposeResult } from "../../scripts/commands/propose";
 import { deployFresh, expectRefused, runOk, runTask, snapshot, useTaskSandbox } from "./helpers";
 
 const policyArgs = (set: string, extra: Record<string, unknown> = {}) => ({ kind: "policy", set, from: "1", ...extra });

@@ -12,7 +12,7 @@ import { APPROVALS_FORMAT, type ApprovalsFile } from "../../scripts/lib/approval
 import type { Deployment } from "../../scripts/lib/deployments";
 import { proposalIdOf } from "../../scripts/lib/council";
 import { signApproval } from "../../scripts/lib/signing";
-import type { ProposeResult } from "../../tasks/propose";
+import type { ProposeResult } from "../../scripts/commands/propose";
 import { deployFresh, expectRefused, runOk, snapshot, tempDir, useTaskSandbox } from "./helpers";
 
 describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --signatures", function () {

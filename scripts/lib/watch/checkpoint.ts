@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { CliError } from "../cli";
+import { CliError } from "../shell/output";
 import type { Notice } from "./notices";
 
 export const CHECKPOINT_FORMAT = "hedge-watch-checkpoint/1";

@@ -7,7 +7,7 @@
 //   "already known" or "nonce too low"), and at most one transaction with that nonce can ever be mined.
 import { keccak256, type TransactionRequest } from "ethers";
 
-import { fmtVix } from "../cli";
+import { fmtVix } from "../format";
 import type { Rpc } from "./audit";
 import { hex, type BlockHeader } from "./chain";
 import type { Checkpoint, KeeperRecord } from "./checkpoint";

@@ -2,7 +2,7 @@
 // A notice prints as one human line, or as one JSON line (`--json`); the webhook receives the same JSON.
 import { createHash } from "node:crypto";
 
-import { fmtTime } from "../cli";
+import { fmtTime } from "../format";
 
 export const NOTICE_FORMAT = "hedge-watch-notice/1";
 

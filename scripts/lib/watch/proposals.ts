@@ -6,7 +6,7 @@
 // forgotten: memory holds the open ones only.
 import { getAddress } from "ethers";
 
-import { fmtDuration, fmtTime, shortId } from "../cli";
+import { fmtDuration, fmtTime, shortId } from "../format";
 import type { AuditEvent, Rpc } from "./audit";
 import { ABI, view } from "./chain";
 import type { NoticeDraft } from "./notices";

@@ -10,7 +10,8 @@
 // the last block, so a condition still true after a restart is not told again, and one that ends and comes back is.
 import { createHash } from "node:crypto";
 
-import { CliError, fmtVix, shortId } from "../cli";
+import { fmtVix, shortId } from "../format";
+import { CliError } from "../shell/output";
 import type { Deployment } from "../deployments";
 import { ContinuousAudit, findingSeverity, type AuditEvent, type Finding, type Rpc } from "./audit";
 import { ABI, blockNumber, getBlock, view, type BlockHeader } from "./chain";

@@ -1,26 +1,17 @@
 // hedge:sync — reads the VIX oracle and engages or disengages the policy's layers (anyone may call syncLayers).
 // A stale, future-dated, non-positive or incomplete oracle answer is refused before anything is sent.
 import type { Signer } from "ethers";
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { FROM_HELP, cliAction, fmtVix, say, selectSigner } from "../scripts/lib/cli";
-import { openSystem, type HedgeSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
+import { fmtVix } from "../lib/format";
+import { say } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { openSystem, type HedgeSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
 
 export interface SyncArgs {
   from?: string;
 }
-
-task("hedge:sync", "Engages or disengages the policy's layers from the latest VIX (anyone may)")
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(
-    cliAction(async (args: SyncArgs, hre) => {
-      const system = await openSystem(hre);
-      const { signer, label } = await selectSigner(hre, args.from);
-      return { engaged: await syncLayers(hre, system, signer, label) };
-    }),
-  );
 
 /** Calls syncLayers after a static call; prints every layer that changed. Returns the engaged layers' mask. */
 export async function syncLayers(
@@ -54,3 +45,11 @@ export async function syncLayers(
   );
   return mask;
 }
+
+const syncAction = async (args: SyncArgs, hre: HardhatRuntimeEnvironment) => {
+  const system = await openSystem(hre);
+  const { signer, label } = await selectSigner(hre, args.from);
+  return { engaged: await syncLayers(hre, system, signer, label) };
+};
+
+export default syncAction;

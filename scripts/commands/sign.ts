@@ -5,7 +5,6 @@
 import fs from "node:fs";
 
 import { getAddress } from "ethers";
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import {
@@ -15,9 +14,11 @@ import {
   readApprovalsFile,
   writeApprovalsFile,
   type ApprovalsFile,
-} from "../scripts/lib/approvals-file";
-import { CliError, FROM_HELP, cliAction, fmtDuration, say, sayLines, selectSigner } from "../scripts/lib/cli";
-import { displayPath, openSystem } from "../scripts/lib/deployments";
+} from "../lib/approvals-file";
+import { fmtDuration } from "../lib/format";
+import { CliError, say, sayLines } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { displayPath, openSystem } from "../lib/deployments";
 import {
   currentPolicy,
   describeCalls,
@@ -26,21 +27,15 @@ import {
   proposalStatus,
   requireSeatHolder,
   requireState,
-} from "../scripts/lib/proposals";
-import { ProposalState, TIER_NAMES, Tier } from "../scripts/lib/council";
-import { recoverApprover, signApproval } from "../scripts/lib/signing";
+} from "../lib/proposals";
+import { ProposalState, TIER_NAMES, Tier } from "../lib/council";
+import { recoverApprover, signApproval } from "../lib/signing";
 
 export interface SignArgs {
   id: string;
   from?: string;
   out?: string;
 }
-
-task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the signature to its signatures file")
-  .addParam("id", "The proposal id (or a unique prefix, for a proposal already on chain)", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
-  .setAction(cliAction(sign));
 
 async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ file: string; signatures: number }> {
   const wanted = parseProposalId(args.id);
@@ -114,3 +109,5 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
   }
   return { file, signatures: content.signatures.length };
 }
+
+export default sign;

@@ -1,23 +1,18 @@
 // hedge:execute — runs a proposal (anyone may): a queued one through the timelock once its eta has come, a
 // Fast-tier one directly once approved. Refused early, after expiry, or when approvals fell below the threshold.
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
-import { openSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
-import { ProposalState, Tier } from "../scripts/lib/council";
+import { say } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { openSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { ProposalState, Tier } from "../lib/council";
 
 export interface ExecuteArgs {
   id: string;
   from?: string;
 }
-
-task("hedge:execute", "Executes a queued proposal once its eta has come (Fast tier: once approved); anyone may")
-  .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(cliAction(execute));
 
 async function execute(args: ExecuteArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
@@ -43,3 +38,5 @@ async function execute(args: ExecuteArgs, hre: HardhatRuntimeEnvironment) {
   );
   return { id: p.id };
 }
+
+export default execute;

@@ -1,34 +1,14 @@
 // hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
 // layers, the seats, the tier rules and every open proposal.
-import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import {
-  accountIndex,
-  cliAction,
-  fmtBps,
-  fmtDuration,
-  fmtRelative,
-  fmtTime,
-  fmtVix,
-  say,
-  sayLines,
-  shortId,
-  table,
-} from "../scripts/lib/cli";
-import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deployments";
-import { policyTable } from "../scripts/lib/policy-edit";
-import { createdProposals, currentPolicy, proposalStatus } from "../scripts/lib/proposals";
-import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../scripts/lib/council";
-
-task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")
-  .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
-  .setAction(
-    cliAction(async (args: { all: boolean }, hre) => {
-      const system = await openSystem(hre);
-      await printStatus(hre, system, { all: args.all });
-    }),
-  );
+import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table } from "../lib/format";
+import { say, sayLines } from "../lib/shell/output";
+import { accountIndex } from "../lib/shell/signers";
+import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
+import { policyTable } from "../lib/policy-edit";
+import { createdProposals, currentPolicy, proposalStatus } from "../lib/proposals";
+import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../lib/council";
 
 /** The latest VIX level of the oracle in hundredths, with its time; null when the oracle does not answer. */
 export async function latestVix(system: HedgeSystem): Promise<{ vix: number; updatedAt: number } | null> {
@@ -203,3 +183,10 @@ async function printNudgeBands(system: HedgeSystem, maxNudgeBps: number, cooldow
   sayLines(table(["parameter", "baseline", "band", "now", "next nudge"], rows));
   say();
 }
+
+const statusAction = async (args: { all: boolean }, hre: HardhatRuntimeEnvironment) => {
+  const system = await openSystem(hre);
+  await printStatus(hre, system, { all: args.all });
+};
+
+export default statusAction;

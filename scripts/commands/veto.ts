@@ -1,29 +1,18 @@
 // hedge:veto — a seat holder casts a veto against a pending or queued proposal; at the veto threshold the
 // proposal is dead for good (then anyone may clean its timelock operation up with hedge:cancel).
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
-import { openSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
-import {
-  parseProposalId,
-  proposalStatus,
-  requireProposal,
-  requireSeatHolder,
-  requireState,
-} from "../scripts/lib/proposals";
-import { ProposalState } from "../scripts/lib/council";
+import { say } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { openSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
+import { parseProposalId, proposalStatus, requireProposal, requireSeatHolder, requireState } from "../lib/proposals";
+import { ProposalState } from "../lib/council";
 
 export interface VetoArgs {
   id: string;
   from?: string;
 }
-
-task("hedge:veto", "Casts a seat holder's veto against a pending or queued proposal")
-  .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(cliAction(veto));
 
 async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
@@ -45,3 +34,5 @@ async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   }
   return { id: p.id, vetoes: after.vetoes, state: after.state };
 }
+
+export default veto;

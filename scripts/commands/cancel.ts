@@ -1,23 +1,18 @@
 // hedge:cancel — removes the timelock operation of a vetoed or expired proposal (anyone may), so the timelock
 // holds nothing that can never run.
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
-import { openSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
-import { ProposalState } from "../scripts/lib/council";
+import { say } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { openSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { ProposalState } from "../lib/council";
 
 export interface CancelArgs {
   id: string;
   from?: string;
 }
-
-task("hedge:cancel", "Removes the timelock operation of a vetoed or expired proposal (anyone may)")
-  .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(cliAction(cancel));
 
 async function cancel(args: CancelArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
@@ -31,3 +26,5 @@ async function cancel(args: CancelArgs, hre: HardhatRuntimeEnvironment) {
   say(`Cancelled by ${label}: the timelock operation of proposal ${p.id} is removed.`);
   return { id: p.id };
 }
+
+export default cancel;

@@ -16,40 +16,21 @@
 import fs from "node:fs";
 
 import { getAddress, hexlify, id as keccakText, isAddress, isHexString, randomBytes } from "ethers";
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { defaultApprovalsPath, newApprovalsFile, writeApprovalsFile } from "../scripts/lib/approvals-file";
-import {
-  CliError,
-  FROM_HELP,
-  cliAction,
-  fmtDuration,
-  parseDuration,
-  parseIntIn,
-  resolveAccount,
-  say,
-  sayLines,
-  selectSigner,
-} from "../scripts/lib/cli";
-import { displayPath, openSystem, type HedgeSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { applyAssignments, parseAssignments } from "../scripts/lib/policy-edit";
-import { currentPolicy, describeCalls, requireSeatHolder } from "../scripts/lib/proposals";
-import { ProposalState, TIER_NAMES, proposalIdOf, tierReasons, type ProposalCalls, Tier } from "../scripts/lib/council";
-import { signApproval } from "../scripts/lib/signing";
+import { defaultApprovalsPath, newApprovalsFile, writeApprovalsFile } from "../lib/approvals-file";
+import { parseDuration, parseIntIn } from "../lib/shell/args";
+import { fmtDuration } from "../lib/format";
+import { CliError, say, sayLines } from "../lib/shell/output";
+import { resolveAccount, selectSigner } from "../lib/shell/signers";
+import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
+import { applyAssignments, parseAssignments } from "../lib/policy-edit";
+import { currentPolicy, describeCalls, requireSeatHolder } from "../lib/proposals";
+import { ProposalState, TIER_NAMES, proposalIdOf, tierReasons, type ProposalCalls, Tier } from "../lib/council";
+import { signApproval } from "../lib/signing";
+import { PROPOSAL_KINDS } from "./propose-kinds";
 
-export const PROPOSAL_KINDS = [
-  "policy",
-  "nudge",
-  "seat-add",
-  "seat-remove",
-  "seat-rotate",
-  "tier-rule",
-  "veto-threshold",
-  "expiry",
-  "oracle",
-] as const;
 type Kind = (typeof PROPOSAL_KINDS)[number];
 
 export interface ProposeArgs {
@@ -77,53 +58,6 @@ export interface ProposeResult {
   calls: ProposalCalls;
   file?: string;
 }
-
-task("hedge:propose", "Proposes a change to the council: shows the change and its tier, checks it, then sends it")
-  .addPositionalParam("kind", `What to change: ${PROPOSAL_KINDS.join(" | ")}`, undefined, types.string)
-  .addOptionalParam(
-    "set",
-    "policy/nudge: comma-separated field=value, e.g. coverageBps=3000,layers.1.triggerVix=2600 (raw units: bps, VIX hundredths, days, seconds)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("removeLayer", "policy: remove layer N (from 0) before applying --set", undefined, types.int)
-  .addOptionalParam(
-    "holder",
-    "seat-add/seat-remove/seat-rotate: the (old) holder, an address or account index",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("newHolder", "seat-rotate: the new holder, an address or account index", undefined, types.string)
-  .addOptionalParam("tier", "tier-rule: fast | standard | critical", undefined, types.string)
-  .addOptionalParam("threshold", "tier-rule/veto-threshold: approvals (or vetoes) needed", undefined, types.int)
-  .addOptionalParam("delay", "tier-rule: the tier's delay, seconds or 2h, 3d... (Fast: 0)", undefined, types.string)
-  .addOptionalParam("ttl", "expiry: how long a proposal may wait to be queued (1h..365d)", undefined, types.string)
-  .addOptionalParam(
-    "grace",
-    "expiry: how long a queued proposal may wait after its eta (1h..365d)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("address", "oracle: the new Chainlink VIX feed", undefined, types.string)
-  .addOptionalParam(
-    "salt",
-    "Makes the proposal id unique: bytes32 hex or any text (default: random)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .addFlag("dryRun", "Show the change, its tier and id, and send nothing")
-  .addFlag(
-    "offchain",
-    "Do not send: sign it as the proposer and write a signatures file for hedge:sign and hedge:submit",
-  )
-  .addOptionalParam(
-    "out",
-    "With --offchain: the signatures file (default proposals/<id>.json)",
-    undefined,
-    types.string,
-  )
-  .setAction(cliAction(propose));
 
 async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promise<ProposeResult> {
   if (!(PROPOSAL_KINDS as readonly string[]).includes(args.kind)) {
@@ -404,3 +338,5 @@ async function requiredAccount(
   if (value === undefined) throw new CliError(`${flag} is required for this kind of proposal`);
   return resolveAccount(hre, flag, value);
 }
+
+export default propose;

@@ -5,12 +5,12 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { CliError, cliAction, parseIntIn, sayLines } from "../scripts/lib/cli";
-import { loadDeployment } from "../scripts/lib/deployments";
-import type { AuditReport } from "../scripts/lib/audit/types";
+import { parseIntIn } from "../lib/shell/args";
+import { CliError, sayLines } from "../lib/shell/output";
+import { loadDeployment } from "../lib/deployments";
+import type { AuditReport } from "../lib/audit/types";
 
 export interface AuditArgs {
   json?: string;
@@ -20,23 +20,6 @@ export interface AuditArgs {
   toBlock?: number;
   noProgress: boolean;
 }
-
-task(
-  "hedge:audit",
-  "Replays the chain from the deployment, re-derives every rule and compares the live state; exit 0 clean, 1 findings, 2 error",
-)
-  .addOptionalParam("json", "Write the machine-readable report (docs/AUDIT.md) to this file", undefined, types.string)
-  .addOptionalParam("md", "Write the report as Markdown to this file", undefined, types.string)
-  .addOptionalParam("html", "Write a self-contained HTML page with the timeline to this file", undefined, types.string)
-  .addOptionalParam("chunkSize", "Blocks per eth_getLogs request (split further if the node refuses)", 2_000, types.int)
-  .addOptionalParam("toBlock", "Audit up to this block (default: the latest)", undefined, types.int)
-  .addFlag("noProgress", "No progress bar even on a terminal")
-  .setAction(async (args: AuditArgs, hre) => {
-    const report = await cliAction(audit)(args, hre);
-    // cliAction printed the one-line reason; an audit that could not run exits with 2, not 1.
-    if (report === undefined) process.exitCode = 2;
-    return report;
-  });
 
 async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<AuditReport> {
   const chunkSize = parseIntIn("--chunk-size", args.chunkSize, 1, 1_000_000, "blocks");
@@ -52,9 +35,9 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
   }
 
   const { deployment } = await loadDeployment(hre);
-  const { runAudit, AuditError } = await import("../scripts/lib/audit");
-  const { progressBar } = await import("../scripts/lib/audit/progress");
-  const { terminalSummary } = await import("../scripts/lib/audit/report/terminal");
+  const { runAudit, AuditError } = await import("../lib/audit");
+  const { progressBar } = await import("../lib/audit/progress");
+  const { terminalSummary } = await import("../lib/audit/report/terminal");
   let accounts: string[] = [];
   try {
     accounts = (await hre.network.provider.request({ method: "eth_accounts", params: [] })) as string[];
@@ -98,7 +81,9 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
 }
 
 async function renderer(kind: "json" | "md" | "html"): Promise<(r: AuditReport) => string> {
-  if (kind === "json") return (await import("../scripts/lib/audit/report/json")).jsonReport;
-  if (kind === "md") return (await import("../scripts/lib/audit/report/md")).markdownReport;
-  return (await import("../scripts/lib/audit/report/html")).htmlReport;
+  if (kind === "json") return (await import("../lib/audit/report/json")).jsonReport;
+  if (kind === "md") return (await import("../lib/audit/report/md")).markdownReport;
+  return (await import("../lib/audit/report/html")).htmlReport;
 }
+
+export default audit;

@@ -8,34 +8,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import {
-  CliError,
-  captureOutput,
-  cliAction,
-  fmtBps,
-  fmtDuration,
-  fmtTime,
-  fmtVix,
-  say,
-  sayLines,
-  shortId,
-  withOutput,
-} from "../scripts/lib/cli";
-import { openSystem, type HedgeSystem } from "../scripts/lib/deployments";
-import { describeError } from "../scripts/lib/errors";
-import { describePolicyChange } from "../scripts/lib/policy-edit";
-import { currentPolicy, proposalStatus } from "../scripts/lib/proposals";
-import { TIER_NAMES, Tier } from "../scripts/lib/council";
-import type { AuditReport } from "../scripts/lib/audit/types";
+import { fmtBps, fmtDuration, fmtTime, fmtVix, shortId } from "../lib/format";
+import { CliError, captureOutput, say, sayLines, withOutput } from "../lib/shell/output";
+import { openSystem, type HedgeSystem } from "../lib/deployments";
+import { describeError } from "../lib/errors";
+import { describePolicyChange } from "../lib/policy-edit";
+import { currentPolicy, proposalStatus } from "../lib/proposals";
+import { TIER_NAMES, Tier } from "../lib/council";
+import type { AuditReport } from "../lib/audit/types";
 import type { ProposeResult } from "./propose";
 import { printPolicy } from "./status";
-
-task("hedge:demo", "Tells the product's main job as a story on the in-process network, checking every step").setAction(
-  cliAction(async (_args: Record<string, never>, hre) => demo(hre)),
-);
 
 class Story {
   private step = 0;
@@ -217,3 +201,7 @@ async function printIndented(print: () => Promise<void>): Promise<void> {
   await withOutput(sink, print);
   sayLines(sink.lines.map((l) => `    ${l}`));
 }
+
+const demoAction = async (_args: Record<string, never>, hre: HardhatRuntimeEnvironment) => demo(hre);
+
+export default demoAction;

@@ -1,21 +1,15 @@
 // hedge:oracle — moves the mock VIX oracle on a local network (hardhat, localhost), to rehearse a volatility spike.
 // Refused on any other network and for an oracle that hedge:deploy did not deploy as a mock: a real feed is
 // Chainlink's to update.
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import {
-  CliError,
-  FROM_HELP,
-  cliAction,
-  fmtVix,
-  parseVix,
-  requireLocalNetwork,
-  say,
-  selectSigner,
-} from "../scripts/lib/cli";
-import { displayPath, openSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
+import { parseVix } from "../lib/shell/args";
+import { fmtVix } from "../lib/format";
+import { requireLocalNetwork } from "../lib/shell/network";
+import { CliError, say } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { displayPath, openSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
 import { syncLayers } from "./sync";
 
 export interface OracleArgs {
@@ -23,12 +17,6 @@ export interface OracleArgs {
   sync: boolean;
   from?: string;
 }
-
-task("hedge:oracle", "Sets the mock VIX oracle's answer (local networks only)")
-  .addParam("vix", "The new VIX level in points, e.g. 31.5", undefined, types.float)
-  .addFlag("sync", "Then sync the policy's layers (hedge:sync)")
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(cliAction(setVix));
 
 async function setVix(args: OracleArgs, hre: HardhatRuntimeEnvironment) {
   const vix = parseVix("--vix", args.vix);
@@ -50,3 +38,5 @@ async function setVix(args: OracleArgs, hre: HardhatRuntimeEnvironment) {
   say("Run hedge:sync to engage or disengage the layers.");
   return { vix };
 }
+
+export default setVix;

@@ -1,13 +1,13 @@
 // hedge:approve — approves a proposal on chain as the caller's seat, or (--signatures FILE) relays the off-chain
 // approvals of a signatures file with `approveBySig` (anyone may relay; signers that already approved are skipped).
 import { getAddress } from "ethers";
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { readApprovalsFile } from "../scripts/lib/approvals-file";
-import { CliError, FROM_HELP, cliAction, say, selectSigner } from "../scripts/lib/cli";
-import { openSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
+import { readApprovalsFile } from "../lib/approvals-file";
+import { CliError, say } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { openSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
 import {
   findProposal,
   parseProposalId,
@@ -15,8 +15,8 @@ import {
   requireProposal,
   requireSeatHolder,
   requireState,
-} from "../scripts/lib/proposals";
-import { ProposalState, Tier } from "../scripts/lib/council";
+} from "../lib/proposals";
+import { ProposalState, Tier } from "../lib/council";
 import path from "node:path";
 
 export interface ApproveArgs {
@@ -24,12 +24,6 @@ export interface ApproveArgs {
   signatures?: string;
   from?: string;
 }
-
-task("hedge:approve", "Approves a pending proposal on chain, or relays the approvals of a signatures file")
-  .addOptionalParam("id", "The proposal id or a unique prefix (optional with --signatures)", undefined, types.string)
-  .addOptionalParam("signatures", "Relay the approvals of this signatures file (approveBySig)", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(cliAction(approve));
 
 async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
@@ -95,3 +89,5 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   }
   return { id: proposal.id, approvals: after.approvals };
 }
+
+export default approve;

@@ -3,24 +3,14 @@
 import fs from "node:fs";
 
 import { getAddress, isAddress } from "ethers";
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import {
-  CliError,
-  FROM_HELP,
-  chainIdOf,
-  cliAction,
-  fmtDuration,
-  isLocalNetwork,
-  parseDuration,
-  parseIntIn,
-  parseVix,
-  resolveAccount,
-  say,
-  selectSigner,
-} from "../scripts/lib/cli";
-import { minThreshold } from "../scripts/lib/council";
+import { parseDuration, parseIntIn, parseVix } from "../lib/shell/args";
+import { fmtDuration } from "../lib/format";
+import { chainIdOf, isLocalNetwork } from "../lib/shell/network";
+import { CliError, say } from "../lib/shell/output";
+import { resolveAccount, selectSigner } from "../lib/shell/signers";
+import { minThreshold } from "../lib/council";
 import {
   deploymentFile,
   displayPath,
@@ -28,7 +18,7 @@ import {
   openSystem,
   recordDeployment,
   writeDeployment,
-} from "../scripts/lib/deployments";
+} from "../lib/deployments";
 import { printStatus } from "./status";
 
 const DAY = 86_400;
@@ -51,50 +41,6 @@ export interface DeployArgs {
   quiet: boolean;
   upkeep: boolean;
 }
-
-task(
-  "hedge:deploy",
-  "Deploys seats, timelock, policy (ALVH 4/4/2), council and a mock VIX oracle; writes deployments/<network>.json",
-)
-  .addOptionalParam("seats", "Number of seats, given to accounts 1..N (ignored with --holders)", 5, types.int)
-  .addOptionalParam(
-    "holders",
-    "Seat holders, comma-separated account indices or addresses (e.g. 1,2,0xabc…)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam(
-    "thresholds",
-    "Approvals needed as fast,standard,critical,veto (default for N seats: Standard ⌊N/2⌋+1, Critical ⌈2N/3⌉, Fast Standard-1, veto ⌈N/3⌉; 2,3,4,2 for 5 seats)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("standardDelay", "Standard tier delay: seconds, or 2h, 1d... (default 1d)", undefined, types.string)
-  .addOptionalParam("criticalDelay", "Critical tier delay (default 3d)", undefined, types.string)
-  .addOptionalParam("minDelay", "The timelock's minimum delay (default: the Standard delay)", undefined, types.string)
-  .addOptionalParam("proposalTtl", "How long a proposal may wait to be queued (default 7d)", undefined, types.string)
-  .addOptionalParam(
-    "gracePeriod",
-    "How long a queued proposal may wait after its eta (default 14d)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam(
-    "oracle",
-    "An existing Chainlink VIX feed (AggregatorV3Interface); absent: deploy a mock",
-    undefined,
-    types.string,
-  )
-  .addFlag("mockOracle", "Deploy the mock oracle on a network that is not local (testnets)")
-  .addOptionalParam("initialVix", "The mock oracle's first VIX level, in points", 15, types.float)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .addFlag("force", "Replace an existing deployments file whose contracts are still on the chain")
-  .addFlag("quiet", "Print only the deployments file written, not the status")
-  .addFlag(
-    "upkeep",
-    "Also deploy HedgeUpkeep, the Chainlink Automation (or any keeper's) entry point to syncLayers; on a live deployment without --force, add it to that deployment",
-  )
-  .setAction(cliAction(deploy));
 
 /** Every value checked before anything is sent. */
 let compiled = false;
@@ -154,7 +100,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   }
 
   const { signer, address, label } = await selectSigner(hre, args.from);
-  const { deploySystem } = await import("../scripts/lib/deploy");
+  const { deploySystem } = await import("../lib/deploy");
   say(`Deploying Hedge Council on network "${hre.network.name}" from ${label} with ${n} seats...`);
   const system = await deploySystem(signer, {
     seats: holders,
@@ -191,8 +137,8 @@ async function addUpkeep(hre: HardhatRuntimeEnvironment, args: DeployArgs, file:
     );
   }
   const { signer, label } = await selectSigner(hre, args.from);
-  const { deployUpkeep } = await import("../scripts/lib/deploy");
-  const { upkeepRecord } = await import("../scripts/lib/deployments");
+  const { deployUpkeep } = await import("../lib/deploy");
+  const { upkeepRecord } = await import("../lib/deployments");
   say(`Deploying HedgeUpkeep for the policy ${deployment.contracts.policy.address} from ${label}...`);
   const { upkeep, transaction } = await deployUpkeep(signer, deployment.contracts.policy.address);
   deployment.contracts.upkeep = await upkeepRecord(upkeep, transaction);
@@ -264,3 +210,5 @@ async function checkOracle(hre: HardhatRuntimeEnvironment, value: string): Promi
   }
   return address;
 }
+
+export default deploy;

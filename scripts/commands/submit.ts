@@ -3,30 +3,21 @@
 // nothing is sent. Anyone may relay; the file's first signer is recorded as the proposer.
 import path from "node:path";
 
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { callsOf, readApprovalsFile } from "../scripts/lib/approvals-file";
-import { CliError, FROM_HELP, cliAction, fmtRelative, fmtTime, say, sayLines, selectSigner } from "../scripts/lib/cli";
-import { openSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { currentPolicy, describeCalls, proposalStatus, requireSeatHolder } from "../scripts/lib/proposals";
-import { STATE_NAMES, ProposalState, TIER_NAMES } from "../scripts/lib/council";
+import { callsOf, readApprovalsFile } from "../lib/approvals-file";
+import { fmtRelative, fmtTime } from "../lib/format";
+import { CliError, say, sayLines } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { openSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
+import { currentPolicy, describeCalls, proposalStatus, requireSeatHolder } from "../lib/proposals";
+import { STATE_NAMES, ProposalState, TIER_NAMES } from "../lib/council";
 
 export interface SubmitArgs {
   signatures: string;
   from?: string;
 }
-
-task("hedge:submit", "Creates, approves and queues a proposal in one transaction from a signatures file")
-  .addParam(
-    "signatures",
-    "The signatures file (written by hedge:propose --offchain and hedge:sign)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(cliAction(submit));
 
 async function submit(args: SubmitArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
@@ -75,3 +66,5 @@ async function submit(args: SubmitArgs, hre: HardhatRuntimeEnvironment) {
   }
   return { id, state: status.state };
 }
+
+export default submit;

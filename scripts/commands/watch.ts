@@ -7,11 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { HDNodeWallet, Wallet, getAddress, isAddress } from "ethers";
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
 
-import { CliError, FROM_HELP, cliAction, parseIntIn, say, sayError, selectSigner } from "../scripts/lib/cli";
-import { displayPath, loadDeployment } from "../scripts/lib/deployments";
+import { parseIntIn } from "../lib/shell/args";
+import { CliError, say, sayError } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { displayPath, loadDeployment } from "../lib/deployments";
 
 export interface WatchArgs {
   seat?: string;
@@ -23,40 +24,6 @@ export interface WatchArgs {
   pollMs: number;
   rpcTimeoutMs: number;
 }
-
-task(
-  "hedge:watch",
-  "Watches the council until stopped: notices for the seats, the audit on every new block, and with --sync a keeper for syncLayers",
-)
-  .addOptionalParam(
-    "seat",
-    "Only this seat holder's notices of proposals awaiting its signature",
-    undefined,
-    types.string,
-  )
-  .addFlag("sync", "Keep the layers in sync: send syncLayers from the keeper account when a sync would change a layer")
-  .addOptionalParam("keeper", `The keeper account with --sync. ${FROM_HELP}`, undefined, types.string)
-  .addFlag("json", "Print each notice as one JSON line instead of a human line")
-  .addOptionalParam(
-    "webhook",
-    "POST each notice (the JSON line) to this http(s) URL, retried until delivered; header Idempotency-Key",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam(
-    "checkpoint",
-    "The checkpoint file to resume from and keep (default .watch/<network>.checkpoint.json)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("pollMs", "Milliseconds between two looks at the chain's head", 1_000, types.int)
-  .addOptionalParam(
-    "rpcTimeoutMs",
-    "Milliseconds before a request to the node is abandoned and retried",
-    10_000,
-    types.int,
-  )
-  .setAction(cliAction(watch));
 
 async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
   const pollMs = parseIntIn("--poll-ms", args.pollMs, 50, 3_600_000, "milliseconds");
@@ -91,9 +58,9 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
   const url = (hre.network.config as HttpNetworkConfig).url;
 
   const { deployment } = await loadDeployment(hre);
-  const { HttpRpc, RetryingRpc } = await import("../scripts/lib/watch/rpc");
-  const { Watcher, ChainResetError } = await import("../scripts/lib/watch/watcher");
-  const { ABI, view } = await import("../scripts/lib/watch/chain");
+  const { HttpRpc, RetryingRpc } = await import("../lib/watch/rpc");
+  const { Watcher, ChainResetError } = await import("../lib/watch/watcher");
+  const { ABI, view } = await import("../lib/watch/chain");
 
   const controller = new AbortController();
   let stopSignal: string | null = null;
@@ -215,3 +182,5 @@ async function keeperAccount(
   }
   return { address: selected.address };
 }
+
+export default watch;

@@ -1,23 +1,19 @@
 // hedge:queue — schedules an approved proposal in the timelock (anyone may), with the larger of its tier's delay
 // and the timelock's minimum delay. Fast-tier proposals skip the timelock: execute them instead.
-import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { CliError, FROM_HELP, cliAction, fmtRelative, fmtTime, say, selectSigner } from "../scripts/lib/cli";
-import { openSystem } from "../scripts/lib/deployments";
-import { sendAndWait, simulate } from "../scripts/lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState } from "../scripts/lib/proposals";
-import { ProposalState, Tier } from "../scripts/lib/council";
+import { fmtRelative, fmtTime } from "../lib/format";
+import { CliError, say } from "../lib/shell/output";
+import { selectSigner } from "../lib/shell/signers";
+import { openSystem } from "../lib/deployments";
+import { sendAndWait, simulate } from "../lib/errors";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { ProposalState, Tier } from "../lib/council";
 
 export interface QueueArgs {
   id: string;
   from?: string;
 }
-
-task("hedge:queue", "Queues an approved proposal in the timelock (anyone may)")
-  .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
-  .setAction(cliAction(queue));
 
 async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
@@ -40,3 +36,5 @@ async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
   );
   return { id: p.id, eta: after.eta };
 }
+
+export default queue;

@@ -1,0 +1,67 @@
+// Where the command line prints, and the one kind of error it shows to users.
+//
+// Error contract of the command line: a wrong value never reaches the chain. A task throws a `CliError` whose
+// message is the one-line reason; the task wrapper (./action) prints it as `error: <message>` on stderr, sets a
+// non-zero exit code and prints nothing else (no stack trace).
+//
+// A leaf module: the libraries under scripts/lib print and refuse through it without depending on the shell.
+
+/** A bad value or a refused action, explained in one line. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+/** Where tasks print. Tests and the demo swap it to capture what a task says. */
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+const consoleOutput: Output = {
+  log: (line) => console.log(line),
+  error: (line) => console.error(line),
+};
+
+let output: Output = consoleOutput;
+
+/** Prints one line (or a blank line) of a task's normal output. */
+export function say(line = ""): void {
+  output.log(line);
+}
+
+/** Prints lines produced by `table` or similar helpers. */
+export function sayLines(lines: string[]): void {
+  for (const l of lines) say(l);
+}
+
+/** Prints a line to the error stream. */
+export function sayError(line: string): void {
+  output.error(line);
+}
+
+/** Runs `fn` with every line a task prints sent to `sink` instead of the console. */
+export async function withOutput<T>(sink: Output, fn: () => Promise<T>): Promise<T> {
+  const previous = output;
+  output = sink;
+  try {
+    return await fn();
+  } finally {
+    output = previous;
+  }
+}
+
+/** An output that keeps the lines, for the demo and the tests. */
+export function captureOutput(): Output & { lines: string[]; errors: string[]; text(): string } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return {
+    lines,
+    errors,
+    log: (line) => lines.push(line),
+    error: (line) => errors.push(line),
+    text: () => [...lines, ...errors].join("\n"),
+  };
+}

@@ -1,0 +1,105 @@
+// Who signs a command: `--from` resolved to a signer, and account labels that never show a key.
+import { Wallet, getAddress, isAddress, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { CliError } from "./output";
+
+/** A signer chosen with `--from`, with a label that never contains a key. */
+export interface SelectedSigner {
+  signer: Signer;
+  address: string;
+  label: string;
+}
+
+const ENV_KEY = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/**
+ * Resolves `--from`:
+ * - absent: the network's first account (on `remote`, the key in HEDGE_PRIVATE_KEY);
+ * - `3`: the network's account number 3 (`npx hardhat node` unlocks 20);
+ * - `0xabc…`: that account, if the network has it;
+ * - `env:NAME`: the private key held in the environment variable NAME (never printed).
+ */
+export async function selectSigner(hre: HardhatRuntimeEnvironment, from?: string): Promise<SelectedSigner> {
+  const envMatch = from === undefined ? null : ENV_KEY.exec(from.trim());
+  if (envMatch) {
+    const name = envMatch[1];
+    const key = process.env[name];
+    if (!key) throw new CliError(`--from ${from}: the environment variable ${name} is not set`);
+    let wallet: Wallet;
+    try {
+      wallet = new Wallet(key.startsWith("0x") ? key : `0x${key}`, hre.ethers.provider);
+    } catch {
+      throw new CliError(`--from ${from}: ${name} does not hold a valid private key (32 bytes in hex)`);
+    }
+    return { signer: wallet, address: wallet.address, label: `${wallet.address} (key from $${name})` };
+  }
+
+  const signers = await hre.ethers.getSigners();
+  if (from === undefined || from === "") {
+    if (signers.length === 0) {
+      throw new CliError(
+        `network "${hre.network.name}" has no account: set HEDGE_PRIVATE_KEY, or pass --from env:<VARIABLE>`,
+      );
+    }
+    return { signer: signers[0], address: signers[0].address, label: accountLabel(signers[0].address, 0) };
+  }
+  const text = from.trim();
+  if (/^\d+$/.test(text)) {
+    const index = Number(text);
+    if (index >= signers.length) {
+      const range = signers.length === 0 ? "none" : `0..${signers.length - 1}`;
+      throw new CliError(
+        `--from ${text}: network "${hre.network.name}" has ${signers.length} accounts (${range}); pick one of them, an address or env:<VARIABLE>`,
+      );
+    }
+    return {
+      signer: signers[index],
+      address: signers[index].address,
+      label: accountLabel(signers[index].address, index),
+    };
+  }
+  if (isAddress(text)) {
+    const index = signers.findIndex((s) => s.address.toLowerCase() === text.toLowerCase());
+    if (index < 0) {
+      throw new CliError(
+        `--from ${text}: not an account of network "${hre.network.name}" (use an index, one of its addresses, or env:<VARIABLE> with a private key)`,
+      );
+    }
+    return {
+      signer: signers[index],
+      address: signers[index].address,
+      label: accountLabel(signers[index].address, index),
+    };
+  }
+  throw new CliError(`--from ${from}: expected an account index, an address or env:<VARIABLE>`);
+}
+
+/**
+ * Resolves an account given as an index of the network's accounts or as an address, for parameters such as a
+ * seat holder; `flag` names the parameter in errors.
+ */
+export async function resolveAccount(hre: HardhatRuntimeEnvironment, flag: string, value: string): Promise<string> {
+  const text = value.trim();
+  if (isAddress(text)) return getAddress(text);
+  if (/^\d+$/.test(text)) {
+    const signers = await hre.ethers.getSigners();
+    const index = Number(text);
+    if (index < signers.length) return signers[index].address;
+    throw new CliError(
+      `${flag} ${text}: network "${hre.network.name}" has ${signers.length} accounts; give an address or an index below ${signers.length}`,
+    );
+  }
+  throw new CliError(`${flag} ${value}: not an address (0x followed by 40 hex digits) nor an account index`);
+}
+
+/** A label for a known account: `account 2 (0x1234…abcd)`. */
+export function accountLabel(address: string, index: number): string {
+  return `account ${index} (${address})`;
+}
+
+/** Maps addresses to the network's account indices, to print `0xabc… (account 3)`. */
+export async function accountIndex(hre: HardhatRuntimeEnvironment): Promise<Map<string, number>> {
+  const signers = await hre.ethers.getSigners();
+  return new Map(signers.map((s, i) => [s.address.toLowerCase(), i]));
+}
