@@ -34,7 +34,7 @@ async function keystore(
   checkKeystoreTarget(out, args.force);
 
   const wallet = action === "new" ? new Wallet(Wallet.createRandom().privateKey) : await readPrivateKey();
-  const { password } = await readPassword(`the new keystore ${out}`, { create: true });
+  const { password } = await readPassword(`keystore ${out}`, { create: true });
   const file = await writeKeystore(out, wallet, password, { force: args.force });
   say(`Address: ${wallet.address}`);
   say(`Keystore: ${file}`);

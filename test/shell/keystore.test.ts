@@ -152,8 +152,8 @@ describe("keystores (scripts/lib/shell/keystore)", function () {
   });
 
   it("refuses an empty password for a new keystore", async () => {
-    expect(await refusal(readPassword("the new keystore k.json", { create: true }, terminal(["\r"])))).to.equal(
-      "the new keystore k.json: the password is empty; choose one",
+    expect(await refusal(readPassword("keystore k.json", { create: true }, terminal(["\r"])))).to.equal(
+      "keystore k.json: the password is empty; choose one",
     );
   });
 

@@ -93,7 +93,7 @@ describe("tasks: hedge:keystore new|import (child processes)", function () {
         ["new", "--out", file],
         { HEDGE_KEYSTORE_PASSWORD: undefined },
         "",
-        `the new keystore ${file} needs a password and there is no terminal to ask it on: set HEDGE_KEYSTORE_PASSWORD, or HEDGE_KEYSTORE_PASSWORD_FILE to a file whose first line is the password`,
+        `keystore ${file} needs a password and there is no terminal to ask it on: set HEDGE_KEYSTORE_PASSWORD, or HEDGE_KEYSTORE_PASSWORD_FILE to a file whose first line is the password`,
       ],
       [
         ["import", "--out", file],
