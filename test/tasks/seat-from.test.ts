@@ -1,10 +1,12 @@
 // Seat actions need --from: the default signer (account 0, the deployer) never holds a seat, so hedge:propose,
 // hedge:sign, hedge:approve and hedge:veto without --from refuse with one line naming the seat holders, and send
-// nothing. Commands anyone may run (a dry run, relaying a signatures file) keep the default.
+// nothing. Commands anyone may run (a dry run, relaying a signatures file) keep the default. A private key given
+// where an account is expected is refused without being repeated.
 import fs from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
+import { Wallet } from "ethers";
 import hre from "hardhat";
 
 import type { ProposeResult } from "../../scripts/commands/propose";
@@ -46,6 +48,21 @@ describe("tasks: seat actions require --from", function () {
 
   it("treats an empty --from as absent", async () => {
     await expectRefused("hedge:approve", { id, from: " " }, needsFrom("hedge:approve"));
+  });
+
+  it("refuses a private key given as --from or as an account, without repeating it", async () => {
+    const key = Wallet.createRandom().privateKey;
+    for (const [task, args, flag, instead] of [
+      ["hedge:approve", { id, from: key }, "--from", "sign with env:NAME or keystore:FILE"],
+      ["hedge:queue", { id, from: key.slice(2) }, "--from", "sign with env:NAME or keystore:FILE"],
+      ["hedge:propose", { kind: "seat-add", holder: key, from: "1" }, "--holder", "give the account's address"],
+    ] as const) {
+      const reason = await expectRefused(task, args, flag);
+      expect(reason).to.equal(
+        `${flag}: this looks like a private key (not shown); a key never goes on the command line, ${instead}; consider that key exposed`,
+      );
+      expect(reason).not.to.include(key.slice(2));
+    }
   });
 
   it("keeps the default where no seat is needed: a dry run, and relaying a signatures file", async () => {

@@ -23,6 +23,19 @@ export interface SignerOptions {
 
 const ENV_KEY = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 const KEYSTORE = /^keystore:(.+)$/;
+const PRIVATE_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
+
+/**
+ * Refuses a private key given where an account is expected, without repeating it: an error line ends up in
+ * terminals, logs and CI output, and the shell's history already holds it.
+ */
+function refuseKey(flag: string, text: string, instead: string): void {
+  if (PRIVATE_KEY.test(text)) {
+    throw new CliError(
+      `${flag}: this looks like a private key (not shown); a key never goes on the command line, ${instead}; consider that key exposed`,
+    );
+  }
+}
 
 /**
  * Resolves `--from`:
@@ -42,6 +55,7 @@ export async function selectSigner(
     if (options.seatAction) throw new CliError(await fromRequired(hre, options.seatAction));
     return defaultSigner(hre);
   }
+  refuseKey("--from", text, "sign with env:NAME or keystore:FILE");
   const envMatch = ENV_KEY.exec(text);
   if (envMatch) return envSigner(hre, from!, envMatch[1]);
   const keystoreMatch = KEYSTORE.exec(text);
@@ -130,6 +144,7 @@ async function fromRequired(
  */
 export async function resolveAccount(hre: HardhatRuntimeEnvironment, flag: string, value: string): Promise<string> {
   const text = value.trim();
+  refuseKey(flag, text, "give the account's address");
   if (isAddress(text)) return getAddress(text);
   if (/^\d+$/.test(text)) {
     const signers = await hre.ethers.getSigners();
