@@ -3,14 +3,16 @@
  *
  * Environment variables (all optional; nothing is needed for the in-process network or `localhost`):
  *
- * | variable              | used for                                                                    |
- * | --------------------- | --------------------------------------------------------------------------- |
- * | `HEDGE_LOCALHOST_URL` | URL of the `localhost` network (default `http://127.0.0.1:8545`)            |
- * | `HEDGE_RPC_URL`       | JSON-RPC endpoint of the `remote` network (any EVM chain)                   |
- * | `HEDGE_PRIVATE_KEY`   | private key of the account that signs on `remote` (never printed)           |
- * | `HEDGE_CHAIN_ID`      | expected chain id of `remote`; Hardhat refuses to send if the node differs  |
- * | `REPORT_GAS`          | `true` prints hardhat-gas-reporter's table after `hardhat test`             |
- * | `HEDGE_MUTATION`      | `1` (set by `npm run mutation`): the fast mutation build described below    |
+ * | variable                       | used for                                                                   |
+ * | ------------------------------ | -------------------------------------------------------------------------- |
+ * | `HEDGE_LOCALHOST_URL`          | URL of the `localhost` network (default `http://127.0.0.1:8545`)           |
+ * | `HEDGE_RPC_URL`                | JSON-RPC endpoint of the `remote` network (any EVM chain)                  |
+ * | `HEDGE_PRIVATE_KEY`            | private key of the account that signs on `remote` (never printed)          |
+ * | `HEDGE_CHAIN_ID`               | expected chain id of `remote`; Hardhat refuses to send if the node differs |
+ * | `HEDGE_KEYSTORE_PASSWORD`      | password of `--from keystore:FILE` / `hedge:keystore` without a terminal   |
+ * | `HEDGE_KEYSTORE_PASSWORD_FILE` | instead: a file whose first line is that password                          |
+ * | `REPORT_GAS`                   | `true` prints hardhat-gas-reporter's table after `hardhat test`            |
+ * | `HEDGE_MUTATION`               | `1` (set by `npm run mutation`): the fast mutation build described below   |
  *
  * The compiler is the npm package `solc`, pinned to `SOLC_VERSION` below: Hardhat cannot download
  * compilers on machines without internet, so the compile subtask is pointed at `solc/soljson.js`.

@@ -22,9 +22,15 @@ function lazyAction<A = any>(
   };
 }
 
-/** The help text of every `--from` parameter (resolved by scripts/lib/shell/signers). */
-const FROM_HELP =
-  "Who signs: an account index or address of the network's accounts, or env:NAME for a private key held in $NAME (default: the first account)";
+/** Who may sign, in the help of every `--from` parameter (resolved by scripts/lib/shell/signers). */
+const SIGNERS =
+  "an account index or address of the network's accounts, env:NAME for a private key held in $NAME, or keystore:FILE for an encrypted keystore (password typed, or from $HEDGE_KEYSTORE_PASSWORD or $HEDGE_KEYSTORE_PASSWORD_FILE)";
+
+/** The help text of `--from` where anyone may sign. */
+const FROM_HELP = `Who signs: ${SIGNERS} (default: the first account)`;
+
+/** The help text of `--from` for a seat action: required, as the first account (the deployer) holds no seat. */
+const SEAT_FROM_HELP = `The seat holder who signs (required to sign): ${SIGNERS}`;
 
 task(
   "hedge:deploy",
@@ -107,7 +113,7 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
     undefined,
     types.string,
   )
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .addFlag("dryRun", "Show the change, its tier and id, and send nothing")
   .addFlag(
     "offchain",
@@ -123,14 +129,19 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
 
 task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the signature to its signatures file")
   .addParam("id", "The proposal id (or a unique prefix, for a proposal already on chain)", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/sign")));
 
 task("hedge:approve", "Approves a pending proposal on chain, or relays the approvals of a signatures file")
   .addOptionalParam("id", "The proposal id or a unique prefix (optional with --signatures)", undefined, types.string)
   .addOptionalParam("signatures", "Relay the approvals of this signatures file (approveBySig)", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addOptionalParam(
+    "from",
+    `The seat holder who approves (required without --signatures): ${SIGNERS}; with --signatures, who relays (default: the first account)`,
+    undefined,
+    types.string,
+  )
   .setAction(lazyAction(() => import("../scripts/commands/approve")));
 
 task("hedge:submit", "Creates, approves and queues a proposal in one transaction from a signatures file")
@@ -155,7 +166,7 @@ task("hedge:execute", "Executes a queued proposal once its eta has come (Fast ti
 
 task("hedge:veto", "Casts a seat holder's veto against a pending or queued proposal")
   .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
-  .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/veto")));
 
 task("hedge:cancel", "Removes the timelock operation of a vetoed or expired proposal (anyone may)")
@@ -222,6 +233,15 @@ task(
     types.int,
   )
   .setAction(lazyAction(() => import("../scripts/commands/watch")));
+
+task(
+  "hedge:keystore",
+  "Creates an encrypted keystore for --from keystore:FILE: new (a fresh random key) or import (a key typed without echo, or piped on stdin); prints only its address and path",
+)
+  .addOptionalPositionalParam("action", "new | import", undefined, types.string)
+  .addOptionalParam("out", "The keystore file to write (readable by its owner only)", undefined, types.string)
+  .addFlag("force", "Replace an existing file (its key is lost unless kept elsewhere)")
+  .setAction(lazyAction(() => import("../scripts/commands/keystore")));
 
 task("hedge:demo", "Tells the product's main job as a story on the in-process network, checking every step").setAction(
   lazyAction(() => import("../scripts/commands/demo")),

@@ -27,7 +27,9 @@ export interface ApproveArgs {
 
 async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
-  const { signer, address, label } = await selectSigner(hre, args.from);
+  const { signer, address, label } = await selectSigner(hre, args.from, {
+    seatAction: args.signatures === undefined ? { task: "hedge:approve", system } : undefined,
+  });
   const council = system.council.connect(signer);
 
   if (args.signatures === undefined) {

@@ -98,7 +98,9 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
     return { id, tier, calls };
   }
 
-  const { signer, address, label } = await selectSigner(hre, args.from);
+  const { signer, address, label } = await selectSigner(hre, args.from, {
+    seatAction: { task: "hedge:propose", system },
+  });
   await requireSeatHolder(system, address, `--from ${label}`);
 
   if (args.offchain) {

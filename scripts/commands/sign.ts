@@ -65,7 +65,7 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
     throw new CliError(`--id ${args.id}: no such proposal on this council, and no signatures file ${name}`);
   }
 
-  const { signer, address, label } = await selectSigner(hre, args.from);
+  const { signer, address, label } = await selectSigner(hre, args.from, { seatAction: { task: "hedge:sign", system } });
   await requireSeatHolder(system, address, `--from ${label}`);
   if (content.signatures.some((s) => getAddress(s.signer) === address)) {
     throw new CliError(`${label} already signed ${name}`);

@@ -7,7 +7,7 @@ import { say, sayLines } from "../lib/shell/output";
 import { accountIndex } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { policyTable } from "../lib/policy-edit";
-import { createdProposals, currentPolicy, proposalStatus } from "../lib/proposals";
+import { createdProposals, currentPolicy, liveSeatIds, proposalStatus } from "../lib/proposals";
 import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../lib/council";
 
 /** The latest VIX level of the oracle in hundredths, with its time; null when the oracle does not answer. */
@@ -31,14 +31,6 @@ export async function printPolicy(system: HedgeSystem): Promise<void> {
   ]);
   say(`Policy version ${version}, hash ${hash}`);
   sayLines(policyTable(policy, Number(engaged)));
-}
-
-/** The seat ids that exist now, from the seats' bit map. */
-export async function liveSeatIds(system: HedgeSystem): Promise<number[]> {
-  const bits = await system.seats.liveSeats();
-  const ids: number[] = [];
-  for (let i = 0; i < 64; i++) if ((bits >> BigInt(i)) & 1n) ids.push(i + 1);
-  return ids;
 }
 
 export async function printStatus(

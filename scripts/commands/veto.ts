@@ -19,7 +19,7 @@ async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   const p = await requireProposal(system, parseProposalId(args.id));
   const status = await proposalStatus(system, p.id);
   requireState(p.id, status.state, [ProposalState.Pending, ProposalState.Queued], "veto");
-  const { signer, address, label } = await selectSigner(hre, args.from);
+  const { signer, address, label } = await selectSigner(hre, args.from, { seatAction: { task: "hedge:veto", system } });
   await requireSeatHolder(system, address, `--from ${label}`);
   const council = system.council.connect(signer);
   await simulate(hre, () => council.veto.staticCall(p.id));

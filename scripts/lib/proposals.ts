@@ -215,3 +215,17 @@ export async function requireSeatHolder(system: HedgeSystem, address: string, wh
   if (seatId === 0) throw new CliError(`${who} holds no council seat`);
   return seatId;
 }
+
+/** The seat ids that exist now, from the seats' bit map. */
+export async function liveSeatIds(system: HedgeSystem): Promise<number[]> {
+  const bits = await system.seats.liveSeats();
+  const ids: number[] = [];
+  for (let i = 0; i < 64; i++) if ((bits >> BigInt(i)) & 1n) ids.push(i + 1);
+  return ids;
+}
+
+/** The holders of the seats that exist now, in seat order. */
+export async function seatHolders(system: HedgeSystem): Promise<string[]> {
+  const ids = await liveSeatIds(system);
+  return Promise.all(ids.map(async (id) => getAddress(await system.seats.ownerOf(id))));
+}

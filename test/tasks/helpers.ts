@@ -140,18 +140,25 @@ export interface CliRun {
 
 const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
 
-/** Runs `hardhat <args>` as a child process (what `npx hardhat` runs), with extra environment variables. */
+/**
+ * Runs `hardhat <args>` as a child process (what `npx hardhat` runs), with extra environment variables; `input` is
+ * piped on its stdin (a pipe, never a terminal), which is empty without it.
+ */
 export function hardhatCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 60_000,
+  input = "",
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env, HARDHAT_NETWORK: undefined, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    // A child that exits without reading its input closes the pipe: not the test's failure.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
