@@ -13,6 +13,10 @@
 // the simulation: that is its result, with the contract's reason in words and, for `execute`, the call that fails.
 // After an execution: the policy before and after, the layers engaged at the current VIX before and after a
 // `syncLayers` on the sandbox, and the audit of the sandbox's chain (scripts/lib/audit), unless told not to.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
 import { BrowserProvider, type Eip1193Provider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
@@ -90,8 +94,9 @@ interface Sandbox {
 
 /**
  * Opens the sandbox: a fork of the node at its latest block, or a snapshot of the in-process chain. The fork has the
- * node's chain id (the audit checks it against the deployment) and no disk cache: Hardhat would cache the answers of
- * a local node by block number, and a restarted node reuses the same numbers for other blocks.
+ * node's chain id (the audit checks it against the deployment) and a disk cache of its own, removed on close:
+ * Hardhat caches a node's answers by URL, chain id and block number, and a restarted local node reuses the same
+ * numbers for other blocks, so a shared cache would answer from a chain that no longer exists.
  */
 async function openSandbox(hre: HardhatRuntimeEnvironment): Promise<Sandbox> {
   const block = Number(await hre.network.provider.request({ method: "eth_blockNumber", params: [] }));
@@ -110,9 +115,10 @@ async function openSandbox(hre: HardhatRuntimeEnvironment): Promise<Sandbox> {
   }
   const { createProvider } = await import("hardhat/internal/core/providers/construction");
   const headers = (hre.network.config as { httpHeaders?: Record<string, string> }).httpHeaders;
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "hedge-simulate-"));
   const config = {
     ...hre.config,
-    paths: undefined,
+    paths: { ...hre.config.paths, cache },
     networks: {
       hardhat: {
         ...hre.config.networks.hardhat,
@@ -125,7 +131,7 @@ async function openSandbox(hre: HardhatRuntimeEnvironment): Promise<Sandbox> {
   // Hardhat executes calls on the fork block itself only for chains whose hardfork history it knows, and a local
   // node's chain (31337) has none: one empty block of the fork's own, and every call runs on the fork's blocks.
   await rpc.request({ method: "evm_mine", params: [] });
-  return { rpc, mode: "fork", block, close: async () => {} };
+  return { rpc, mode: "fork", block, close: async () => fs.rmSync(cache, { recursive: true, force: true }) };
 }
 
 /** The deployment's contracts, connected to the sandbox (reads never cached: the sandbox changes between them). */
