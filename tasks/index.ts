@@ -131,7 +131,21 @@ task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the sign
   .addParam("id", "The proposal id (or a unique prefix, for a proposal already on chain)", undefined, types.string)
   .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
+  .addFlag("noSimulate", "Do not simulate the proposal to its end before signing (see hedge:simulate)")
   .setAction(lazyAction(() => import("../scripts/commands/sign")));
+
+task(
+  "hedge:simulate",
+  "Runs a proposal to its end (approvals, queue, eta, execute) on a fork of the network, or a reverted snapshot of the in-process network, and shows the policy diff, the layers, the gas and the audit; sends nothing. Exit 0 executes, 1 a step reverts or the audit has findings, 2 error",
+)
+  .addParam(
+    "id",
+    "The proposal id (or a unique prefix, for a proposal on chain; a full id finds proposals/<id>.json)",
+    undefined,
+    types.string,
+  )
+  .addFlag("noAudit", "Do not run the audit over the simulated chain (it replays the whole history)")
+  .setAction(lazyAction(() => import("../scripts/commands/simulate"), { errorExitCode: 2 }));
 
 task("hedge:approve", "Approves a pending proposal on chain, or relays the approvals of a signatures file")
   .addOptionalParam("id", "The proposal id or a unique prefix (optional with --signatures)", undefined, types.string)

@@ -30,11 +30,13 @@ import {
 } from "../lib/proposals";
 import { ProposalState, TIER_NAMES, Tier } from "../lib/council";
 import { recoverApprover, signApproval } from "../lib/signing";
+import { simulationLine } from "../lib/simulate";
 
 export interface SignArgs {
   id: string;
   from?: string;
   out?: string;
+  noSimulate?: boolean;
 }
 
 async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ file: string; signatures: number }> {
@@ -90,6 +92,8 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
   say(
     `  tier ${TIER_NAMES[tier]}: needs ${threshold} approvals${tier === Tier.Fast ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,
   );
+  // What the signer approves, run to its end on a fork first (a line, whatever the outcome: signing goes on).
+  if (!args.noSimulate) say(await simulationLine(hre, system, { id, calls: callsOf(content), onChain: !!onChain }));
 
   const signature = await signApproval(signer, system.chainId, council, id);
   if (getAddress(recoverApprover(system.chainId, council, id, signature)) !== address) {
