@@ -27,10 +27,9 @@ import { describeError, explainRevert, revertData, systemErrors } from "./errors
 import { fmtDuration, fmtInt, fmtVix, table } from "./format";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange, policyChangeRows } from "./policy-edit";
-import { describeCall } from "./proposals";
+import { describeCall, liveSeatIds } from "./proposals";
 import { chainIdOf } from "./shell/network";
 import { readOracle } from "./watch/oracle";
-import { liveSeatIds } from "../commands/status";
 
 /** The proposal to simulate: its id and calls, and whether it exists on chain (otherwise it is proposed first). */
 export interface SimulatedProposal {
