@@ -22,6 +22,10 @@ function lazyAction<A = any>(
   };
 }
 
+/** The help text of every `--allow-outdated` flag (what counts as outdated: `staleness` in scripts/lib/proposals). */
+const ALLOW_OUTDATED_HELP =
+  "Go on even though the proposal is outdated (one of its calls would revert now: the state it was built against moved on)";
+
 /** The help text of every `--from` parameter (resolved by scripts/lib/shell/signers). */
 const FROM_HELP =
   "Who signs: an account index or address of the network's accounts, or env:NAME for a private key held in $NAME (default: the first account)";
@@ -125,12 +129,14 @@ task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the sign
   .addParam("id", "The proposal id (or a unique prefix, for a proposal already on chain)", undefined, types.string)
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
   .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
+  .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
   .setAction(lazyAction(() => import("../scripts/commands/sign")));
 
 task("hedge:approve", "Approves a pending proposal on chain, or relays the approvals of a signatures file")
   .addOptionalParam("id", "The proposal id or a unique prefix (optional with --signatures)", undefined, types.string)
   .addOptionalParam("signatures", "Relay the approvals of this signatures file (approveBySig)", undefined, types.string)
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
   .setAction(lazyAction(() => import("../scripts/commands/approve")));
 
 task("hedge:submit", "Creates, approves and queues a proposal in one transaction from a signatures file")
@@ -146,6 +152,7 @@ task("hedge:submit", "Creates, approves and queues a proposal in one transaction
 task("hedge:queue", "Queues an approved proposal in the timelock (anyone may)")
   .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
   .setAction(lazyAction(() => import("../scripts/commands/queue")));
 
 task("hedge:execute", "Executes a queued proposal once its eta has come (Fast tier: once approved); anyone may")
