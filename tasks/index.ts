@@ -32,6 +32,10 @@ const FROM_HELP = `Who signs: ${SIGNERS} (default: the first account)`;
 /** The help text of `--from` for a seat action: required, as the first account (the deployer) holds no seat. */
 const SEAT_FROM_HELP = `The seat holder who signs (required to sign): ${SIGNERS}`;
 
+/** The help text of every `--allow-outdated` flag (what counts as outdated: `staleness` in scripts/lib/proposals). */
+const ALLOW_OUTDATED_HELP =
+  "Go on even though the proposal is outdated (one of its calls would revert now: the state it was built against moved on)";
+
 task(
   "hedge:deploy",
   "Deploys seats, timelock, policy (ALVH 4/4/2), council and a mock VIX oracle; writes deployments/<network>.json",
@@ -132,6 +136,7 @@ task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the sign
   .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
   .addFlag("noSimulate", "Do not simulate the proposal to its end before signing (see hedge:simulate)")
+  .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
   .setAction(lazyAction(() => import("../scripts/commands/sign")));
 
 task(
@@ -156,6 +161,7 @@ task("hedge:approve", "Approves a pending proposal on chain, or relays the appro
     undefined,
     types.string,
   )
+  .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
   .setAction(lazyAction(() => import("../scripts/commands/approve")));
 
 task("hedge:submit", "Creates, approves and queues a proposal in one transaction from a signatures file")
@@ -171,6 +177,7 @@ task("hedge:submit", "Creates, approves and queues a proposal in one transaction
 task("hedge:queue", "Queues an approved proposal in the timelock (anyone may)")
   .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
   .setAction(lazyAction(() => import("../scripts/commands/queue")));
 
 task("hedge:execute", "Executes a queued proposal once its eta has come (Fast tier: once approved); anyone may")

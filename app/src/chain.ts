@@ -101,4 +101,10 @@ export function explain(error: unknown, now = Math.floor(Date.now() / 1000)): st
   return String(record.shortMessage ?? record.message ?? error).split("\n")[0];
 }
 
-export { createdProposals, proposalStatus, type CreatedProposal } from "../../scripts/lib/proposals";
+export {
+  createdProposals,
+  proposalStatus,
+  staleness,
+  type CreatedProposal,
+  type Staleness,
+} from "../../scripts/lib/proposals";

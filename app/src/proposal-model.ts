@@ -1,10 +1,19 @@
 // One proposal as the console shows it: on chain (from `ProposalCreated`) or only in a signatures file, with its
-// state, tier rule, counts, seat holders and what the connected account may still do.
+// state, tier rule, counts, seat holders, what the connected account may still do, and whether it is outdated (the
+// command line's rule, `staleness` of scripts/lib/proposals).
 import { getAddress, ZeroAddress } from "ethers";
 
 import { callsOf, type ApprovalsFile } from "../../scripts/lib/approvals-format";
 import { ProposalState, type ProposalCalls } from "../../scripts/lib/council";
-import { createdProposals, proposalStatus, type CreatedProposal, type System } from "./chain";
+import {
+  createdProposals,
+  explain,
+  proposalStatus,
+  staleness,
+  type CreatedProposal,
+  type Staleness,
+  type System,
+} from "./chain";
 
 export interface ProposalView {
   id: string;
@@ -20,6 +29,8 @@ export interface ProposalView {
   vetoThreshold: number;
   eta: number;
   deadline: number;
+  /** Whether it can still run as it stands; judged only while it may still run (off chain, Pending or Queued). */
+  staleness: Staleness;
   /** Seat holders now, with what each has done. */
   holders: { address: string; seatId: number; approved: boolean; signed: boolean; revoked: boolean }[];
 }
@@ -55,9 +66,12 @@ export async function loadProposal(
       signed: !!file?.signatures.some((s) => getAddress(s.signer) === h.address),
     })),
   );
+  const judge = (tier: number) => staleness(system, { ...calls, tier }, (e) => explain(e));
   if (onChain) {
     const s = await proposalStatus(system, id);
-    return { id, calls, onChain, file, ...s, holders: marks };
+    const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
+    const stale: Staleness = open ? await judge(s.tier) : { outdated: false };
+    return { id, calls, onChain, file, ...s, staleness: stale, holders: marks };
   }
   const tier = Number(await council.tierOf(calls.targets, calls.calldatas));
   const [threshold, delay] = await council.tierRule(tier);
@@ -75,6 +89,7 @@ export async function loadProposal(
     vetoThreshold: Number(await council.vetoThreshold()),
     eta: 0,
     deadline: 0,
+    staleness: await judge(tier),
     holders: marks,
   };
 }

@@ -15,6 +15,7 @@ import {
   requireProposal,
   requireSeatHolder,
   requireState,
+  showProposal,
 } from "../lib/proposals";
 import { ProposalState, Tier } from "../lib/council";
 import path from "node:path";
@@ -23,6 +24,7 @@ export interface ApproveArgs {
   id?: string;
   signatures?: string;
   from?: string;
+  allowOutdated?: boolean;
 }
 
 async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
@@ -40,6 +42,7 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
     if (await system.council.hasApproved(proposal.id, address)) {
       throw new CliError(`${label} already approved proposal ${proposal.id}`);
     }
+    await showProposal(hre, system, proposal, { action: "approve", allowOutdated: args.allowOutdated });
     await simulate(hre, () => council.approve.staticCall(proposal.id));
     await sendAndWait(hre, "approve", () => council.approve(proposal.id));
     const after = await proposalStatus(system, proposal.id);
@@ -66,6 +69,7 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   }
   const status = await proposalStatus(system, proposal.id);
   requireState(proposal.id, status.state, [ProposalState.Pending], "approve");
+  await showProposal(hre, system, proposal, { action: "approve", allowOutdated: args.allowOutdated });
   const fresh = [];
   for (const s of content.signatures) {
     await requireSeatHolder(system, s.signer, `signer ${s.signer} of ${args.signatures}`);

@@ -12,7 +12,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtBps, fmtDuration, fmtTime, fmtVix, shortId } from "../lib/format";
 import { CliError, captureOutput, say, sayLines, withOutput } from "../lib/shell/output";
-import { openSystem, type HedgeSystem } from "../lib/deployments";
+import { openSystem } from "../lib/deployments";
 import { describeError } from "../lib/errors";
 import { describePolicyChange } from "../lib/policy-edit";
 import { currentPolicy, proposalStatus } from "../lib/proposals";

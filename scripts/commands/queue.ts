@@ -1,5 +1,6 @@
 // hedge:queue — schedules an approved proposal in the timelock (anyone may), with the larger of its tier's delay
-// and the timelock's minimum delay. Fast-tier proposals skip the timelock: execute them instead.
+// and the timelock's minimum delay. Fast-tier proposals skip the timelock: execute them instead. An outdated proposal
+// is refused (it could only fail at execute) unless --allow-outdated.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtRelative, fmtTime } from "../lib/format";
@@ -7,12 +8,13 @@ import { CliError, say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { parseProposalId, proposalStatus, requireProposal, requireState, showProposal } from "../lib/proposals";
 import { ProposalState, Tier } from "../lib/council";
 
 export interface QueueArgs {
   id: string;
   from?: string;
+  allowOutdated?: boolean;
 }
 
 async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
@@ -25,6 +27,7 @@ async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
       `proposal ${p.id} is Fast tier (steward nudges): it skips the timelock, run hedge:execute instead`,
     );
   }
+  await showProposal(hre, system, p, { action: "queue", allowOutdated: args.allowOutdated });
   const { signer, label } = await selectSigner(hre, args.from);
   const council = system.council.connect(signer);
   await simulate(hre, () => council.queue.staticCall(p.targets, p.values, p.calldatas, p.salt));

@@ -15,20 +15,18 @@ import {
   writeApprovalsFile,
   type ApprovalsFile,
 } from "../lib/approvals-file";
-import { fmtDuration } from "../lib/format";
-import { CliError, say, sayLines } from "../lib/shell/output";
+import { CliError, say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem } from "../lib/deployments";
 import {
-  currentPolicy,
-  describeCalls,
   findProposal,
   parseProposalId,
   proposalStatus,
   requireSeatHolder,
   requireState,
+  showProposal,
 } from "../lib/proposals";
-import { ProposalState, TIER_NAMES, Tier } from "../lib/council";
+import { ProposalState } from "../lib/council";
 import { recoverApprover, signApproval } from "../lib/signing";
 import { simulationLine } from "../lib/simulate";
 
@@ -37,6 +35,7 @@ export interface SignArgs {
   from?: string;
   out?: string;
   noSimulate?: boolean;
+  allowOutdated?: boolean;
 }
 
 async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ file: string; signatures: number }> {
@@ -74,7 +73,7 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
   }
 
   const tier = onChain ? onChain.tier : Number(await system.council.tierOf(content.targets, content.calldatas));
-  const [threshold, delay] = await system.council.tierRule(tier);
+  const [threshold] = await system.council.tierRule(tier);
   let onChainApprovals = 0;
   if (onChain) {
     const status = await proposalStatus(system, id);
@@ -84,14 +83,8 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
     onChainApprovals = status.approvals;
   }
 
-  say(`Proposal ${id}`);
-  say(
-    `  chain ${system.chainId}, council ${council}, ${onChain ? `created in block ${onChain.blockNumber}` : "not on chain yet"}`,
-  );
-  sayLines(describeCalls(system, callsOf(content), await currentPolicy(system)));
-  say(
-    `  tier ${TIER_NAMES[tier]}: needs ${threshold} approvals${tier === Tier.Fast ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,
-  );
+  const shown = { ...callsOf(content), id, tier, blockNumber: onChain?.blockNumber ?? null };
+  await showProposal(hre, system, shown, { action: "sign", allowOutdated: args.allowOutdated });
   // What the signer approves, run to its end on a fork first (a line, whatever the outcome: signing goes on).
   if (!args.noSimulate) say(await simulationLine(hre, system, { id, calls: callsOf(content), onChain: !!onChain }));
 

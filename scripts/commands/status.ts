@@ -1,13 +1,15 @@
 // hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
-// layers, the seats, the tier rules and every open proposal.
+// layers, the seats, the tier rules and every open proposal, with an OUTDATED mark and its reason on those that can
+// no longer run as they stand.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table } from "../lib/format";
 import { say, sayLines } from "../lib/shell/output";
+import { describeError } from "../lib/errors";
 import { accountIndex } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { policyTable } from "../lib/policy-edit";
-import { createdProposals, currentPolicy, liveSeatIds, proposalStatus } from "../lib/proposals";
+import { createdProposals, currentPolicy, liveSeatIds, proposalStatus, staleness } from "../lib/proposals";
 import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../lib/council";
 
 /** The latest VIX level of the oracle in hundredths, with its time; null when the oracle does not answer. */
@@ -120,25 +122,32 @@ export async function printStatus(
 
   const proposals = await createdProposals(system);
   const rows: string[][] = [];
+  const outdated: string[] = [];
   for (const p of proposals) {
     const s = await proposalStatus(system, p.id);
-    if (!options.all && s.state !== ProposalState.Pending && s.state !== ProposalState.Queued) continue;
+    const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
+    if (!options.all && !open) continue;
+    // Only a proposal that may still run can be outdated; the others are over whatever the state says.
+    const stale = open ? await staleness(system, p, (e) => describeError(hre, e)) : { outdated: false as const };
+    if (stale.outdated) outdated.push(`  ${shortId(p.id)} OUTDATED: ${stale.reason}`);
     rows.push([
       shortId(p.id),
       s.tierName,
       `${s.approvals}/${s.threshold}`,
       s.vetoes ? `${s.vetoes}/${s.vetoThreshold}` : "-",
-      s.stateName,
+      stale.outdated ? `${s.stateName}, OUTDATED` : s.stateName,
       s.eta ? `${fmtTime(s.eta)} (${fmtRelative(s.eta, now)})` : "-",
-      s.state === ProposalState.Pending || s.state === ProposalState.Queued
-        ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})`
-        : "-",
+      open ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})` : "-",
     ]);
   }
   say(
     `${options.all ? "Proposals" : "Open proposals"}: ${rows.length}${options.all ? "" : ` (of ${proposals.length}; --all lists every one)`}`,
   );
   if (rows.length) sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires"], rows));
+  if (outdated.length) {
+    sayLines(outdated);
+    say("  An outdated proposal can never run as it stands: propose it again; sign, approve and queue refuse it.");
+  }
 }
 
 /**

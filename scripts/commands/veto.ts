@@ -1,12 +1,20 @@
-// hedge:veto — a seat holder casts a veto against a pending or queued proposal; at the veto threshold the
-// proposal is dead for good (then anyone may clean its timelock operation up with hedge:cancel).
+// hedge:veto — a seat holder casts a veto against a pending or queued proposal, after seeing what it does; at the veto
+// threshold the proposal is dead for good (then anyone may clean its timelock operation up with hedge:cancel). An
+// outdated proposal may be vetoed like any other (see showProposal).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireSeatHolder, requireState } from "../lib/proposals";
+import {
+  parseProposalId,
+  proposalStatus,
+  requireProposal,
+  requireSeatHolder,
+  requireState,
+  showProposal,
+} from "../lib/proposals";
 import { ProposalState } from "../lib/council";
 
 export interface VetoArgs {
@@ -21,6 +29,7 @@ async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   requireState(p.id, status.state, [ProposalState.Pending, ProposalState.Queued], "veto");
   const { signer, address, label } = await selectSigner(hre, args.from, { seatAction: { task: "hedge:veto", system } });
   await requireSeatHolder(system, address, `--from ${label}`);
+  await showProposal(hre, system, p);
   const council = system.council.connect(signer);
   await simulate(hre, () => council.veto.staticCall(p.id));
   await sendAndWait(hre, "veto", () => council.veto(p.id));

@@ -1,15 +1,19 @@
 // Council proposals as the tasks see them. Like OpenZeppelin Governor, the council keeps a proposal's hash only; its
 // calls are read back from the `ProposalCreated` event (or, before `submit`, from a signatures file). This module
-// finds proposals by id (or a unique prefix of it), names their tiers and states, and decodes their calls into words.
-import { getAddress, isHexString, type Result } from "ethers";
+// finds proposals by id (or a unique prefix of it), names their tiers and states, decodes their calls into words, and
+// tells whether they are outdated (`staleness`). The console imports it too: nothing here may need Hardhat.
+import { getAddress, id as keccakText, isHexString, type Result } from "ethers";
 
 import type { IHedgePolicy } from "../../typechain-types";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { describeError, revertData } from "./errors";
 import { fmtBps, fmtDuration, fmtVix, shortId } from "./format";
-import { CliError } from "./shell/output";
+import { CliError, sayLines } from "./shell/output";
 import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange } from "./policy-edit";
-import { GOVERNED_ABI, ProposalState, STATE_NAMES, TIER_NAMES, type ProposalCalls } from "./council";
+import { GOVERNED_ABI, ProposalState, STATE_NAMES, TIER_NAMES, Tier, type ProposalCalls } from "./council";
 
 /** @deprecated import from ./council; kept for test/fuzz/council.model.ts until its rewrite lands. */
 export { Tier, ProposalState as State } from "./council";
@@ -193,7 +197,7 @@ export function describeCall(
 /** Every call of a proposal, numbered. */
 export function describeCalls(
   system: Pick<HedgeSystem, "deployment">,
-  calls: ProposalCalls,
+  calls: Omit<ProposalCalls, "salt">,
   current?: PolicyValues,
 ): string[] {
   const lines: string[] = [];
@@ -228,4 +232,101 @@ export async function liveSeatIds(system: HedgeSystem): Promise<number[]> {
 export async function seatHolders(system: HedgeSystem): Promise<string[]> {
   const ids = await liveSeatIds(system);
   return Promise.all(ids.map(async (id) => getAddress(await system.seats.ownerOf(id))));
+}
+
+/** Whether a proposal can still run as it stands; when not, why, in words. */
+export type Staleness = { outdated: false } | { outdated: true; reason: string };
+
+/** The selector of `HedgePolicyNudgeCoolingDown`: a nudge that waits for its cooldown is late, not outdated. */
+const COOLING_DOWN = keccakText("HedgePolicyNudgeCoolingDown(uint8,uint256)").slice(0, 10);
+
+/**
+ * Whether a proposal is outdated: whether one of its calls reverts when made now as the execution would make it —
+ * from the timelock, or from the council for Fast-tier nudges (the check hedge:propose makes before proposing). That
+ * covers every way the state a proposal was built against moves on: a setPolicy for a version that is gone, a seat
+ * for an address that holds one by now, a seat that was burned, a nudge outside the band a new baseline set.
+ * The one rule for the tasks and the console; `explain` puts a revert into words (describeError, or the console's).
+ *
+ * Each call is rehearsed on its own against the current state, since nothing short of the timelock's own execution
+ * can apply one call's effect before the next: a later call that fails only for want of an earlier call of the same
+ * batch (a seat rotation's burn in a council with no seat to spare before the mint) is reported too, and the
+ * override flags of the tasks let a seat holder who knows better go on.
+ */
+export async function staleness(
+  system: { deployment: HedgeSystem["deployment"]; council: Pick<HedgeSystem["council"], "runner"> },
+  proposal: Omit<ProposalCalls, "salt"> & { tier: number },
+  explain: (error: unknown) => string | Promise<string>,
+): Promise<Staleness> {
+  const provider = system.council.runner?.provider;
+  if (!provider) throw new Error("the council contract has no provider to rehearse the proposal's calls with");
+  const c = system.deployment.contracts;
+  const from = proposal.tier === Tier.Fast ? c.council.address : c.timelock.address;
+  for (let i = 0; i < proposal.targets.length; i++) {
+    try {
+      await provider.call({ from, to: proposal.targets[i], value: proposal.values[i], data: proposal.calldatas[i] });
+    } catch (error) {
+      const data = revertData(error);
+      // A node that cannot be reached is not a verdict on the proposal.
+      if (data === undefined && !/revert/i.test(String((error as { message?: unknown })?.message))) throw error;
+      if (data?.startsWith(COOLING_DOWN)) continue;
+      return { outdated: true, reason: `call ${i}: ${await explain(error)}` };
+    }
+  }
+  return { outdated: false };
+}
+
+/**
+ * Refuses to spend gas, or a seat's signature, on an outdated proposal unless the user passed --allow-outdated;
+ * `action` is what the user tried ("approve", "queue", "sign").
+ */
+export function refuseOutdated(id: string, stale: Staleness, action: string, allowOutdated: boolean | undefined): void {
+  if (!stale.outdated || allowOutdated) return;
+  throw new CliError(
+    `proposal ${shortId(id)} is outdated, it cannot run as it stands: ${stale.reason}; pass --allow-outdated to ${action} it anyway`,
+  );
+}
+
+/** A proposal as the tasks show it: on chain (`blockNumber` set) or only in a signatures file (null). */
+export type ShownProposal = Omit<ProposalCalls, "salt"> & { id: string; tier: number; blockNumber: number | null };
+
+/**
+ * What a proposal does, as hedge:sign, hedge:approve and hedge:veto print it before acting on it: its id and where it
+ * is, each call decoded against the policy in force (with the policy diff of a setPolicy), its tier rule, and the
+ * reason when it is outdated.
+ */
+export async function describeProposal(
+  system: HedgeSystem,
+  proposal: ShownProposal,
+  stale: Staleness,
+): Promise<string[]> {
+  const [[threshold, delay], current] = await Promise.all([
+    system.council.tierRule(proposal.tier),
+    currentPolicy(system),
+  ]);
+  const where = proposal.blockNumber === null ? "not on chain yet" : `created in block ${proposal.blockNumber}`;
+  return [
+    `Proposal ${proposal.id}`,
+    `  chain ${system.chainId}, council ${system.deployment.contracts.council.address}, ${where}`,
+    ...describeCalls(system, proposal, current),
+    `  tier ${TIER_NAMES[proposal.tier]}: needs ${threshold} approvals${proposal.tier === Tier.Fast ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,
+    ...(stale.outdated ? [`  OUTDATED: ${stale.reason}`] : []),
+  ];
+}
+
+/**
+ * What a task prints before acting on a proposal (`describeProposal`); with `refuse`, it then refuses an outdated
+ * proposal for that action unless --allow-outdated was given, so nothing is signed or sent for it. A veto passes no
+ * `refuse`: vetoing an outdated proposal costs little and keeps it from running should the state come back (a seat
+ * given to an address that holds one runs again once that seat is burned).
+ */
+export async function showProposal(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  proposal: ShownProposal,
+  refuse?: { action: string; allowOutdated: boolean | undefined },
+): Promise<Staleness> {
+  const stale = await staleness(system, proposal, (e) => describeError(hre, e));
+  sayLines(await describeProposal(system, proposal, stale));
+  if (refuse) refuseOutdated(proposal.id, stale, refuse.action, refuse.allowOutdated);
+  return stale;
 }

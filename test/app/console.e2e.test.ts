@@ -167,8 +167,16 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
   });
 
   it("three seat holders co-sign in three browsers, one submits, anyone executes after the delay", async function () {
-    // Seat 1 writes the change and signs first.
+    // Seat 1 first starts a rival change against the same policy version: once the other runs, it is outdated.
     const a = await open(seat1, "new");
+    await a.getByLabel("Coverage (bps)").fill("2900");
+    await a.getByRole("button", { name: "Start a signatures file" }).click();
+    await a.waitForURL(/#\/proposal\/0x[0-9a-f]{64}$/);
+    const rival = a.url().split("/").pop()!;
+    await expect_(why(a, "sign"), /would accept it/);
+
+    // Seat 1 writes the change and signs first.
+    await a.goto(`${app!.url}/#/new`);
     await a.getByLabel("Coverage (bps)").fill("3000");
     await expect_(a.getByTestId("new-tier"), /Standard/);
     await a.getByRole("button", { name: "Start a signatures file" }).click();
@@ -255,6 +263,18 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await expectAccessible(d, "the Proposals page");
     await shot(d, "proposals");
     await d.context().close();
+
+    // The rival change was built against version 1: outdated, in words, and seat 1 can no longer sign it.
+    await a.goto(`${app!.url}/#/proposal/${rival}`);
+    const moved = /built against policy version 1, but the policy is now at version 2/;
+    await expect_(a.getByTestId("outdated"), moved);
+    await expect_(why(a, "sign"), /^outdated: call 0: the change was built against policy version 1/);
+    expect(await action(a, "sign").isDisabled()).to.equal(true);
+    await expect_(why(a, "submit"), /\S/);
+    expect(await action(a, "submit").isDisabled()).to.equal(true);
+    await expectAccessible(a, "an outdated proposal");
+    await a.goto(`${app!.url}/#/proposals`);
+    await expect_(a.getByTestId("proposals").locator("tr", { hasText: rival.slice(0, 10) }), /outdated/);
     await a.context().close();
   });
 

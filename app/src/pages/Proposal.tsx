@@ -1,7 +1,9 @@
 // One proposal: its calls decoded as a before / after / effect table, the tier and why, who approved and what is
 // missing, the EIP-712 hashes to compare on a hardware wallet, and the actions. Each action is simulated
 // (eth_call from the connected account) on every block: enabled only when the contracts would accept it, its
-// refusal shown in words otherwise, and simulated once more right before the wallet sends it.
+// refusal shown in words otherwise, and simulated once more right before the wallet sends it. An outdated proposal
+// (its calls would revert now) says so and why, and keeps sign, approve, relay, submit and queue disabled, as the
+// command line refuses them; a veto stays possible.
 import { useEffect, useMemo, useState } from "react";
 import { BrowserProvider, TypedDataEncoder, ZeroAddress, getAddress } from "ethers";
 
@@ -40,6 +42,9 @@ interface Check {
   /** Null: the contracts would accept it now. */
   refusal: string | null;
 }
+
+/** The actions that spend a signature or gas on the proposal running: disabled while it is outdated. */
+const NEEDS_CURRENT: ActionKey[] = ["sign", "approve", "relay", "submit", "queue"];
 
 const LABELS: Record<ActionKey, string> = {
   sign: "Sign (EIP-712)",
@@ -112,6 +117,14 @@ function signRefusal(p: ProposalView, account: string | null, connected: boolean
   return null;
 }
 
+/**
+ * The contracts would take a signature, an approval or a queue of an outdated proposal; the console, like the
+ * command line, does not spend one on a proposal that cannot run as it stands.
+ */
+function outdatedRefusal(p: ProposalView, key: ActionKey): string | null {
+  return p.staleness.outdated && NEEDS_CURRENT.includes(key) ? `outdated: ${p.staleness.reason}` : null;
+}
+
 export function ProposalPage({ id }: { id: string }) {
   const app = useApp();
   const { system, account, wallet, now, refresh } = app;
@@ -134,7 +147,9 @@ export function ProposalPage({ id }: { id: string }) {
     const keys: ActionKey[] = p.onChain
       ? ["approve", "relay", "queue", "execute", "veto", "revoke", "cancel"]
       : ["submit"];
-    const checks: Check[] = [{ key: "sign", label: LABELS.sign, refusal: signRefusal(p, account, !!wallet) }];
+    const checks: Check[] = [
+      { key: "sign", label: LABELS.sign, refusal: signRefusal(p, account, !!wallet) ?? outdatedRefusal(p, "sign") },
+    ];
     for (const key of keys) {
       let refusal: string | null = null;
       if ((key === "relay" || key === "submit") && collected(p).signers.length === 0) {
@@ -146,6 +161,7 @@ export function ProposalPage({ id }: { id: string }) {
           refusal = explain(e, now);
         }
       }
+      refusal ??= outdatedRefusal(p, key);
       if (refusal === null && !wallet) refusal = "the contracts would accept it: connect a wallet to send it";
       checks.push({ key, label: LABELS[key], refusal });
     }
@@ -209,6 +225,12 @@ export function ProposalPage({ id }: { id: string }) {
       <p>
         <Hex value={p.id} label="proposal id" />
       </p>
+      {p.staleness.outdated && (
+        <p data-testid="outdated">
+          <strong className="badge">Outdated:</strong> it cannot run as it stands ({p.staleness.reason}). Signing,
+          approving and queueing are disabled; a veto is still possible.
+        </p>
+      )}
       <dl className="facts">
         <dt>State</dt>
         <dd data-testid="state">{p.onChain ? STATE_NAMES[p.state] : "not on chain yet (signatures file)"}</dd>

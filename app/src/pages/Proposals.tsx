@@ -1,5 +1,6 @@
 // The queue: every proposal on chain and every signatures file kept here, with state, tier, approvals (x of y),
-// vetoes, the countdown to the eta and the expiry; "awaiting my signature" keeps those the connected seat can sign.
+// vetoes, the countdown to the eta and the expiry, and an "outdated" badge on those that can no longer run as they
+// stand; "awaiting my signature" keeps those the connected seat can sign.
 import { useEffect, useState } from "react";
 import { getAddress } from "ethers";
 
@@ -31,7 +32,7 @@ export function open(p: ProposalView): boolean {
 export function awaits(p: ProposalView, account: string | null): boolean {
   if (!account) return false;
   const me = p.holders.find((h) => h.address === getAddress(account));
-  if (!me || me.approved || me.signed || me.revoked) return false;
+  if (!me || me.approved || me.signed || me.revoked || p.staleness.outdated) return false;
   return p.state === ProposalState.Pending || (p.state === ProposalState.Unknown && !p.onChain);
 }
 
@@ -78,6 +79,7 @@ export function ProposalsPage() {
                 <td>
                   <a href={`#/proposal/${p.id}`}>{shortId(p.id)}</a>
                   {awaits(p, account) && <span className="badge"> awaits you</span>}
+                  {p.staleness.outdated && <span className="badge"> outdated</span>}
                 </td>
                 <td>{p.onChain ? STATE_NAMES[p.state] : "off-chain (signatures file)"}</td>
                 <td>{TIER_NAMES[p.tier]}</td>
