@@ -30,19 +30,6 @@ export function fencedBlockAfter(markdown: string, marker: string): { lang: stri
   return { lang: lines[open].slice(3).trim(), lines: lines.slice(open + 1, close) };
 }
 
-/** Every fenced block of a given language in `markdown`, each as its lines. */
-export function fencedBlocks(markdown: string, lang: string): string[][] {
-  const blocks: string[][] = [];
-  const lines = markdown.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] !== "```" + lang) continue;
-    const close = lines.findIndex((l, j) => j > i && l === "```");
-    blocks.push(lines.slice(i + 1, close));
-    i = close;
-  }
-  return blocks;
-}
-
 /** The cells of every row of the Markdown tables in `markdown` (header and separator rows excluded). */
 export function tableRows(markdown: string): string[][] {
   const rows: string[][] = [];
