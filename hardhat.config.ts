@@ -1,24 +1,76 @@
 /**
  * Hardhat configuration for Hedge Council.
  *
- * Environment variables (all optional; nothing is needed for the in-process network or `localhost`):
+ * Environment variables. All are optional: nothing is needed for the in-process network or `localhost`.
+ * test/docs/env.test.ts fails when a source of the project reads a variable that these tables do not list.
  *
- * | variable                       | used for                                                                   |
- * | ------------------------------ | -------------------------------------------------------------------------- |
- * | `HEDGE_LOCALHOST_URL`          | URL of the `localhost` network (default `http://127.0.0.1:8545`)           |
- * | `HEDGE_RPC_URL`                | JSON-RPC endpoint of the `remote` network (any EVM chain)                  |
- * | `HEDGE_PRIVATE_KEY`            | private key of the account that signs on `remote` (never printed)          |
- * | `HEDGE_CHAIN_ID`               | expected chain id of `remote`; Hardhat refuses to send if the node differs |
- * | `HEDGE_KEYSTORE_PASSWORD`      | password of `--from keystore:FILE` / `hedge:keystore` without a terminal   |
- * | `HEDGE_KEYSTORE_PASSWORD_FILE` | instead: a file whose first line is that password                          |
- * | `REPORT_GAS`                   | `true` prints hardhat-gas-reporter's table after `hardhat test`            |
- * | `HEDGE_MUTATION`               | `1` (set by `npm run mutation`): the fast mutation build described below   |
+ * Networks and the `hedge:*` commands:
+ *
+ * | variable                       | what it does (default)                                                            |
+ * | ------------------------------ | --------------------------------------------------------------------------------- |
+ * | `HEDGE_LOCALHOST_URL`          | the `localhost` network's URL, also the console's (`http://127.0.0.1:8545`)       |
+ * | `HEDGE_RPC_URL`                | `remote` network's JSON-RPC endpoint, any EVM chain; also the console's (unset)   |
+ * | `HEDGE_PRIVATE_KEY`            | private key of the account that signs on `remote`, never printed (unset: none)    |
+ * | `HEDGE_CHAIN_ID`               | `remote`'s expected chain id: Hardhat refuses a node with another (unset: any)    |
+ * | `HEDGE_DEPLOYMENTS_DIR`        | the deployments files' directory, for every tool (`<project>/deployments`)        |
+ * | `HEDGE_DEBUG`                  | non-empty: a failed command also prints its stack trace (unset)                   |
+ * | `HEDGE_KEYSTORE_PASSWORD`      | the password of `--from keystore:FILE` (unset: asked on the terminal)             |
+ * | `HEDGE_KEYSTORE_PASSWORD_FILE` | a file whose first line is that password, for automation (unset)                  |
+ * | NAME of `--from env:NAME`      | a private key for `--from env:NAME` or `--keeper env:NAME`, never printed         |
+ * | `REPORT_GAS`                   | `true` prints hardhat-gas-reporter's table after `hardhat test` (unset: off)      |
+ *
+ * The console (app/):
+ *
+ * | variable                       | what it does (default)                                                            |
+ * | ------------------------------ | --------------------------------------------------------------------------------- |
+ * | `HEDGE_NETWORK`                | the network it serves; set by `npm run app -- --network` (`localhost`)            |
+ *
+ * Tests:
+ *
+ * | variable                       | what it does (default)                                                            |
+ * | ------------------------------ | --------------------------------------------------------------------------------- |
+ * | `FUZZ_RUNS`                    | fuzz runs of test/fuzz (100; `npm run fuzz` sets 1000)                            |
+ * | `FUZZ_MAX_COMMANDS`            | commands per fuzz run, at most (12)                                               |
+ * | `FUZZ_SEED`                    | replays the fuzz runs of this fast-check seed (unset: random)                     |
+ * | `FUZZ_STATS`                   | non-empty: print the count of every fuzz outcome (unset; always above 100 runs)   |
+ * | `HEDGE_SCREENSHOTS`            | `1`: test/app rewrites the console's screenshots `docs/console-*.png` (unset)     |
+ * | `AUDIT_SCREENSHOT`             | non-empty: test/audit rewrites `docs/audit-report.png` (unset: a temp file)       |
+ * | `HEDGE_CHROMIUM`               | the Chromium binary the browser tests drive (`/usr/bin/chromium`)                 |
+ *
+ * Benchmarks:
+ *
+ * | variable                       | what it does (default)                                                            |
+ * | ------------------------------ | --------------------------------------------------------------------------------- |
+ * | `AUDIT_BENCH_PROPOSALS`        | `npm run bench:audit`: proposals in the replayed history (10000)                  |
+ * | `AUDIT_BENCH_STEPS`            | `npm run bench:audit`: audits along the way (4)                                   |
+ * | `AUDIT_BENCH_PER_BLOCK`        | `npm run bench:audit`: transactions per block (25)                                |
+ * | `AUDIT_BENCH_CHUNK`            | `npm run bench:audit`: blocks per `eth_getLogs` (100)                             |
+ * | `AUDIT_BENCH_HTML`             | `npm run bench:audit`: write (and time) the last HTML report to this file (unset) |
+ * | `WATCH_BENCH_PROPOSALS`        | `npm run bench:watch`: proposals in the history (1000)                            |
+ * | `WATCH_BENCH_SAMPLES`          | `npm run bench:watch`: blocks whose poll is timed (40)                            |
+ * | `WATCH_BENCH_BLOCKS`           | `npm run bench:watch`: blocks of the memory run (10000)                           |
+ * | `STARTUP_RUNS`                 | `npm run bench:startup`: runs per command (7)                                     |
+ * | `STARTUP_GOAL`                 | `npm run bench:startup`: fails above this ratio to `npx hardhat --version` (1.5)  |
+ *
+ * Mutation testing (`npm run mutation`):
+ *
+ * | variable                       | what it does (default)                                                            |
+ * | ------------------------------ | --------------------------------------------------------------------------------- |
+ * | `HEDGE_MUTATION`               | `1`, set by it: the fast mutation build described below (unset: the real build)   |
+ * | `SUMO_CONTRACT`                | mutate only this contract, e.g. `HedgePolicy.sol` (unset: all four)               |
+ * | `MUTATION_JOB`                 | set by it for its workers: the job file a worker runs (internal)                  |
  *
  * The compiler is the npm package `solc`, pinned to `SOLC_VERSION` below: Hardhat cannot download
- * compilers on machines without internet, so the compile subtask is pointed at `solc/soljson.js`.
+ * compilers on machines without internet, so the compile subtask is pointed at `solc/soljson.js`. solc-js is slow
+ * (a fresh build takes about a minute of CPU), so the compile job says what it is doing while it runs.
  */
 import { subtask, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import {
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_END,
+  TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_START,
+} from "hardhat/builtin-tasks/task-names";
+import type { CompilationJob } from "hardhat/types";
 import type {} from "@nomicfoundation/hardhat-toolbox"; // its type extensions (hre.ethers, typechain, gasReporter)
 import path from "node:path";
 
@@ -74,6 +126,38 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const longVersion: string = require("solc").version();
   return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion };
+});
+
+/**
+ * Compile progress. solc-js builds the whole project as one job, about a minute of CPU through the IR pipeline, and
+ * Hardhat prints nothing until it ends (nothing at all with --quiet, which the hedge:* commands use): a first
+ * `npm run demo` looked stuck. On a terminal, a line with the elapsed time, even with --quiet; elsewhere (CI, logs,
+ * tests) one line unless --quiet. Written to stderr, so a command's output stays its own.
+ */
+let compileTicker: { timer: NodeJS.Timeout; finish: () => void } | undefined;
+
+subtask(
+  TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_START,
+  async (args: { compilationJob: CompilationJob; quiet: boolean }) => {
+    const terminal = process.stderr.isTTY;
+    if (args.quiet && !terminal) return;
+    const job = args.compilationJob;
+    // Short enough for an 80-column terminal, where a longer line would wrap and `\r` could not redraw it.
+    const what = `Compiling ${job.getResolvedFiles().length} Solidity files with solc-js (a minute or more)`;
+    if (!terminal) return void process.stderr.write(`${what}\n`);
+    const started = Date.now();
+    const draw = (end = "") => process.stderr.write(`\r${what}: ${Math.round((Date.now() - started) / 1000)} s${end}`);
+    draw();
+    // unref: a compile that fails (and never reaches the END subtask) must not keep the process alive.
+    compileTicker = { timer: setInterval(draw, 1_000).unref(), finish: () => draw("\n") };
+  },
+);
+
+subtask(TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_END, async () => {
+  if (compileTicker === undefined) return;
+  clearInterval(compileTicker.timer);
+  compileTicker.finish();
+  compileTicker = undefined;
 });
 
 const remote = process.env.HEDGE_RPC_URL

@@ -1,0 +1,92 @@
+// Keeps the README's set-up true about compiling: solc reports no warning on the project's build (a fresh clone's
+// first run prints none), and the compile job says what it is doing while solc-js runs (hardhat.config.ts's
+// progress hook: on a terminal a line counting the seconds, even with --quiet; elsewhere one line unless --quiet).
+import fs from "node:fs";
+import path from "node:path";
+
+import { expect } from "chai";
+import hre from "hardhat";
+import {
+  TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_END,
+  TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_START,
+} from "hardhat/builtin-tasks/task-names";
+
+interface SolcMessage {
+  severity: string;
+  formattedMessage: string;
+}
+
+/** A compile job as the progress hook reads it: its files and compiler version. */
+const JOB = { getResolvedFiles: () => [{}, {}, {}], getSolcConfig: () => ({ version: "0.8.28" }) };
+
+/** Runs `fn` with stderr captured and `isTTY` set as given; returns what was written. */
+async function capturingStderr(terminal: boolean, fn: (written: string[]) => Promise<void>): Promise<string[]> {
+  const written: string[] = [];
+  const write = process.stderr.write;
+  const wasTerminal = process.stderr.isTTY;
+  process.stderr.isTTY = terminal;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await fn(written);
+  } finally {
+    process.stderr.write = write;
+    process.stderr.isTTY = wasTerminal;
+  }
+  return written;
+}
+
+async function compileJob(quiet: boolean, whileCompiling = async () => {}) {
+  const args = { compilationJob: JOB, compilationJobs: [JOB], compilationJobIndex: 0, quiet };
+  await hre.run(TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_START, args);
+  await whileCompiling();
+  await hre.run(TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_END, { ...args, output: {} });
+}
+
+describe("compiling", function () {
+  it("solc reports no warning on the project's build", async function () {
+    await hre.run("compile", { quiet: true });
+    const dir = path.join(hre.config.paths.artifacts, "build-info");
+    const builds = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+    expect(builds, "no build info: was the project compiled?").to.have.length.greaterThan(0);
+    for (const file of builds) {
+      const { output } = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as {
+        output: { errors?: SolcMessage[]; contracts: object };
+      };
+      expect(Object.keys(output.contracts)).to.include("contracts/HedgeCouncil.sol");
+      const messages = (output.errors ?? []).map((e) => `${e.severity}: ${e.formattedMessage}`);
+      expect(messages, `solc's messages in ${file}`).to.deep.equal([]);
+    }
+  });
+
+  it("outside a terminal, says once what it compiles, and nothing with --quiet", async function () {
+    expect(await capturingStderr(false, () => compileJob(true))).to.deep.equal([]);
+    expect(await capturingStderr(false, () => compileJob(false))).to.deep.equal([
+      "Compiling 3 Solidity files with solc-js (a minute or more)\n",
+    ]);
+  });
+
+  it("on a terminal, counts the seconds (even with --quiet) and ends the line when done", async function () {
+    this.timeout(20_000);
+    const untilTicked = async (w: string[]) => {
+      for (let waited = 0; w.length < 2 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    };
+    const written = await capturingStderr(true, async (w) => {
+      await compileJob(true, () => untilTicked(w));
+      const atEnd = w.length;
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(w.length, "the counter kept running after the compile ended").to.equal(atEnd);
+    });
+    expect(written.length, "the first draw, a tick, the last line").to.be.at.least(3);
+    for (const line of written) {
+      expect(line).to.match(/^\rCompiling 3 Solidity files with solc-js \(a minute or more\): \d+ s\n?$/);
+    }
+    expect(
+      written.filter((l) => l.endsWith("\n")),
+      "only the last line ends",
+    ).to.deep.equal([written.at(-1)]);
+    expect(written[1]).to.match(/: [1-9]\d* s$/);
+  });
+});
