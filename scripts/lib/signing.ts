@@ -13,6 +13,38 @@ export function approvalDigest(chainId: bigint | number, council: string, propos
   return TypedDataEncoder.hash(approvalDomain(chainId, council), APPROVAL_TYPES, { proposalId });
 }
 
+/** The three hashes behind an approval's signature, as a hardware wallet or Safe signer shows them. */
+export interface ApprovalHashes {
+  /** EIP-712 `hashStruct(EIP712Domain)`: name, version, chain id and council (devices: "domain hash"). */
+  domainSeparator: string;
+  /** `hashStruct(Approval(bytes32 proposalId))` (devices: "message hash"). */
+  structHash: string;
+  /** keccak256(0x1901 ‖ domainSeparator ‖ structHash): what is signed, `HedgeCouncil.approvalDigest(id)`. */
+  digest: string;
+}
+
+export function approvalHashes(chainId: bigint | number, council: string, proposalId: string): ApprovalHashes {
+  const domain = approvalDomain(chainId, council);
+  return {
+    domainSeparator: TypedDataEncoder.hashDomain(domain),
+    structHash: TypedDataEncoder.from(APPROVAL_TYPES).hash({ proposalId }),
+    digest: approvalDigest(chainId, council, proposalId),
+  };
+}
+
+/**
+ * The hashes as the command line prints them before anything is signed or exported, so a signer can compare them
+ * with what the device displays: a device that shows other hashes is signing something else.
+ */
+export function approvalHashLines(hashes: ApprovalHashes): string[] {
+  return [
+    "EIP-712 hashes (compare with what the signing device shows):",
+    `  domain separator  ${hashes.domainSeparator}  (device: domain hash)`,
+    `  struct hash       ${hashes.structHash}  (device: message hash; Approval(bytes32 proposalId))`,
+    `  digest            ${hashes.digest}  (signed: keccak256(0x1901 ‖ domain ‖ struct))`,
+  ];
+}
+
 /** Signs the approval of `proposalId` with ethers' `signTypedData` (what a wallet does for EIP-712). */
 export async function signApproval(
   signer: Signer,
