@@ -67,11 +67,15 @@ export async function writeApprovalsFile(
   const name = options.name ?? file;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const lock = `${file}.lock`;
+  const expect = expectationOf(content);
+  // Checked once before taking the lock: a bad file is refused without waiting, and the signatures recovered now
+  // are remembered (recoverApprover), so the check under the lock only has to recover what was added meanwhile.
+  if (fs.existsSync(file)) await readApprovalsFile(file, name, expect, options.provider);
   for (;;) {
     const token = await acquireLock(lock, name, options.waitMs ?? LOCK_WAIT_MS);
     try {
       const merged = fs.existsSync(file)
-        ? mergeApprovals(await readApprovalsFile(file, name, expectationOf(content), options.provider), content)
+        ? mergeApprovals(await readApprovalsFile(file, name, expect, options.provider), content)
         : content;
       // Committed only if the lock is still ours: a writer paused past LOCK_STALE_MS may have lost it.
       if (replaceFile(file, approvalsText(merged), () => ownsLock(lock, token))) return merged;

@@ -73,6 +73,14 @@ export function approvalTypedDataV4(chainId: bigint | number, council: string, p
   };
 }
 
+/**
+ * Recovered signers by digest and signature. Recovery is the costly part of checking a signatures file (milliseconds
+ * per signature), and a writer checks the file twice, before and under its lock (approvals-file.ts): remembering
+ * what was recovered keeps the lock short. Recovery is a pure function, so a remembered answer is always right.
+ */
+const recovered = new Map<string, string>();
+const RECOVERED_MAX = 4_096;
+
 /** Recovers who signed an approval; throws on a malformed signature. */
 export function recoverApprover(
   chainId: bigint | number,
@@ -80,7 +88,15 @@ export function recoverApprover(
   proposalId: string,
   signature: string,
 ): string {
-  return recoverAddress(approvalDigest(chainId, council, proposalId), signature);
+  const digest = approvalDigest(chainId, council, proposalId);
+  const key = `${digest}:${signature.toLowerCase()}`;
+  let signer = recovered.get(key);
+  if (signer === undefined) {
+    signer = recoverAddress(digest, signature);
+    if (recovered.size >= RECOVERED_MAX) recovered.clear();
+    recovered.set(key, signer);
+  }
+  return signer;
 }
 
 /** An approval signature with its signer. */
