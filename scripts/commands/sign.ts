@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { Signature, getAddress, isHexString } from "ethers";
+import { Signature, dataSlice, getAddress, isHexString } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import {
@@ -44,6 +44,9 @@ import {
   signApproval,
   type SignedApproval,
 } from "../lib/signing";
+
+/** The order of secp256k1: a signature's s must be at most half of it (EIP-2). */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 export interface SignArgs {
   id: string;
@@ -266,10 +269,16 @@ async function checkImported(
     );
   }
   try {
-    // Signature.from refuses high-s (malleable) signatures and a bad v, which the council refuses too.
-    Signature.from(signature);
+    Signature.from(signature); // refuses a v other than 27/28 (or 0/1)
   } catch (error) {
     throw new CliError(`--import-signature: not a valid ECDSA signature (${(error as Error).message.split(" (")[0]})`);
+  }
+  // ethers parses a high s without complaint (it refuses it only when recovering), and the council's ECDSA refuses
+  // it as malleable: say so in words.
+  if (BigInt(dataSlice(signature, 32, 64)) > SECP256K1_N / 2n) {
+    throw new CliError(
+      "--import-signature: not a valid ECDSA signature (its s is in the upper half of the curve order: a malleable signature, which the council refuses; have the wallet make a canonical low-s signature)",
+    );
   }
   const recovered = getAddress(recoverApprover(system.chainId, target.council, target.id, signature));
   if (recovered !== signer) {
