@@ -14,6 +14,9 @@
 // Every field is checked on read: the format, the chain and council against the network's deployment, the id against
 // the calls, and each signature against its signer (ECDSA recovery, or ERC-1271 `isValidSignature` for a contract
 // signer such as a Safe). A file that fails any check is refused as a whole.
+//
+// Every writer goes through writeApprovalsFile: under an exclusive lock it re-reads the file, merges, and renames a
+// temporary file over it, so co-signers writing at the same moment all keep their signatures.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
