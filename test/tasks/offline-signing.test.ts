@@ -198,6 +198,36 @@ describe("tasks: offline signing with hedge:sign --export and --import-signature
     expect(await c.state(id)).to.equal(2n, "Queued");
   });
 
+  it("imports a contract seat holder's signature after its ERC-1271 check, and refuses one it does not accept", async () => {
+    // A one-owner contract wallet (a stand-in for a Safe) holds seat 4: its owner, account 8, signs for it.
+    const owner = account(8);
+    const wallet = await (await hre.ethers.getContractFactory("Mock1271Wallet")).deploy(owner.address);
+    const walletAddress = await wallet.getAddress();
+    const redeployed = await deployFresh({ holders: `1,2,3,${walletAddress},5` });
+    const { id, file } = await offchain();
+    const { json } = await exportTypedData(id, file);
+
+    const before = fs.readFileSync(file, "utf8");
+    await expectRefused(
+      "hedge:sign",
+      { id, out: file, importSignature: await signExported(account(7), json), signer: walletAddress },
+      `--import-signature: the contract ${walletAddress} does not accept this signature for proposal ${id} (ERC-1271 isValidSignature)`,
+    );
+    expect(fs.readFileSync(file, "utf8")).to.equal(before);
+
+    await runOk("hedge:sign", {
+      id,
+      out: file,
+      importSignature: await signExported(owner, json),
+      signer: walletAddress,
+    });
+    await runOk("hedge:sign", { id, out: file, from: "2" });
+    await runOk("hedge:submit", { signatures: file });
+    const c = await hre.ethers.getContractAt("HedgeCouncil", redeployed.contracts.council.address);
+    expect(await c.hasApproved(id, walletAddress)).to.equal(true);
+    expect(await c.approvalCount(id)).to.equal(3n);
+  });
+
   describe("with a real hardhat node as the wallet", function () {
     let node: NodeProcess | undefined;
     before(async () => {
