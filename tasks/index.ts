@@ -137,6 +137,24 @@ task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the sign
   .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
   .addFlag("noSimulate", "Do not simulate the proposal to its end before signing (see hedge:simulate)")
   .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
+  .addOptionalParam(
+    "export",
+    "Sign nothing: write the EIP-712 typed data (eth_signTypedData_v4 JSON) to this file, for a hardware or other wallet",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "importSignature",
+    "Add a signature made elsewhere (from the --export JSON), after checking it recovers to --signer",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "signer",
+    "With --import-signature: the seat holder who signed (address or account index)",
+    undefined,
+    types.string,
+  )
   .setAction(lazyAction(() => import("../scripts/commands/sign")));
 
 task(

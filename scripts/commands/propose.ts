@@ -28,7 +28,7 @@ import { sendAndWait, simulate } from "../lib/errors";
 import { applyAssignments, parseAssignments } from "../lib/policy-edit";
 import { currentPolicy, describeCalls, requireSeatHolder } from "../lib/proposals";
 import { ProposalState, TIER_NAMES, proposalIdOf, tierReasons, type ProposalCalls, Tier } from "../lib/council";
-import { signApproval } from "../lib/signing";
+import { approvalHashLines, approvalHashes, signApproval } from "../lib/signing";
 import { PROPOSAL_KINDS } from "./propose-kinds";
 
 type Kind = (typeof PROPOSAL_KINDS)[number];
@@ -107,15 +107,16 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
     const file = args.out ?? defaultApprovalsPath(hre.config.paths.root, id);
     if (fs.existsSync(file))
       throw new CliError(`signatures file ${displayPath(hre, file)} already exists; remove it or give --out`);
+    const name = displayPath(hre, file);
     const content = newApprovalsFile(system.chainId, system.deployment.contracts.council.address, id, calls);
+    sayLines(approvalHashLines(approvalHashes(system.chainId, content.council, id)));
     content.signatures.push({
       signer: address,
       signature: await signApproval(signer, system.chainId, content.council, id),
     });
-    writeApprovalsFile(file, content);
+    const written = await writeApprovalsFile(file, content, { name, provider: hre.ethers.provider });
     say(`Signed as proposer by ${label}; nothing was sent.`);
-    const name = displayPath(hre, file);
-    say(`Wrote ${name} (1 of ${threshold} signatures).`);
+    say(`Wrote ${name} (${written.signatures.length} of ${threshold} signatures).`);
     const out = args.out === undefined ? "" : ` --out ${name}`;
     say(
       `Next: co-signers run \`hedge:sign --id ${id}${out} --from <account>\`, then anyone \`hedge:submit --signatures ${name}\`.`,

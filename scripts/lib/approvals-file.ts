@@ -14,12 +14,23 @@
 // Every field is checked on read: the format, the chain and council against the network's deployment, the id against
 // the calls, and each signature against its signer (ECDSA recovery, or ERC-1271 `isValidSignature` for a contract
 // signer such as a Safe). A file that fails any check is refused as a whole.
+//
+// Every writer goes through writeApprovalsFile: under an exclusive lock it re-reads the file, merges, and renames a
+// temporary file over it, so co-signers writing at the same moment all keep their signatures.
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import type { Provider } from "ethers";
 
-import { approvalsText, parseApprovals, type ApprovalsExpectation, type ApprovalsFile } from "./approvals-format";
+import {
+  approvalsText,
+  mergeApprovals,
+  parseApprovals,
+  type ApprovalsExpectation,
+  type ApprovalsFile,
+} from "./approvals-format";
 import { CliError } from "./shell/output";
 
 export * from "./approvals-format";
@@ -29,9 +40,180 @@ export function defaultApprovalsPath(root: string, proposalId: string): string {
   return path.join(root, "proposals", `${proposalId}.json`);
 }
 
-export function writeApprovalsFile(file: string, content: ApprovalsFile): void {
+export interface WriteApprovalsOptions {
+  /** How errors refer to the file (default: its path). */
+  name?: string;
+  /** To check the file already there: a contract signer's signature is verified with ERC-1271 through it. */
+  provider?: Provider;
+  /** How long to wait for another writer's lock before giving up (default 10 s). */
+  waitMs?: number;
+}
+
+/**
+ * Writes a signatures file without ever losing a signature, the only way anything writes one. Two co-signers may
+ * sign the same file at the same moment, so the file on disk is re-read (and checked) just before writing, and the
+ * content written is `mergeApprovals(onDisk, content)`: what was there first, in its order, then what is new.
+ * Returns what was written.
+ *
+ * Why a lock file rather than a lock-free compare loop: a rename cannot be made conditional on the target being
+ * unchanged, so a writer that compared the file, found it unchanged and then renamed could still overwrite a
+ * signature renamed in between, and no later check can notice (the lost signature's writer has already checked and
+ * left). An exclusive lock (`open(lock, "wx")`, atomic on local file systems) makes read-merge-rename one step.
+ * The content is written to a temporary file in the same directory and renamed over the target, so a reader (or a
+ * writer that crashes) never sees half a file. A lock left by a crashed writer is broken (see breakIfStale).
+ */
+export async function writeApprovalsFile(
+  file: string,
+  content: ApprovalsFile,
+  options: WriteApprovalsOptions = {},
+): Promise<ApprovalsFile> {
+  const name = options.name ?? file;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, approvalsText(content));
+  const lock = `${file}.lock`;
+  const expect = expectationOf(content);
+  // Checked once before taking the lock: a bad file is refused without waiting, and the signatures recovered now
+  // are remembered (recoverApprover), so the check under the lock only has to recover what was added meanwhile.
+  if (fs.existsSync(file)) await readApprovalsFile(file, name, expect, options.provider);
+  for (;;) {
+    const token = await acquireLock(lock, name, options.waitMs ?? LOCK_WAIT_MS);
+    try {
+      const merged = fs.existsSync(file)
+        ? mergeApprovals(await readApprovalsFile(file, name, expect, options.provider), content)
+        : content;
+      // Committed only if the lock is still ours: a writer paused past LOCK_STALE_MS may have lost it.
+      if (replaceFile(file, approvalsText(merged), () => ownsLock(lock, token))) return merged;
+    } finally {
+      releaseLock(lock, token);
+    }
+  }
+}
+
+function expectationOf(content: ApprovalsFile): ApprovalsExpectation {
+  return { chainId: content.chainId, council: content.council, proposalId: content.proposalId };
+}
+
+/**
+ * Writes `text` to a temporary file next to `file` (same directory, so the rename stays on one file system and is
+ * atomic), flushes it, and renames it over `file` if `commit()` still allows it. Returns whether it did.
+ */
+function replaceFile(file: string, text: string, commit: () => boolean): boolean {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID()}.tmp`);
+  try {
+    const fd = fs.openSync(temp, "wx");
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (!commit()) return false;
+    fs.renameSync(temp, file);
+    return true;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------ the lock
+
+/** How long a writer waits for the lock; holders keep it for milliseconds (a read, a merge, a write). */
+const LOCK_WAIT_MS = 10_000;
+/** A lock older than this is stale whoever holds it (a writer on another host, or a frozen one). */
+const LOCK_STALE_MS = 30_000;
+
+interface LockOwner {
+  host: string;
+  pid: number;
+  token: string;
+}
+
+/** Creates the lock file exclusively, waiting while another writer holds it; returns the text that proves it ours. */
+async function acquireLock(lock: string, name: string, waitMs: number): Promise<string> {
+  const owner: LockOwner = { host: os.hostname(), pid: process.pid, token: randomUUID() };
+  const text = JSON.stringify(owner);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, text, { flag: "wx" });
+      return text;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    breakIfStale(lock);
+    if (Date.now() > deadline) {
+      throw new CliError(
+        `signatures file ${name} is locked by another writer (${lock}); try again, or delete the lock file if no hedge command is writing it`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+  }
+}
+
+function ownsLock(lock: string, token: string): boolean {
+  try {
+    return fs.readFileSync(lock, "utf8") === token;
+  } catch {
+    return false;
+  }
+}
+
+function releaseLock(lock: string, token: string): void {
+  if (ownsLock(lock, token)) fs.rmSync(lock, { force: true });
+}
+
+/**
+ * Removes a lock whose writer is gone: one on this host whose process no longer runs, or any lock older than
+ * LOCK_STALE_MS. Two waiters may judge the same lock stale; if both deleted it, the second could delete the lock
+ * the first has just taken. So the lock is moved aside (a rename: exactly one waiter gets it, the other finds no
+ * file), and if what was moved is not the lock judged stale, it is put back (a link, which fails rather than
+ * replace a newer lock). The one race left, a third writer taking the lock within that instant, is caught by the
+ * displaced holder's ownsLock check before it renames, after which it retries.
+ */
+function breakIfStale(lock: string): void {
+  let text: string;
+  let age: number;
+  try {
+    text = fs.readFileSync(lock, "utf8");
+    age = Date.now() - fs.statSync(lock).mtimeMs;
+  } catch {
+    return; // released meanwhile
+  }
+  // An empty or unreadable lock is being created right now: only its age can make it stale.
+  const owner = parseOwner(text);
+  const ownerGone = owner !== undefined && owner.host === os.hostname() && !processRuns(owner.pid);
+  if (!ownerGone && age < LOCK_STALE_MS) return;
+  const aside = `${lock}.${process.pid}.${randomUUID()}.stale`;
+  try {
+    fs.renameSync(lock, aside);
+  } catch {
+    return; // another waiter broke it first
+  }
+  try {
+    if (fs.readFileSync(aside, "utf8") !== text) fs.linkSync(aside, lock);
+  } catch {
+    // a newer lock is in place: the displaced holder will notice (ownsLock) and retry
+  } finally {
+    fs.rmSync(aside, { force: true });
+  }
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(text) as LockOwner;
+    return typeof owner.host === "string" && Number.isSafeInteger(owner.pid) ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**

@@ -13,6 +13,38 @@ export function approvalDigest(chainId: bigint | number, council: string, propos
   return TypedDataEncoder.hash(approvalDomain(chainId, council), APPROVAL_TYPES, { proposalId });
 }
 
+/** The three hashes behind an approval's signature, as a hardware wallet or Safe signer shows them. */
+export interface ApprovalHashes {
+  /** EIP-712 `hashStruct(EIP712Domain)`: name, version, chain id and council (devices: "domain hash"). */
+  domainSeparator: string;
+  /** `hashStruct(Approval(bytes32 proposalId))` (devices: "message hash"). */
+  structHash: string;
+  /** keccak256(0x1901 ‖ domainSeparator ‖ structHash): what is signed, `HedgeCouncil.approvalDigest(id)`. */
+  digest: string;
+}
+
+export function approvalHashes(chainId: bigint | number, council: string, proposalId: string): ApprovalHashes {
+  const domain = approvalDomain(chainId, council);
+  return {
+    domainSeparator: TypedDataEncoder.hashDomain(domain),
+    structHash: TypedDataEncoder.from(APPROVAL_TYPES).hash({ proposalId }),
+    digest: approvalDigest(chainId, council, proposalId),
+  };
+}
+
+/**
+ * The hashes as the command line prints them before anything is signed or exported, so a signer can compare them
+ * with what the device displays: a device that shows other hashes is signing something else.
+ */
+export function approvalHashLines(hashes: ApprovalHashes): string[] {
+  return [
+    "EIP-712 hashes (compare with what the signing device shows):",
+    `  domain separator  ${hashes.domainSeparator}  (device: domain hash)`,
+    `  struct hash       ${hashes.structHash}  (device: message hash; Approval(bytes32 proposalId))`,
+    `  digest            ${hashes.digest}  (signed: keccak256(0x1901 ‖ domain ‖ struct))`,
+  ];
+}
+
 /** Signs the approval of `proposalId` with ethers' `signTypedData` (what a wallet does for EIP-712). */
 export async function signApproval(
   signer: Signer,
@@ -41,6 +73,14 @@ export function approvalTypedDataV4(chainId: bigint | number, council: string, p
   };
 }
 
+/**
+ * Recovered signers by digest and signature. Recovery is the costly part of checking a signatures file (milliseconds
+ * per signature), and a writer checks the file twice, before and under its lock (approvals-file.ts): remembering
+ * what was recovered keeps the lock short. Recovery is a pure function, so a remembered answer is always right.
+ */
+const recovered = new Map<string, string>();
+const RECOVERED_MAX = 4_096;
+
 /** Recovers who signed an approval; throws on a malformed signature. */
 export function recoverApprover(
   chainId: bigint | number,
@@ -48,7 +88,15 @@ export function recoverApprover(
   proposalId: string,
   signature: string,
 ): string {
-  return recoverAddress(approvalDigest(chainId, council, proposalId), signature);
+  const digest = approvalDigest(chainId, council, proposalId);
+  const key = `${digest}:${signature.toLowerCase()}`;
+  let signer = recovered.get(key);
+  if (signer === undefined) {
+    signer = recoverAddress(digest, signature);
+    if (recovered.size >= RECOVERED_MAX) recovered.clear();
+    recovered.set(key, signer);
+  }
+  return signer;
 }
 
 /** An approval signature with its signer. */
