@@ -25,7 +25,7 @@ const DAY = 86_400;
 const MAX_SEATS = 64;
 
 export interface DeployArgs {
-  seats: number;
+  seats: string;
   holders?: string;
   thresholds?: string;
   standardDelay?: string;
@@ -35,7 +35,7 @@ export interface DeployArgs {
   gracePeriod?: string;
   oracle?: string;
   mockOracle: boolean;
-  initialVix: number;
+  initialVix: string;
   from?: string;
   force: boolean;
   quiet: boolean;

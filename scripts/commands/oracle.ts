@@ -13,7 +13,7 @@ import { sendAndWait, simulate } from "../lib/errors";
 import { syncLayers } from "./sync";
 
 export interface OracleArgs {
-  vix: number;
+  vix: string;
   sync: boolean;
   from?: string;
 }
