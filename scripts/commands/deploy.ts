@@ -17,6 +17,7 @@ import {
   loadDeployment,
   openSystem,
   recordDeployment,
+  requireWritable,
   writeDeployment,
 } from "../lib/deployments";
 import { printStatus } from "./status";
@@ -86,6 +87,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   }
 
   const file = deploymentFile(hre);
+  requireWritable(hre, file);
   if (fs.existsSync(file) && !args.force) {
     const live = await loadDeployment(hre).then(
       () => true,

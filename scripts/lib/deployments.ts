@@ -149,6 +149,25 @@ export async function upkeepRecord(upkeep: HedgeUpkeep, tx: ContractTransactionR
   return { address: await upkeep.getAddress(), transactionHash: tx.hash, blockNumber: receipt?.blockNumber ?? null };
 }
 
+/**
+ * Refuses a deployments file that could not be written, before anything is deployed: a deployment whose record
+ * cannot be written leaves contracts on chain that no command can find.
+ */
+export function requireWritable(hre: HardhatRuntimeEnvironment, file: string): void {
+  const dir = path.dirname(file);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new CliError(`cannot write ${displayPath(hre, file)} (${reason}); nothing was deployed`);
+  }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+    throw new CliError(`${displayPath(hre, file)} is a directory; nothing was deployed`);
+  }
+}
+
 export function writeDeployment(file: string, deployment: Deployment): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(deployment, null, 2)}\n`);

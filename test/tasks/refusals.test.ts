@@ -1,14 +1,18 @@
-// hedge:time and hedge:sync in-process: a refused advance never moves the clock, and a sync that would change no
-// layer sends nothing.
+// Refusals that never act, in-process: a refused time advance never moves the clock, a sync that would change no
+// layer sends nothing, hedge:oracle --sync refuses before the update when the sync could not follow, and
+// hedge:deploy refuses before deploying when it could not write the deployments file.
+import fs from "node:fs";
+import path from "node:path";
+
 import { expect } from "chai";
 import hre from "hardhat";
 
 import type { Deployment } from "../../scripts/lib/deployments";
-import { chainFingerprint, deployFresh, expectRefused, runOk, snapshot, useTaskSandbox } from "./helpers";
+import { chainFingerprint, deployFresh, expectRefused, runOk, snapshot, tempDir, useTaskSandbox } from "./helpers";
 
 const latestTimestamp = async () => (await hre.ethers.provider.getBlock("latest"))!.timestamp;
 
-describe("tasks: hedge:time and hedge:sync refuse or skip before acting", function () {
+describe("tasks: refusals that never act (time, sync, oracle --sync, deploy)", function () {
   useTaskSandbox();
   let deployment: Deployment;
   let restore: () => Promise<void>;
@@ -99,5 +103,44 @@ describe("tasks: hedge:time and hedge:sync refuse or skip before acting", functi
     ]);
     const [blocks] = before.split(":");
     expect((await chainFingerprint()).split(":")[0]).to.equal(String(Number(blocks) + 1));
+  });
+
+  it("hedge:oracle --sync refuses before the update when the policy reads another oracle", async () => {
+    const timelock = deployment.contracts.timelock.address;
+    const feed = await (await hre.ethers.getContractFactory("MockV3Aggregator")).deploy(8, 20n * 10n ** 8n);
+    // Governance moved the policy to another feed (done here as the timelock would, through a proposal).
+    await hre.network.provider.send("hardhat_impersonateAccount", [timelock]);
+    await hre.network.provider.send("hardhat_setBalance", [timelock, "0xde0b6b3a7640000"]);
+    const policy = await hre.ethers.getContractAt("HedgePolicy", deployment.contracts.policy.address);
+    await policy.connect(await hre.ethers.getSigner(timelock)).setOracle(await feed.getAddress());
+    await hre.network.provider.send("hardhat_stopImpersonatingAccount", [timelock]);
+
+    const oracle = await hre.ethers.getContractAt("MockV3Aggregator", deployment.contracts.oracle.address);
+    const before = await oracle.latestAnswer();
+    await expectRefused(
+      "hedge:oracle",
+      { vix: "40", sync: true },
+      new RegExp(
+        `^--sync: the policy reads the oracle ${await feed.getAddress()}, not the mock ${deployment.contracts.oracle.address}; nothing sent$`,
+      ),
+    );
+    expect(await oracle.latestAnswer()).to.equal(before);
+  });
+
+  it("hedge:deploy refuses before deploying when the deployments file cannot be written", async () => {
+    const blocker = path.join(tempDir("blocker"), "a-file");
+    fs.writeFileSync(blocker, "");
+    const previous = process.env.HEDGE_DEPLOYMENTS_DIR;
+    process.env.HEDGE_DEPLOYMENTS_DIR = path.join(blocker, "deployments");
+    try {
+      await expectRefused(
+        "hedge:deploy",
+        { force: true, quiet: true },
+        /^cannot write \S+hardhat\.json \(ENOTDIR\); nothing was deployed$/,
+      );
+    } finally {
+      process.env.HEDGE_DEPLOYMENTS_DIR = previous;
+      fs.rmSync(path.dirname(blocker), { recursive: true, force: true });
+    }
   });
 });
