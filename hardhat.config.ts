@@ -75,19 +75,7 @@ import type {} from "@nomicfoundation/hardhat-toolbox"; // its type extensions (
 import path from "node:path";
 
 import "./tasks";
-
-/**
- * The task this process runs: the first word of the command line that is neither a global option nor its value
- * (`npx hardhat --network localhost hedge:status` runs `hedge:status`).
- */
-function invokedTask(argv: string[]): string | undefined {
-  const takesValue = new Set(["--network", "--config", "--max-memory", "--tsconfig"]);
-  for (let i = 0; i < argv.length; i++) {
-    if (takesValue.has(argv[i])) i++;
-    else if (!argv[i].startsWith("-")) return argv[i];
-  }
-  return undefined;
-}
+import { checkHedgeCommandLine, invokedTask } from "./scripts/lib/shell/argv";
 
 /**
  * The plugins. A `hedge:*` command needs only ethers (and TypeChain, if it compiles on a fresh clone); loading the
@@ -170,6 +158,8 @@ const remote = process.env.HEDGE_RPC_URL
     }
   : {};
 
+const REMOTE_NEEDS = "HEDGE_RPC_URL (the JSON-RPC URL of the chain), and HEDGE_PRIVATE_KEY or --from env:NAME to sign";
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -186,5 +176,9 @@ const config: HardhatUserConfig = {
   gasReporter: { enabled: process.env.REPORT_GAS === "true" },
   mocha: { timeout: 120_000 },
 };
+
+// A `hedge:*` command with wrong words (an unknown or repeated option, a missing value, a network that is not
+// configured) stops here with one `error:` line, before Hardhat parses it and prints a stack trace.
+checkHedgeCommandLine(["hardhat", ...Object.keys(config.networks ?? {})], { remote: REMOTE_NEEDS });
 
 export default config;

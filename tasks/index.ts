@@ -40,7 +40,7 @@ task(
   "hedge:deploy",
   "Deploys seats, timelock, policy (ALVH 4/4/2), council and a mock VIX oracle; writes deployments/<network>.json",
 )
-  .addOptionalParam("seats", "Number of seats, given to accounts 1..N (ignored with --holders)", 5, types.int)
+  .addOptionalParam("seats", "Number of seats, given to accounts 1..N (ignored with --holders)", "5", types.string)
   .addOptionalParam(
     "holders",
     "Seat holders, comma-separated account indices or addresses (e.g. 1,2,0xabc…)",
@@ -70,7 +70,7 @@ task(
     types.string,
   )
   .addFlag("mockOracle", "Deploy the mock oracle on a network that is not local (testnets)")
-  .addOptionalParam("initialVix", "The mock oracle's first VIX level, in points", 15, types.float)
+  .addOptionalParam("initialVix", "The mock oracle's first VIX level, in points", "15", types.string)
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
   .addFlag("force", "Replace an existing deployments file whose contracts are still on the chain")
   .addFlag("quiet", "Print only the deployments file written, not the status")
@@ -92,7 +92,7 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
     undefined,
     types.string,
   )
-  .addOptionalParam("removeLayer", "policy: remove layer N (from 0) before applying --set", undefined, types.int)
+  .addOptionalParam("removeLayer", "policy: remove layer N (from 0) before applying --set", undefined, types.string)
   .addOptionalParam(
     "holder",
     "seat-add/seat-remove/seat-rotate: the (old) holder, an address or account index",
@@ -101,7 +101,7 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
   )
   .addOptionalParam("newHolder", "seat-rotate: the new holder, an address or account index", undefined, types.string)
   .addOptionalParam("tier", "tier-rule: fast | standard | critical", undefined, types.string)
-  .addOptionalParam("threshold", "tier-rule/veto-threshold: approvals (or vetoes) needed", undefined, types.int)
+  .addOptionalParam("threshold", "tier-rule/veto-threshold: approvals (or vetoes) needed", undefined, types.string)
   .addOptionalParam("delay", "tier-rule: the tier's delay, seconds or 2h, 3d... (Fast: 0)", undefined, types.string)
   .addOptionalParam("ttl", "expiry: how long a proposal may wait to be queued (1h..365d)", undefined, types.string)
   .addOptionalParam(
@@ -214,7 +214,7 @@ task("hedge:cancel", "Removes the timelock operation of a vetoed or expired prop
   .setAction(lazyAction(() => import("../scripts/commands/cancel")));
 
 task("hedge:oracle", "Sets the mock VIX oracle's answer (local networks only)")
-  .addParam("vix", "The new VIX level in points, e.g. 31.5", undefined, types.float)
+  .addParam("vix", "The new VIX level in points, e.g. 31.5", undefined, types.string)
   .addFlag("sync", "Then sync the policy's layers (hedge:sync)")
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/oracle")));
@@ -234,8 +234,13 @@ task(
   .addOptionalParam("json", "Write the machine-readable report (docs/AUDIT.md) to this file", undefined, types.string)
   .addOptionalParam("md", "Write the report as Markdown to this file", undefined, types.string)
   .addOptionalParam("html", "Write a self-contained HTML page with the timeline to this file", undefined, types.string)
-  .addOptionalParam("chunkSize", "Blocks per eth_getLogs request (split further if the node refuses)", 2_000, types.int)
-  .addOptionalParam("toBlock", "Audit up to this block (default: the latest)", undefined, types.int)
+  .addOptionalParam(
+    "chunkSize",
+    "Blocks per eth_getLogs request (split further if the node refuses)",
+    "2000",
+    types.string,
+  )
+  .addOptionalParam("toBlock", "Audit up to this block (default: the latest)", undefined, types.string)
   .addFlag("noProgress", "No progress bar even on a terminal")
   .setAction(lazyAction(() => import("../scripts/commands/audit"), { errorExitCode: 2 }));
 
@@ -264,12 +269,12 @@ task(
     undefined,
     types.string,
   )
-  .addOptionalParam("pollMs", "Milliseconds between two looks at the chain's head", 1_000, types.int)
+  .addOptionalParam("pollMs", "Milliseconds between two looks at the chain's head", "1000", types.string)
   .addOptionalParam(
     "rpcTimeoutMs",
     "Milliseconds before a request to the node is abandoned and retried",
-    10_000,
-    types.int,
+    "10000",
+    types.string,
   )
   .setAction(lazyAction(() => import("../scripts/commands/watch")));
 

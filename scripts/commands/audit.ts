@@ -16,8 +16,8 @@ export interface AuditArgs {
   json?: string;
   md?: string;
   html?: string;
-  chunkSize: number;
-  toBlock?: number;
+  chunkSize: string;
+  toBlock?: string;
   noProgress: boolean;
 }
 

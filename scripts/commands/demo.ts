@@ -80,7 +80,7 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
   say();
 
   // 1. Deploy
-  await story.run("hedge:deploy", { seats: 5, force: true, quiet: true, mockOracle: false, initialVix: 15 });
+  await story.run("hedge:deploy", { seats: "5", force: true, quiet: true, mockOracle: false, initialVix: "15" });
   const system = await openSystem(hre);
   const rules = await Promise.all([0, 1, 2].map((t) => system.council.tierRule(t)));
   story.line(
@@ -101,7 +101,7 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
   story.check(v1.layers.map((l) => l.allocationBps).join() === "4000,4000,2000", "expected the 4/4/2 split");
 
   // 3. Volatility spike
-  await story.run("hedge:oracle", { vix: 31.5, sync: true, from: "0" });
+  await story.run("hedge:oracle", { vix: "31.5", sync: true, from: "0" });
   const engaged = Number(await system.policy.engagedLayers());
   story.line(
     `The VIX jumps to 31.50; anyone syncs the layers: layers 0 and 1 engage (triggers VIX 20.00 and 28.00), layer 2 (VIX 35.00) waits.`,
@@ -179,7 +179,7 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
   story.line(`The audit replays the chain since the deployment and re-derives every rule (hedge:audit):`);
   let report: AuditReport | undefined;
   await printIndented(async () => {
-    report = (await hre.run("hedge:audit", { chunkSize: 2_000, noProgress: true })) as AuditReport | undefined;
+    report = (await hre.run("hedge:audit", { chunkSize: "2000", noProgress: true })) as AuditReport | undefined;
   });
   story.check(report !== undefined, "the audit could not run");
   story.check(

@@ -17,6 +17,7 @@ import {
   loadDeployment,
   openSystem,
   recordDeployment,
+  requireWritable,
   writeDeployment,
 } from "../lib/deployments";
 import { printStatus } from "./status";
@@ -25,7 +26,7 @@ const DAY = 86_400;
 const MAX_SEATS = 64;
 
 export interface DeployArgs {
-  seats: number;
+  seats: string;
   holders?: string;
   thresholds?: string;
   standardDelay?: string;
@@ -35,7 +36,7 @@ export interface DeployArgs {
   gracePeriod?: string;
   oracle?: string;
   mockOracle: boolean;
-  initialVix: number;
+  initialVix: string;
   from?: string;
   force: boolean;
   quiet: boolean;
@@ -86,6 +87,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   }
 
   const file = deploymentFile(hre);
+  requireWritable(hre, file);
   if (fs.existsSync(file) && !args.force) {
     const live = await loadDeployment(hre).then(
       () => true,

@@ -8,12 +8,12 @@ import { fmtVix } from "../lib/format";
 import { requireLocalNetwork } from "../lib/shell/network";
 import { CliError, say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
-import { displayPath, openSystem } from "../lib/deployments";
+import { displayPath, openSystem, sameAddress } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
 import { syncLayers } from "./sync";
 
 export interface OracleArgs {
-  vix: number;
+  vix: string;
   sync: boolean;
   from?: string;
 }
@@ -26,6 +26,12 @@ async function setVix(args: OracleArgs, hre: HardhatRuntimeEnvironment) {
     throw new CliError(
       `the oracle ${system.deployment.contracts.oracle.address} is not the mock deployed by hedge:deploy (${displayPath(hre, system.file)}); it cannot be set`,
     );
+  }
+  // --sync after the update must not fail once the update is sent: the policy must read this very oracle.
+  const mock = system.deployment.contracts.oracle.address;
+  const policyOracle = args.sync ? await system.policy.oracle() : mock;
+  if (!sameAddress(policyOracle, mock)) {
+    throw new CliError(`--sync: the policy reads the oracle ${policyOracle}, not the mock ${mock}; nothing sent`);
   }
   const { signer, label } = await selectSigner(hre, args.from);
   const oracle = system.oracle.connect(signer);

@@ -25,7 +25,7 @@ import { CliError, say, sayLines } from "../lib/shell/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { applyAssignments, parseAssignments } from "../lib/policy-edit";
+import { MAX_LAYERS, applyAssignments, parseAssignments } from "../lib/policy-edit";
 import { currentPolicy, describeCalls, requireSeatHolder } from "../lib/proposals";
 import { ProposalState, TIER_NAMES, proposalIdOf, tierReasons, type ProposalCalls, Tier } from "../lib/council";
 import { approvalHashLines, approvalHashes, signApproval } from "../lib/signing";
@@ -36,11 +36,11 @@ type Kind = (typeof PROPOSAL_KINDS)[number];
 export interface ProposeArgs {
   kind: string;
   set?: string;
-  removeLayer?: number;
+  removeLayer?: string;
   holder?: string;
   newHolder?: string;
   tier?: string;
-  threshold?: number;
+  threshold?: string;
   delay?: string;
   ttl?: string;
   grace?: string;
@@ -180,7 +180,9 @@ async function buildCalls(
         throw new CliError("policy: nothing to change; give --set field=value,... or --remove-layer N");
       }
       const current = await currentPolicy(system);
-      const next = applyAssignments(current, assignments, args.removeLayer);
+      const removeLayer =
+        args.removeLayer === undefined ? undefined : parseIntIn("--remove-layer", args.removeLayer, 0, MAX_LAYERS - 1);
+      const next = applyAssignments(current, assignments, removeLayer);
       if (JSON.stringify(next) === JSON.stringify(current))
         throw new CliError("policy: the new policy equals the current one");
       const version = await system.policy.version();

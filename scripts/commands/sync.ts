@@ -1,5 +1,6 @@
 // hedge:sync — reads the VIX oracle and engages or disengages the policy's layers (anyone may call syncLayers).
-// A stale, future-dated, non-positive or incomplete oracle answer is refused before anything is sent.
+// A stale, future-dated, non-positive or incomplete oracle answer is refused before anything is sent, and nothing is
+// sent when the layers already match the VIX (a transaction that changes nothing only costs its sender gas).
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
@@ -8,12 +9,22 @@ import { say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem, type HedgeSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
+import { latestVix } from "./status";
 
 export interface SyncArgs {
   from?: string;
 }
 
-/** Calls syncLayers after a static call; prints every layer that changed. Returns the engaged layers' mask. */
+/** The engaged layers of a mask, as printed: "0, 1" or "none". */
+function engagedList(mask: number): string {
+  const engaged = [0, 1, 2, 3, 4].filter((i) => (mask >> i) & 1);
+  return engaged.length ? engaged.join(", ") : "none";
+}
+
+/**
+ * Calls syncLayers after a static call, unless the static call shows that no layer would change; prints every layer
+ * that changed. Returns the engaged layers' mask.
+ */
 export async function syncLayers(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
@@ -21,7 +32,16 @@ export async function syncLayers(
   label: string,
 ): Promise<number> {
   const policy = system.policy.connect(signer);
-  const mask = Number(await simulate(hre, () => policy.syncLayers.staticCall()));
+  const [mask, current] = await Promise.all([
+    simulate(hre, () => policy.syncLayers.staticCall()).then(Number),
+    system.policy.engagedLayers().then(Number),
+  ]);
+  if (mask === current) {
+    const reading = await latestVix(system);
+    const vix = reading ? `VIX ${fmtVix(reading.vix)}, ` : "";
+    say(`The layers already match the VIX (${vix}engaged layers: ${engagedList(mask)}); nothing sent.`);
+    return mask;
+  }
   const receipt = await sendAndWait(hre, "syncLayers", () => policy.syncLayers());
   let changes = 0;
   for (const log of receipt.logs) {
@@ -39,9 +59,8 @@ export async function syncLayers(
       );
     }
   }
-  const engaged = [0, 1, 2, 3, 4].filter((i) => (mask >> i) & 1);
   say(
-    `Synced by ${label}: ${changes ? `${changes} layer${changes === 1 ? "" : "s"} changed` : "no layer changed"}; engaged layers: ${engaged.length ? engaged.join(", ") : "none"}.`,
+    `Synced by ${label}: ${changes ? `${changes} layer${changes === 1 ? "" : "s"} changed` : "no layer changed"}; engaged layers: ${engagedList(mask)}.`,
   );
   return mask;
 }

@@ -21,8 +21,8 @@ export interface WatchArgs {
   json: boolean;
   webhook?: string;
   checkpoint?: string;
-  pollMs: number;
-  rpcTimeoutMs: number;
+  pollMs: string;
+  rpcTimeoutMs: string;
 }
 
 async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<void> {

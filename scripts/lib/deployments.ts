@@ -2,8 +2,10 @@
 //
 // The file records the chain id, every contract's address with its deployment transaction and block, the council's
 // configuration and the initial policy hash. Every task reads it through `openSystem`, which refuses a missing or
-// malformed file, a file written for another chain, and a file whose contracts are not on the chain (a node that
-// was restarted).
+// malformed file, a file written for another chain, a file whose contracts are not on the chain (a node that was
+// restarted), and a file that is tampered or foreign: a contract whose code is not this project's (immutables aside)
+// or contracts that do not point at each other as the file says. The file is not trusted: one edited address would
+// otherwise send every later transaction to someone else's contract.
 //
 // The in-process `hardhat` network starts empty in every process, so `deployments/hardhat.json` is only meaningful
 // inside the process that wrote it (the demo, the tests, or several tasks run through `hre.run`). Use
@@ -25,7 +27,8 @@ import type {
   MockV3Aggregator,
   TimelockController,
 } from "../../typechain-types";
-import { chainIdOf } from "./shell/network";
+import { isCompiledCode } from "./contract-code";
+import { chainIdOf, isLocalNetwork } from "./shell/network";
 import { CliError } from "./shell/output";
 import type { System } from "./deploy";
 
@@ -146,6 +149,25 @@ export async function upkeepRecord(upkeep: HedgeUpkeep, tx: ContractTransactionR
   return { address: await upkeep.getAddress(), transactionHash: tx.hash, blockNumber: receipt?.blockNumber ?? null };
 }
 
+/**
+ * Refuses a deployments file that could not be written, before anything is deployed: a deployment whose record
+ * cannot be written leaves contracts on chain that no command can find.
+ */
+export function requireWritable(hre: HardhatRuntimeEnvironment, file: string): void {
+  const dir = path.dirname(file);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new CliError(`cannot write ${displayPath(hre, file)} (${reason}); nothing was deployed`);
+  }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+    throw new CliError(`${displayPath(hre, file)} is a directory; nothing was deployed`);
+  }
+}
+
 export function writeDeployment(file: string, deployment: Deployment): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(deployment, null, 2)}\n`);
@@ -204,10 +226,18 @@ export function parseDeployment(text: string, name: string): Deployment {
   return raw as Deployment;
 }
 
-/** Reads `deployments/<network>.json` and checks it against the connected chain. */
+/** The contracts a deployment records: the core ones, and the upkeep when it has one. */
+function recordedKeys(deployment: Deployment): (ContractKey | "upkeep")[] {
+  return [...CONTRACT_KEYS, ...(deployment.contracts.upkeep ? (["upkeep"] as const) : [])];
+}
+
+/**
+ * Reads `deployments/<network>.json` and checks it against the connected chain: its chain id, and code at every
+ * address. Returns the code found there too (`openSystem` checks it further).
+ */
 export async function loadDeployment(
   hre: HardhatRuntimeEnvironment,
-): Promise<{ deployment: Deployment; file: string }> {
+): Promise<{ deployment: Deployment; file: string; codes: Partial<Record<ContractKey | "upkeep", string>> }> {
   const file = deploymentFile(hre);
   const name = displayPath(hre, file);
   const network = hre.network.name;
@@ -223,23 +253,84 @@ export async function loadDeployment(
   if (deployment.chainId !== chainId) {
     throw new CliError(`${name} is for chain ${deployment.chainId}, but network "${network}" is chain ${chainId}`);
   }
-  const keys = [...CONTRACT_KEYS, ...(deployment.contracts.upkeep ? (["upkeep"] as const) : [])];
+  const keys = recordedKeys(deployment);
+  const codes: Partial<Record<ContractKey | "upkeep", string>> = {};
+  // One request at a time: a burst of parallel requests at start-up makes Hardhat's HTTP provider fail with
+  // "SocketError: other side closed" against `hardhat node` now and then.
   for (const key of keys) {
     const { address } = deployment.contracts[key]!;
-    if ((await hre.ethers.provider.getCode(address)) === "0x") {
+    const code = await hre.ethers.provider.getCode(address);
+    if (code === "0x") {
+      // Contracts never vanish from a real chain: there the file is wrong, and deploying over it would hide that.
       const hint =
         network === "hardhat"
           ? "the in-process hardhat network starts empty in every process; deploy in the same process or use --network localhost"
-          : "was the node restarted? deploy again with hedge:deploy --force";
+          : isLocalNetwork(hre)
+            ? "was the node restarted? deploy again with hedge:deploy --force"
+            : "the file is tampered, or for another chain with the same id: restore it from where it was kept";
       throw new CliError(`${name} is stale: no contract at ${address} (${key}) on chain ${chainId} (${hint})`);
     }
+    codes[key] = code;
   }
-  return { deployment, file };
+  return { deployment, file, codes };
+}
+
+// ------------------------------------------------------------------------------------- tampered or foreign files
+
+/** The artifact each recorded contract must run (the oracle only when hedge:deploy deployed the mock). */
+const ARTIFACT_OF: Record<ContractKey | "upkeep", string> = {
+  oracle: "MockV3Aggregator",
+  seats: "CouncilSeats",
+  timelock: "TimelockController",
+  policy: "HedgePolicy",
+  council: "HedgeCouncil",
+  upkeep: "HedgeUpkeep",
+};
+
+/**
+ * The first reason the deployment is not this project's system as the file describes it, or undefined: a contract
+ * whose code is not its artifact's, or a link between the contracts (an immutable address) that points elsewhere.
+ */
+async function tamperedOrForeign(
+  hre: HardhatRuntimeEnvironment,
+  deployment: Deployment,
+  codes: Partial<Record<ContractKey | "upkeep", string>>,
+): Promise<string | undefined> {
+  const c = deployment.contracts;
+  // The audit's list of links (one home): seats, council and policy against each other and the timelock.
+  const { checkWiring } = await import("./audit/compare");
+  const addresses = Object.fromEntries(CONTRACT_KEYS.map((k) => [k, c[k].address])) as Record<ContractKey, string>;
+  const keys = recordedKeys(deployment).filter((k) => k !== "oracle" || deployment.oracleIsMock);
+  // The code checks read local files only; the links are read one call at a time (see loadDeployment).
+  for (const key of keys) {
+    if (!(await isCompiledCode(hre, ARTIFACT_OF[key], codes[key]!))) {
+      return `the code at ${c[key]!.address} (${key}) is not ${ARTIFACT_OF[key]} as compiled in this project`;
+    }
+  }
+  const wiring = await checkWiring(hre.network.provider, addresses, "latest");
+  if (wiring.length > 0) return wiring[0].message;
+  const upkeepPolicy = c.upkeep
+    ? await hre.ethers
+        .getContractAt("HedgeUpkeep", c.upkeep.address)
+        .then((upkeep) => upkeep.policy())
+        .catch(() => "(no answer)")
+    : undefined;
+  if (upkeepPolicy !== undefined && !(isAddress(upkeepPolicy) && sameAddress(upkeepPolicy, c.policy.address))) {
+    return `upkeep.policy() is ${upkeepPolicy}, not the policy ${c.policy.address} of the deployments file`;
+  }
+  return undefined;
 }
 
 /** Loads the deployment and connects its contracts (read-only unless a signer is given). */
 export async function openSystem(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<HedgeSystem> {
-  const { deployment, file } = await loadDeployment(hre);
+  const { deployment, file, codes } = await loadDeployment(hre);
+  const broken = await tamperedOrForeign(hre, deployment, codes);
+  if (broken !== undefined) {
+    const fix = isLocalNetwork(hre)
+      ? "restore the file, or deploy again with hedge:deploy --force"
+      : "restore it from where it was kept, and send nothing before you know why it changed";
+    throw new CliError(`${displayPath(hre, file)} is tampered or foreign: ${broken} (${fix})`);
+  }
   const c = deployment.contracts;
   const runner = signer ?? hre.ethers.provider;
   const at = <T>(name: string, address: string) =>

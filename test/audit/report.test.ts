@@ -151,9 +151,9 @@ describe("hedge:audit task and reports", function () {
 
   it("exits 2 with one error line when the audit cannot run", async function () {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ chunkSize: 0 }, /^error: --chunk-size 0: out of range, must be 1\.\.1,000,000 blocks$/],
-      [{ toBlock: 10 ** 9 }, /^error: block 1000000000 does not exist yet \(the latest is \d+\)$/],
-      [{ toBlock: 1 }, /^error: block 1 is before the deployment ended \(block \d+\): nothing to audit$/],
+      [{ chunkSize: "0" }, /^error: --chunk-size 0: out of range, must be 1\.\.1,000,000 blocks$/],
+      [{ toBlock: "1000000000" }, /^error: block 1000000000 does not exist yet \(the latest is \d+\)$/],
+      [{ toBlock: "1" }, /^error: block 1 is before the deployment ended \(block \d+\): nothing to audit$/],
       [{ json: dir }, /^error: --json .*: is a directory$/],
     ];
     for (const [args, message] of cases) {

@@ -77,7 +77,7 @@ describe("tasks: hedge:deploy and hedge:status", function () {
       thresholds: "2,2,3,1",
       standardDelay: "2h",
       criticalDelay: "1d",
-      initialVix: 21.25,
+      initialVix: "21.25",
     });
     expect(d.council.initialSeats).to.deep.equal([signers[7].address, signers[8].address, signers[9].address]);
     expect(d.council.thresholds).to.deep.equal({ fast: 2, standard: 2, critical: 3, veto: 1 });
@@ -90,10 +90,10 @@ describe("tasks: hedge:deploy and hedge:status", function () {
 
   describe("refuses bad deployment values before sending anything", () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ["--seats 0", { seats: 0 }, /^--seats 0: out of range, must be 1\.\.64/],
+      ["--seats 0", { seats: "0" }, /^--seats 0: out of range, must be 1\.\.64/],
       [
         "--seats beyond the accounts",
-        { seats: 25 },
+        { seats: "25" },
         /--seats 25: seats go to accounts 1\.\.25, but network "hardhat" has 20 accounts/,
       ],
       [
@@ -120,7 +120,7 @@ describe("tasks: hedge:deploy and hedge:status", function () {
         /--critical-delay 1 h is below the Standard delay 1 d/,
       ],
       ["a TTL below one hour", { proposalTtl: "59m" }, /--proposal-ttl 59 min: out of range, must be 1 h\.\.365 d/],
-      ["a non-positive initial VIX", { initialVix: 0 }, /--initial-vix 0: out of range/],
+      ["a non-positive initial VIX", { initialVix: "0" }, /--initial-vix 0: out of range/],
       [
         "an oracle without code",
         { oracle: "0x000000000000000000000000000000000000dEaD" },

@@ -124,7 +124,7 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
   });
 
   it("moves the mock oracle and syncs the layers; refuses a stale answer and bad levels", async () => {
-    const set = await runOk("hedge:oracle", { vix: 31.5 });
+    const set = await runOk("hedge:oracle", { vix: "31.5" });
     expect(set.out.join("\n")).to.include("The mock VIX oracle now answers 31.50");
     const synced = await runOk("hedge:sync", { from: "7" });
     expect(synced.out.join("\n")).to.include("layer 0 engaged at VIX 31.50");
@@ -132,7 +132,7 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
     expect(synced.out.join("\n")).to.include("engaged layers: 0, 1.");
     expect(await (await policy()).engagedLayers()).to.equal(3n);
 
-    await runOk("hedge:oracle", { vix: 40, sync: true });
+    await runOk("hedge:oracle", { vix: "40", sync: true });
     expect(await (await policy()).engagedLayers()).to.equal(7n);
     const status = await runOk("hedge:status");
     expect(status.out.join("\n")).to.match(/VIX 40\.00 .*engaged layers: 0, 1, 2/);
@@ -143,9 +143,9 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
       {},
       /^the VIX oracle's answer is stale: updated 2 h .* ago, older than maxOracleAge 1 h/,
     );
-    await expectRefused("hedge:oracle", { vix: 0 }, /^--vix 0: out of range, must be above 0 and at most 1000$/);
-    await expectRefused("hedge:oracle", { vix: 1200 }, /^--vix 1200: out of range/);
-    await expectRefused("hedge:oracle", { vix: 31.555 }, /^--vix 31\.555: VIX levels have at most two decimals$/);
+    await expectRefused("hedge:oracle", { vix: "0" }, /^--vix 0: out of range, must be above 0 and at most 1000$/);
+    await expectRefused("hedge:oracle", { vix: "1200" }, /^--vix 1200: out of range/);
+    await expectRefused("hedge:oracle", { vix: "31.555" }, /^--vix 31\.555: VIX levels have at most two decimals$/);
   });
 
   it("refuses to move an oracle that is not the deployment's mock", async () => {
@@ -153,7 +153,7 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
     await deployFresh({ oracle });
     await expectRefused(
       "hedge:oracle",
-      { vix: 20 },
+      { vix: "20" },
       /^the oracle 0x[0-9a-fA-F]{40} is not the mock deployed by hedge:deploy/,
     );
   });

@@ -124,6 +124,21 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
     const content = JSON.parse(fs.readFileSync(file, "utf8")) as ApprovalsFile;
     content.salt = `0x${"11".repeat(32)}`;
     fs.writeFileSync(tampered, JSON.stringify(content));
+    // Deployments files edited by hand: on a real chain the advice must never be to deploy over them (--force).
+    const deployment = JSON.parse(fs.readFileSync(path.join(dir, "remote.json"), "utf8")) as Deployment;
+    const editedFile = (address: string) => {
+      const edited = tempDir("node-edited");
+      fs.writeFileSync(
+        path.join(edited, "remote.json"),
+        JSON.stringify({
+          ...deployment,
+          contracts: { ...deployment.contracts, council: { ...deployment.contracts.council, address } },
+        }),
+      );
+      return edited;
+    };
+    const foreign = editedFile(deployment.contracts.seats.address);
+    const stale = editedFile("0x000000000000000000000000000000000000c0DE");
 
     const before = await fingerprint();
     const cases: [string[], Record<string, string>, RegExp][] = [
@@ -139,6 +154,16 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
       ],
       [["hedge:submit", "--signatures", tampered], {}, /: proposalId 0x[0-9a-f]{64} does not match its calls/],
       [
+        ["hedge:status"],
+        { HEDGE_DEPLOYMENTS_DIR: foreign },
+        /remote\.json is tampered or foreign: the code at 0x[0-9a-fA-F]{40} \(council\) is not HedgeCouncil as compiled in this project \(restore it from where it was kept, and send nothing before you know why it changed\)$/,
+      ],
+      [
+        ["hedge:sync"],
+        { HEDGE_DEPLOYMENTS_DIR: stale },
+        /remote\.json is stale: no contract at 0x0+c0DE \(council\) on chain \d+ \(the file is tampered, or for another chain with the same id: restore it from where it was kept\)$/,
+      ],
+      [
         ["hedge:propose", "policy", "--set", "coverageBps=3500", "--from", "env:HEDGE_OUTSIDER_KEY"],
         {},
         /^--from 0x[0-9a-fA-F]{40} \(key from \$HEDGE_OUTSIDER_KEY\) holds no council seat$/,
@@ -150,6 +175,6 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
     }
     cases.forEach(([, , message], i) => refused(runs[i], message));
     expect(await fingerprint(), "a refused command sent a transaction").to.equal(before);
-    fs.rmSync(elsewhere, { recursive: true, force: true });
+    for (const d of [elsewhere, foreign, stale]) fs.rmSync(d, { recursive: true, force: true });
   });
 });

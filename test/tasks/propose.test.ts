@@ -102,7 +102,7 @@ describe("tasks: hedge:propose", function () {
   it("removes and adds layers", async () => {
     const removed = await runOk<ProposeResult>(
       "hedge:propose",
-      policyArgs("layers.0.allocationBps=6000", { removeLayer: 2, dryRun: true }),
+      policyArgs("layers.0.allocationBps=6000", { removeLayer: "2", dryRun: true }),
     );
     expect(removed.result.tier).to.equal(2, "fewer layers loosen");
     expect(removed.out.join("\n")).to.match(/layers \(count\)\s+3\s+2\s+loosens/);
@@ -160,8 +160,8 @@ describe("tasks: hedge:propose", function () {
     const kinds: [Record<string, unknown>, string][] = [
       [{ kind: "seat-add", holder: "7" }, "CouncilSeats.mint: a new seat for"],
       [{ kind: "seat-remove", holder: "5" }, "CouncilSeats.burn: seat 5"],
-      [{ kind: "tier-rule", tier: "standard", threshold: 2, delay: "2d" }, "Standard needs 2 approvals, delay 2 d"],
-      [{ kind: "veto-threshold", threshold: 3 }, "setVetoThreshold: 3 vetoes kill a proposal"],
+      [{ kind: "tier-rule", tier: "standard", threshold: "2", delay: "2d" }, "Standard needs 2 approvals, delay 2 d"],
+      [{ kind: "veto-threshold", threshold: "3" }, "setVetoThreshold: 3 vetoes kill a proposal"],
       [{ kind: "expiry", ttl: "10d" }, "proposal TTL 10 d, grace period 14 d"],
       [{ kind: "oracle", address: deployment.contracts.oracle.address }, "HedgePolicy.setOracle: VIX oracle ->"],
     ];
@@ -229,7 +229,7 @@ describe("tasks: hedge:propose", function () {
       ["no change at all", policyArgs("coverageBps=2500"), /^policy: the new policy equals the current one/],
       [
         "an unknown layer to remove",
-        { kind: "policy", removeLayer: 3, from: "1" },
+        { kind: "policy", removeLayer: "3", from: "1" },
         /^--remove-layer 3: the policy has layers 0\.\.2, there is no layer 3/,
       ],
       [
@@ -274,12 +274,12 @@ describe("tasks: hedge:propose", function () {
       ],
       [
         "an unknown tier",
-        { kind: "tier-rule", tier: "urgent", threshold: 2, from: "1" },
+        { kind: "tier-rule", tier: "urgent", threshold: "2", from: "1" },
         /^--tier urgent: use one of fast, standard, critical/,
       ],
       [
         "a threshold above the seats",
-        { kind: "tier-rule", tier: "critical", threshold: 6, from: "1" },
+        { kind: "tier-rule", tier: "critical", threshold: "6", from: "1" },
         /^thresholds must satisfy min\(2, seats\) <= Fast <= Standard <= Critical <= seats \(no seat acts alone once there are two\); got Fast 2, Standard 3, Critical 6 with 5 seats/,
       ],
       [
@@ -289,7 +289,7 @@ describe("tasks: hedge:propose", function () {
       ],
       [
         "a veto threshold above the seats",
-        { kind: "veto-threshold", threshold: 6, from: "1" },
+        { kind: "veto-threshold", threshold: "6", from: "1" },
         /^the veto threshold 6 must be within 1\.\.5/,
       ],
       ["an expiry out of range", { kind: "expiry", grace: "30m", from: "1" }, /must each be within 1 h\.\.365 d/],

@@ -22,14 +22,14 @@ describe("hedge:watch", function () {
       ["a --seat that is not an address", { seat: "0x1234" }, /^--seat 0x1234: not an address; give a seat holder/],
       ["a --webhook that is not http(s)", { webhook: "ftp://hooks" }, /^--webhook ftp:\/\/hooks: not an http\(s\) URL/],
       ["a --webhook that is no URL", { webhook: "hooks" }, /^--webhook hooks: not an http\(s\) URL/],
-      ["a --poll-ms of 0", { pollMs: 0 }, /^--poll-ms 0: out of range, must be 50\.\.3,600,000 milliseconds/],
+      ["a --poll-ms of 0", { pollMs: "0" }, /^--poll-ms 0: out of range, must be 50\.\.3,600,000 milliseconds/],
       ["a --keeper without --sync", { keeper: "3" }, /^--keeper 3 needs --sync/],
       ["the in-process network", {}, /in-process chain: start `npx hardhat node` and pass --network localhost/],
     ];
     for (const [what, args, message] of cases) {
       it(what, async function () {
         const checkpoint = path.join(dir, "checkpoint.json");
-        await expectRefused("hedge:watch", { pollMs: 1_000, rpcTimeoutMs: 10_000, checkpoint, ...args }, message);
+        await expectRefused("hedge:watch", { pollMs: "1000", rpcTimeoutMs: "10000", checkpoint, ...args }, message);
       });
     }
 
@@ -37,7 +37,7 @@ describe("hedge:watch", function () {
       fs.mkdirSync(path.join(dir, "cp"));
       await expectRefused(
         "hedge:watch",
-        { pollMs: 1_000, rpcTimeoutMs: 10_000, checkpoint: path.join(dir, "cp") },
+        { pollMs: "1000", rpcTimeoutMs: "10000", checkpoint: path.join(dir, "cp") },
         /--checkpoint .*cp: is a directory; give a file name/,
       );
     });

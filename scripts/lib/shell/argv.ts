@@ -1,0 +1,223 @@
+// The command line's check of a `hedge:*` command's words, run by hardhat.config.ts while Hardhat loads it.
+//
+// Hardhat parses a task's arguments after loading the config and before any task action runs, and prints its own
+// errors with a stack trace and words such as "HH306: ... expects a value, but none was passed" or "Network remote
+// doesn't exist". For a `hedge:*` command this module runs Hardhat's own parser first, against the tasks that
+// tasks/index.ts declared, and turns each of its refusals into the command line's one line (`error: <what is wrong
+// and what to do>` on stderr, exit code 1; see ./output). What Hardhat accepts is accepted unchanged: the check
+// uses the same parser, so it can only refuse earlier and say it better. Every other command (test, compile, node,
+// help, `--help`) is left to Hardhat.
+//
+// Light by design (it runs on every `npx hardhat`): only Hardhat's argument parser, already loaded by its CLI.
+import { ArgumentsParser } from "hardhat/internal/cli/ArgumentsParser";
+import { HardhatContext } from "hardhat/internal/context";
+import { HardhatError } from "hardhat/internal/core/errors";
+import { ERRORS } from "hardhat/internal/core/errors-list";
+import { getEnvHardhatArguments } from "hardhat/internal/core/params/env-variables";
+import { HARDHAT_PARAM_DEFINITIONS } from "hardhat/internal/core/params/hardhat-params";
+import type { HardhatArguments, ParamDefinition, TaskDefinition } from "hardhat/types";
+
+import { sayError } from "./output";
+
+/** The global options and the task of a command line, as Hardhat's CLI parses them; undefined if it cannot. */
+export function parseGlobal(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { args: HardhatArguments; task?: string; taskWords: string[] } | undefined {
+  try {
+    const parsed = new ArgumentsParser().parseHardhatArguments(
+      HARDHAT_PARAM_DEFINITIONS,
+      getEnvHardhatArguments(HARDHAT_PARAM_DEFINITIONS, env),
+      argv,
+    );
+    return {
+      args: parsed.hardhatArguments,
+      task: parsed.scopeOrTaskName,
+      taskWords: parsed.allUnparsedCLAs.slice(1),
+    };
+  } catch {
+    return undefined; // Hardhat refuses it itself, before loading the config
+  }
+}
+
+/** The task a command line runs (`npx hardhat --network localhost hedge:status` runs `hedge:status`). */
+export function invokedTask(argv: string[]): string | undefined {
+  return parseGlobal(argv)?.task;
+}
+
+/** What each network that the config declares only when its environment variables are set needs, by name. */
+export type NetworkHints = Record<string, string>;
+
+/**
+ * The one-line error for a `hedge:*` command line, or undefined when Hardhat would run it (or it is not a `hedge:*`
+ * command, or it asks for help). `tasks` are the declared tasks, `networks` the config's networks.
+ */
+export function hedgeCommandLineError(
+  argv: string[],
+  tasks: Record<string, TaskDefinition>,
+  networks: string[],
+  hints: NetworkHints = {},
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const parsed = parseGlobal(argv, env);
+  if (!parsed?.task?.startsWith("hedge:") || parsed.args.help) return undefined;
+  const definition = tasks[parsed.task];
+  if (definition === undefined) return unknownTask(parsed.task, Object.keys(tasks));
+  const problem = taskArgumentsError(definition, parsed.taskWords);
+  if (problem !== undefined) return problem;
+  const network = parsed.args.network;
+  if (network !== undefined && !networks.includes(network)) {
+    const given = argv.includes("--network") ? `--network ${network}` : `HARDHAT_NETWORK=${network}`;
+    if (hints[network]) return `${given} needs ${hints[network]}`;
+    const known = [...new Set([...networks, ...Object.keys(hints)])];
+    return `${given}: no such network; use ${known.join(", ")}`;
+  }
+  return undefined;
+}
+
+/**
+ * Runs the check on this process's command line; on a refusal prints the line and exits with code 1 before Hardhat
+ * parses anything of the task (so before any task runs or connects).
+ */
+export function checkHedgeCommandLine(networks: string[], hints: NetworkHints = {}): void {
+  const argv = process.argv.slice(2);
+  if (!parseGlobal(argv)?.task?.startsWith("hedge:")) return;
+  const tasks = HardhatContext.getHardhatContext().tasksDSL.getTaskDefinitions();
+  const error = hedgeCommandLineError(argv, tasks, networks, hints);
+  if (error === undefined) return;
+  sayError(`error: ${error}`);
+  process.exit(1);
+}
+
+// ------------------------------------------------------------------------------------------------ the task's words
+
+const cla = (name: string) => ArgumentsParser.paramNameToCLA(name);
+
+/** Hardhat's parse of the task's words, its refusal turned into one line; undefined when it accepts them. */
+function taskArgumentsError(task: TaskDefinition, words: string[]): string | undefined {
+  const swallowed = optionTakenAsValue(task, words);
+  if (swallowed !== undefined) return swallowed;
+  try {
+    new ArgumentsParser().parseTaskArguments(task, words);
+    return undefined;
+  } catch (error) {
+    if (!HardhatError.isHardhatError(error)) throw error;
+    return explain(task, words, error);
+  }
+}
+
+/** `--id --from 1`: Hardhat takes `--from` as the id. Refused: the option before it was given no value. */
+function optionTakenAsValue(task: TaskDefinition, words: string[]): string | undefined {
+  const options = new Set(Object.keys(task.paramDefinitions).map(cla));
+  for (let i = 0; i < words.length - 1; i++) {
+    const definition = optionDefinition(task, words[i]);
+    if (definition === undefined || definition.isFlag) continue;
+    if (options.has(words[i + 1])) return missingValue(words[i], definition);
+    i++;
+  }
+  return undefined;
+}
+
+/** The words Hardhat takes as positional arguments: neither an option nor the value of one. */
+function positionalWords(task: TaskDefinition, words: string[]): string[] {
+  const positional: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (words[i].startsWith("--")) {
+      if (optionDefinition(task, words[i])?.isFlag === false) i++;
+    } else positional.push(words[i]);
+  }
+  return positional;
+}
+
+function optionDefinition(task: TaskDefinition, word: string): ParamDefinition<unknown> | undefined {
+  if (!word.startsWith("--") || word.toLowerCase() !== word) return undefined;
+  return task.paramDefinitions[ArgumentsParser.cLAToParamName(word)];
+}
+
+/** Hardhat's refusal of a task's words, as one line that says what to do. */
+function explain(task: TaskDefinition, words: string[], error: HardhatError): string {
+  const args = error.messageArguments as Record<string, string>;
+  const is = (descriptor: { number: number }) => error.number === descriptor.number;
+  const help = `see npx hardhat ${task.name} --help`;
+  if (is(ERRORS.ARGUMENTS.UNRECOGNIZED_PARAM_NAME)) return unknownOption(task, args.param, help);
+  if (is(ERRORS.ARGUMENTS.PARAM_NAME_INVALID_CASING)) {
+    const dashed = `--${args.param.slice(2).replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
+    return `${args.param}: options are written in lowercase with dashes, e.g. ${dashed}`;
+  }
+  if (is(ERRORS.ARGUMENTS.REPEATED_PARAM)) {
+    const definition = optionDefinition(task, args.param);
+    const list = /comma-separated/i.test(definition?.description ?? "") ? " (it takes a comma-separated list)" : "";
+    return `${args.param} is given twice; give it once${list}`;
+  }
+  if (is(ERRORS.ARGUMENTS.MISSING_TASK_ARGUMENT)) {
+    const definition = optionDefinition(task, args.param)!;
+    if (words.includes(args.param)) return missingValue(args.param, definition);
+    const stray = positionalWords(task, words);
+    const hint =
+      task.positionalParamDefinitions.length === 0 && stray.length === 1
+        ? `; to give ${stray[0]}, write ${args.param} ${stray[0]}`
+        : "";
+    return `${task.name} needs ${args.param} <value>: ${describe(definition)}${hint}`;
+  }
+  if (is(ERRORS.ARGUMENTS.MISSING_POSITIONAL_ARG)) {
+    const definition = task.positionalParamDefinitions.find((p) => p.name === args.param)!;
+    return `${task.name} needs <${args.param}> (the first word after ${task.name}): ${describe(definition)}`;
+  }
+  if (is(ERRORS.ARGUMENTS.UNRECOGNIZED_POSITIONAL_ARG)) {
+    const positionals = task.positionalParamDefinitions.map((p) => `<${p.name}>`);
+    const takes = positionals.length === 0 ? "takes no argument" : `takes one argument, ${positionals.join(" ")}, not`;
+    return `${task.name} ${takes} ${JSON.stringify(args.argument)} (other values follow their --option; ${help})`;
+  }
+  if (is(ERRORS.ARGUMENTS.INVALID_VALUE_FOR_TYPE)) return `${cla(args.name)} ${args.value}: not a valid ${args.type}`;
+  return `${error.message.replace(/^HH\d+: /, "")} (${help})`;
+}
+
+function missingValue(option: string, definition: ParamDefinition<unknown>): string {
+  return `${option} needs a value: ${describe(definition)} (write ${option} <value>)`;
+}
+
+/** A parameter's help text, as the rest of a sentence. */
+function describe(definition: ParamDefinition<unknown>): string {
+  const text = definition.description ?? definition.name;
+  return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
+}
+
+function unknownOption(task: TaskDefinition, option: string, help: string): string {
+  const options = Object.keys(task.paramDefinitions).map(cla);
+  const close = closest(option, options);
+  if (close !== undefined) return `${task.name} has no option ${option}; did you mean ${close}? (${help})`;
+  const list = options.length === 0 ? "it takes none" : `its options: ${options.join(", ")}`;
+  return `${task.name} has no option ${option}; ${list}`;
+}
+
+function unknownTask(name: string, tasks: string[]): string {
+  const close = closest(
+    name,
+    tasks.filter((t) => t.startsWith("hedge:")),
+  );
+  return `no command ${name}${close ? `; did you mean ${close}?` : ""} (npx hardhat lists the commands)`;
+}
+
+/** The candidate nearest to `word` if it is a plausible typo (at most two edits apart). */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = editDistance(word, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
