@@ -19,6 +19,7 @@ import { fmtDuration } from "../lib/format";
 import { CliError, say, sayLines } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem } from "../lib/deployments";
+import { descriptionBlock } from "../lib/descriptions";
 import {
   currentPolicy,
   describeCalls,
@@ -86,6 +87,7 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<{ f
   say(
     `  chain ${system.chainId}, council ${council}, ${onChain ? `created in block ${onChain.blockNumber}` : "not on chain yet"}`,
   );
+  if (content.description !== undefined) sayLines(descriptionBlock(content.description, "  description: "));
   sayLines(describeCalls(system, callsOf(content), await currentPolicy(system)));
   say(
     `  tier ${TIER_NAMES[tier]}: needs ${threshold} approvals${tier === Tier.Fast ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,

@@ -1,11 +1,15 @@
 // hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
-// layers, the seats, the tier rules and every open proposal.
+// layers, the seats, the tier rules and every open proposal, with its description when one is found: the chain keeps
+// only a proposal's salt, so the text comes from the signatures files and .txt/.md files of proposals/ (or
+// --descriptions DIR) whose keccak256 is that salt.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table } from "../lib/format";
 import { say, sayLines } from "../lib/shell/output";
 import { accountIndex } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
+import { descriptionOf, descriptionTitle, type DescriptionIndex } from "../lib/descriptions";
+import { defaultDescriptionsDir, descriptionsDir, readDescriptions } from "../lib/descriptions-files";
 import { policyTable } from "../lib/policy-edit";
 import { createdProposals, currentPolicy, proposalStatus } from "../lib/proposals";
 import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../lib/council";
@@ -44,7 +48,7 @@ export async function liveSeatIds(system: HedgeSystem): Promise<number[]> {
 export async function printStatus(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
-  options: { all?: boolean } = {},
+  options: { all?: boolean; descriptions?: DescriptionIndex } = {},
 ): Promise<void> {
   const c = system.deployment.contracts;
   const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
@@ -128,6 +132,10 @@ export async function printStatus(
 
   const proposals = await createdProposals(system);
   const rows: string[][] = [];
+  const describe = (salt: string) => {
+    const text = options.descriptions && descriptionOf(options.descriptions, salt);
+    return text ? descriptionTitle(text) : "-";
+  };
   for (const p of proposals) {
     const s = await proposalStatus(system, p.id);
     if (!options.all && s.state !== ProposalState.Pending && s.state !== ProposalState.Queued) continue;
@@ -141,12 +149,14 @@ export async function printStatus(
       s.state === ProposalState.Pending || s.state === ProposalState.Queued
         ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})`
         : "-",
+      describe(p.salt),
     ]);
   }
   say(
     `${options.all ? "Proposals" : "Open proposals"}: ${rows.length}${options.all ? "" : ` (of ${proposals.length}; --all lists every one)`}`,
   );
-  if (rows.length) sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires"], rows));
+  if (rows.length)
+    sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires", "description"], rows));
 }
 
 /**
@@ -184,9 +194,10 @@ async function printNudgeBands(system: HedgeSystem, maxNudgeBps: number, cooldow
   say();
 }
 
-const statusAction = async (args: { all: boolean }, hre: HardhatRuntimeEnvironment) => {
+const statusAction = async (args: { all: boolean; descriptions?: string }, hre: HardhatRuntimeEnvironment) => {
+  const dir = descriptionsDir(args.descriptions, defaultDescriptionsDir(hre.config.paths.root));
   const system = await openSystem(hre);
-  await printStatus(hre, system, { all: args.all });
+  await printStatus(hre, system, { all: args.all, descriptions: readDescriptions(dir).index });
 };
 
 export default statusAction;
