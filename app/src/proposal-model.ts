@@ -1,9 +1,10 @@
 // One proposal as the console shows it: on chain (from `ProposalCreated`) or only in a signatures file, with its
-// state, tier rule, counts, seat holders and what the connected account may still do.
+// state, tier rule, counts, seat holders, what the connected account may still do, and its description when the
+// signatures file kept here carries one.
 import { getAddress, ZeroAddress } from "ethers";
 
 import { callsOf, type ApprovalsFile } from "../../scripts/lib/approvals-format";
-import { ProposalState, type ProposalCalls } from "../../scripts/lib/council";
+import { ProposalState, isDescriptionOf, type ProposalCalls } from "../../scripts/lib/council";
 import { createdProposals, proposalStatus, type CreatedProposal, type System } from "./chain";
 
 export interface ProposalView {
@@ -11,6 +12,8 @@ export interface ProposalView {
   calls: ProposalCalls;
   onChain: CreatedProposal | null;
   file: ApprovalsFile | null;
+  /** The proposal's reason: the kept file's description, shown only if it hashes to the proposal's salt. */
+  description: string | null;
   state: ProposalState;
   tier: number;
   approvals: number;
@@ -45,6 +48,9 @@ export async function loadProposal(
   const onChain = (created ?? (await createdProposals(system))).find((p) => p.id.toLowerCase() === id) ?? null;
   if (!onChain && !file) return null;
   const calls = onChain ?? callsOf(file!);
+  // Files are checked when kept; checking again costs one hash and does not trust the browser's storage.
+  const description =
+    file?.description !== undefined && isDescriptionOf(file.description, calls.salt) ? file.description : null;
   const { council } = system;
   const holders = await seatHolders(system);
   const marks = await Promise.all(
@@ -57,7 +63,7 @@ export async function loadProposal(
   );
   if (onChain) {
     const s = await proposalStatus(system, id);
-    return { id, calls, onChain, file, ...s, holders: marks };
+    return { id, calls, onChain, file, description, ...s, holders: marks };
   }
   const tier = Number(await council.tierOf(calls.targets, calls.calldatas));
   const [threshold, delay] = await council.tierRule(tier);
@@ -66,6 +72,7 @@ export async function loadProposal(
     calls,
     onChain,
     file,
+    description,
     state: ProposalState.Unknown,
     tier,
     approvals: 0,

@@ -27,6 +27,7 @@ import {
   packApprovals,
   recoverApprover,
 } from "../../../scripts/lib/signing";
+import { descriptionLines } from "../../../scripts/lib/descriptions";
 import { explain, type System } from "../chain";
 import { loadProposal, type ProposalView } from "../proposal-model";
 import { keepFile } from "../store";
@@ -210,6 +211,19 @@ export function ProposalPage({ id }: { id: string }) {
         <Hex value={p.id} label="proposal id" />
       </p>
       <dl className="facts">
+        {p.description !== null && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="description" className="description">
+              {descriptionLines(p.description).map((line, i) => (
+                <span key={i}>
+                  {i > 0 && <br />}
+                  {line}
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
         <dt>State</dt>
         <dd data-testid="state">{p.onChain ? STATE_NAMES[p.state] : "not on chain yet (signatures file)"}</dd>
         <dt>Tier</dt>
