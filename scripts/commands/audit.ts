@@ -85,7 +85,7 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
   sayLines(terminalSummary(report, written));
   if (descriptions && !report.proposals.some((p) => p.description !== undefined)) {
     say(
-      `Descriptions: none of the ${descriptions.index.size} texts in ${args.descriptions} is the description of a proposal (keccak256 = its salt)`,
+      `Descriptions: none of the ${descriptions.index.size} text(s) in ${args.descriptions} is the description of a proposal (keccak256 = its salt)`,
     );
   }
   if (report.findings.length > 0) process.exitCode = 1;

@@ -17,8 +17,9 @@ function mdTable(headers: string[], rows: string[][]): string[] {
 }
 
 /**
- * A description as the text of one table cell: its lines joined, every Markdown character escaped. The text is the
- * proposer's, so it must not become a link, an image (a request to a server) or HTML in the rendered report.
+ * A description as the text of one table cell: its lines joined, the Markdown characters that make inline markup
+ * escaped. The text is the proposer's, so it must not become an image (a request to a server), a link under other
+ * words or HTML in the rendered report.
  */
 function mdDescription(text: string): string {
   return descriptionLines(text)
