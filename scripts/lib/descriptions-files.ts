@@ -1,6 +1,6 @@
-// Proposal descriptions on disk: the text of `--description-file`, the `<id>.txt` that `hedge:propose --description`
-// keeps next to the signatures files, and the folders `hedge:status` and `hedge:audit --descriptions` read texts
-// from. A text is read as the exact UTF-8 bytes of its file (no byte-order mark removed, no newline trimmed), so the
+// Proposal descriptions on the command line and on disk: the check of a given text, the text of `--description-file`,
+// the `<id>.txt` that `hedge:propose --description` keeps next to the signatures files, and the folders `hedge:status`
+// and `hedge:audit --descriptions` read texts from. A text is read as the exact UTF-8 bytes of its file (no byte-order mark removed, no newline trimmed), so the
 // salt it gives is keccak256 of the file. Matching the texts to proposals is ./descriptions' job.
 import fs from "node:fs";
 import path from "node:path";
