@@ -135,8 +135,8 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
     const file = args.out ?? defaultApprovalsPath(hre.config.paths.root, id);
     if (fs.existsSync(file))
       throw new CliError(`signatures file ${displayPath(hre, file)} already exists; remove it or give --out`);
-    const council = system.deployment.contracts.council.address;
-    const content = newApprovalsFile(system.chainId, council, id, calls, description);
+    const councilAddress = system.deployment.contracts.council.address;
+    const content = newApprovalsFile(system.chainId, councilAddress, id, calls, description);
     content.signatures.push({
       signer: address,
       signature: await signApproval(signer, system.chainId, content.council, id),
@@ -172,9 +172,8 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
 function readDescription(args: ProposeArgs): string | undefined {
   const given = (["salt", "description", "descriptionFile"] as const).filter((k) => args[k] !== undefined);
   if (given.length > 1) {
-    const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`);
     throw new CliError(
-      `${flags.join(" and ")} exclude each other: a described proposal's salt is the hash of its description`,
+      `${given.map(flagName).join(" and ")} exclude each other: a described proposal's salt is the hash of its description`,
     );
   }
   if (args.description !== undefined) return checkDescription(args.description, "--description");
@@ -191,6 +190,11 @@ function describedAs(description: string): string[] {
     ...descriptionBlock(description, "Description: "),
     `Salt: ${descriptionSalt(description)} (keccak256 of the description)`,
   ];
+}
+
+/** The command-line spelling of a parameter: descriptionFile → --description-file. */
+function flagName(key: keyof ProposeArgs): string {
+  return `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
 }
 
 function parseSalt(text: string | undefined): string {
@@ -225,9 +229,7 @@ async function buildCalls(
     ];
     for (const key of optional) {
       if (!allowed.includes(key) && args[key] !== undefined) {
-        throw new CliError(
-          `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} does not apply to a ${kind} proposal`,
-        );
+        throw new CliError(`${flagName(key)} does not apply to a ${kind} proposal`);
       }
     }
   };

@@ -15,8 +15,9 @@
 //   }                                                           // signer as the proposer
 //
 // Every field is checked on read: the format, the chain and council against the network's deployment, the id against
-// the calls, the description (when present) against the salt, and each signature against its signer (ECDSA recovery, or ERC-1271 `isValidSignature` for a contract
-// signer such as a Safe). A file that fails any check is refused as a whole.
+// the calls, the description (when present) against the salt, and each signature against its signer (ECDSA recovery,
+// or ERC-1271 `isValidSignature` for a contract signer such as a Safe). A file that fails any check is refused as a
+// whole.
 import { Contract, Signature, getAddress, isAddress, isHexString, type Provider } from "ethers";
 
 import { CliError } from "./shell/output";
