@@ -82,6 +82,12 @@ task(
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")
   .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
+  .addOptionalParam(
+    "descriptions",
+    "Where to find the proposals' descriptions: signatures files and .txt/.md files whose keccak256 is a proposal's salt (default proposals/)",
+    undefined,
+    types.string,
+  )
   .setAction(lazyAction(() => import("../scripts/commands/status")));
 
 task("hedge:propose", "Proposes a change to the council: shows the change and its tier, checks it, then sends it")
@@ -114,6 +120,18 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
   .addOptionalParam(
     "salt",
     "Makes the proposal id unique: bytes32 hex or any text (default: random)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "description",
+    "The proposal's reason in words; its keccak256 becomes the salt, so the id commits to it (excludes --salt)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "descriptionFile",
+    "Like --description, the text being this UTF-8 file's exact content",
     undefined,
     types.string,
   )
@@ -203,6 +221,11 @@ task("hedge:execute", "Executes a queued proposal once its eta has come (Fast ti
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/execute")));
 
+task("hedge:revoke", "Withdraws the caller's approval of a pending proposal; its signatures never count for it again")
+  .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
+  .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
+  .setAction(lazyAction(() => import("../scripts/commands/revoke")));
+
 task("hedge:veto", "Casts a seat holder's veto against a pending or queued proposal")
   .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
   .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
@@ -241,6 +264,12 @@ task(
     types.string,
   )
   .addOptionalParam("toBlock", "Audit up to this block (default: the latest)", undefined, types.string)
+  .addOptionalParam(
+    "descriptions",
+    "A folder of descriptions (signatures files, .txt/.md files): each text whose keccak256 is a proposal's salt is shown and reported with it",
+    undefined,
+    types.string,
+  )
   .addFlag("noProgress", "No progress bar even on a terminal")
   .setAction(lazyAction(() => import("../scripts/commands/audit"), { errorExitCode: 2 }));
 

@@ -1,10 +1,11 @@
 // One proposal as the console shows it: on chain (from `ProposalCreated`) or only in a signatures file, with its
-// state, tier rule, counts, seat holders, what the connected account may still do, and whether it is outdated (the
-// command line's rule, `staleness` of scripts/lib/proposals).
+// state, tier rule, counts, seat holders, what the connected account may still do, whether it is outdated (the
+// command line's rule, `staleness` of scripts/lib/proposals), and its description when the signatures file kept here
+// carries one.
 import { getAddress, ZeroAddress } from "ethers";
 
 import { callsOf, type ApprovalsFile } from "../../scripts/lib/approvals-format";
-import { ProposalState, type ProposalCalls } from "../../scripts/lib/council";
+import { ProposalState, isDescriptionOf, type ProposalCalls } from "../../scripts/lib/council";
 import {
   createdProposals,
   explain,
@@ -20,6 +21,8 @@ export interface ProposalView {
   calls: ProposalCalls;
   onChain: CreatedProposal | null;
   file: ApprovalsFile | null;
+  /** The proposal's reason: the kept file's description, shown only if it hashes to the proposal's salt. */
+  description: string | null;
   state: ProposalState;
   tier: number;
   approvals: number;
@@ -56,6 +59,9 @@ export async function loadProposal(
   const onChain = (created ?? (await createdProposals(system))).find((p) => p.id.toLowerCase() === id) ?? null;
   if (!onChain && !file) return null;
   const calls = onChain ?? callsOf(file!);
+  // Files are checked when kept; checking again costs one hash and does not trust the browser's storage.
+  const description =
+    file?.description !== undefined && isDescriptionOf(file.description, calls.salt) ? file.description : null;
   const { council } = system;
   const holders = await seatHolders(system);
   const marks = await Promise.all(
@@ -71,7 +77,7 @@ export async function loadProposal(
     const s = await proposalStatus(system, id);
     const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
     const stale: Staleness = open ? await judge(s.tier) : { outdated: false };
-    return { id, calls, onChain, file, ...s, staleness: stale, holders: marks };
+    return { id, calls, onChain, file, description, ...s, staleness: stale, holders: marks };
   }
   const tier = Number(await council.tierOf(calls.targets, calls.calldatas));
   const [threshold, delay] = await council.tierRule(tier);
@@ -80,6 +86,7 @@ export async function loadProposal(
     calls,
     onChain,
     file,
+    description,
     state: ProposalState.Unknown,
     tier,
     approvals: 0,

@@ -13,9 +13,14 @@
 //   veto-threshold  --threshold N
 //   expiry          [--ttl D] [--grace D]
 //   oracle          --address FEED
+//
+// The salt makes the id unique: random by default, --salt TEXT|BYTES32, or --description "…" / --description-file
+// PATH, the proposal's reason, whose keccak256 becomes the salt (./lib/council descriptionSalt) so the id commits to
+// the text. The text travels in the signatures file (--offchain) or is kept in proposals/<id>.txt (sent on chain),
+// where hedge:status finds it.
 import fs from "node:fs";
 
-import { getAddress, hexlify, id as keccakText, isAddress, isHexString, randomBytes } from "ethers";
+import { getAddress, hexlify, isAddress, isHexString, randomBytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { defaultApprovalsPath, newApprovalsFile, writeApprovalsFile } from "../lib/approvals-file";
@@ -24,10 +29,25 @@ import { fmtDuration } from "../lib/format";
 import { CliError, say, sayLines } from "../lib/shell/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
+import { descriptionBlock } from "../lib/descriptions";
+import {
+  checkDescription,
+  defaultDescriptionPath,
+  readDescriptionFile,
+  writeDescriptionFile,
+} from "../lib/descriptions-files";
 import { sendAndWait, simulate } from "../lib/errors";
 import { MAX_LAYERS, applyAssignments, parseAssignments } from "../lib/policy-edit";
 import { currentPolicy, describeCalls, requireSeatHolder } from "../lib/proposals";
-import { ProposalState, TIER_NAMES, proposalIdOf, tierReasons, type ProposalCalls, Tier } from "../lib/council";
+import {
+  ProposalState,
+  TIER_NAMES,
+  descriptionSalt,
+  proposalIdOf,
+  tierReasons,
+  type ProposalCalls,
+  Tier,
+} from "../lib/council";
 import { approvalHashLines, approvalHashes, signApproval } from "../lib/signing";
 import { PROPOSAL_KINDS } from "./propose-kinds";
 
@@ -46,6 +66,8 @@ export interface ProposeArgs {
   grace?: string;
   address?: string;
   salt?: string;
+  description?: string;
+  descriptionFile?: string;
   from?: string;
   dryRun: boolean;
   offchain: boolean;
@@ -57,6 +79,7 @@ export interface ProposeResult {
   tier: number;
   calls: ProposalCalls;
   file?: string;
+  description?: string;
 }
 
 async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promise<ProposeResult> {
@@ -66,12 +89,15 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   if (args.dryRun && args.offchain) throw new CliError("--dry-run and --offchain exclude each other");
   if (args.out !== undefined && !args.offchain)
     throw new CliError("--out needs --offchain (it names the signatures file)");
+  const description = readDescription(args);
   const system = await openSystem(hre);
   const current = await currentPolicy(system);
   const { calls: built, summary } = await buildCalls(hre, system, args.kind as Kind, args);
-  const calls: ProposalCalls = { ...built, salt: parseSalt(args.salt) };
+  const salt = description === undefined ? parseSalt(args.salt) : descriptionSalt(description);
+  const calls: ProposalCalls = { ...built, salt };
 
   say(`Proposal: ${summary}`);
+  if (description !== undefined) sayLines(describedAs(description));
   sayLines(describeCalls(system, calls, current));
 
   const tier = Number(await simulate(hre, () => system.council.tierOf(calls.targets, calls.calldatas)));
@@ -90,12 +116,16 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   const id = proposalIdOf(calls);
   say(`Id: ${id}`);
   if (Number(await system.council.state(id)) !== ProposalState.Unknown) {
-    throw new CliError(`a proposal with these calls and salt already exists (${id}); pass another --salt`);
+    throw new CliError(
+      description === undefined
+        ? `a proposal with these calls and salt already exists (${id}); pass another --salt`
+        : `a proposal with these calls and this description already exists (${id}); word the description differently`,
+    );
   }
 
   if (args.dryRun) {
     say("Dry run: nothing was sent.");
-    return { id, tier, calls };
+    return { id, tier, calls, description };
   }
 
   const { signer, address, label } = await selectSigner(hre, args.from, {
@@ -108,7 +138,13 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
     if (fs.existsSync(file))
       throw new CliError(`signatures file ${displayPath(hre, file)} already exists; remove it or give --out`);
     const name = displayPath(hre, file);
-    const content = newApprovalsFile(system.chainId, system.deployment.contracts.council.address, id, calls);
+    const content = newApprovalsFile(
+      system.chainId,
+      system.deployment.contracts.council.address,
+      id,
+      calls,
+      description,
+    );
     sayLines(approvalHashLines(approvalHashes(system.chainId, content.council, id)));
     content.signatures.push({
       signer: address,
@@ -121,22 +157,58 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
     say(
       `Next: co-signers run \`hedge:sign --id ${id}${out} --from <account>\`, then anyone \`hedge:submit --signatures ${name}\`.`,
     );
-    return { id, tier, calls, file };
+    return { id, tier, calls, file, description };
   }
 
   const council = system.council.connect(signer);
   await simulate(hre, () => council.propose.staticCall(calls.targets, calls.values, calls.calldatas, calls.salt));
   await sendAndWait(hre, "propose", () => council.propose(calls.targets, calls.values, calls.calldatas, calls.salt));
   say(`Proposed by ${label}: approvals 1 of ${threshold}.`);
+  if (description !== undefined) {
+    // The chain keeps only the salt: the text is kept where hedge:status (and hedge:audit --descriptions) find it.
+    const file = defaultDescriptionPath(hre.config.paths.root, id);
+    writeDescriptionFile(file, description);
+    say(`Wrote ${displayPath(hre, file)} (the description: share it with the council; its hash is the salt).`);
+  }
   say(
     `Next: seat holders run \`hedge:approve --id ${id}\` (or sign off-chain with hedge:sign), then \`hedge:${tier === Tier.Fast ? "execute" : "queue"} --id ${id}\`.`,
   );
-  return { id, tier, calls };
+  return { id, tier, calls, description };
+}
+
+/** The text of --description or --description-file, checked; undefined when neither is given. */
+function readDescription(args: ProposeArgs): string | undefined {
+  const given = (["salt", "description", "descriptionFile"] as const).filter((k) => args[k] !== undefined);
+  if (given.length > 1) {
+    throw new CliError(
+      `${given.map(flagName).join(" and ")} exclude each other: a described proposal's salt is the hash of its description`,
+    );
+  }
+  if (args.description !== undefined) return checkDescription(args.description, "--description");
+  if (args.descriptionFile !== undefined) {
+    const flag = `--description-file ${args.descriptionFile}`;
+    return checkDescription(readDescriptionFile(args.descriptionFile, "--description-file"), flag);
+  }
+  return undefined;
+}
+
+/** The description as `hedge:propose` shows it before anything is signed or sent, with the salt it gives. */
+function describedAs(description: string): string[] {
+  return [
+    ...descriptionBlock(description, "Description: "),
+    `Salt: ${descriptionSalt(description)} (keccak256 of the description)`,
+  ];
+}
+
+/** The command-line spelling of a parameter: descriptionFile → --description-file. */
+function flagName(key: keyof ProposeArgs): string {
+  return `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
 }
 
 function parseSalt(text: string | undefined): string {
   if (text === undefined || text === "") return hexlify(randomBytes(32));
-  return isHexString(text, 32) ? text.toLowerCase() : keccakText(text);
+  // Any other text is hashed like a description, so `--salt TEXT` and `--description TEXT` give the same id.
+  return isHexString(text, 32) ? text.toLowerCase() : descriptionSalt(text);
 }
 
 /** Builds the calls of one kind of proposal and rehearses each against its target. */
@@ -165,9 +237,7 @@ async function buildCalls(
     ];
     for (const key of optional) {
       if (!allowed.includes(key) && args[key] !== undefined) {
-        throw new CliError(
-          `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} does not apply to a ${kind} proposal`,
-        );
+        throw new CliError(`${flagName(key)} does not apply to a ${kind} proposal`);
       }
     }
   };

@@ -210,7 +210,13 @@ async function show(
   args: SignArgs,
 ): Promise<void> {
   const { id, onChain, content, tier } = target;
-  const shown = { ...callsOf(content), id, tier, blockNumber: onChain?.blockNumber ?? null };
+  const shown = {
+    ...callsOf(content),
+    id,
+    tier,
+    blockNumber: onChain?.blockNumber ?? null,
+    description: content.description,
+  };
   await showProposal(hre, system, shown, { action: "sign", allowOutdated: args.allowOutdated });
   if (!args.noSimulate) say(await simulationLine(hre, system, { id, calls: callsOf(content), onChain: !!onChain }));
   sayLines(approvalHashLines(approvalHashes(system.chainId, target.council, id)));

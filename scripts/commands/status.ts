@@ -1,6 +1,8 @@
 // hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
 // layers, the seats, the tier rules and every open proposal, with an OUTDATED mark and its reason on those that can
-// no longer run as they stand.
+// no longer run as they stand, and its description when one is found: the chain keeps only a proposal's salt, so the
+// text comes from the signatures files and .txt/.md files of proposals/ (or --descriptions DIR) whose keccak256 is
+// that salt.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table } from "../lib/format";
@@ -8,6 +10,8 @@ import { say, sayLines } from "../lib/shell/output";
 import { describeError } from "../lib/errors";
 import { accountIndex } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
+import { descriptionOf, descriptionTitle, type DescriptionIndex } from "../lib/descriptions";
+import { defaultDescriptionsDir, descriptionsDir, readDescriptions } from "../lib/descriptions-files";
 import { policyTable } from "../lib/policy-edit";
 import { createdProposals, currentPolicy, liveSeatIds, proposalStatus, staleness } from "../lib/proposals";
 import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../lib/council";
@@ -38,7 +42,7 @@ export async function printPolicy(system: HedgeSystem): Promise<void> {
 export async function printStatus(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
-  options: { all?: boolean } = {},
+  options: { all?: boolean; descriptions?: DescriptionIndex } = {},
 ): Promise<void> {
   const c = system.deployment.contracts;
   const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
@@ -123,6 +127,10 @@ export async function printStatus(
   const proposals = await createdProposals(system);
   const rows: string[][] = [];
   const outdated: string[] = [];
+  const describe = (salt: string) => {
+    const text = options.descriptions && descriptionOf(options.descriptions, salt);
+    return text ? descriptionTitle(text) : "-";
+  };
   for (const p of proposals) {
     const s = await proposalStatus(system, p.id);
     const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
@@ -138,12 +146,14 @@ export async function printStatus(
       stale.outdated ? `${s.stateName}, OUTDATED` : s.stateName,
       s.eta ? `${fmtTime(s.eta)} (${fmtRelative(s.eta, now)})` : "-",
       open ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})` : "-",
+      describe(p.salt),
     ]);
   }
   say(
     `${options.all ? "Proposals" : "Open proposals"}: ${rows.length}${options.all ? "" : ` (of ${proposals.length}; --all lists every one)`}`,
   );
-  if (rows.length) sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires"], rows));
+  if (rows.length)
+    sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires", "description"], rows));
   if (outdated.length) {
     sayLines(outdated);
     say("  An outdated proposal can never run as it stands: propose it again; sign, approve and queue refuse it.");
@@ -185,9 +195,10 @@ async function printNudgeBands(system: HedgeSystem, maxNudgeBps: number, cooldow
   say();
 }
 
-const statusAction = async (args: { all: boolean }, hre: HardhatRuntimeEnvironment) => {
+const statusAction = async (args: { all: boolean; descriptions?: string }, hre: HardhatRuntimeEnvironment) => {
+  const dir = descriptionsDir(args.descriptions, defaultDescriptionsDir(hre.config.paths.root));
   const system = await openSystem(hre);
-  await printStatus(hre, system, { all: args.all });
+  await printStatus(hre, system, { all: args.all, descriptions: readDescriptions(dir).index });
 };
 
 export default statusAction;

@@ -10,16 +10,18 @@
 //     "council": "0x…",                      // the HedgeCouncil (the domain's verifyingContract)
 //     "proposalId": "0x…",                   // hashProposal(targets, values, calldatas, salt)
 //     "targets": ["0x…"], "values": ["0"], "calldatas": ["0x…"], "salt": "0x…",
+//     "description": "…",                   // optional: the proposal's reason, when salt = keccak256(its UTF-8)
 //     "signatures": [{ "signer": "0x…", "signature": "0x…" }]   // in signing order; `submit` records the first
 //   }                                                           // signer as the proposer
 //
 // Every field is checked on read: the format, the chain and council against the network's deployment, the id against
-// the calls, and each signature against its signer (ECDSA recovery, or ERC-1271 `isValidSignature` for a contract
-// signer such as a Safe). A file that fails any check is refused as a whole.
+// the calls, the description (when present) against the salt, and each signature against its signer (ECDSA recovery,
+// or ERC-1271 `isValidSignature` for a contract signer such as a Safe). A file that fails any check is refused as a
+// whole.
 import { Contract, Signature, getAddress, isAddress, isHexString, type Provider } from "ethers";
 
 import { CliError } from "./shell/output";
-import { proposalIdOf, type ProposalCalls } from "./council";
+import { descriptionSalt, proposalIdOf, type ProposalCalls } from "./council";
 import { approvalDigest, recoverApprover, type SignedApproval } from "./signing";
 
 export const APPROVALS_FORMAT = "hedge-council-approvals/1";
@@ -33,6 +35,8 @@ export interface ApprovalsFile {
   values: string[];
   calldatas: string[];
   salt: string;
+  /** The proposal's reason in words; present only when `salt` is keccak256 of its UTF-8 bytes (checked on read). */
+  description?: string;
   signatures: SignedApproval[];
 }
 
@@ -45,7 +49,14 @@ export interface ApprovalsExpectation {
 
 const ERC1271_MAGIC = "0x1626ba7e";
 
-export function newApprovalsFile(chainId: number, council: string, id: string, calls: ProposalCalls): ApprovalsFile {
+/** A signatures file with no signature yet; `description` only for a proposal whose salt is its hash. */
+export function newApprovalsFile(
+  chainId: number,
+  council: string,
+  id: string,
+  calls: ProposalCalls,
+  description?: string,
+): ApprovalsFile {
   return {
     format: APPROVALS_FORMAT,
     chainId,
@@ -55,6 +66,7 @@ export function newApprovalsFile(chainId: number, council: string, id: string, c
     values: calls.values.map((v) => v.toString()),
     calldatas: calls.calldatas,
     salt: calls.salt,
+    ...(description === undefined ? {} : { description }),
     signatures: [],
   };
 }
@@ -121,6 +133,13 @@ export async function parseApprovals(
     if (!isHexString(d)) throw bad(`calldatas[${i}] is not hex data`);
   });
   if (!isHexString(f.salt, 32)) throw bad("salt must be 0x followed by 64 hex digits");
+  if (f.description !== undefined) {
+    if (typeof f.description !== "string") throw bad("description must be a string");
+    // The id commits to the salt and the salt to the text: a text that does not hash to it is not the one signed.
+    if (descriptionSalt(f.description) !== (f.salt as string).toLowerCase()) {
+      throw bad("the description does not match the proposal's salt: the file was edited");
+    }
+  }
 
   const content: ApprovalsFile = {
     format: APPROVALS_FORMAT,
@@ -131,6 +150,7 @@ export async function parseApprovals(
     values: values as string[],
     calldatas: calldatas as string[],
     salt: f.salt as string,
+    ...(f.description === undefined ? {} : { description: f.description as string }),
     signatures: [],
   };
   const computed = proposalIdOf(callsOf(content));
@@ -188,7 +208,8 @@ async function signatureIsValid(
 /**
  * Merges two checked files of the same proposal: every signature of either, each signer once, in the order they
  * were first collected (`a` first). Never drops a signature; refuses files of different proposals, chains or
- * councils, and a signer with two different signatures keeps the first (both verify: either one is consent).
+ * councils, and a signer with two different signatures keeps the first (both verify: either one is consent). The
+ * description of either is kept: both were checked against the same salt.
  */
 export function mergeApprovals(a: ApprovalsFile, b: ApprovalsFile): ApprovalsFile {
   if (a.chainId !== b.chainId || getAddress(a.council) !== getAddress(b.council)) {
@@ -201,7 +222,13 @@ export function mergeApprovals(a: ApprovalsFile, b: ApprovalsFile): ApprovalsFil
   }
   const seen = new Set(a.signatures.map((s) => getAddress(s.signer)));
   const added = b.signatures.filter((s) => !seen.has(getAddress(s.signer)));
-  return { ...a, signatures: [...a.signatures, ...added] };
+  const { description: _a, signatures: _b, ...fields } = a;
+  const description = a.description ?? b.description;
+  return {
+    ...fields,
+    ...(description === undefined ? {} : { description }),
+    signatures: [...a.signatures, ...added],
+  };
 }
 
 /** The text of a signatures file, as `hedge:sign` writes it. */

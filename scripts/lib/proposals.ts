@@ -14,6 +14,7 @@ import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange } from "./policy-edit";
 import { GOVERNED_ABI, ProposalState, STATE_NAMES, TIER_NAMES, Tier, type ProposalCalls } from "./council";
+import { descriptionBlock } from "./descriptions";
 
 /** @deprecated import from ./council; kept for test/fuzz/council.model.ts until its rewrite lands. */
 export { Tier, ProposalState as State } from "./council";
@@ -287,7 +288,13 @@ export function refuseOutdated(id: string, stale: Staleness, action: string, all
 }
 
 /** A proposal as the tasks show it: on chain (`blockNumber` set) or only in a signatures file (null). */
-export type ShownProposal = Omit<ProposalCalls, "salt"> & { id: string; tier: number; blockNumber: number | null };
+export type ShownProposal = Omit<ProposalCalls, "salt"> & {
+  id: string;
+  tier: number;
+  blockNumber: number | null;
+  /** Its reason in words, when known (already checked against the salt: see ./descriptions). */
+  description?: string;
+};
 
 /**
  * What a proposal does, as hedge:sign, hedge:approve and hedge:veto print it before acting on it: its id and where it
@@ -307,6 +314,7 @@ export async function describeProposal(
   return [
     `Proposal ${proposal.id}`,
     `  chain ${system.chainId}, council ${system.deployment.contracts.council.address}, ${where}`,
+    ...(proposal.description === undefined ? [] : descriptionBlock(proposal.description, "  description: ")),
     ...describeCalls(system, proposal, current),
     `  tier ${TIER_NAMES[proposal.tier]}: needs ${threshold} approvals${proposal.tier === Tier.Fast ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,
     ...(stale.outdated ? [`  OUTDATED: ${stale.reason}`] : []),

@@ -3,9 +3,10 @@
 // free port, deployed with the command line. Each seat holder has a browser context with the test wallet
 // (./browser.ts), which signs with the node's unlocked accounts: real eth_signTypedData_v4 signatures and real
 // transactions. Journeys: three seat holders co-sign, one submits, the clock advances, an outsider executes and the
-// Hedge page shows the new policy; a browser co-signer completes a file that the CLI started and the CLI submits
-// it; an outsider sees why it cannot sign; a loosening change is Critical with its reason; a refused action sends
-// nothing; a wrong chain gives one message and a switch request; axe-core finds no serious or critical violation.
+// Hedge page shows the new policy; a browser co-signer completes a file that the CLI started (its description
+// shown) and the CLI submits it; an outsider sees why it cannot sign; a loosening change is Critical with its
+// reason; a refused action sends nothing; a wrong chain gives one message and a switch request; axe-core finds no
+// serious or critical violation.
 // HEDGE_SCREENSHOTS=1 also writes a screenshot of each page to docs/.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -281,7 +282,19 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
   it("completes a signatures file that the command line started, and the command line submits it", async function () {
     const file = path.join(dir, "cli.json");
     ok(
-      await cli(["hedge:propose", "policy", "--set", "coverageBps=3200", "--offchain", "--out", file, "--from", "4"]),
+      await cli([
+        "hedge:propose",
+        "policy",
+        "--set",
+        "coverageBps=3200",
+        "--description",
+        "Cover the earnings season\nRevisit in April",
+        "--offchain",
+        "--out",
+        file,
+        "--from",
+        "4",
+      ]),
       "hedge:propose --offchain",
     );
     const id = (JSON.parse(fs.readFileSync(file, "utf8")) as { proposalId: string }).proposalId;
@@ -295,6 +308,8 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await expect_(page.getByTestId("import-message"), /Imported cli\.json: .* 2 signature\(s\) \(2 new\)/);
     await page.goto(`${app!.url}/#/proposal/${id}`);
     await expect_(page.getByTestId("approvals"), /2 of 3/);
+    // The file's description, which the command line wrote and the import checked against the salt.
+    expect(await page.getByTestId("description").innerText()).to.equal("Cover the earnings season\nRevisit in April");
     await action(page, "sign").click();
     await expect_(page.getByTestId("approvals"), /3 of 3/);
     fs.writeFileSync(file, await exported(page));

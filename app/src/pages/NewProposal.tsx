@@ -1,6 +1,7 @@
 // A new proposal: a policy change (edited against the invariants, its tier shown as you type, with the same rules
 // as the command line), a nudge, or a seat change. It is created on chain (`propose`, which counts as the
-// proposer's approval) or starts a signatures file that seat holders sign off-chain.
+// proposer's approval) or starts a signatures file that seat holders sign off-chain. An optional description (the
+// reason in words) becomes the salt, keccak256 of its text, and is kept in the proposal's signatures file.
 import { useEffect, useState } from "react";
 import { BrowserProvider, hexlify, isAddress, randomBytes } from "ethers";
 
@@ -9,6 +10,7 @@ import {
   COVERAGE_PARAMETER,
   TIER_NAMES,
   Tier,
+  descriptionSalt,
   encode,
   looseningReasons,
   nudgeBand,
@@ -67,6 +69,7 @@ export function NewProposalPage() {
   const [next, setNext] = useState<PolicyValues | null>(null);
   const [layer, setLayer] = useState(0);
   const [value, setValue] = useState("");
+  const [description, setDescription] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
     if (data && !next) setNext(structuredClone(data.current));
@@ -154,7 +157,13 @@ export function NewProposalPage() {
     update(copy);
     setNext(copy);
   };
-  const withSalt = (): ProposalCalls => ({ ...calls!, salt: hexlify(randomBytes(32)) });
+  // A described proposal's salt is the hash of its text, as with `hedge:propose --description`; otherwise random.
+  const described = description.trim() === "" ? undefined : description;
+  const withSalt = (): ProposalCalls => ({
+    ...calls!,
+    salt: described === undefined ? hexlify(randomBytes(32)) : descriptionSalt(described),
+  });
+  const council = system.deployment.contracts.council.address;
 
   async function proposeOnChain() {
     setMessage(null);
@@ -168,6 +177,8 @@ export function NewProposalPage() {
       const signer = await new BrowserProvider(wallet.provider).getSigner(account);
       const tx = await system.council.connect(signer).propose(...args);
       await tx.wait();
+      // The chain keeps only the salt: the text is kept here (and exported with the file) so it can be shown.
+      if (described !== undefined) keepFile(newApprovalsFile(system.chainId, council, proposalIdOf(c), c, described));
       refresh();
       location.hash = `#/proposal/${proposalIdOf(c)}`;
     } catch (e) {
@@ -178,7 +189,7 @@ export function NewProposalPage() {
   function startFile() {
     const c = withSalt();
     const id = proposalIdOf(c);
-    keepFile(newApprovalsFile(system.chainId, system.deployment.contracts.council.address, id, c));
+    keepFile(newApprovalsFile(system.chainId, council, id, c, described));
     location.hash = `#/proposal/${id}`;
   }
 
@@ -358,6 +369,16 @@ export function NewProposalPage() {
             )}
           </>
         )}
+        <label>
+          Description (optional): the reason, in words. Its keccak256 becomes the salt, so the proposal id commits to
+          it.
+          <textarea
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            rows={3}
+            data-testid="new-description"
+          />
+        </label>
         <button disabled={!calls || !wallet} onClick={proposeOnChain}>
           Propose on chain
         </button>{" "}

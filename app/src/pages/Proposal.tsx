@@ -29,6 +29,7 @@ import {
   packApprovals,
   recoverApprover,
 } from "../../../scripts/lib/signing";
+import { descriptionLines } from "../../../scripts/lib/descriptions";
 import { explain, type System } from "../chain";
 import { loadProposal, type ProposalView } from "../proposal-model";
 import { keepFile } from "../store";
@@ -232,6 +233,19 @@ export function ProposalPage({ id }: { id: string }) {
         </p>
       )}
       <dl className="facts">
+        {p.description !== null && (
+          <>
+            <dt>Description</dt>
+            <dd data-testid="description" className="description">
+              {descriptionLines(p.description).map((line, i) => (
+                <span key={i}>
+                  {i > 0 && <br />}
+                  {line}
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
         <dt>State</dt>
         <dd data-testid="state">{p.onChain ? STATE_NAMES[p.state] : "not on chain yet (signatures file)"}</dd>
         <dt>Tier</dt>

@@ -1,10 +1,12 @@
 // The queue: every proposal on chain and every signatures file kept here, with state, tier, approvals (x of y),
-// vetoes, the countdown to the eta and the expiry, and an "outdated" badge on those that can no longer run as they
-// stand; "awaiting my signature" keeps those the connected seat can sign.
+// vetoes, the countdown to the eta and the expiry, an "outdated" badge on those that can no longer run as they
+// stand, and the description's first line when a kept file carries it; "awaiting my signature" keeps those the
+// connected seat can sign.
 import { useEffect, useState } from "react";
 import { getAddress } from "ethers";
 
 import { ProposalState, STATE_NAMES, TIER_NAMES } from "../../../scripts/lib/council";
+import { descriptionTitle } from "../../../scripts/lib/descriptions";
 import { fmtRelative, shortId } from "../../../scripts/lib/format";
 import { createdProposals } from "../chain";
 import { loadProposal, type ProposalView } from "../proposal-model";
@@ -71,6 +73,7 @@ export function ProposalsPage() {
               <th scope="col">Vetoes</th>
               <th scope="col">Eta</th>
               <th scope="col">Expires</th>
+              <th scope="col">Description</th>
             </tr>
           </thead>
           <tbody>
@@ -91,6 +94,7 @@ export function ProposalsPage() {
                 </td>
                 <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
                 <td>{p.deadline && open(p) ? fmtRelative(p.deadline, now) : "-"}</td>
+                <td>{p.description === null ? "-" : descriptionTitle(p.description)}</td>
               </tr>
             ))}
           </tbody>

@@ -4,6 +4,7 @@
 import { getAddress } from "ethers";
 
 import type { Deployment } from "../deployments";
+import type { DescriptionIndex } from "../descriptions";
 import { INTERFACES, initialPolicyFromDeployInput, policyFromResult, policyHashOf } from "./abi";
 import { groupByCause } from "./causes";
 import {
@@ -56,6 +57,8 @@ export interface AuditOptions {
   extraAccounts?: string[];
   /** Read each proposal's live state (one call per proposal; default true). */
   proposalStates?: boolean;
+  /** Texts by the salt they hash to: a proposal whose salt is one is reported with it as its description. */
+  descriptions?: DescriptionIndex;
   /** Receives the replay once it reached `toBlock`, to be continued block by block (hedge:watch). */
   onReplay?: (replay: Replay) => void;
 }
@@ -159,7 +162,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
   );
   const fromTimestamp = replay.firstTimestamp || toTimestamp;
   findings.push(...replay.findings);
-  const proposals = replay.proposals.reports(toTimestamp);
+  const proposals = replay.proposals.reports(toTimestamp, o.descriptions);
   const replayed = replay.state();
 
   // ---- the deployments file against the constructors' events

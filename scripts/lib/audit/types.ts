@@ -128,6 +128,8 @@ export type ProposalStateName = "Pending" | "Queued" | "Executed" | "Vetoed" | "
 export interface ProposalReport {
   id: string;
   proposer: string;
+  /** The proposal's reason: a text given to the audit (`descriptions`) whose keccak256 is the proposal's salt. */
+  description?: string;
   /** The tier the council recorded (ProposalCreated). */
   recordedTier: TierName;
   /** The tier the auditor re-derived from the calls and the policy at creation. */

@@ -8,6 +8,7 @@ import { decodeCall, type AddressBook, type CallAction } from "../calls";
 import type { AuditEvent } from "../fetch";
 import { APPROVE_BY_SIG_SELECTOR, EXECUTE_SELECTOR, proposalTier, requiredDelay, type PolicyContext } from "../rules";
 import type { ApprovalRecord, CallSummary, ChainPoint, ProposalReport, ProposalStateName } from "../types";
+import { descriptionOf, type DescriptionIndex } from "../../descriptions";
 import { point, short, type ReplayLog } from "./context";
 import { bitsOf, type SeatsReplay } from "./seats";
 import type { SettingsReplay } from "./settings";
@@ -24,6 +25,8 @@ export interface TxInfo {
 export interface ProposalRecord {
   id: string;
   proposer: string;
+  /** Kept to match a description to the proposal (salt = keccak256 of the text). */
+  salt: string;
   recordedTier: Tier;
   derivedTier: Tier;
   calls: CallSummary[];
@@ -148,6 +151,7 @@ export class ProposalsReplay {
     const p: ProposalRecord = {
       id,
       proposer: log.note(proposer),
+      salt: String(salt).toLowerCase(),
       recordedTier: Number(recorded) as Tier,
       derivedTier: tier,
       calls,
@@ -513,8 +517,11 @@ export class ProposalsReplay {
     });
   }
 
-  /** Every proposal as reported, with its state at `now` (the audited block's timestamp). */
-  reports(now: number): ProposalReport[] {
+  /**
+   * Every proposal as reported, with its state at `now` (the audited block's timestamp) and its description when
+   * `descriptions` holds a text that hashes to its salt.
+   */
+  reports(now: number, descriptions?: DescriptionIndex): ProposalReport[] {
     const perProposal = new Map<string, number>();
     for (const f of this.log.findings)
       if (f.proposalId) perProposal.set(f.proposalId, (perProposal.get(f.proposalId) ?? 0) + 1);
@@ -524,10 +531,12 @@ export class ProposalsReplay {
       const { shortReported: _ignored, ...queued } = p.queued ?? { shortReported: false };
       const expiredAt =
         state === "Expired" ? (p.status === "Queued" ? p.queued!.executionDeadline : p.queueDeadline) : undefined;
+      const description = descriptions && descriptionOf(descriptions, p.salt);
       // Fields in the documented order (docs/AUDIT.md); optional ones only when they apply.
       reports.push({
         id: p.id,
         proposer: p.proposer,
+        ...(description !== undefined ? { description } : {}),
         recordedTier: tierName(p.recordedTier),
         derivedTier: tierName(p.derivedTier),
         state,

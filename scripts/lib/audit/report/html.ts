@@ -1,6 +1,7 @@
 // `--html FILE`: one self-contained page (inline CSS and SVG, no script, no external resource) that opens offline.
 // Its timeline shows the VIX readings with each layer's trigger, the bands where layers were engaged, a marker per
 // policy version, a bar per proposal from creation to execution (or veto, expiry, now) and the findings.
+import { descriptionLines } from "../../descriptions";
 import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
 import { fmtField } from "../calls";
 import type { AuditReport, ChainPoint, ProposalReport } from "../types";
@@ -355,11 +356,23 @@ export function htmlReport(r: AuditReport, limit = 500): string {
     );
   }
   const proposals = r.proposals.slice(-limit);
+  // The description column only when the audit was given descriptions that match (hedge:audit --descriptions).
+  const described = r.proposals.some((p) => p.description !== undefined);
   body.push(
     `<h2>Proposals</h2>`,
     cutNote(r.proposals.length, "proposals"),
     htmlTable(
-      ["id", "tier (recorded / re-derived)", "state", "approvals", "created", "queued", "executed", "calls"],
+      [
+        "id",
+        "tier (recorded / re-derived)",
+        "state",
+        "approvals",
+        "created",
+        "queued",
+        "executed",
+        "calls",
+        ...(described ? ["description"] : []),
+      ],
       proposals.map((p) => {
         const counted = p.approvalsAtExecution ?? p.approvalsAtQueue;
         return [
@@ -379,6 +392,9 @@ export function htmlReport(r: AuditReport, limit = 500): string {
               : "-",
           ),
           p.calls.map((c) => esc(c.summary)).join("<br>"),
+          ...(described
+            ? [p.description === undefined ? "-" : descriptionLines(p.description).map(esc).join("<br>")]
+            : []),
         ];
       }),
       [0],

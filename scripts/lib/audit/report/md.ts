@@ -1,5 +1,6 @@
 // `--md FILE`: the report as Markdown, for a pull request, an issue or a wiki page.
 import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
+import { descriptionLines } from "../../descriptions";
 import { fmtField } from "../calls";
 import type { AuditReport, ChangeSource, ChainPoint } from "../types";
 
@@ -13,6 +14,17 @@ function mdTable(headers: string[], rows: string[][]): string[] {
     `| ${headers.map(() => "---").join(" | ")} |`,
     ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
   ];
+}
+
+/**
+ * A description as the text of one table cell: its lines joined, the Markdown characters that make inline markup
+ * escaped. The text is the proposer's, so it must not become an image (a request to a server), a link under other
+ * words or HTML in the rendered report.
+ */
+function mdDescription(text: string): string {
+  return descriptionLines(text)
+    .map((l) => l.replace(/[\\`*_[\]<>!~&]/g, (c) => `\\${c}`))
+    .join(" / ");
 }
 
 export function sourceText(s: ChangeSource): string {
@@ -67,9 +79,21 @@ export function markdownReport(r: AuditReport, limit = 500): string {
     );
   }
   out.push("## Proposals", "");
+  // The description column only when the audit was given descriptions that match (hedge:audit --descriptions).
+  const described = r.proposals.some((p) => p.description !== undefined);
   out.push(
     ...mdTable(
-      ["id", "tier (recorded / re-derived)", "state", "approvals", "created", "queued", "executed", "calls"],
+      [
+        "id",
+        "tier (recorded / re-derived)",
+        "state",
+        "approvals",
+        "created",
+        "queued",
+        "executed",
+        "calls",
+        ...(described ? ["description"] : []),
+      ],
       cut(r.proposals, "proposals").map((p) => [
         short(p.id),
         `${p.recordedTier} / ${p.derivedTier}`,
@@ -83,6 +107,7 @@ export function markdownReport(r: AuditReport, limit = 500): string {
           ? `${at(p.executed)}${p.executed.waited !== null ? ` (waited ${fmtDuration(p.executed.waited)})` : ""}`
           : "-",
         p.calls.map((c) => c.summary).join("; "),
+        ...(described ? [p.description === undefined ? "-" : mdDescription(p.description)] : []),
       ]),
     ),
     "",

@@ -1,5 +1,6 @@
 // The audit's summary on the terminal: what was replayed, one line per check, and every finding in one line.
-import { fmtInt, fmtTime, table } from "../../format";
+import { descriptionTitle } from "../../descriptions";
+import { fmtInt, fmtTime, shortId, table } from "../../format";
 import type { AuditReport } from "../types";
 
 const plural = (n: number, word: string) => `${fmtInt(n)} ${word}${n === 1 ? "" : "s"}`;
@@ -83,8 +84,19 @@ export function terminalSummary(r: AuditReport, files: string[] = []): string[] 
       lines.push(`  ${String(i + 1).padStart(3)}. [${f.kind}] ${f.message}${where}`);
     });
   }
+  lines.push(...describedProposals(r));
   for (const file of files) lines.push(`Wrote ${file}`);
   return lines;
+}
+
+/** The proposals the audit was given a description of, each with its title; nothing when there is none. */
+function describedProposals(r: AuditReport): string[] {
+  const described = r.proposals.filter((p) => p.description !== undefined);
+  if (described.length === 0) return [];
+  return [
+    `Descriptions: ${fmtInt(described.length)} of ${plural(r.proposals.length, "proposal")}`,
+    ...described.map((p) => `  ${shortId(p.id)}  ${descriptionTitle(p.description!, 100)}`),
+  ];
 }
 
 function countBy(items: string[]): [string, number][] {

@@ -1,0 +1,57 @@
+// Proposal descriptions as the command line, the audit and the console show them. A description is the text whose
+// keccak256 is the proposal's salt (./council descriptionSalt), so it is matched to proposals by that hash alone and
+// needs no other trust: a text from any file either hashes to a proposal's salt or explains nothing. The text comes
+// from whoever proposed, so it is shown with its control and bidirectional-override characters made visible: a
+// description must not be able to move the terminal's cursor or reorder the words around it.
+// Pure (no file system): the browser console imports it; ./descriptions-files reads texts from a folder.
+import { descriptionSalt } from "./council";
+
+/** Texts by the salt they hash to (lower-case hex). */
+export type DescriptionIndex = Map<string, string>;
+
+/** Indexes texts by their salt; the first of two equal texts wins (they are the same text). */
+export function indexDescriptions(texts: Iterable<string>, into: DescriptionIndex = new Map()): DescriptionIndex {
+  for (const text of texts) {
+    const salt = descriptionSalt(text);
+    if (!into.has(salt)) into.set(salt, text);
+  }
+  return into;
+}
+
+/** The description of a proposal with this salt, when one of the indexed texts hashes to it. */
+export function descriptionOf(index: DescriptionIndex, salt: string): string | undefined {
+  return index.get(salt.toLowerCase());
+}
+
+// C0 and C1 controls but tab and line feed, DEL, and the bidirectional marks, embeddings, overrides and isolates.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every unsafe character written as \u{…}, so it prints as it is and moves nothing. */
+export function safeText(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
+/** The description's lines, made safe, without trailing blank lines (a file's final newline adds none). */
+export function descriptionLines(text: string): string[] {
+  const lines = text.replace(/\r\n/g, "\n").split("\n").map(safeText);
+  while (lines.length > 1 && lines[lines.length - 1].trim() === "") lines.pop();
+  return lines;
+}
+
+/** The description under a label: `prefix` before its first line, the others aligned under it. */
+export function descriptionBlock(text: string, prefix: string): string[] {
+  const [first, ...rest] = descriptionLines(text);
+  const pad = " ".repeat(prefix.length);
+  return [`${prefix}${first}`, ...rest.map((l) => (l === "" ? "" : `${pad}${l}`))];
+}
+
+/** The description's first non-blank line, made safe and cut at `max` characters: its title in a table. */
+export function descriptionTitle(text: string, max = 60): string {
+  const first =
+    descriptionLines(text)
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? "";
+  const chars = [...first];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : first;
+}
