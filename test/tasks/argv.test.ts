@@ -64,7 +64,7 @@ describe("command line: Hardhat's argument errors in one line", function () {
     it("still prints a hedge command's help", async () => {
       const run = await hardhatCli(["hedge:queue", "--help"]);
       expect(run.code).to.equal(0);
-      expect(run.stdout).to.match(/Usage: hardhat \[GLOBAL OPTIONS\] hedge:queue \[--from <STRING>\] --id <STRING>/);
+      expect(run.stdout).to.match(/Usage: hardhat \[GLOBAL OPTIONS\] hedge:queue \[--allow-outdated\] \[--from <STRING>\] --id <STRING>/);
       expect(run.stderr).to.equal("");
     });
   });
@@ -90,7 +90,7 @@ describe("command line: Hardhat's argument errors in one line", function () {
       expect(check("hedge:queue --id --from 1")).to.equal(
         "--id needs a value: the proposal id or a unique prefix (write --id <value>)",
       );
-      expect(check("hedge:approve --from --id 0x12")).to.match(/^--from needs a value: who signs: /);
+      expect(check("hedge:approve --from --id 0x12")).to.match(/^--from needs a value: the seat holder who approves /);
     });
 
     it("asks for a required option, and shows how to give a bare value to it", () => {
@@ -108,7 +108,7 @@ describe("command line: Hardhat's argument errors in one line", function () {
       );
       expect(check("hedge:status extra")).to.match(/^hedge:status takes no argument "extra" \(/);
       expect(check("hedge:status --all --all")).to.equal("--all is given twice; give it once");
-      expect(check("hedge:status --froom 1")).to.equal("hedge:status has no option --froom; its options: --all");
+      expect(check("hedge:status --froom 1")).to.equal("hedge:status has no option --froom; its options: --all, --descriptions");
       expect(check("hedge:stats")).to.equal(
         "no command hedge:stats; did you mean hedge:status? (npx hardhat lists the commands)",
       );

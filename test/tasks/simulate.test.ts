@@ -159,7 +159,7 @@ describe("hedge:simulate against `hardhat node` (child processes, --network loca
 
     const file = path.join(dir, "outdated.json");
     const signed = exitedWith(
-      await cli(["hedge:sign", "--id", standard, "--from", "3", "--out", file]),
+      await cli(["hedge:sign", "--id", standard, "--from", "3", "--out", file, "--allow-outdated"]),
       0,
       "hedge:sign",
     );
