@@ -64,7 +64,9 @@ describe("command line: Hardhat's argument errors in one line", function () {
     it("still prints a hedge command's help", async () => {
       const run = await hardhatCli(["hedge:queue", "--help"]);
       expect(run.code).to.equal(0);
-      expect(run.stdout).to.match(/Usage: hardhat \[GLOBAL OPTIONS\] hedge:queue \[--allow-outdated\] \[--from <STRING>\] --id <STRING>/);
+      expect(run.stdout).to.match(
+        /Usage: hardhat \[GLOBAL OPTIONS\] hedge:queue \[--allow-outdated\] \[--from <STRING>\] --id <STRING>/,
+      );
       expect(run.stderr).to.equal("");
     });
   });
@@ -108,7 +110,9 @@ describe("command line: Hardhat's argument errors in one line", function () {
       );
       expect(check("hedge:status extra")).to.match(/^hedge:status takes no argument "extra" \(/);
       expect(check("hedge:status --all --all")).to.equal("--all is given twice; give it once");
-      expect(check("hedge:status --froom 1")).to.equal("hedge:status has no option --froom; its options: --all, --descriptions");
+      expect(check("hedge:status --froom 1")).to.equal(
+        "hedge:status has no option --froom; its options: --all, --descriptions",
+      );
       expect(check("hedge:stats")).to.equal(
         "no command hedge:stats; did you mean hedge:status? (npx hardhat lists the commands)",
       );
