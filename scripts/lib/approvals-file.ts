@@ -8,6 +8,7 @@
 //     "council": "0x…",                      // the HedgeCouncil (the domain's verifyingContract)
 //     "proposalId": "0x…",                   // hashProposal(targets, values, calldatas, salt)
 //     "targets": ["0x…"], "values": ["0"], "calldatas": ["0x…"], "salt": "0x…",
+//     "description": "…",                    // optional: the proposal's reason; keccak256 of it must be the salt
 //     "signatures": [{ "signer": "0x…", "signature": "0x…" }]   // in signing order; `submit` records the first
 //   }                                                           // signer as the proposer
 //
