@@ -11,33 +11,24 @@ import hre from "hardhat";
 
 import type { ApprovalsFile } from "../../scripts/lib/approvals-file";
 import type { AuditReport } from "../../scripts/lib/audit";
-import type { Deployment } from "../../scripts/lib/deployments";
 import type { ProposeResult } from "../../scripts/commands/propose";
 import type { RevokeResult } from "../../scripts/commands/revoke";
-import { ROOT, deployFresh, expectRefused, runOk, runTask, snapshot, tempDir, useTaskSandbox } from "./helpers";
+import { expectRefused, ROOT, runOk, runTask, tempDir, useDeployedSystem } from "./helpers";
 
 describe("tasks: proposal descriptions and hedge:revoke", function () {
-  useTaskSandbox();
-  let deployment: Deployment;
+  const fixture = useDeployedSystem();
+  const council = fixture.council;
   let dir: string;
-  let restore: () => Promise<void>;
   /** Files hedge:propose wrote under the project's proposals/ folder, removed after each test. */
   const kept: string[] = [];
 
-  before(async () => {
-    deployment = await deployFresh();
+  before(() => {
     dir = tempDir("descriptions");
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  beforeEach(async () => {
-    restore = await snapshot();
-  });
-  afterEach(async () => {
-    await restore();
+  afterEach(() => {
     for (const file of kept.splice(0)) fs.rmSync(file, { force: true });
   });
-
-  const council = () => hre.ethers.getContractAt("HedgeCouncil", deployment.contracts.council.address);
   const keptText = (id: string) => path.join(ROOT, "proposals", `${id}.txt`);
   const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as ApprovalsFile;
   const policyArgs = (extra: Record<string, unknown> = {}) => ({

@@ -10,7 +10,9 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
+import type { Deployment } from "../../scripts/lib/deployments";
 import { captureOutput, withOutput } from "../../scripts/lib/shell/output";
+import type { HedgeCouncil } from "../../typechain-types";
 
 export const ROOT = hre.config.paths.root;
 
@@ -105,12 +107,39 @@ export function useTaskSandbox(): { dir: () => string } {
 
 /** Deploys a fresh 5-seat system in-process (seats: accounts 1..5) and returns the deployment record. */
 export async function deployFresh(extra: Record<string, unknown> = {}) {
-  const run = await runOk<import("../../scripts/lib/deployments").Deployment>("hedge:deploy", {
+  const run = await runOk<Deployment>("hedge:deploy", {
     force: true,
     quiet: true,
     ...extra,
   });
   return run.result;
+}
+
+/**
+ * What most task suites start from: the task sandbox, a fresh 5-seat system deployed once for the suite, and the
+ * chain and deployments directory restored after every test. `deployment` is set once the suite's `before` ran.
+ */
+export function useDeployedSystem(): { readonly deployment: Deployment; council: () => Promise<HedgeCouncil> } {
+  useTaskSandbox();
+  let deployment: Deployment | undefined;
+  let restore: (() => Promise<void>) | undefined;
+  before(async () => {
+    deployment = await deployFresh();
+  });
+  beforeEach(async () => {
+    restore = await snapshot();
+  });
+  afterEach(async () => {
+    await restore?.();
+  });
+  const fixture = {
+    get deployment(): Deployment {
+      if (!deployment) throw new Error("the system is deployed in the suite's before hook");
+      return deployment;
+    },
+    council: () => hre.ethers.getContractAt("HedgeCouncil", fixture.deployment.contracts.council.address),
+  };
+  return fixture;
 }
 
 /**

@@ -3,27 +3,13 @@
 import { expect } from "chai";
 import hre from "hardhat";
 
-import type { Deployment } from "../../scripts/lib/deployments";
 import type { ProposeResult } from "../../scripts/commands/propose";
-import { deployFresh, expectRefused, runOk, snapshot, useTaskSandbox } from "./helpers";
+import { deployFresh, expectRefused, runOk, useDeployedSystem } from "./helpers";
 
 describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and the demo", function () {
-  useTaskSandbox();
-  let deployment: Deployment;
-  let restore: () => Promise<void>;
-
-  before(async () => {
-    deployment = await deployFresh();
-  });
-  beforeEach(async () => {
-    restore = await snapshot();
-  });
-  afterEach(async () => {
-    await restore();
-  });
-
-  const council = () => hre.ethers.getContractAt("HedgeCouncil", deployment.contracts.council.address);
-  const policy = () => hre.ethers.getContractAt("HedgePolicy", deployment.contracts.policy.address);
+  const fixture = useDeployedSystem();
+  const council = fixture.council;
+  const policy = () => hre.ethers.getContractAt("HedgePolicy", fixture.deployment.contracts.policy.address);
   const propose = async (set = "coverageBps=2000") =>
     (await runOk<ProposeResult>("hedge:propose", { kind: "policy", set, from: "1" })).result.id;
 
@@ -149,7 +135,7 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
   });
 
   it("refuses to move an oracle that is not the deployment's mock", async () => {
-    const oracle = deployment.contracts.oracle.address;
+    const oracle = fixture.deployment.contracts.oracle.address;
     await deployFresh({ oracle });
     await expectRefused(
       "hedge:oracle",

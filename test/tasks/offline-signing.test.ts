@@ -21,11 +21,10 @@ import {
 import hre from "hardhat";
 
 import type { ApprovalsFile } from "../../scripts/lib/approvals-file";
-import type { Deployment } from "../../scripts/lib/deployments";
 import { approvalHashes, signApproval } from "../../scripts/lib/signing";
 import type { ProposeResult } from "../../scripts/commands/propose";
 import { rpc, startNode, type NodeProcess } from "../helpers/node";
-import { deployFresh, expectRefused, runOk, snapshot, tempDir, useTaskSandbox } from "./helpers";
+import { deployFresh, expectRefused, runOk, tempDir, useDeployedSystem } from "./helpers";
 
 /** The keys of the in-process network and of `hardhat node` (Hardhat's default mnemonic); seats are accounts 1..5. */
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
@@ -41,25 +40,15 @@ interface TypedDataJson {
 
 describe("tasks: offline signing with hedge:sign --export and --import-signature", function () {
   this.timeout(180_000);
-  useTaskSandbox();
-  let deployment: Deployment;
+  const fixture = useDeployedSystem();
+  const council = fixture.council;
   let dir: string;
-  let restore: () => Promise<void>;
   let counter = 0;
 
-  before(async () => {
-    deployment = await deployFresh();
+  before(() => {
     dir = tempDir("offline");
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  beforeEach(async () => {
-    restore = await snapshot();
-  });
-  afterEach(async () => {
-    await restore();
-  });
-
-  const council = () => hre.ethers.getContractAt("HedgeCouncil", deployment.contracts.council.address);
   const readJson = <T>(file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as T;
 
   /** A Standard proposal (3 approvals) written off-chain and signed by seat 1. */
@@ -91,7 +80,7 @@ describe("tasks: offline signing with hedge:sign --export and --import-signature
   it("approvalHashes equal the contract's digest and a keccak of the EIP-712 encoding written out by hand", async () => {
     const { id } = await offchain();
     const c = await council();
-    const hashes = approvalHashes(31337, deployment.contracts.council.address, id);
+    const hashes = approvalHashes(31337, fixture.deployment.contracts.council.address, id);
 
     // The contract exposes its domain (ERC-5267 eip712Domain) and the digest, not the separator: rebuild it.
     const domain = await c.eip712Domain();
@@ -130,7 +119,7 @@ describe("tasks: offline signing with hedge:sign --export and --import-signature
       out: file,
     });
     const id = proposed.result.id;
-    const h = approvalHashes(31337, deployment.contracts.council.address, id);
+    const h = approvalHashes(31337, fixture.deployment.contracts.council.address, id);
     const expected = [
       "EIP-712 hashes (compare with what the signing device shows):",
       `  domain separator  ${h.domainSeparator}  (device: domain hash)`,
@@ -167,7 +156,7 @@ describe("tasks: offline signing with hedge:sign --export and --import-signature
         name: "HedgeCouncil",
         version: "1",
         chainId: 31337,
-        verifyingContract: deployment.contracts.council.address,
+        verifyingContract: fixture.deployment.contracts.council.address,
       },
       message: { proposalId: id },
     });
@@ -273,7 +262,7 @@ describe("tasks: offline signing with hedge:sign --export and --import-signature
       await expectRefused("hedge:sign", { id, out: file, ...args, importSignature: resolved }, message);
       expect(fs.readFileSync(file, "utf8"), "the signatures file is untouched").to.equal(before);
     }
-    const councilAddress = () => deployment.contracts.council.address;
+    const councilAddress = () => fixture.deployment.contracts.council.address;
 
     it("a signature by another key than --signer", async () => {
       await refusedImport(

@@ -8,29 +8,15 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import type { Deployment } from "../../scripts/lib/deployments";
 import type { ProposeResult } from "../../scripts/commands/propose";
-import { deployFresh, expectRefused, runOk, snapshot, tempDir, useTaskSandbox } from "./helpers";
+import { expectRefused, runOk, tempDir, useDeployedSystem } from "./helpers";
 
 const VERSION_MOVED =
   "call 0: the change was built against policy version 1, but the policy is now at version 2; propose it again";
 
 describe("tasks: outdated proposals are marked and refused; approve and veto show the proposal", function () {
-  useTaskSandbox();
-  let deployment: Deployment;
-  let restore: () => Promise<void>;
-
-  before(async () => {
-    deployment = await deployFresh();
-  });
-  beforeEach(async () => {
-    restore = await snapshot();
-  });
-  afterEach(async () => {
-    await restore();
-  });
-
-  const council = () => hre.ethers.getContractAt("HedgeCouncil", deployment.contracts.council.address);
+  const fixture = useDeployedSystem();
+  const council = fixture.council;
   const propose = async (args: Record<string, unknown>) =>
     (await runOk<ProposeResult>("hedge:propose", { from: "1", ...args })).result.id;
   const short = (id: string) => `${id.slice(0, 10)}…`;
@@ -132,7 +118,7 @@ describe("tasks: outdated proposals are marked and refused; approve and veto sho
     const created = (await (await council()).queryFilter((await council()).filters.ProposalCreated(id)))[0];
     const expected = [
       `Proposal ${id}`,
-      `  chain 31337, council ${deployment.contracts.council.address}, created in block ${created.blockNumber}`,
+      `  chain 31337, council ${fixture.deployment.contracts.council.address}, created in block ${created.blockNumber}`,
       "  call 0: HedgePolicy.setPolicy(next, expectedVersion 1)",
       "      field                before             after              effect",
       "      -------------------  -----------------  -----------------  --------",

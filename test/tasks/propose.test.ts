@@ -3,30 +3,16 @@
 import { expect } from "chai";
 import hre from "hardhat";
 
-import type { Deployment } from "../../scripts/lib/deployments";
 import type { ProposeResult } from "../../scripts/commands/propose";
-import { deployFresh, expectRefused, runOk, runTask, snapshot, useTaskSandbox } from "./helpers";
+import { expectRefused, runOk, runTask, useDeployedSystem } from "./helpers";
 
 const policyArgs = (set: string, extra: Record<string, unknown> = {}) => ({ kind: "policy", set, from: "1", ...extra });
 
 describe("tasks: hedge:propose", function () {
-  useTaskSandbox();
-  let deployment: Deployment;
-  let restore: () => Promise<void>;
-
-  before(async () => {
-    deployment = await deployFresh();
-  });
-  beforeEach(async () => {
-    restore = await snapshot();
-  });
-  afterEach(async () => {
-    await restore();
-  });
-
-  const council = () => hre.ethers.getContractAt("HedgeCouncil", deployment.contracts.council.address);
-  const policy = () => hre.ethers.getContractAt("HedgePolicy", deployment.contracts.policy.address);
-  const seats = () => hre.ethers.getContractAt("CouncilSeats", deployment.contracts.seats.address);
+  const fixture = useDeployedSystem();
+  const council = fixture.council;
+  const policy = () => hre.ethers.getContractAt("HedgePolicy", fixture.deployment.contracts.policy.address);
+  const seats = () => hre.ethers.getContractAt("CouncilSeats", fixture.deployment.contracts.seats.address);
 
   /** Approves by seats 2.. until the threshold, then queues (unless Fast), waits and executes. */
   async function pass(id: string, approvers: string[], wait: string | null) {
@@ -163,7 +149,10 @@ describe("tasks: hedge:propose", function () {
       [{ kind: "tier-rule", tier: "standard", threshold: "2", delay: "2d" }, "Standard needs 2 approvals, delay 2 d"],
       [{ kind: "veto-threshold", threshold: "3" }, "setVetoThreshold: 3 vetoes kill a proposal"],
       [{ kind: "expiry", ttl: "10d" }, "proposal TTL 10 d, grace period 14 d"],
-      [{ kind: "oracle", address: deployment.contracts.oracle.address }, "HedgePolicy.setOracle: VIX oracle ->"],
+      [
+        { kind: "oracle", address: fixture.deployment.contracts.oracle.address },
+        "HedgePolicy.setOracle: VIX oracle ->",
+      ],
     ];
     for (const [args, expected] of kinds) {
       const { out, result } = await runOk<ProposeResult>("hedge:propose", { ...args, from: "1", dryRun: true });

@@ -7,25 +7,12 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import type { Deployment } from "../../scripts/lib/deployments";
-import { chainFingerprint, deployFresh, expectRefused, runOk, snapshot, tempDir, useTaskSandbox } from "./helpers";
+import { chainFingerprint, expectRefused, runOk, tempDir, useDeployedSystem } from "./helpers";
 
 const latestTimestamp = async () => (await hre.ethers.provider.getBlock("latest"))!.timestamp;
 
 describe("tasks: refusals that never act (time, sync, oracle --sync, deploy)", function () {
-  useTaskSandbox();
-  let deployment: Deployment;
-  let restore: () => Promise<void>;
-
-  before(async () => {
-    deployment = await deployFresh();
-  });
-  beforeEach(async () => {
-    restore = await snapshot();
-  });
-  afterEach(async () => {
-    await restore();
-  });
+  const fixture = useDeployedSystem();
 
   /** Mines one block with a 1-second advance and returns how far the clock moved since `before`. */
   const clockMovedSince = async (before: number) => {
@@ -68,7 +55,7 @@ describe("tasks: refusals that never act (time, sync, oracle --sync, deploy)", f
   });
 
   it("sends nothing when the layers already match the VIX, and syncs when they do not", async () => {
-    const policy = await hre.ethers.getContractAt("HedgePolicy", deployment.contracts.policy.address);
+    const policy = await hre.ethers.getContractAt("HedgePolicy", fixture.deployment.contracts.policy.address);
     const before = await chainFingerprint();
     const idle = await runOk<{ engaged: number }>("hedge:sync", { from: "7" });
     expect(idle.out).to.deep.equal([
@@ -106,22 +93,22 @@ describe("tasks: refusals that never act (time, sync, oracle --sync, deploy)", f
   });
 
   it("hedge:oracle --sync refuses before the update when the policy reads another oracle", async () => {
-    const timelock = deployment.contracts.timelock.address;
+    const timelock = fixture.deployment.contracts.timelock.address;
     const feed = await (await hre.ethers.getContractFactory("MockV3Aggregator")).deploy(8, 20n * 10n ** 8n);
     // Governance moved the policy to another feed (done here as the timelock would, through a proposal).
     await hre.network.provider.send("hardhat_impersonateAccount", [timelock]);
     await hre.network.provider.send("hardhat_setBalance", [timelock, "0xde0b6b3a7640000"]);
-    const policy = await hre.ethers.getContractAt("HedgePolicy", deployment.contracts.policy.address);
+    const policy = await hre.ethers.getContractAt("HedgePolicy", fixture.deployment.contracts.policy.address);
     await policy.connect(await hre.ethers.getSigner(timelock)).setOracle(await feed.getAddress());
     await hre.network.provider.send("hardhat_stopImpersonatingAccount", [timelock]);
 
-    const oracle = await hre.ethers.getContractAt("MockV3Aggregator", deployment.contracts.oracle.address);
+    const oracle = await hre.ethers.getContractAt("MockV3Aggregator", fixture.deployment.contracts.oracle.address);
     const before = await oracle.latestAnswer();
     await expectRefused(
       "hedge:oracle",
       { vix: "40", sync: true },
       new RegExp(
-        `^--sync: the policy reads the oracle ${await feed.getAddress()}, not the mock ${deployment.contracts.oracle.address}; nothing sent$`,
+        `^--sync: the policy reads the oracle ${await feed.getAddress()}, not the mock ${fixture.deployment.contracts.oracle.address}; nothing sent$`,
       ),
     );
     expect(await oracle.latestAnswer()).to.equal(before);

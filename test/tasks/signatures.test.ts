@@ -9,32 +9,21 @@ import { Wallet } from "ethers";
 import hre from "hardhat";
 
 import { APPROVALS_FORMAT, type ApprovalsFile } from "../../scripts/lib/approvals-file";
-import type { Deployment } from "../../scripts/lib/deployments";
 import { proposalIdOf } from "../../scripts/lib/council";
 import { signApproval } from "../../scripts/lib/signing";
 import type { ProposeResult } from "../../scripts/commands/propose";
-import { deployFresh, expectRefused, runOk, snapshot, tempDir, useTaskSandbox } from "./helpers";
+import { expectRefused, runOk, tempDir, useDeployedSystem } from "./helpers";
 
 describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --signatures", function () {
-  useTaskSandbox();
-  let deployment: Deployment;
+  const fixture = useDeployedSystem();
+  const council = fixture.council;
   let dir: string;
-  let restore: () => Promise<void>;
   let counter = 0;
 
-  before(async () => {
-    deployment = await deployFresh();
+  before(() => {
     dir = tempDir("signatures");
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  beforeEach(async () => {
-    restore = await snapshot();
-  });
-  afterEach(async () => {
-    await restore();
-  });
-
-  const council = () => hre.ethers.getContractAt("HedgeCouncil", deployment.contracts.council.address);
   const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as ApprovalsFile;
   const write = (file: string, content: unknown) => fs.writeFileSync(file, JSON.stringify(content, null, 2));
 
@@ -60,9 +49,9 @@ describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --
     const signers = await hre.ethers.getSigners();
     expect(content.format).to.equal(APPROVALS_FORMAT);
     expect(content.chainId).to.equal(31337);
-    expect(content.council).to.equal(deployment.contracts.council.address);
+    expect(content.council).to.equal(fixture.deployment.contracts.council.address);
     expect(content.proposalId).to.equal(id);
-    expect(content.targets).to.deep.equal([deployment.contracts.policy.address]);
+    expect(content.targets).to.deep.equal([fixture.deployment.contracts.policy.address]);
     expect(content.values).to.deep.equal(["0"]);
     const calls = { ...content, values: content.values.map(BigInt) };
     expect(proposalIdOf(calls)).to.equal(id);
@@ -119,7 +108,7 @@ describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --
     await runOk("hedge:sign", { id: result.id, from: "3", out: file });
     const { out } = await runOk("hedge:submit", { signatures: file });
     expect(out.join("\n")).to.include("executed at once (Fast tier)");
-    const policy = await hre.ethers.getContractAt("HedgePolicy", deployment.contracts.policy.address);
+    const policy = await hre.ethers.getContractAt("HedgePolicy", fixture.deployment.contracts.policy.address);
     expect((await policy.policy()).coverageBps).to.equal(2700n);
   });
 
@@ -196,7 +185,7 @@ describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --
 
     it("a file for another council", async () => {
       const { file } = await offchain(["2", "3"]);
-      write(file, { ...read(file), council: deployment.contracts.policy.address });
+      write(file, { ...read(file), council: fixture.deployment.contracts.policy.address });
       await expectRefused(
         "hedge:submit",
         { signatures: file },

@@ -6,6 +6,7 @@ import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
 import { fmtField } from "../calls";
 import type { AuditReport, ChainPoint, ProposalReport } from "../types";
 import { sourceText } from "./md";
+import { proposalColumns } from "./columns";
 
 const WIDTH = 1200;
 const LEFT = 110;
@@ -356,23 +357,12 @@ export function htmlReport(r: AuditReport, limit = 500): string {
     );
   }
   const proposals = r.proposals.slice(-limit);
-  // The description column only when the audit was given descriptions that match (hedge:audit --descriptions).
-  const described = r.proposals.some((p) => p.description !== undefined);
+  const { headers, described } = proposalColumns(r);
   body.push(
     `<h2>Proposals</h2>`,
     cutNote(r.proposals.length, "proposals"),
     htmlTable(
-      [
-        "id",
-        "tier (recorded / re-derived)",
-        "state",
-        "approvals",
-        "created",
-        "queued",
-        "executed",
-        "calls",
-        ...(described ? ["description"] : []),
-      ],
+      headers,
       proposals.map((p) => {
         const counted = p.approvalsAtExecution ?? p.approvalsAtQueue;
         return [

@@ -3,6 +3,7 @@ import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
 import { descriptionLines } from "../../descriptions";
 import { fmtField } from "../calls";
 import type { AuditReport, ChangeSource, ChainPoint } from "../types";
+import { proposalColumns } from "./columns";
 
 const esc = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const short = (hash: string) => `\`${hash.slice(0, 10)}…\``;
@@ -79,21 +80,10 @@ export function markdownReport(r: AuditReport, limit = 500): string {
     );
   }
   out.push("## Proposals", "");
-  // The description column only when the audit was given descriptions that match (hedge:audit --descriptions).
-  const described = r.proposals.some((p) => p.description !== undefined);
+  const { headers, described } = proposalColumns(r);
   out.push(
     ...mdTable(
-      [
-        "id",
-        "tier (recorded / re-derived)",
-        "state",
-        "approvals",
-        "created",
-        "queued",
-        "executed",
-        "calls",
-        ...(described ? ["description"] : []),
-      ],
+      headers,
       cut(r.proposals, "proposals").map((p) => [
         short(p.id),
         `${p.recordedTier} / ${p.derivedTier}`,
