@@ -19,6 +19,17 @@ export async function rpc<T>(url: string, method: string, params: unknown[] = []
   return body.result;
 }
 
+/**
+ * What changes when anything is sent or mined: the latest block's number and time, and the nonces of the node's
+ * first ten accounts. Tests compare it before and after a command that must send nothing.
+ */
+export async function nodeFingerprint(url: string): Promise<string> {
+  const accounts = (await rpc<string[]>(url, "eth_accounts")).slice(0, 10);
+  const nonces = await Promise.all(accounts.map((a) => rpc<string>(url, "eth_getTransactionCount", [a, "latest"])));
+  const block = await rpc<{ number: string; timestamp: string }>(url, "eth_getBlockByNumber", ["latest", false]);
+  return `${block.number}@${block.timestamp}:${nonces.join(",")}`;
+}
+
 export interface NodeProcess {
   url: string;
   port: number;

@@ -14,7 +14,7 @@ import type { Deployment } from "../../scripts/lib/deployments";
 import { toPolicyValues } from "../../scripts/lib/policy";
 import { approvalHashes } from "../../scripts/lib/signing";
 import { HedgeCouncil__factory, HedgePolicy__factory } from "../../typechain-types";
-import { rpc as rpcAt, startNode, type NodeProcess } from "../helpers/node";
+import { nodeFingerprint, rpc as rpcAt, startNode, type NodeProcess } from "../helpers/node";
 import { hardhatCli, tempDir, type CliRun } from "./helpers";
 
 describe("signing what you see against `hardhat node` (child processes, --network localhost)", function () {
@@ -30,13 +30,7 @@ describe("signing what you see against `hardhat node` (child processes, --networ
   const rpc = <T>(method: string, params: unknown[] = []) => rpcAt<T>(node!.url, method, params);
   const council = () => HedgeCouncil__factory.connect(deployment.contracts.council.address, provider!);
 
-  /** Block number, latest block time and the nonces of the node's first ten accounts. */
-  async function fingerprint(): Promise<string> {
-    const accounts = (await rpc<string[]>("eth_accounts")).slice(0, 10);
-    const nonces = await Promise.all(accounts.map((a) => rpc<string>("eth_getTransactionCount", [a, "latest"])));
-    const block = await rpc<{ number: string; timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
-    return `${block.number}@${block.timestamp}:${nonces.join(",")}`;
-  }
+  const fingerprint = () => nodeFingerprint(node!.url);
 
   function ok(run: CliRun, what: string): string {
     expect(run.code, `${what} failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);

@@ -11,7 +11,7 @@ import { JsonRpcProvider, id as keccakText } from "ethers";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { toPolicyValues } from "../../scripts/lib/policy";
 import { HedgeCouncil__factory, HedgePolicy__factory } from "../../typechain-types";
-import { rpc as rpcAt, startNode, type NodeProcess } from "../helpers/node";
+import { nodeFingerprint, rpc as rpcAt, startNode, type NodeProcess } from "../helpers/node";
 import { hardhatCli, tempDir, type CliRun } from "./helpers";
 
 describe("an outdated proposal against `hardhat node` (child process, --network localhost)", function () {
@@ -33,12 +33,7 @@ describe("an outdated proposal against `hardhat node` (child process, --network 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Block number and the nonces of the node's first ten accounts. */
-  async function fingerprint(): Promise<string> {
-    const accounts = (await rpc<string[]>("eth_accounts")).slice(0, 10);
-    const nonces = await Promise.all(accounts.map((a) => rpc<string>("eth_getTransactionCount", [a, "latest"])));
-    return `${await rpc<string>("eth_blockNumber")}:${nonces.join(",")}`;
-  }
+  const fingerprint = () => nodeFingerprint(node!.url);
 
   function ok(run: CliRun, what: string): string {
     expect(run.code, `${what} failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
