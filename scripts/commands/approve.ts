@@ -19,6 +19,7 @@ import {
 } from "../lib/proposals";
 import { ProposalState, Tier } from "../lib/council";
 import path from "node:path";
+import { keptDescription } from "../lib/descriptions-files";
 
 export interface ApproveArgs {
   id?: string;
@@ -42,7 +43,13 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
     if (await system.council.hasApproved(proposal.id, address)) {
       throw new CliError(`${label} already approved proposal ${proposal.id}`);
     }
-    await showProposal(hre, system, proposal, { action: "approve", allowOutdated: args.allowOutdated });
+    const description = keptDescription(hre.config.paths.root, proposal.salt);
+    await showProposal(
+      hre,
+      system,
+      { ...proposal, description },
+      { action: "approve", allowOutdated: args.allowOutdated },
+    );
     await simulate(hre, () => council.approve.staticCall(proposal.id));
     await sendAndWait(hre, "approve", () => council.approve(proposal.id));
     const after = await proposalStatus(system, proposal.id);
@@ -69,7 +76,13 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   }
   const status = await proposalStatus(system, proposal.id);
   requireState(proposal.id, status.state, [ProposalState.Pending], "approve");
-  await showProposal(hre, system, proposal, { action: "approve", allowOutdated: args.allowOutdated });
+  const description = content.description ?? keptDescription(hre.config.paths.root, proposal.salt);
+  await showProposal(
+    hre,
+    system,
+    { ...proposal, description },
+    { action: "approve", allowOutdated: args.allowOutdated },
+  );
   const fresh = [];
   for (const s of content.signatures) {
     await requireSeatHolder(system, s.signer, `signer ${s.signer} of ${args.signatures}`);

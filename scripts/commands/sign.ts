@@ -43,6 +43,7 @@ import {
   type SignedApproval,
 } from "../lib/signing";
 import { simulationLine } from "../lib/simulate";
+import { keptDescription } from "../lib/descriptions-files";
 
 /** The order of secp256k1: a signature's s must be at most half of it (EIP-2). */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -215,7 +216,7 @@ async function show(
     id,
     tier,
     blockNumber: onChain?.blockNumber ?? null,
-    description: content.description,
+    description: content.description ?? keptDescription(hre.config.paths.root, content.salt),
   };
   await showProposal(hre, system, shown, { action: "sign", allowOutdated: args.allowOutdated });
   if (!args.noSimulate) say(await simulationLine(hre, system, { id, calls: callsOf(content), onChain: !!onChain }));

@@ -11,7 +11,8 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { callsOf, defaultApprovalsPath, readApprovalsFile } from "../lib/approvals-file";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
-import { currentPolicy, describeCalls, findProposal, parseProposalId } from "../lib/proposals";
+import { keptDescription } from "../lib/descriptions-files";
+import { findProposal, parseProposalId, showProposal, type ShownProposal } from "../lib/proposals";
 import { CliError, say, sayLines } from "../lib/shell/output";
 import { simulateProposal, simulationLines, type SimulatedProposal, type Simulation } from "../lib/simulate";
 
@@ -22,16 +23,21 @@ export interface SimulateArgs {
 
 /**
  * The proposal behind `--id`: one created on chain (the id or a unique prefix), or, for a full id, one that exists
- * only in its signatures file (proposals/<id>.json, written by hedge:propose --offchain).
+ * only in its signatures file (proposals/<id>.json, written by hedge:propose --offchain); with what the other seat
+ * commands show of it (its tier, where it is, its description when one is kept).
  */
 async function resolveProposal(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
   text: string,
-): Promise<SimulatedProposal> {
+): Promise<{ proposal: SimulatedProposal; shown: ShownProposal }> {
   const wanted = parseProposalId(text);
   const onChain = await findProposal(system, wanted);
-  if (onChain) return { id: onChain.id.toLowerCase(), calls: onChain, onChain: true };
+  const kept = (salt: string) => keptDescription(hre.config.paths.root, salt);
+  if (onChain) {
+    const shown = { ...onChain, id: onChain.id.toLowerCase(), description: kept(onChain.salt) };
+    return { proposal: { id: shown.id, calls: onChain, onChain: true }, shown };
+  }
   const file = defaultApprovalsPath(hre.config.paths.root, wanted);
   if (wanted.length !== 66 || !fs.existsSync(file)) {
     throw new CliError(
@@ -45,14 +51,20 @@ async function resolveProposal(
     { chainId: system.chainId, council: system.deployment.contracts.council.address, proposalId: wanted },
     hre.ethers.provider,
   );
-  return { id: wanted, calls: callsOf(content), onChain: false };
+  const calls = callsOf(content);
+  const tier = Number(await system.council.tierOf(calls.targets, calls.calldatas));
+  const description = content.description ?? kept(calls.salt);
+  return {
+    proposal: { id: wanted, calls, onChain: false },
+    shown: { ...calls, id: wanted, tier, blockNumber: null, description },
+  };
 }
 
 async function simulate(args: SimulateArgs, hre: HardhatRuntimeEnvironment): Promise<Simulation> {
   const system = await openSystem(hre);
-  const proposal = await resolveProposal(hre, system, args.id);
-  say(`Proposal ${proposal.id}${proposal.onChain ? "" : " (not on chain yet: the simulation proposes it first)"}`);
-  sayLines(describeCalls(system, proposal.calls, await currentPolicy(system)));
+  const { proposal, shown } = await resolveProposal(hre, system, args.id);
+  await showProposal(hre, system, shown);
+  if (!proposal.onChain) say("Not on chain yet: the simulation proposes it first.");
   const sim = await simulateProposal(hre, system, proposal, { audit: !args.noAudit });
   sayLines(simulationLines(sim));
   if (sim.audit && "error" in sim.audit)

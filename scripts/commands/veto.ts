@@ -16,6 +16,7 @@ import {
   showProposal,
 } from "../lib/proposals";
 import { ProposalState } from "../lib/council";
+import { keptDescription } from "../lib/descriptions-files";
 
 export interface VetoArgs {
   id: string;
@@ -29,7 +30,7 @@ async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   requireState(p.id, status.state, [ProposalState.Pending, ProposalState.Queued], "veto");
   const { signer, address, label } = await selectSigner(hre, args.from, { seatAction: { task: "hedge:veto", system } });
   await requireSeatHolder(system, address, `--from ${label}`);
-  await showProposal(hre, system, p);
+  await showProposal(hre, system, { ...p, description: keptDescription(hre.config.paths.root, p.salt) });
   const council = system.council.connect(signer);
   await simulate(hre, () => council.veto.staticCall(p.id));
   await sendAndWait(hre, "veto", () => council.veto(p.id));

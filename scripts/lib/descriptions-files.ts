@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { APPROVALS_FORMAT, defaultApprovalsPath } from "./approvals-file";
-import { indexDescriptions, type DescriptionIndex } from "./descriptions";
+import { descriptionOf, indexDescriptions, type DescriptionIndex } from "./descriptions";
 import { CliError } from "./shell/output";
 
 /** Files larger than this in a descriptions folder are not descriptions (and are not read whole). */
@@ -106,4 +106,12 @@ function describedIn(json: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The text kept for a proposal in the project's proposals/ folder (a signatures file's description, or a .txt/.md
+ * file), if one hashes to its salt: what sign, approve, queue and veto show with the proposal.
+ */
+export function keptDescription(root: string, salt: string): string | undefined {
+  return descriptionOf(readDescriptions(defaultDescriptionsDir(root)).index, salt);
 }

@@ -62,6 +62,28 @@ describe("tasks: proposal descriptions and hedge:revoke", function () {
     );
   });
 
+  it("approve, veto and sign show the text kept in proposals/ for a proposal made on chain", async () => {
+    const text = "Raise coverage to 30 %";
+    const { result } = await runOk<ProposeResult>("hedge:propose", policyArgs({ description: text }));
+    kept.push(keptText(result.id));
+    const signatures = path.join(dir, `${result.id}.json`);
+    const runs = [
+      await runOk("hedge:sign", { id: result.id, from: "2", out: signatures, noSimulate: true }),
+      await runOk("hedge:approve", { id: result.id, from: "3" }),
+      await runOk("hedge:veto", { id: result.id, from: "4" }),
+    ];
+    for (const run of runs) {
+      const printed = run.out.join("\n");
+      expect(printed).to.include(`Proposal ${result.id}\n`);
+      expect(printed).to.include(`  description: ${text}\n`);
+    }
+    // Without the kept text, nothing is made up.
+    fs.rmSync(keptText(result.id));
+    fs.rmSync(signatures);
+    const bare = await runOk("hedge:veto", { id: result.id, from: "5" });
+    expect(bare.out.join("\n")).not.to.include("description:");
+  });
+
   it("--description-file hashes the file's exact bytes; --salt TEXT gives the same id as --description TEXT", async () => {
     const file = path.join(dir, "reason.md");
     fs.writeFileSync(file, "Tighten layer 1\n");
