@@ -158,7 +158,8 @@ const remote = process.env.HEDGE_RPC_URL
     }
   : {};
 
-const REMOTE_NEEDS = "HEDGE_RPC_URL (the JSON-RPC URL of the chain), and HEDGE_PRIVATE_KEY or --from env:NAME to sign";
+const REMOTE_NEEDS =
+  "HEDGE_RPC_URL (the JSON-RPC URL of the chain), and HEDGE_PRIVATE_KEY, --from env:NAME or --from keystore:FILE to sign";
 
 const config: HardhatUserConfig = {
   solidity: {

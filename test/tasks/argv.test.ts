@@ -46,7 +46,7 @@ describe("command line: Hardhat's argument errors in one line", function () {
       [
         "--network remote without HEDGE_RPC_URL",
         ["--network", "remote", "hedge:status"],
-        /^error: --network remote needs HEDGE_RPC_URL \(the JSON-RPC URL of the chain\), and HEDGE_PRIVATE_KEY or --from env:NAME to sign$/,
+        /^error: --network remote needs HEDGE_RPC_URL \(the JSON-RPC URL of the chain\), and HEDGE_PRIVATE_KEY, --from env:NAME or --from keystore:FILE to sign$/,
         { HEDGE_RPC_URL: undefined, HEDGE_PRIVATE_KEY: undefined },
       ],
     ];
