@@ -208,6 +208,7 @@ task("hedge:submit", "Creates, approves and queues a proposal in one transaction
     types.string,
   )
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
+  .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
   .setAction(lazyAction(() => import("../scripts/commands/submit")));
 
 task("hedge:queue", "Queues an approved proposal in the timelock (anyone may)")

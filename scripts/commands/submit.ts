@@ -7,16 +7,17 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { callsOf, readApprovalsFile } from "../lib/approvals-file";
 import { fmtRelative, fmtTime } from "../lib/format";
-import { CliError, say, sayLines } from "../lib/shell/output";
+import { CliError, say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { currentPolicy, describeCalls, proposalStatus, requireSeatHolder } from "../lib/proposals";
+import { proposalStatus, requireSeatHolder, showProposal } from "../lib/proposals";
 import { STATE_NAMES, ProposalState, TIER_NAMES } from "../lib/council";
 
 export interface SubmitArgs {
   signatures: string;
   from?: string;
+  allowOutdated?: boolean;
 }
 
 async function submit(args: SubmitArgs, hre: HardhatRuntimeEnvironment) {
@@ -39,14 +40,16 @@ async function submit(args: SubmitArgs, hre: HardhatRuntimeEnvironment) {
     await requireSeatHolder(system, s.signer, `signer ${s.signer} of ${args.signatures}`);
   const tier = Number(await simulate(hre, () => system.council.tierOf(calls.targets, calls.calldatas)));
   const [threshold] = await system.council.tierRule(tier);
+  // What it does first, and refused if outdated: a file signed against a state that moved on cannot run.
+  const shown = { ...calls, id, tier, blockNumber: null, description: content.description };
+  await showProposal(hre, system, shown, { action: "submit", allowOutdated: args.allowOutdated });
   if (content.signatures.length < Number(threshold)) {
     throw new CliError(
       `${args.signatures} holds ${content.signatures.length} signature${content.signatures.length === 1 ? "" : "s"}; a ${TIER_NAMES[tier]} proposal needs ${threshold}`,
     );
   }
 
-  say(`Proposal ${id} (${TIER_NAMES[tier]}, ${content.signatures.length} of ${threshold} signatures)`);
-  sayLines(describeCalls(system, calls, await currentPolicy(system)));
+  say(`  ${content.signatures.length} of ${threshold} signatures in ${args.signatures}`);
   const { signer, label } = await selectSigner(hre, args.from);
   const council = system.council.connect(signer);
   const signers = content.signatures.map((s) => s.signer);

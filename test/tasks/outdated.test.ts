@@ -67,6 +67,27 @@ describe("tasks: outdated proposals are marked and refused; approve and veto sho
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it("refuses to submit an outdated signatures file (create, approve and queue in one transaction), sending nothing", async () => {
+    const dir = tempDir("outdated");
+    const file = path.join(dir, "offchain.json");
+    // Built and co-signed off-chain against version 1, before the version moves on.
+    const offchain = (
+      await runOk<ProposeResult>("hedge:propose", {
+        kind: "policy",
+        set: "coverageBps=4000",
+        from: "1",
+        offchain: true,
+        out: file,
+      })
+    ).result.id;
+    for (const from of ["2", "3"]) await runOk("hedge:sign", { id: offchain, from, out: file, noSimulate: true });
+    await versionMovedOn();
+    const refusal = `proposal ${short(offchain)} is outdated, it cannot run as it stands: ${VERSION_MOVED}; pass --allow-outdated to submit it anyway`;
+    expect(await expectRefused("hedge:submit", { signatures: file }, refusal)).to.equal(refusal);
+    expect(Number(await (await council()).state(offchain))).to.equal(0, "the refused submit created the proposal");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("goes through with --allow-outdated, printing the OUTDATED reason first", async () => {
     const { outdated } = await versionMovedOn();
     const dir = tempDir("outdated");
