@@ -5,7 +5,7 @@
 // that salt.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table } from "../lib/format";
+import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table, fmtLayers } from "../lib/format";
 import { say, sayLines } from "../lib/shell/output";
 import { describeError } from "../lib/errors";
 import { accountIndex } from "../lib/shell/signers";
@@ -61,9 +61,8 @@ export async function printStatus(
 
   await printPolicy(system);
   const engaged = Number(await system.policy.engagedLayers());
-  const engagedList = [0, 1, 2, 3, 4].filter((i) => (engaged >> i) & 1);
   const latest = await latestVix(system);
-  const layersText = `engaged layers: ${engagedList.length ? engagedList.join(", ") : "none"}`;
+  const layersText = `engaged layers: ${fmtLayers(engaged)}`;
   if (latest) {
     say(
       `VIX ${fmtVix(latest.vix)} (oracle answer of ${fmtTime(latest.updatedAt)}, ${fmtRelative(latest.updatedAt, now)}); ${layersText}`,

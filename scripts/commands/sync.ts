@@ -4,7 +4,7 @@
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { fmtVix } from "../lib/format";
+import { fmtVix, fmtLayers } from "../lib/format";
 import { say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem, type HedgeSystem } from "../lib/deployments";
@@ -13,12 +13,6 @@ import { latestVix } from "./status";
 
 export interface SyncArgs {
   from?: string;
-}
-
-/** The engaged layers of a mask, as printed: "0, 1" or "none". */
-function engagedList(mask: number): string {
-  const engaged = [0, 1, 2, 3, 4].filter((i) => (mask >> i) & 1);
-  return engaged.length ? engaged.join(", ") : "none";
 }
 
 /**
@@ -39,7 +33,7 @@ export async function syncLayers(
   if (mask === current) {
     const reading = await latestVix(system);
     const vix = reading ? `VIX ${fmtVix(reading.vix)}, ` : "";
-    say(`The layers already match the VIX (${vix}engaged layers: ${engagedList(mask)}); nothing sent.`);
+    say(`The layers already match the VIX (${vix}engaged layers: ${fmtLayers(mask)}); nothing sent.`);
     return mask;
   }
   const receipt = await sendAndWait(hre, "syncLayers", () => policy.syncLayers());
@@ -60,7 +54,7 @@ export async function syncLayers(
     }
   }
   say(
-    `Synced by ${label}: ${changes ? `${changes} layer${changes === 1 ? "" : "s"} changed` : "no layer changed"}; engaged layers: ${engagedList(mask)}.`,
+    `Synced by ${label}: ${changes ? `${changes} layer${changes === 1 ? "" : "s"} changed` : "no layer changed"}; engaged layers: ${fmtLayers(mask)}.`,
   );
   return mask;
 }

@@ -74,3 +74,9 @@ export function table(headers: string[], rows: string[][], indent = "  "): strin
       .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
+
+/** The engaged layers of a policy's mask (bit i = layer i), as printed: "0, 1" or "none". */
+export function fmtLayers(mask: number): string {
+  const engaged = [0, 1, 2, 3, 4].filter((i) => (mask >> i) & 1);
+  return engaged.length ? engaged.join(", ") : "none";
+}
