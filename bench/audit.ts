@@ -24,6 +24,7 @@ import { htmlReport } from "../scripts/lib/audit/report/html";
 import { deploySystem, DAY } from "../scripts/lib/deploy";
 import { recordDeployment } from "../scripts/lib/deployments";
 import { approvalDigest } from "../scripts/lib/signing";
+import { printTable } from "./lib/table";
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const TOTAL = env("AUDIT_BENCH_PROPOSALS", 10_000);
@@ -204,14 +205,6 @@ async function main() {
     ],
     ...rows,
   ]);
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  rows.forEach((r, i) => {
-    console.log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  "));
-    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  });
 }
 
 main().catch((error) => {

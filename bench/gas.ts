@@ -6,6 +6,7 @@ import path from "node:path";
 
 import { gasBreakdown } from "./lib/breakdown";
 import { EIP170_LIMIT, SHAPES, measureGas, snapshotOf, type ShapeName } from "./lib/measure";
+import { printTable } from "./lib/table";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const ratio = (a: number, b: number) => (a / b).toFixed(3) + "×";
@@ -54,7 +55,7 @@ async function main() {
       s.anchorPerExtraSigner ? fmt(s.anchorPerExtraSigner) : "—",
     ]);
   }
-  printTable(rows);
+  printTable(rows, 2);
 
   console.log(
     "\nGas: one new member, a seat minted through the Critical tier (Critical threshold of signers, Critical delay)" +
@@ -83,7 +84,7 @@ async function main() {
     seatRows.push(["", "CouncilSeats.mint alone (sent by the timelock)", "", fmt(s.seatMint), "", ""]);
     seatRows.push(["", "CouncilSeats.burn alone (sent by the timelock)", "", fmt(s.seatBurn), "", ""]);
   }
-  printTable(seatRows);
+  printTable(seatRows, 2);
 
   console.log("\nGoals\n");
   const goals = [["goal", "", "measured", "met"]];
@@ -96,14 +97,14 @@ async function main() {
   ] as const) {
     goals.push([goal, "", value.toFixed(3) + "×", value <= limit ? "yes" : "no"]);
   }
-  printTable(goals);
+  printTable(goals, 2);
 
   console.log("\nContracts: runtime bytecode against the 24,576-byte limit (EIP-170), and deployment gas\n");
   const sizeRows = [["contract", "runtime bytes", "of limit", "deployment gas"]];
   for (const [name, size] of Object.entries(report.bytecode)) {
     sizeRows.push([name, fmt(size), ((100 * size) / EIP170_LIMIT).toFixed(1) + " %", fmt(report.deployment[name])]);
   }
-  printTable(sizeRows);
+  printTable(sizeRows, 2);
 
   const { hashes, system } = report.lifecycles["3-of-5"];
   const callees = {
@@ -124,19 +125,11 @@ async function main() {
   }
   const sum = (list: [string, number][]) => list.reduce((a, [, g]) => a + g, 0);
   breakdownRows.push(["total", "", fmt(sum(submit)), fmt(sum(execute)), fmt(sum(submit) + sum(execute))]);
-  printTable(breakdownRows);
+  printTable(breakdownRows, 2);
 
   const file = path.join(__dirname, "gas.json");
   writeFileSync(file, JSON.stringify(snapshotOf(report), null, 2) + "\n");
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
-}
-
-function printTable(rows: string[][]) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const [index, row] of rows.entries()) {
-    console.log(row.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  "));
-    if (index === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  }
 }
 
 main().catch((error) => {

@@ -13,6 +13,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+import { printTable } from "./lib/table";
+
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.STARTUP_RUNS ?? 7);
 const GOAL = Number(process.env.STARTUP_GOAL ?? 1.5);
@@ -63,22 +65,22 @@ function main(): void {
   fs.rmSync(floorConfig, { force: true });
 
   const base = median(anchor);
-  const width = Math.max(...cases.map((c) => c.label.length));
   console.log(
     `Start-up, median of ${RUNS} runs each, interleaved with the anchor (${os.cpus().length} CPUs, Node ${process.version})`,
   );
   console.log("");
-  console.log(`${"command".padEnd(width)}  median ms  ratio  goal ≤ ${GOAL}×`);
-  console.log(`${"npx hardhat --version (anchor)".padEnd(width)}  ${base.toFixed(0).padStart(9)}  1.00×`);
+  const rows = [
+    ["command", "median ms", "ratio", `goal ≤ ${GOAL}×`],
+    ["npx hardhat --version (anchor)", base.toFixed(0), "1.00×", ""],
+  ];
   let worst = 0;
   for (const c of cases) {
     const m = median(times.get(c.label)!);
     const ratio = m / base;
     if (c.label.startsWith("hedge:") && c.args.includes("--help")) worst = Math.max(worst, ratio);
-    console.log(
-      `${c.label.padEnd(width)}  ${m.toFixed(0).padStart(9)}  ${ratio.toFixed(2)}×  ${ratio <= GOAL ? "met" : "NOT met"}`,
-    );
+    rows.push([c.label, m.toFixed(0), `${ratio.toFixed(2)}×`, ratio <= GOAL ? "met" : "NOT met"]);
   }
+  printTable(rows);
   console.log("");
   console.log(`Slowest hedge:* start: ${worst.toFixed(2)}× the anchor (goal ${GOAL}×).`);
   if (worst > GOAL) process.exitCode = 1;

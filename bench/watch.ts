@@ -25,6 +25,7 @@ import { recordDeployment } from "../scripts/lib/deployments";
 import { approvalDigest } from "../scripts/lib/signing";
 import { RetryingRpc } from "../scripts/lib/watch/rpc";
 import { Watcher } from "../scripts/lib/watch/watcher";
+import { printTable } from "./lib/table";
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const PROPOSALS = env("WATCH_BENCH_PROPOSALS", 1_000);
@@ -243,14 +244,6 @@ async function main() {
   );
   controller.abort();
   fs.rmSync(dir, { recursive: true, force: true });
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  rows.forEach((r, i) => {
-    console.log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  "));
-    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  });
 }
 
 main().catch((error) => {
