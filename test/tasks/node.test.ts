@@ -11,7 +11,7 @@ import { HDNodeWallet, Mnemonic } from "ethers";
 
 import type { ApprovalsFile } from "../../scripts/lib/approvals-file";
 import type { Deployment } from "../../scripts/lib/deployments";
-import { rpc as rpcAt, startNode, stopChild } from "../helpers/node";
+import { nodeFingerprint, rpc as rpcAt, startNode, stopChild } from "../helpers/node";
 import { hardhatCli, tempDir, type CliRun } from "./helpers";
 
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
@@ -38,11 +38,8 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
 
   const rpc = <T>(method: string, params: unknown[] = []) => rpcAt<T>(url, method, params);
 
-  /** Block number and the nonces of every key in play. */
-  async function fingerprint(): Promise<string> {
-    const nonces = await Promise.all(wallets.map((w) => rpc<string>("eth_getTransactionCount", [w.address, "latest"])));
-    return `${await rpc<string>("eth_blockNumber")}:${nonces.join(",")}`;
-  }
+  /** Block, time and the nonces of the node's first ten accounts (every key in play is one of them). */
+  const fingerprint = () => nodeFingerprint(url);
 
   function ok(run: CliRun, what: string): string {
     expect(run.code, `${what} failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
