@@ -80,10 +80,8 @@ export function hedgeCommandLineError(
  * parses anything of the task (so before any task runs or connects).
  */
 export function checkHedgeCommandLine(networks: string[], hints: NetworkHints = {}): void {
-  const argv = process.argv.slice(2);
-  if (!parseGlobal(argv)?.task?.startsWith("hedge:")) return;
   const tasks = HardhatContext.getHardhatContext().tasksDSL.getTaskDefinitions();
-  const error = hedgeCommandLineError(argv, tasks, networks, hints);
+  const error = hedgeCommandLineError(process.argv.slice(2), tasks, networks, hints);
   if (error === undefined) return;
   sayError(`error: ${error}`);
   process.exit(1);
