@@ -32,6 +32,7 @@ import {
   type ApprovalsExpectation,
   type ApprovalsFile,
 } from "./approvals-format";
+import { writeFileAtomic } from "./atomic-file";
 import { CliError } from "./shell/output";
 
 export * from "./approvals-format";
@@ -82,7 +83,7 @@ export async function writeApprovalsFile(
         ? mergeApprovals(await readApprovalsFile(file, name, expect, options.provider), content)
         : content;
       // Committed only if the lock is still ours: a writer paused past LOCK_STALE_MS may have lost it.
-      if (replaceFile(file, approvalsText(merged), () => ownsLock(lock, token))) return merged;
+      if (writeFileAtomic(file, approvalsText(merged), { commit: () => ownsLock(lock, token) })) return merged;
     } finally {
       releaseLock(lock, token);
     }
@@ -91,28 +92,6 @@ export async function writeApprovalsFile(
 
 function expectationOf(content: ApprovalsFile): ApprovalsExpectation {
   return { chainId: content.chainId, council: content.council, proposalId: content.proposalId };
-}
-
-/**
- * Writes `text` to a temporary file next to `file` (same directory, so the rename stays on one file system and is
- * atomic), flushes it, and renames it over `file` if `commit()` still allows it. Returns whether it did.
- */
-function replaceFile(file: string, text: string, commit: () => boolean): boolean {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID()}.tmp`);
-  try {
-    const fd = fs.openSync(temp, "wx");
-    try {
-      fs.writeSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (!commit()) return false;
-    fs.renameSync(temp, file);
-    return true;
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
 }
 
 // ------------------------------------------------------------------------------------------------------ the lock

@@ -10,6 +10,8 @@ import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import { writeFileAtomic } from "./atomic-file";
+
 interface CodeRange {
   start: number;
   length: number;
@@ -63,10 +65,7 @@ async function learnBuildInfo(hre: HardhatRuntimeEnvironment, fqn: string, id: s
     delete cache[stale];
   }
   cache[id] = ranges;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}`;
-  fs.writeFileSync(temporary, JSON.stringify(cache));
-  fs.renameSync(temporary, file); // whole or not at all: commands may run side by side
+  writeFileAtomic(file, JSON.stringify(cache)); // whole or not at all: commands may run side by side
 }
 
 const learning = new Map<string, Promise<void>>();

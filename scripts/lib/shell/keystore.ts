@@ -11,6 +11,7 @@ import path from "node:path";
 
 import { Wallet, decryptKeystoreJson, encryptKeystoreJson, isKeystoreJson } from "ethers";
 
+import { writeFileAtomic } from "../atomic-file";
 import { CliError } from "./output";
 
 export const PASSWORD_ENV = "HEDGE_KEYSTORE_PASSWORD";
@@ -213,13 +214,9 @@ export async function writeKeystore(
   checkKeystoreTarget(file, options.force);
   const target = keystorePath(file);
   const json = await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, password);
-  const temp = `${target}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(temp, json, { mode: 0o600, flag: "wx" });
-    fs.renameSync(temp, target);
+    writeFileAtomic(target, json, { mode: 0o600 });
   } catch (error) {
-    fs.rmSync(temp, { force: true });
     throw new CliError(`--out ${file}: cannot write it (${errorCode(error)})`);
   }
   const check = await decryptKeystoreJson(fs.readFileSync(target, "utf8"), password);

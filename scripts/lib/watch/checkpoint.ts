@@ -2,8 +2,8 @@
 // and the keeper's last transaction. Written atomically (a temporary file in the same directory, flushed to disk, then
 // renamed over the old one), so a crash at any moment leaves either the old checkpoint or the new one, never half.
 import fs from "node:fs";
-import path from "node:path";
 
+import { writeFileAtomic } from "../atomic-file";
 import { CliError } from "../shell/output";
 import type { Notice } from "./notices";
 
@@ -97,16 +97,7 @@ export function readCheckpoint(file: string, chainId: number, council: string): 
   return { keeper: null, oracle: null, ...c } as Checkpoint;
 }
 
-/** Writes the checkpoint atomically: temporary file, fsync, rename. */
+/** Writes the checkpoint atomically (../atomic-file). */
 export function writeCheckpoint(file: string, checkpoint: Checkpoint): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(temp, "w");
-  try {
-    fs.writeSync(fd, JSON.stringify(checkpoint));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
+  writeFileAtomic(file, JSON.stringify(checkpoint));
 }
