@@ -7,27 +7,23 @@ import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId, toBeHex } from "ethers";
 
-import type { AuditReport, Finding, FindingKind } from "../../scripts/lib/audit";
+import type { AuditReport } from "../../scripts/lib/audit";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { DAY, args, asTimelock, proposal, proposeAndApprove, setPolicyCall, sign, withEdit } from "../helpers/system";
 import { toPolicyValues } from "../../scripts/lib/policy";
-import { audit, buildHistory, deployForAudit, snapshot, type CouncilSystem, type History } from "./helpers";
+import {
+  audit,
+  buildHistory,
+  deployForAudit,
+  snapshot,
+  type CouncilSystem,
+  type History,
+  findingOf,
+  kinds,
+} from "./helpers";
 
 const PROPOSER_ROLE = keccakId("PROPOSER_ROLE");
 const EXECUTOR_ROLE = keccakId("EXECUTOR_ROLE");
-
-function kinds(r: AuditReport): FindingKind[] {
-  return [...new Set(r.findings.map((f) => f.kind))].sort();
-}
-
-function findingOf(r: AuditReport, kind: FindingKind, match: RegExp): Finding {
-  const found = r.findings.find((f) => f.kind === kind && match.test(f.message));
-  expect(
-    found,
-    `no ${kind} finding matching ${match}; findings:\n${r.findings.map((f) => `[${f.kind}] ${f.message}`).join("\n")}`,
-  ).to.exist;
-  return found!;
-}
 
 /** Reads a storage word, edits it and writes it back, as `hardhat_setStorageAt` lets anyone do on a local node. */
 async function editStorage(address: string, slot: number, edit: (word: bigint) => bigint): Promise<void> {

@@ -2,11 +2,12 @@
 // audit, and one history that exercises every path the auditor replays (Fast nudges on chain and by `submit`,
 // Standard and Critical changes, batch proposals, seats minted and burned, settings, a revocation, a veto with a
 // cancel, an expired proposal, an open queued one, layers engaged and disengaged).
+import { expect } from "chai";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId } from "ethers";
 
-import { runAudit, type AuditReport } from "../../scripts/lib/audit";
+import { runAudit, type AuditReport, type Finding, type FindingKind } from "../../scripts/lib/audit";
 import { vixToAnswer } from "../../scripts/lib/deploy";
 import { recordDeployment, type Deployment } from "../../scripts/lib/deployments";
 import {
@@ -204,4 +205,19 @@ export async function snapshot(): Promise<() => Promise<void>> {
   return async () => {
     await hre.network.provider.request({ method: "evm_revert", params: [id] });
   };
+}
+
+/** The kinds of finding a report holds, each once, sorted. */
+export function kinds(r: AuditReport): FindingKind[] {
+  return [...new Set(r.findings.map((f) => f.kind))].sort();
+}
+
+/** The finding of `kind` whose message matches; fails the test, listing every finding, when there is none. */
+export function findingOf(r: AuditReport, kind: FindingKind, match: RegExp): Finding {
+  const found = r.findings.find((f) => f.kind === kind && match.test(f.message));
+  expect(
+    found,
+    `no ${kind} finding matching ${match}; findings:\n${r.findings.map((f) => `[${f.kind}] ${f.message}`).join("\n")}`,
+  ).to.exist;
+  return found!;
 }

@@ -7,7 +7,7 @@ import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId } from "ethers";
 
-import type { AuditReport, Finding, FindingKind } from "../../scripts/lib/audit";
+import type { AuditReport } from "../../scripts/lib/audit";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { toPolicyValues } from "../../scripts/lib/policy";
 import {
@@ -21,21 +21,8 @@ import {
   tighteningProposal,
   withEdit,
 } from "../helpers/system";
-import { audit, deployForAudit, snapshot, type CouncilSystem } from "./helpers";
+import { audit, deployForAudit, snapshot, type CouncilSystem, findingOf, kinds } from "./helpers";
 import { editField, placeOf, readField } from "./storage";
-
-function kinds(r: AuditReport): FindingKind[] {
-  return [...new Set(r.findings.map((f) => f.kind))].sort();
-}
-
-function findingOf(r: AuditReport, kind: FindingKind, match: RegExp): Finding {
-  const found = r.findings.find((f) => f.kind === kind && match.test(f.message));
-  expect(
-    found,
-    `no ${kind} finding matching ${match}; findings:\n${r.findings.map((f) => `[${f.kind}] ${f.message}`).join("\n")}`,
-  ).to.exist;
-  return found!;
-}
 
 /** A handful of findings; the differences of the live state come after the one that names the edited storage. */
 function expectGrouped(r: AuditReport, cause: RegExp, max = 5): void {
