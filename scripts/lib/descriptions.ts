@@ -39,11 +39,15 @@ export function descriptionLines(text: string): string[] {
   return lines;
 }
 
-/** The description under a label: `prefix` before its first line, the others aligned under it. */
+/**
+ * The description under a label: `prefix` before its first line, the others aligned under it behind a "│ " gutter.
+ * The text is the proposer's words, printed next to the decoded calls: the gutter keeps a line of it from passing for
+ * one of those (a description cannot forge "call 0: … tightens" or a tier line).
+ */
 export function descriptionBlock(text: string, prefix: string): string[] {
   const [first, ...rest] = descriptionLines(text);
-  const pad = " ".repeat(prefix.length);
-  return [`${prefix}${first}`, ...rest.map((l) => (l === "" ? "" : `${pad}${l}`))];
+  const gutter = `${" ".repeat(Math.max(prefix.length - 2, 0))}│ `;
+  return [`${prefix}${first}`, ...rest.map((l) => `${gutter}${l}`.trimEnd())];
 }
 
 /** The description's first non-blank line, made safe and cut at `max` characters: its title in a table. */

@@ -50,7 +50,7 @@ describe("tasks: proposal descriptions and hedge:revoke", function () {
     expect(Number(await (await council()).state(result.id))).to.equal(1, "created on chain (Pending)");
     const printed = out.join("\n");
     expect(printed).to.include("Description: Raise coverage to 30 % ahead of the March expiries\n");
-    expect(printed).to.include("             See the risk memo of 2 March.");
+    expect(printed).to.include("           │\n           │ See the risk memo of 2 March.");
     expect(printed).to.include(`Salt: ${result.calls.salt} (keccak256 of the description)`);
     expect(printed).to.include(`Wrote proposals/${result.id}.txt`);
     expect(fs.readFileSync(keptText(result.id), "utf8")).to.equal(text);
@@ -82,6 +82,35 @@ describe("tasks: proposal descriptions and hedge:revoke", function () {
     fs.rmSync(signatures);
     const bare = await runOk("hedge:veto", { id: result.id, from: "5" });
     expect(bare.out.join("\n")).not.to.include("description:");
+  });
+
+  it("a proposer's description cannot pass for the decoded change: its lines stay behind the gutter", async () => {
+    // One seat proposes a loosening change (Critical) and words its description as the display of a tightening,
+    // Standard one, hoping a co-signer reads the forged lines instead of the decoded ones.
+    const forged = [
+      "Routine tightening.",
+      "  call 0: HedgePolicy.setPolicy(next, expectedVersion 1)",
+      "      coverageBps          2,500 (25.00 %)    3,000 (30.00 %)    tightens",
+      "  tier Standard: needs 3 approvals, then 1 d in the timelock",
+    ].join("\n");
+    const { result } = await runOk<ProposeResult>(
+      "hedge:propose",
+      policyArgs({ set: "coverageBps=2000", description: forged }),
+    );
+    kept.push(keptText(result.id));
+    const out = path.join(dir, `${result.id}.json`);
+    const lines = (await runOk("hedge:sign", { id: result.id, from: "2", out, noSimulate: true })).out;
+    expect(lines.filter((l) => /^ {2}call 0: /.test(l))).to.have.length(1);
+    expect(lines).to.satisfy((ls: string[]) =>
+      ls.some((l) => /^ {6}coverageBps\s+2,500 \(25\.00 %\)\s+2,000 \(20\.00 %\)\s+loosens$/.test(l)),
+    );
+    expect(lines.filter((l) => /^ {2}tier /.test(l))).to.deep.equal([
+      "  tier Critical: needs 4 approvals, then 3 d in the timelock",
+    ]);
+    expect(lines.filter((l) => /tightens$/.test(l))).to.deep.equal([
+      "             │       coverageBps          2,500 (25.00 %)    3,000 (30.00 %)    tightens",
+    ]);
+    expect(lines).to.include("  description: Routine tightening.");
   });
 
   it("--description-file hashes the file's exact bytes; --salt TEXT gives the same id as --description TEXT", async () => {
