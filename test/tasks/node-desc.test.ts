@@ -73,7 +73,7 @@ describe("descriptions and hedge:revoke against `hardhat node` (child processes,
     expect(content.salt).to.equal(keccak256(fs.readFileSync(reasonFile)), "the salt is keccak256 of the file's bytes");
     const signed = ok(await cli(["hedge:sign", "--id", offchainId, "--out", file, "--from", "2"]), "hedge:sign");
     expect(signed).to.include("  description: Raise coverage to 30 %\n");
-    expect(signed).to.include("               The March expiries cluster around the FOMC meeting.\n");
+    expect(signed).to.include("             │ The March expiries cluster around the FOMC meeting.\n");
     ok(await cli(["hedge:submit", "--signatures", file]), "hedge:submit");
 
     // On chain, the text inline: kept in proposals/<id>.txt, where hedge:status finds it.
