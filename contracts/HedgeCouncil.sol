@@ -17,21 +17,24 @@ import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
  * expiry and code-hash pinning. The council is the only proposer, canceller and executor of an unmodified
  * OpenZeppelin `TimelockController`, and the policy's steward for Fast-tier nudges.
  *
- * Storage: one word per proposal (approval map over seat ids, deadline, eta, status, tier, code-hash commitment),
- * one word of vetoes per proposal, the addresses that revoked, and one word of settings. Approvals and vetoes are a
- * bit per seat id; they count only while the seat exists, so a burned seat's approvals and vetoes stop counting and,
- * since seat ids are never reused, a new holder never inherits them. A revocation belongs to the address that made
- * it, whatever seat it holds later.
+ * Storage: one word per proposal (approval map over seat ids, deadline, eta, status, tier, whether anyone revoked
+ * it, code-hash commitment), one word of vetoes per proposal, the addresses that revoked, and one word of settings.
+ * Approvals and vetoes are a bit per seat id; they count only while the seat exists, so a burned seat's approvals and
+ * vetoes stop counting and, since seat ids are never reused, a new holder never inherits them. A revocation belongs
+ * to the address that made it, whatever seat it holds later. It may come before the proposal exists: it then marks
+ * the proposal's own word, which creating the proposal reads anyway, so only a proposal someone revoked pays for
+ * looking up its signers' revocations.
  *
- * Seats are owned in two places: the seats contract, and the council's copy of who holds which seat (a mapping) and
+ * Seats are owned in two places: the seats contract, and the council's copy of who holds which seat (both ways) and
  * of the live-seat map (inside the settings word). The seats contract tells the council of every mint and burn
- * ({seatUpdated}; seats cannot be transferred). Counting approvals then costs no call to another contract.
+ * ({seatUpdated}; seats cannot be transferred). Counting approvals and checking signatures then cost no call to
+ * another contract.
  */
 contract HedgeCouncil is IHedgeCouncil, EIP712 {
     // ---------------------------------------------------------------- constants
 
-    /// @dev EIP-712 type of an approval.
-    bytes32 private constant APPROVAL_TYPEHASH = keccak256("Approval(bytes32 proposalId)");
+    /// @dev EIP-712 type of an approval: the proposal, the seat that approves it and the last second it counts.
+    bytes32 private constant APPROVAL_TYPEHASH = keccak256("Approval(bytes32 proposalId,uint256 seatId,uint64 validUntil)");
 
     /// @dev `keccak256("")`: the code hash of an account without code.
     bytes32 private constant EMPTY_CODEHASH = 0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470;
@@ -64,14 +67,15 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         Vetoed
     }
 
-    /// @dev A proposal in one storage word (64 + 40 + 40 + 8 + 8 + 96 = 256 bits).
+    /// @dev A proposal in one storage word (64 + 40 + 40 + 8 + 8 + 8 + 88 = 256 bits).
     struct Proposal {
         uint64 approvals; // bit `seatId - 1` per approving seat
         uint40 deadline; // Pending: last second to queue; Queued: last second to execute
         uint40 eta; // Queued: first second to execute
         Status status;
         Tier tier;
-        bytes12 codeHash; // truncated keccak256 of the targets' code hashes at creation
+        bool revoked; // some address revoked this id (maybe before it existed): check signers against `_revoked`
+        bytes11 codeHash; // truncated keccak256 of the targets' code hashes at creation
     }
 
     /// @dev Every council setting and the seats alive, in one storage word (4 * 8 + 4 * 32 + 64 bits).
@@ -93,10 +97,12 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     mapping(bytes32 id => Proposal) private _proposals;
     /// @dev Per proposal, the seats that vetoed it: bit `seatId - 1`.
     mapping(bytes32 id => uint64 seatBits) private _vetoes;
-    /// @dev Per proposal, the addresses that revoked their approval: their signatures never count for it again.
+    /// @dev Per proposal, the addresses that revoked it: their signatures never count for it again.
     mapping(bytes32 id => mapping(address signer => bool)) private _revoked;
     /// @dev Who holds which seat, as in CouncilSeats (0: none).
     mapping(address holder => uint256 seatId) private _seatOf;
+    /// @dev The holder of each live seat, as in CouncilSeats (zero: no such seat).
+    mapping(uint256 seatId => address holder) private _holderOf;
 
     // ---------------------------------------------------------------- constructor
 
@@ -119,7 +125,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         uint32[2] memory delays,
         uint32 proposalTtl_,
         uint32 gracePeriod_
-    ) EIP712("HedgeCouncil", "1") {
+    ) EIP712("HedgeCouncil", "2") {
         if (seats_ == address(0) || timelock_ == address(0) || hedgePolicy_ == address(0)) {
             revert HedgeCouncilZeroAddress();
         }
@@ -146,6 +152,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             if (settings.liveSeats & uint64(1 << (seatId - 1)) != 0) {
                 address holder = IERC721(seats_).ownerOf(seatId);
                 _seatOf[holder] = seatId;
+                _holderOf[seatId] = holder;
                 emit SeatUpdated(holder, seatId, true);
             }
         }
@@ -179,11 +186,11 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        string calldata description
     ) external returns (bytes32 id) {
         uint64 bit = _seatBit(msg.sender);
         Proposal memory proposal;
-        (id, proposal) = _create(targets, values, calldatas, salt, msg.sender);
+        (id, proposal) = _create(targets, values, calldatas, description, msg.sender);
         proposal.approvals = bit;
         _proposals[id] = proposal;
         emit Approved(id, msg.sender);
@@ -202,22 +209,27 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     /// @inheritdoc IHedgeCouncil
     function revoke(bytes32 id) external {
         uint64 bit = _seatBit(msg.sender);
-        Proposal storage proposal = _proposals[id];
-        _requireState(id, proposal, _settings, ProposalState.Pending);
-        if (proposal.approvals & bit == 0) revert HedgeCouncilNotApproved(id, msg.sender);
+        Proposal memory proposal = _proposals[id];
+        ProposalState current = _state(proposal, _vetoes[id], _settings);
+        if (current != ProposalState.Unknown && current != ProposalState.Pending) {
+            revert HedgeCouncilUnexpectedProposalState(id, current);
+        }
+        bool approved = proposal.approvals & bit != 0;
+        if (!approved && _revoked[id][msg.sender]) revert HedgeCouncilAlreadyRevoked(id, msg.sender);
         proposal.approvals &= ~bit;
+        proposal.revoked = true;
+        _proposals[id] = proposal;
         _revoked[id][msg.sender] = true;
         emit Revoked(id, msg.sender);
     }
 
     /// @inheritdoc IHedgeCouncil
-    function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external {
+    function approveBySig(bytes32 id, SeatSignature[] calldata signatures) external {
         Proposal storage proposal = _proposals[id];
-        _requireState(id, proposal, _settings, ProposalState.Pending);
-        for (uint256 i = 0; i < signers.length; ++i) {
-            if (_revoked[id][signers[i]]) revert HedgeCouncilSignatureRevoked(id, signers[i]);
-        }
-        proposal.approvals = _addSignatures(id, proposal.approvals, signers, signatures);
+        Proposal memory current = proposal;
+        _requireState(id, current, _settings, ProposalState.Pending);
+        (uint64 approvals, ) = _addSignatures(id, current.approvals, current.revoked, signatures);
+        proposal.approvals = approvals;
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -225,19 +237,18 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt,
-        address[] calldata signers,
-        bytes[] calldata signatures
+        string calldata description,
+        SeatSignature[] calldata signatures
     ) external returns (bytes32 id) {
-        if (signers.length == 0 || signers.length != signatures.length) {
-            revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
-        }
+        if (signatures.length == 0) revert HedgeCouncilNoSignatures();
         Proposal memory proposal;
-        (id, proposal) = _create(targets, values, calldatas, salt, signers[0]);
-        // A new proposal has no approvals, no revocations and no vetoes yet.
-        proposal.approvals = _addSignatures(id, 0, signers, signatures);
-        // Every signer was just checked to hold a distinct seat, so each one counts.
-        _enact(targets, values, calldatas, id, proposal, signers.length);
+        // The holder of the first signature's seat is the proposer; `_addSignatures` checks that it signed.
+        (id, proposal) = _create(targets, values, calldatas, description, _holderOf[signatures[0].seatId]);
+        // A new proposal has no approvals and no vetoes yet; revocations made before it existed mark its word.
+        uint256 added;
+        (proposal.approvals, added) = _addSignatures(id, 0, proposal.revoked, signatures);
+        // Every seat recorded is distinct and alive, so each one counts.
+        _enact(targets, values, calldatas, id, proposal, added);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -245,9 +256,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external {
-        bytes32 id = hashProposal(targets, values, calldatas, salt);
+        bytes32 id = hashProposal(targets, values, calldatas, descriptionHash);
         Proposal memory proposal = _proposals[id];
         Settings memory settings = _settings;
         _requireState(id, proposal, settings, ProposalState.Pending);
@@ -261,9 +272,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external payable {
-        bytes32 id = hashProposal(targets, values, calldatas, salt);
+        bytes32 id = hashProposal(targets, values, calldatas, descriptionHash);
         Proposal memory proposal = _proposals[id];
         Settings memory settings = _settings;
         bool fast = proposal.tier == Tier.Fast;
@@ -307,6 +318,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         if (current != ProposalState.Pending && current != ProposalState.Queued) {
             revert HedgeCouncilUnexpectedProposalState(id, current);
         }
+        if (proposal.tier != Tier.Critical) revert HedgeCouncilVetoNotCritical(id, proposal.tier);
         if (vetoes & bit != 0) revert HedgeCouncilAlreadyVetoed(id, msg.sender);
         vetoes |= bit;
         _vetoes[id] = vetoes;
@@ -322,9 +334,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external {
-        bytes32 id = hashProposal(targets, values, calldatas, salt);
+        bytes32 id = hashProposal(targets, values, calldatas, descriptionHash);
         Proposal storage proposal = _proposals[id];
         Status status = proposal.status;
         ProposalState current = _state(proposal, _vetoes[id], _settings);
@@ -351,9 +363,11 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         uint64 bit = uint64(1 << (seatId - 1));
         if (live) {
             _seatOf[holder] = seatId;
+            _holderOf[seatId] = holder;
             _settings.liveSeats |= bit;
         } else {
             delete _seatOf[holder];
+            delete _holderOf[seatId];
             _settings.liveSeats &= ~bit;
         }
         emit SeatUpdated(holder, seatId, live);
@@ -400,9 +414,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) public pure returns (bytes32) {
-        return keccak256(abi.encode(targets, values, calldatas, salt));
+        return keccak256(abi.encode(targets, values, calldatas, descriptionHash));
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -410,9 +424,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external pure returns (bytes32) {
-        return _operationId(hashProposal(targets, values, calldatas, salt), targets, values, calldatas);
+        return _operationId(hashProposal(targets, values, calldatas, descriptionHash), targets, values, calldatas);
     }
 
     /// @inheritdoc IHedgeCouncil
@@ -423,7 +437,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     /// @inheritdoc IHedgeCouncil
     function tierOf(address[] calldata targets, bytes[] calldata calldatas) external view returns (Tier tier) {
         if (targets.length == 0 || targets.length != calldatas.length) {
-            revert HedgeCouncilInvalidProposalLength(targets.length, targets.length, calldatas.length);
+            revert HedgeCouncilInvalidCallsLength(targets.length, calldatas.length);
         }
         (tier, ) = _classify(targets, calldatas);
     }
@@ -496,25 +510,35 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     }
 
     /// @inheritdoc IHedgeCouncil
-    function approvalDigest(bytes32 id) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(APPROVAL_TYPEHASH, id)));
+    function holderOf(uint256 seatId) external view returns (address) {
+        return _holderOf[seatId];
+    }
+
+    /// @inheritdoc IHedgeCouncil
+    function approvalDigest(bytes32 id, uint256 seatId, uint64 validUntil) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(APPROVAL_TYPEHASH, id, seatId, validUntil)));
     }
 
     // ---------------------------------------------------------------- internal helpers: proposals
 
-    /// @dev Checks and records a new proposal's creation; the caller stores it (one write for the whole word).
+    /**
+     * @dev Checks and records a new proposal's creation; the caller stores it (one write for the whole word). The
+     * proposal keeps the mark of revocations made before it existed.
+     */
     function _create(
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt,
+        string calldata description,
         address proposer
     ) private returns (bytes32 id, Proposal memory proposal) {
         if (targets.length == 0 || targets.length != values.length || targets.length != calldatas.length) {
             revert HedgeCouncilInvalidProposalLength(targets.length, values.length, calldatas.length);
         }
-        id = hashProposal(targets, values, calldatas, salt);
-        if (_proposals[id].status != Status.None) revert HedgeCouncilProposalExists(id);
+        id = hashProposal(targets, values, calldatas, keccak256(bytes(description)));
+        Proposal memory existing = _proposals[id];
+        if (existing.status != Status.None) revert HedgeCouncilProposalExists(id);
+        proposal.revoked = existing.revoked;
         (Tier tier, uint256 mixedAt) = _classify(targets, calldatas);
         if (mixedAt != 0) revert HedgeCouncilMixedFastBatch(mixedAt);
         // Fast proposals run from the council itself, which keeps no ether.
@@ -527,7 +551,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         proposal.status = Status.Pending;
         proposal.tier = tier;
         proposal.codeHash = _codeHash(targets);
-        emit ProposalCreated(id, proposer, tier, targets, values, calldatas, salt);
+        emit ProposalCreated(id, proposer, tier, targets, values, calldatas, description);
     }
 
     /**
@@ -624,62 +648,52 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     }
 
     /**
-     * @dev Verifies signatures of distinct seat holders and returns `approvals` with their bits added. The caller has
-     * refused signers whose address revoked an approval of the proposal (a new proposal has none).
+     * @dev Records the signatures in `approvals` and returns the result with the number of seats added. A signature of
+     * a seat already in `approvals` is ignored; any other must count, or the whole call reverts naming its seat: the
+     * seat exists, appears once in the call, its deadline has not passed, its holder's address has not revoked the
+     * proposal (looked up only when `revoked` says someone did), and its holder signed `Approval(id, seatId,
+     * validUntil)`.
      */
     function _addSignatures(
         bytes32 id,
         uint64 approvals,
-        address[] calldata signers,
-        bytes[] calldata signatures
-    ) private returns (uint64) {
-        if (signers.length == 0 || signers.length != signatures.length) {
-            revert HedgeCouncilSignatureCountMismatch(signers.length, signatures.length);
-        }
-        bytes32 digest = approvalDigest(id);
-        for (uint256 i = 0; i < signers.length; ++i) {
-            address signer = signers[i];
-            uint256 seatId = _seatOf[signer];
-            if (seatId == 0) revert HedgeCouncilNotSeatHolder(signer);
+        bool revoked,
+        SeatSignature[] calldata signatures
+    ) private returns (uint64, uint256 added) {
+        if (signatures.length == 0) revert HedgeCouncilNoSignatures();
+        uint64 seen;
+        for (uint256 i = 0; i < signatures.length; ++i) {
+            SeatSignature calldata signature = signatures[i];
+            uint256 seatId = signature.seatId;
+            if (seatId == 0 || seatId > MAX_SEATS) revert HedgeCouncilSeatNotFound(seatId);
             uint64 bit = uint64(1 << (seatId - 1));
-            if (approvals & bit != 0) revert HedgeCouncilAlreadyApproved(id, signer);
-            if (!_isSigned(signer, digest, signatures, i)) revert HedgeCouncilInvalidSignature(signer);
+            if (seen & bit != 0) revert HedgeCouncilDuplicateSeat(seatId);
+            seen |= bit;
+            if (approvals & bit != 0) continue;
+            address holder = _holderOf[seatId];
+            if (holder == address(0)) revert HedgeCouncilSeatNotFound(seatId);
+            uint64 validUntil = signature.validUntil;
+            if (block.timestamp > validUntil) revert HedgeCouncilSignatureExpired(seatId, validUntil);
+            if (revoked && _revoked[id][holder]) revert HedgeCouncilSignatureRevoked(id, seatId, holder);
+            if (!_isSigned(holder, approvalDigest(id, seatId, validUntil), signature.signature)) {
+                revert HedgeCouncilInvalidSignature(seatId);
+            }
             approvals |= bit;
-            emit Approved(id, signer);
+            ++added;
+            emit Approved(id, holder);
         }
-        return approvals;
+        return (approvals, added);
     }
 
     /**
-     * @dev Whether `signatures[i]` is `signer`'s signature of `digest`: ECDSA first (no external call, high-s refused),
-     * then ERC-1271 for a contract signer. A 65-byte ECDSA signature is read straight from calldata, as
-     * {ECDSA-tryRecoverCalldata} does, at the very bytes Solidity's checked access to `signatures[i]` would return.
-     * Any encoding that access refuses cannot recover here: its length word or its last byte, `v`, lies past the end
-     * of calldata and reads as zero. So it reaches the checked access below, which reverts.
+     * @dev Whether `signature` is `holder`'s signature of `digest`: ECDSA first (no external call; malleable high-s
+     * signatures refused), then ERC-1271 for a contract holder. Asking for the holder's code first, as
+     * {SignatureChecker-isValidSignatureNowCalldata} does, would cost every signer a cold account access.
      */
-    function _isSigned(
-        address signer,
-        bytes32 digest,
-        bytes[] calldata signatures,
-        uint256 i
-    ) private view returns (bool) {
-        uint256 length;
-        bytes32 r;
-        bytes32 s;
-        uint8 v;
-        assembly ("memory-safe") {
-            let offset := calldataload(add(signatures.offset, shl(5, i)))
-            let signature := add(add(signatures.offset, offset), 0x20)
-            length := calldataload(sub(signature, 0x20))
-            r := calldataload(signature)
-            s := calldataload(add(signature, 0x20))
-            v := byte(0, calldataload(add(signature, 0x40)))
-        }
-        if (length == 65) {
-            (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecover(digest, v, r, s);
-            if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
-        }
-        return SignatureChecker.isValidERC1271SignatureNow(signer, digest, signatures[i]);
+    function _isSigned(address holder, bytes32 digest, bytes calldata signature) private view returns (bool) {
+        (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (error == ECDSA.RecoverError.NoError && recovered == holder) return true;
+        return SignatureChecker.isValidERC1271SignatureNowCalldata(holder, digest, signature);
     }
 
     /// @dev Reverts unless the approvals of current seat holders reach the tier's threshold.
@@ -855,13 +869,13 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     }
 
     /// @dev A commitment to the code of every target: accounts without code all count as zero.
-    function _codeHash(address[] calldata targets) private view returns (bytes12) {
-        if (targets.length == 1) return bytes12(keccak256(abi.encode(_codeHashOf(targets[0]))));
+    function _codeHash(address[] calldata targets) private view returns (bytes11) {
+        if (targets.length == 1) return bytes11(keccak256(abi.encode(_codeHashOf(targets[0]))));
         bytes32[] memory hashes = new bytes32[](targets.length);
         for (uint256 i = 0; i < targets.length; ++i) {
             hashes[i] = _codeHashOf(targets[i]);
         }
-        return bytes12(keccak256(abi.encodePacked(hashes)));
+        return bytes11(keccak256(abi.encodePacked(hashes)));
     }
 
     function _codeHashOf(address target) private view returns (bytes32 hash) {

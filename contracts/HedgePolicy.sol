@@ -10,8 +10,9 @@ import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
  *
  * Full changes come only from `governance` (the timelock), compare-and-swap on `version`, which counts the
  * policies governance approved. The `steward` (the council's Fast tier) may nudge one trigger or the coverage to any
- * value within `maxNudgeBps` of its baseline (the value the last `setPolicy` set), once per cooldown per parameter:
- * however many nudges run, the hedge stays within one band of what the council approved.
+ * value within `maxNudgeBps` of its baseline (the value the last `setPolicy` set), once per cooldown per parameter
+ * (a return from the loose side toward the baseline excepted): however many nudges run, the hedge stays within one
+ * band of what the council approved, and a majority can always bring a loosened parameter back at once.
  *
  * Storage: the whole policy lives in two words. `_layers` packs up to five layers at 50 bits each (allocation,
  * tenor and trigger as 16-bit fields, the instrument as 2 bits); every invariant keeps each value in its field.
@@ -176,7 +177,7 @@ contract HedgePolicy is IHedgePolicy {
         uint256 layers = _layers;
         uint256 offset = layer * LAYER_BITS + 32;
         uint32 current = uint32((layers >> offset) & FIELD_MASK);
-        _checkNudge(layer, current, (_baseline.triggers >> (layer * 16)) & FIELD_MASK, triggerVix);
+        _checkNudge(layer, current, (_baseline.triggers >> (layer * 16)) & FIELD_MASK, triggerVix, true);
 
         if (triggerVix < MIN_TRIGGER || triggerVix > MAX_TRIGGER)
             revert HedgePolicyTriggerOutOfRange(layer, triggerVix);
@@ -197,7 +198,7 @@ contract HedgePolicy is IHedgePolicy {
     /// @inheritdoc IHedgePolicy
     function nudgeCoverage(uint16 coverageBps) external onlySteward {
         Params memory params = _params;
-        _checkNudge(COVERAGE_PARAMETER, params.coverageBps, _baseline.coverageBps, coverageBps);
+        _checkNudge(COVERAGE_PARAMETER, params.coverageBps, _baseline.coverageBps, coverageBps, false);
         if (coverageBps < MIN_COVERAGE || coverageBps > MAX_COVERAGE) revert HedgePolicyCoverageOutOfRange(coverageBps);
 
         bytes32 previousHash = policyHash();
@@ -262,10 +263,16 @@ contract HedgePolicy is IHedgePolicy {
         uint256 count = next.layers.length;
         // Structural changes and the condor's own parameters: no rule on chain can weigh them against each other.
         if (count != params.layerCount) return true;
+        // One direction: toward the money, wider wings, earlier disengagement, slower scale-in.
+        if (next.shortDeltaMinBps > params.shortDeltaMinBps) return true;
         if (next.shortDeltaMaxBps > params.shortDeltaMaxBps) return true;
         if (next.wingWidthPts > params.wingWidthPts) return true;
         if (next.hysteresisVix < params.hysteresisVix) return true;
-        if (next.maxOracleAge > params.maxOracleAge) return true;
+        if (next.scaleStepBps < params.scaleStepBps) return true;
+        // Both directions: a longer oracle age accepts staler answers, a shorter one starves `syncLayers` between two
+        // rounds of the feed; a shorter expiry adds gamma risk, a longer one vega risk.
+        if (next.maxOracleAge != params.maxOracleAge) return true;
+        if (next.targetDte != params.targetDte) return true;
 
         // The three curves to compare: `next`, the current policy, and the policy the council last approved (the
         // current one with the baseline triggers and coverage).
@@ -412,10 +419,24 @@ contract HedgePolicy is IHedgePolicy {
 
     /**
      * @dev Checks a nudge of `parameter` from `current` to `requested` against the band around `baseline_` and the
-     * cooldown, and starts the cooldown.
+     * cooldown, and starts the cooldown. `higherLoosens` tells the loose side: above the baseline for a trigger, below
+     * it for the coverage. A return from the loose side toward the baseline, ending between the current value and
+     * the baseline (baseline included), skips the cooldown and does not restart it: two seats can push a parameter to
+     * the loose edge once per cooldown, and any other two can bring it back at once. A return ends nearer the baseline
+     * than the value it replaces, so it needs no band check.
      */
-    function _checkNudge(uint8 parameter, uint256 current, uint256 baseline_, uint256 requested) private {
+    function _checkNudge(
+        uint8 parameter,
+        uint256 current,
+        uint256 baseline_,
+        uint256 requested,
+        bool higherLoosens
+    ) private {
         if (requested == current) revert HedgePolicyNudgeUnchanged(current);
+        bool returning = higherLoosens
+            ? current > baseline_ && requested < current && requested >= baseline_
+            : current < baseline_ && requested > current && requested <= baseline_;
+        if (returning) return;
         NudgeConfig memory config = _nudge;
         uint256 last = _lastNudgeAt[parameter];
         if (last != 0 && block.timestamp < last + config.nudgeCooldown) {

@@ -8,7 +8,11 @@ pragma solidity ^0.8.24;
  * timelock; Fast-tier proposals (steward nudges only) are executed by the council directly.
  *
  * Like Governor, the council keeps a proposal's hash, never its calldata: `queue`, `execute` and `cancel` take the
- * calls again and check them against the id. The calls are in {ProposalCreated}.
+ * calls again, with the hash of the description, and check them against the id. The calls and the description (the
+ * rationale of the change, bound to its id) are in {ProposalCreated}.
+ *
+ * Approvals by signature are EIP-712 typed data `Approval(bytes32 proposalId,uint256 seatId,uint64 validUntil)` in
+ * the domain `HedgeCouncil`, version `2`: a signature names its seat and carries a deadline.
  */
 interface IHedgeCouncil {
     // ---------------------------------------------------------------- types
@@ -28,6 +32,16 @@ interface IHedgeCouncil {
         Executed,
         Vetoed,
         Expired
+    }
+
+    /**
+     * @notice A seat holder's EIP-712 approval: `Approval(proposalId, seatId, validUntil)` signed by the current
+     * holder of seat `seatId` (ECDSA, or ERC-1271 for a contract holder), counted only until `validUntil`.
+     */
+    struct SeatSignature {
+        uint256 seatId;
+        uint64 validUntil;
+        bytes signature;
     }
 
     // ---------------------------------------------------------------- errors
@@ -50,6 +64,9 @@ interface IHedgeCouncil {
     /// @dev A proposal needs at least one call, and as many values and calldatas as targets.
     error HedgeCouncilInvalidProposalLength(uint256 targets, uint256 values, uint256 calldatas);
 
+    /// @dev Calls to classify need at least one target, and as many calldatas as targets.
+    error HedgeCouncilInvalidCallsLength(uint256 targets, uint256 calldatas);
+
     /// @dev Steward nudges (Fast tier) cannot be mixed with other calls; call `index` is the first that breaks it.
     error HedgeCouncilMixedFastBatch(uint256 index);
 
@@ -65,17 +82,20 @@ interface IHedgeCouncil {
     /// @dev `signer` already approved proposal `id`.
     error HedgeCouncilAlreadyApproved(bytes32 id, address signer);
 
-    /// @dev `signer` has no approval on proposal `id` to revoke.
-    error HedgeCouncilNotApproved(bytes32 id, address signer);
+    /// @dev `signer` already revoked proposal `id` and has no approval of it to withdraw: nothing would change.
+    error HedgeCouncilAlreadyRevoked(bytes32 id, address signer);
 
     /// @dev `signer` already vetoed proposal `id`.
     error HedgeCouncilAlreadyVetoed(bytes32 id, address signer);
 
+    /// @dev Only a Critical proposal can be vetoed; proposal `id` is `tier`.
+    error HedgeCouncilVetoNotCritical(bytes32 id, Tier tier);
+
     /**
-     * @dev Address `signer` revoked its approval of proposal `id`: no signature of that address counts for it again,
-     * whatever seat it holds; it may still approve on chain, as itself.
+     * @dev The signature of seat `seatId` is by `holder`, whose address revoked proposal `id`: no signature of that
+     * address counts for it again, whatever seat it holds; it may still approve on chain, as itself.
      */
-    error HedgeCouncilSignatureRevoked(bytes32 id, address signer);
+    error HedgeCouncilSignatureRevoked(bytes32 id, uint256 seatId, address holder);
 
     /// @dev Fast-tier proposals run from the council itself, which keeps no ether: their calls send none (`value`).
     error HedgeCouncilFastTierTakesNoValue(uint256 value);
@@ -83,11 +103,23 @@ interface IHedgeCouncil {
     /// @dev `execute` takes exactly the ether the proposal's calls send: `required`, not `sent`.
     error HedgeCouncilValueMismatch(uint256 sent, uint256 required);
 
-    /// @dev `signers` and `signatures` differ in length, or are empty.
-    error HedgeCouncilSignatureCountMismatch(uint256 signers, uint256 signatures);
+    /// @dev No signature was given.
+    error HedgeCouncilNoSignatures();
 
-    /// @dev The signature given for `signer` is not its EIP-712 approval of the proposal (ECDSA or ERC-1271).
-    error HedgeCouncilInvalidSignature(address signer);
+    /// @dev A signature names seat `seatId`, which does not exist (never minted, or burned).
+    error HedgeCouncilSeatNotFound(uint256 seatId);
+
+    /// @dev Seat `seatId` has two signatures in one call.
+    error HedgeCouncilDuplicateSeat(uint256 seatId);
+
+    /// @dev The signature of seat `seatId` was valid until `validUntil`, which has passed.
+    error HedgeCouncilSignatureExpired(uint256 seatId, uint64 validUntil);
+
+    /**
+     * @dev The signature given for seat `seatId` is not its current holder's EIP-712 approval of the proposal with
+     * that seat and deadline (ECDSA with low s, or ERC-1271 for a contract holder).
+     */
+    error HedgeCouncilInvalidSignature(uint256 seatId);
 
     /// @dev Proposal `id` has `approvals` approvals from current seat holders; its tier needs `threshold`.
     error HedgeCouncilInsufficientApprovals(bytes32 id, uint256 approvals, uint256 threshold);
@@ -129,13 +161,16 @@ interface IHedgeCouncil {
         address[] targets,
         uint256[] values,
         bytes[] calldatas,
-        bytes32 salt
+        string description
     );
 
     /// @dev `signer` approved proposal `id` (on chain, by signature, or by proposing it).
     event Approved(bytes32 indexed id, address indexed signer);
 
-    /// @dev `signer` withdrew its approval of proposal `id`.
+    /**
+     * @dev Address `signer` revoked proposal `id` (which may not exist yet): its recorded approval, if any, is
+     * withdrawn and no signature of that address counts for the proposal again.
+     */
     event Revoked(bytes32 indexed id, address indexed signer);
 
     /// @dev Proposal `id` was scheduled in the timelock; it can execute from `eta`.
@@ -182,15 +217,17 @@ interface IHedgeCouncil {
      * - the caller holds a seat;
      * - at least one call, and as many values and calldatas as targets;
      * - steward nudges are not mixed with other calls;
-     * - no proposal with the same calls and salt exists.
+     * - no proposal with the same calls and description exists (proposing the same calls again needs another
+     *   description, as in Governor).
      *
-     * @return id the proposal id, `hashProposal(targets, values, calldatas, salt)`
+     * @param description the rationale of the change, kept in {ProposalCreated}; its keccak256 is part of the id
+     * @return id the proposal id, `hashProposal(targets, values, calldatas, keccak256(bytes(description)))`
      */
     function propose(
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        string calldata description
     ) external returns (bytes32 id);
 
     /**
@@ -205,37 +242,43 @@ interface IHedgeCouncil {
     function approve(bytes32 id) external;
 
     /**
-     * @notice Withdraws the caller's approval of proposal `id`. The revocation belongs to the caller's address: no
-     * signature of that address counts for this proposal again, whatever seat it holds later; only a new on-chain
-     * {approve} by the address itself counts.
+     * @notice Revokes the caller's consent to proposal `id`, which may not exist yet: a signer can withdraw a
+     * signature before anyone relays it. On a Pending proposal it also withdraws the caller's recorded approval. The
+     * revocation belongs to the caller's address: no signature of that address counts for this proposal again,
+     * whatever seat it holds later; only fresh on-chain consent by the address itself ({approve}, or {propose} of
+     * that id) counts.
      *
      * Emits {Revoked}.
      *
      * Requirements:
-     * - the caller holds a seat and approved the proposal;
-     * - the proposal is Pending.
+     * - the caller holds a seat;
+     * - the proposal does not exist yet or is Pending (once Queued, approvals are spent);
+     * - something changes: the caller has an approval to withdraw, or had not revoked the proposal yet.
      */
     function revoke(bytes32 id) external;
 
     /**
-     * @notice Records EIP-712 approvals `Approval(bytes32 proposalId)` signed by seat holders. Anyone may relay.
+     * @notice Records EIP-712 approvals `Approval(bytes32 proposalId,uint256 seatId,uint64 validUntil)` signed by
+     * seat holders. Anyone may relay. A signature of a seat whose approval is already recorded is ignored, so
+     * approving on chain first cannot make a relayer's call fail; any other signature that does not count makes the
+     * whole call revert with an error naming its seat.
      *
-     * Emits {Approved} for each signer.
+     * Emits {Approved} for each seat recorded, with its holder.
      *
      * Requirements:
      * - the proposal is Pending;
-     * - `signers` and `signatures` are non-empty and of equal length;
-     * - each signer holds a seat, has not approved yet, appears once, and its address never revoked an approval of
-     *   this proposal;
-     * - each signature is the signer's: ECDSA with low s, or ERC-1271 for a contract signer.
+     * - at least one signature, each seat at most once;
+     * - each seat exists, `block.timestamp <= validUntil`, its holder's address never revoked this proposal, and the
+     *   signature is the holder's: ECDSA with low s, or ERC-1271 for a contract holder.
      */
-    function approveBySig(bytes32 id, address[] calldata signers, bytes[] calldata signatures) external;
+    function approveBySig(bytes32 id, SeatSignature[] calldata signatures) external;
 
     /**
      * @notice Creates a proposal, records every signature and queues it (Fast tier: executes it) in one
-     * transaction. Anyone may relay; the first signer is recorded as proposer. All or nothing.
+     * transaction. Anyone may relay; the holder of the first signature's seat is recorded as proposer. All or
+     * nothing: below the tier's threshold it reverts and records nothing.
      *
-     * Emits {ProposalCreated}, {Approved} for each signer, then {Queued} (or {Executed} for the Fast tier).
+     * Emits {ProposalCreated}, {Approved} for each seat, then {Queued} (or {Executed} for the Fast tier).
      *
      * Requirements: those of {propose} (but the caller needs no seat), of {approveBySig}, and the signatures reach
      * the threshold of the proposal's tier.
@@ -246,9 +289,8 @@ interface IHedgeCouncil {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt,
-        address[] calldata signers,
-        bytes[] calldata signatures
+        string calldata description,
+        SeatSignature[] calldata signatures
     ) external returns (bytes32 id);
 
     /**
@@ -266,7 +308,7 @@ interface IHedgeCouncil {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external;
 
     /**
@@ -288,17 +330,19 @@ interface IHedgeCouncil {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external payable;
 
     /**
-     * @notice Casts the caller's veto against proposal `id`; at the veto threshold the proposal is dead for good.
+     * @notice Casts the caller's veto against Critical proposal `id`; at the veto threshold the proposal is dead for
+     * good. A veto exists to stop a change that weakens the hedge or changes who governs: Fast and Standard proposals
+     * never loosen, so they cannot be vetoed.
      *
      * Emits {VetoCast}, and {Vetoed} when the threshold is reached.
      *
      * Requirements:
      * - the caller holds a seat and has not vetoed this proposal;
-     * - the proposal is Pending or Queued.
+     * - the proposal is Critical, and Pending or Queued.
      */
     function veto(bytes32 id) external;
 
@@ -317,7 +361,7 @@ interface IHedgeCouncil {
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external;
 
     /**
@@ -368,12 +412,15 @@ interface IHedgeCouncil {
 
     // ---------------------------------------------------------------- views
 
-    /// @notice The id of a proposal: `keccak256(abi.encode(targets, values, calldatas, salt))`.
+    /**
+     * @notice The id of a proposal: `keccak256(abi.encode(targets, values, calldatas, descriptionHash))`, where
+     * `descriptionHash = keccak256(bytes(description))`, as in OpenZeppelin Governor.
+     */
     function hashProposal(
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external pure returns (bytes32);
 
     /**
@@ -407,7 +454,7 @@ interface IHedgeCouncil {
     /// @notice How many current seat holders vetoed proposal `id`.
     function vetoCount(bytes32 id) external view returns (uint256);
 
-    /// @notice Whether address `account` revoked its approval of proposal `id` (its signatures no longer count).
+    /// @notice Whether address `account` revoked proposal `id` (its signatures no longer count for it).
     function hasRevoked(bytes32 id, address account) external view returns (bool);
 
     /// @notice The raw marks of proposal `id`: bit `seatId - 1` per seat that approved it, and per seat that vetoed it
@@ -429,16 +476,19 @@ interface IHedgeCouncil {
     /// @notice The proposal TTL and grace period now in force.
     function expiry() external view returns (uint32 proposalTtl, uint32 gracePeriod);
 
-    /// @notice The timelock operation id of a proposal's calls (the salt is the proposal id, no predecessor).
+    /// @notice The timelock operation id of a proposal's calls (the timelock's salt is the proposal id, no predecessor).
     function operationId(
         address[] calldata targets,
         uint256[] calldata values,
         bytes[] calldata calldatas,
-        bytes32 salt
+        bytes32 descriptionHash
     ) external pure returns (bytes32);
 
-    /// @notice The EIP-712 digest a seat holder signs to approve proposal `id`.
-    function approvalDigest(bytes32 id) external view returns (bytes32);
+    /// @notice The EIP-712 digest the holder of seat `seatId` signs to approve proposal `id` until `validUntil`.
+    function approvalDigest(bytes32 id, uint256 seatId, uint64 validUntil) external view returns (bytes32);
+
+    /// @notice The council's copy of who holds seat `seatId` (the zero address: no such seat).
+    function holderOf(uint256 seatId) external view returns (address);
 
     /// @notice The seats whose holders make up the council.
     function seats() external view returns (address);

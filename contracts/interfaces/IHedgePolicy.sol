@@ -211,9 +211,14 @@ interface IHedgePolicy {
      *
      * Emits a {PolicyUpdated} event with the unchanged version.
      *
+     * A return from the loose side (a trigger above its baseline moved down, ending between the current trigger and
+     * the baseline, baseline included) skips the cooldown and does not restart it: two seats may push a trigger to
+     * the loose edge once per cooldown, and any other two may bring it back at once.
+     *
      * Requirements:
      * - the caller is the steward;
-     * - `layer` exists and its trigger was not nudged in the last `nudgeCooldown` seconds;
+     * - `layer` exists and its trigger was not nudged in the last `nudgeCooldown` seconds, unless this is a return
+     *   from the loose side;
      * - `triggerVix` differs from the current trigger, differs from the baseline trigger by at most `maxNudgeBps` of
      *   it, and the policy invariants still hold.
      */
@@ -225,9 +230,12 @@ interface IHedgePolicy {
      *
      * Emits a {PolicyUpdated} event with the unchanged version.
      *
+     * A return from the loose side (a coverage below its baseline moved up, ending between the current coverage and
+     * the baseline, baseline included) skips the cooldown and does not restart it.
+     *
      * Requirements:
      * - the caller is the steward;
-     * - the coverage was not nudged in the last `nudgeCooldown` seconds;
+     * - the coverage was not nudged in the last `nudgeCooldown` seconds, unless this is a return from the loose side;
      * - `coverageBps` differs from the current coverage, differs from the baseline coverage by at most `maxNudgeBps`
      *   of it, and stays within 500..10,000.
      */
@@ -284,7 +292,11 @@ interface IHedgePolicy {
      * when its protection is lower, at any VIX level, than the current policy's or than the baseline policy's (the
      * current policy with the triggers and coverage the last {setPolicy} set, before any nudge); or when it changes
      * the structure (a different number of layers, any layer's instrument, index by index), shortens any layer's
-     * tenor, raises the delta max, widens the wing, lowers the hysteresis or lengthens the oracle age.
+     * tenor, raises the delta min or the delta max (the band moves toward the money), widens the wing, lowers the
+     * hysteresis (layers disengage sooner) or the scale step (the hedge scales in slower), or changes the oracle age
+     * or the condor's days to expiry at all (each is risky both ways: a longer oracle age accepts staler answers, a
+     * shorter one starves {syncLayers} between two rounds of the feed; a shorter expiry adds gamma risk, a longer one
+     * vega risk).
      */
     function isLoosening(Policy calldata next) external view returns (bool);
 
