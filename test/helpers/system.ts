@@ -4,11 +4,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { impersonateAccount, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { concat, getBytes, hexlify, id as keccakId, toBeHex, type BytesLike, type Signer } from "ethers";
+import { concat, getBytes, hexlify, toBeHex, type BytesLike, type Signer } from "ethers";
 
 import { deploySystem, DAY, type System, type SystemConfig } from "../../scripts/lib/deploy";
 import { defaultPolicy, toPolicyValues, type PolicyValues } from "../../scripts/lib/policy";
-import { signApproval } from "../../scripts/lib/signing";
+import { signApproval, type SeatSignature } from "../../scripts/lib/signing";
 import type { CouncilSeats, HedgeCouncil, HedgePolicy } from "../../typechain-types";
 
 export { DAY };
@@ -18,16 +18,16 @@ export const ERC1271_MAGIC = "0x1626ba7e";
 /** The order of secp256k1, for high-s twins of signatures. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-import { GOVERNED_ABI, ProposalState, Tier, encode } from "../../scripts/lib/council";
+import { GOVERNED_ABI, ProposalState, Tier, descriptionHash, encode } from "../../scripts/lib/council";
 
 export { Tier, ProposalState };
 
-/** A proposal's calls and salt, as `propose`, `queue`, `execute` and `cancel` take them. */
+/** A proposal's calls and description: `propose` and `submit` take the text, the others its hash (see `args`). */
 export interface Proposal {
   targets: string[];
   values: bigint[];
   calldatas: string[];
-  salt: string;
+  description: string;
 }
 
 export interface Call {
@@ -76,19 +76,24 @@ export async function deployCouncilSystem(overrides: Partial<SystemConfig> = {})
 
 // ---------------------------------------------------------------- proposal builders
 
-/** A proposal from `calls` (values default to 0). */
-export function proposal(calls: Call[], salt: string = keccakId("salt")): Proposal {
+/** A proposal from `calls` (values default to 0) with `description`. */
+export function proposal(calls: Call[], description = "a proposal"): Proposal {
   return {
     targets: calls.map((c) => c.target),
     values: calls.map((c) => c.value ?? 0n),
     calldatas: calls.map((c) => c.data),
-    salt,
+    description,
   };
 }
 
-/** The four arguments of `propose` / `queue` / `execute` / `cancel` / `hashProposal` / `operationId`. */
+/** The four arguments of `queue` / `execute` / `cancel` / `hashProposal` / `operationId`: the description's hash. */
 export function args(p: Proposal): [string[], bigint[], string[], string] {
-  return [p.targets, p.values, p.calldatas, p.salt];
+  return [p.targets, p.values, p.calldatas, descriptionHash(p.description)];
+}
+
+/** The four arguments of `propose` (and the first four of `submit`): the description itself. */
+export function proposeArgs(p: Proposal): [string[], bigint[], string[], string] {
+  return [p.targets, p.values, p.calldatas, p.description];
 }
 
 export function hashProposal(sys: CouncilSystem, p: Proposal): Promise<string> {
@@ -113,7 +118,7 @@ export async function setPolicyCall(sys: CouncilSystem, next: PolicyValues, expe
 }
 
 /** Standard tier: coverage 2,500 → 3,000 against the current version. */
-export async function tighteningProposal(sys: CouncilSystem, salt = keccakId("tighten")): Promise<Proposal> {
+export async function tighteningProposal(sys: CouncilSystem, description = "tighten"): Promise<Proposal> {
   const current = toPolicyValues(await sys.policy.policy());
   return proposal(
     [
@@ -122,12 +127,12 @@ export async function tighteningProposal(sys: CouncilSystem, salt = keccakId("ti
         withEdit((p) => (p.coverageBps = 3_000), current),
       ),
     ],
-    salt,
+    description,
   );
 }
 
 /** Critical tier: coverage 2,500 → 2,000 against the current version. */
-export async function looseningProposal(sys: CouncilSystem, salt = keccakId("loosen")): Promise<Proposal> {
+export async function looseningProposal(sys: CouncilSystem, description = "loosen"): Promise<Proposal> {
   const current = toPolicyValues(await sys.policy.policy());
   return proposal(
     [
@@ -136,7 +141,7 @@ export async function looseningProposal(sys: CouncilSystem, salt = keccakId("loo
         withEdit((p) => (p.coverageBps = 2_000), current),
       ),
     ],
-    salt,
+    description,
   );
 }
 
@@ -155,8 +160,8 @@ export function nudgeTriggerCall(sys: CouncilSystem, layer: number, triggerVix: 
 }
 
 /** Fast tier: a steward nudge of the coverage 2,500 → 2,600 (within the default 10 % limit). */
-export function nudgeProposal(sys: CouncilSystem, coverageBps = 2_600, salt = keccakId("nudge")): Proposal {
-  return proposal([nudgeCoverageCall(sys, coverageBps)], salt);
+export function nudgeProposal(sys: CouncilSystem, coverageBps = 2_600, description = "nudge"): Proposal {
+  return proposal([nudgeCoverageCall(sys, coverageBps)], description);
 }
 
 export function mintCall(sys: CouncilSystem, holder: string): Call {
@@ -168,13 +173,13 @@ export function burnCall(sys: CouncilSystem, seatId: bigint | number): Call {
 }
 
 /** Critical tier: mint a seat to `holder`. */
-export function mintProposal(sys: CouncilSystem, holder: string, salt = keccakId("mint")): Proposal {
-  return proposal([mintCall(sys, holder)], salt);
+export function mintProposal(sys: CouncilSystem, holder: string, description = "mint"): Proposal {
+  return proposal([mintCall(sys, holder)], description);
 }
 
 /** Critical tier: burn seat `seatId`. */
-export function burnProposal(sys: CouncilSystem, seatId: bigint | number, salt = keccakId("burn")): Proposal {
-  return proposal([burnCall(sys, seatId)], salt);
+export function burnProposal(sys: CouncilSystem, seatId: bigint | number, description = "burn"): Proposal {
+  return proposal([burnCall(sys, seatId)], description);
 }
 
 /** A call of the council's own governance setters (through the timelock). */
@@ -196,19 +201,28 @@ export function updateDelayCall(sys: CouncilSystem, delay: number): Call {
 
 // ---------------------------------------------------------------- signing and flows
 
-/** EIP-712 approvals of `id` by `signers` (ethers `signTypedData`), in the arrays `approveBySig`/`submit` take. */
+/** How long the signatures of `sign` count by default: a week, the default proposal TTL. */
+export const VALID_FOR = 7 * DAY;
+
+/**
+ * EIP-712 approvals of `id` by `signers` (ethers `signTypedData`), each for the seat its signer holds now (or
+ * `options.seatIds[i]`), valid until `options.validUntil` (default: the latest block's time + {VALID_FOR}), as the
+ * `SeatSignature[]` that `approveBySig` and `submit` take.
+ */
 export async function sign(
   sys: CouncilSystem,
   signers: Signer[],
   proposalId: string,
-): Promise<{ signers: string[]; signatures: string[] }> {
-  const signatures: string[] = [];
-  const addresses: string[] = [];
-  for (const s of signers) {
-    addresses.push(await s.getAddress());
-    signatures.push(await signApproval(s, sys.chainId, sys.addresses.council, proposalId));
+  options: { validUntil?: bigint | number; seatIds?: (bigint | number)[] } = {},
+): Promise<SeatSignature[]> {
+  const validUntil = BigInt(options.validUntil ?? (await time.latest()) + VALID_FOR);
+  const out: SeatSignature[] = [];
+  for (const [i, s] of signers.entries()) {
+    const seatId = BigInt(options.seatIds?.[i] ?? (await sys.council.seatOf(await s.getAddress())));
+    const approval = { proposalId, seatId, validUntil };
+    out.push({ seatId, validUntil, signature: await signApproval(s, sys.chainId, sys.addresses.council, approval) });
   }
-  return { signers: addresses, signatures };
+  return out;
 }
 
 /** The high-s twin of a 65-byte signature (s' = n − s, v flipped): the same signer for `ecrecover`. */
@@ -223,7 +237,7 @@ export function highSTwin(signature: BytesLike): string {
 /** `propose` by `approvers[0]`, then `approve` by each of the others; returns the id. */
 export async function proposeAndApprove(sys: CouncilSystem, p: Proposal, approvers: Signer[]): Promise<string> {
   const [first, ...others] = approvers;
-  await sys.council.connect(first).propose(...args(p));
+  await sys.council.connect(first).propose(...proposeArgs(p));
   const id = await hashProposal(sys, p);
   for (const a of others) await sys.council.connect(a).approve(id);
   return id;
@@ -252,7 +266,7 @@ export async function pass(sys: CouncilSystem, p: Proposal, signers: Signer[] = 
   const id = await hashProposal(sys, p);
   const threshold = await thresholdOf(sys, p);
   const signed = await sign(sys, signers.slice(0, threshold), id);
-  await sys.council.connect(sys.stranger).submit(...args(p), signed.signers, signed.signatures);
+  await sys.council.connect(sys.stranger).submit(...proposeArgs(p), signed);
   if ((await sys.council.state(id)) === BigInt(ProposalState.Queued)) {
     await time.increaseTo(await sys.council.proposalEta(id));
     await sys.council.connect(sys.stranger).execute(...args(p));

@@ -1,6 +1,9 @@
 // The steward's nudges (the Fast tier): one trigger or the coverage, moved within a band around its baseline — the
 // value the last setPolicy (or the deployment) set — never around the current value, so nudges can never walk the
-// hedge further than one band from what a majority approved. At most one nudge per parameter per cooldown.
+// hedge further than one band from what a majority approved. At most one nudge per parameter per cooldown, except a
+// return from the loose side toward the baseline (a trigger above its baseline moved down, a coverage below its
+// baseline moved up, ending between the current value and the baseline): it skips the cooldown and does not restart
+// it, so any two seats can undo a loosening nudge at once (HedgePolicy._checkNudge).
 import { fmtDuration } from "../format";
 import { COVERAGE_PARAMETER } from "./calls";
 import type { Baseline } from "./protection";
@@ -32,8 +35,25 @@ export function baselineValue(baseline: Baseline, parameter: number): number | u
 }
 
 /**
- * Why a nudge breaks the steward's bounds, in words (null when it does not): it must change the value, stay within
- * the band around the baseline, and come at least one cooldown after the parameter's last nudge (0: never nudged).
+ * Whether a nudge of `parameter` from `current` to `requested` returns from the loose side toward `baseline`, ending
+ * between the current value and the baseline (baseline included): such a nudge skips the cooldown and does not
+ * restart it. The loose side is above the baseline for a trigger, below it for the coverage.
+ */
+export function isReturnFromLooseSide(nudge: {
+  parameter: number;
+  baseline: number;
+  current: number;
+  requested: number;
+}): boolean {
+  const { parameter, baseline, current, requested } = nudge;
+  if (parameter === COVERAGE_PARAMETER) return current < baseline && requested > current && requested <= baseline;
+  return current > baseline && requested < current && requested >= baseline;
+}
+
+/**
+ * Why a nudge breaks the steward's bounds, in words (null when it does not): it must change the value, and unless it
+ * returns from the loose side toward the baseline, stay within the band around the baseline and come at least one
+ * cooldown after the parameter's last nudge (0: never nudged).
  */
 export function nudgeViolation(
   limits: NudgeLimits,
@@ -42,6 +62,7 @@ export function nudgeViolation(
   const { parameter, baseline, current, requested, lastNudgeAt, now } = nudge;
   const name = parameterName(parameter);
   if (requested === current) return `the nudge does not change the ${name} (${current})`;
+  if (isReturnFromLooseSide(nudge)) return null;
   const band = nudgeBand(baseline, limits.maxNudgeBps);
   if (requested < band.min || requested > band.max) {
     return `the nudge moves the ${name} to ${requested}, outside the band ${band.min}..${band.max} around its baseline ${baseline} (±${band.maxStep}, maxNudgeBps ${limits.maxNudgeBps})`;

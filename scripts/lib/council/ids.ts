@@ -1,17 +1,21 @@
 // Proposal ids and the timelock operations they become, computed off-chain exactly as the contracts do:
-//   proposal id   = keccak256(abi.encode(targets, values, calldatas, salt))                 (HedgeCouncil.hashProposal)
+//   proposal id   = keccak256(abi.encode(targets, values, calldatas, descriptionHash))      (HedgeCouncil.hashProposal)
+//                   descriptionHash = keccak256(bytes(description)), as in OpenZeppelin Governor
 //   operation id  = keccak256(abi.encode(target, value, data, bytes32(0), id))             one call (hashOperation)
 //                 = keccak256(abi.encode(targets, values, calldatas, bytes32(0), id))      a batch (hashOperationBatch)
 // The encoding is written out in hex (no ABI coder): the audit hashes every proposal of a long history, and the
 // ABI coder of ethers would dominate its run time. test/audit/codec.test.ts checks both against ethers and the chain.
 import { keccak256 } from "ethers";
 
-/** The calls of a proposal, exactly as `propose`, `queue`, `execute`, `cancel` and `submit` take them. */
+/**
+ * The calls of a proposal, exactly as `queue`, `execute` and `cancel` take them: `propose` and `submit` take the
+ * description itself, whose keccak256 is `descriptionHash`.
+ */
 export interface ProposalCalls {
   targets: string[];
   values: bigint[];
   calldatas: string[];
-  salt: string;
+  descriptionHash: string;
 }
 
 type NativeKeccak = (algorithm: "keccak256") => { update(data: Buffer): { digest(): Buffer } };
@@ -84,14 +88,14 @@ function encodeCalls(targets: string[], values: bigint[], calldatas: string[], e
   );
 }
 
-/** `hashProposal`: keccak256(abi.encode(targets, values, calldatas, salt)), in lower case. */
-export function proposalId(targets: string[], values: bigint[], calldatas: string[], salt: string): string {
-  return keccakHex(encodeCalls(targets, values, calldatas, [pad(strip(salt))]));
+/** `hashProposal`: keccak256(abi.encode(targets, values, calldatas, descriptionHash)), in lower case. */
+export function proposalId(targets: string[], values: bigint[], calldatas: string[], descriptionHash: string): string {
+  return keccakHex(encodeCalls(targets, values, calldatas, [pad(strip(descriptionHash))]));
 }
 
 /** `proposalId` of a proposal's calls. */
 export function proposalIdOf(calls: ProposalCalls): string {
-  return proposalId(calls.targets, calls.values, calls.calldatas, calls.salt);
+  return proposalId(calls.targets, calls.values, calls.calldatas, calls.descriptionHash);
 }
 
 /**

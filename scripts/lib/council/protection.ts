@@ -1,9 +1,11 @@
-// What the hedge delivers, and when a policy change loosens it (rules v2, docs/RULES.md).
+// What the hedge delivers, and when a policy change loosens it (rules v3, docs/RULES.md).
 //
 // The protection of a policy at VIX level v is coverageBps × (Σ allocationBps of its layers whose trigger ≤ v): the
 // share of the condor notional the engaged layers hedge, a step function of v. `next` loosens `current` when ANY of:
-//   - structural: a different number of layers; a layer's instrument differs or its tenor is shorter (index by
-//     index); delta max higher; wing width wider; hysteresis lower; oracle age longer;
+//   - structure: a different number of layers; a layer's instrument differs (index by index);
+//   - one direction: a layer's tenor shorter; delta min or delta max higher; wing width wider; hysteresis lower;
+//     scale step lower;
+//   - both directions: any change of the oracle age or of the condor's days to expiry;
 //   - protection: protection(next, v) < protection(current, v) at some v (enough: at every trigger of either);
 //   - baseline: protection(next, v) < protection(baselinePolicy, v) at some v, where baselinePolicy is the current
 //     policy with each trigger and the coverage back at their baseline (what the last setPolicy approved). Without
@@ -134,7 +136,7 @@ export function dropText(d: ProtectionDrop, what = "less protection"): string {
   );
 }
 
-/** The structural changes that loosen on their own, in words (empty when none). */
+/** The changes of fields outside the protection curve that loosen on their own, in words (empty when none). */
 export function structuralReasons(current: PolicyValues, next: PolicyValues): string[] {
   const reasons: string[] = [];
   if (next.layers.length !== current.layers.length) {
@@ -149,6 +151,11 @@ export function structuralReasons(current: PolicyValues, next: PolicyValues): st
     }
     if (b.tenorDays < a.tenorDays) reasons.push(`layer ${i} has a shorter tenor (${a.tenorDays} → ${b.tenorDays} d)`);
   }
+  if (next.shortDeltaMinBps > current.shortDeltaMinBps) {
+    reasons.push(
+      `a higher short delta min (${fmtDelta(current.shortDeltaMinBps)} → ${fmtDelta(next.shortDeltaMinBps)}: the band moves toward the money)`,
+    );
+  }
   if (next.shortDeltaMaxBps > current.shortDeltaMaxBps) {
     reasons.push(
       `a higher short delta max (${fmtDelta(current.shortDeltaMaxBps)} → ${fmtDelta(next.shortDeltaMaxBps)})`,
@@ -158,10 +165,28 @@ export function structuralReasons(current: PolicyValues, next: PolicyValues): st
     reasons.push(`a wider wing (${current.wingWidthPts} → ${next.wingWidthPts} pts)`);
   }
   if (next.hysteresisVix < current.hysteresisVix) {
-    reasons.push(`a lower hysteresis (VIX ${fmtVix(current.hysteresisVix)} → ${fmtVix(next.hysteresisVix)})`);
+    reasons.push(
+      `a lower hysteresis (VIX ${fmtVix(current.hysteresisVix)} → ${fmtVix(next.hysteresisVix)}: layers disengage sooner)`,
+    );
+  }
+  if (next.scaleStepBps < current.scaleStepBps) {
+    reasons.push(
+      `a lower scale-in step (${fmtBps(current.scaleStepBps)} → ${fmtBps(next.scaleStepBps)}: the hedge scales in slower)`,
+    );
   }
   if (next.maxOracleAge > current.maxOracleAge) {
-    reasons.push(`a longer oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)})`);
+    reasons.push(
+      `a longer oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)}: staler answers accepted)`,
+    );
+  } else if (next.maxOracleAge < current.maxOracleAge) {
+    reasons.push(
+      `a shorter oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)}: syncLayers may starve between two rounds of the feed)`,
+    );
+  }
+  if (next.targetDte > current.targetDte) {
+    reasons.push(`a longer condor expiry (${current.targetDte} → ${next.targetDte} d: more vega risk)`);
+  } else if (next.targetDte < current.targetDte) {
+    reasons.push(`a shorter condor expiry (${current.targetDte} → ${next.targetDte} d: more gamma risk)`);
   }
   return reasons;
 }
@@ -186,7 +211,7 @@ export function looseningReasons(current: PolicyValues, next: PolicyValues, base
   return reasons;
 }
 
-/** Whether `next` loosens `current` (rules v2): the same judgement as HedgePolicy.isLoosening. */
+/** Whether `next` loosens `current` (rules v3): the same judgement as HedgePolicy.isLoosening. */
 export function isLoosening(current: PolicyValues, next: PolicyValues, baseline?: Baseline): boolean {
   return looseningReasons(current, next, baseline).length > 0;
 }
@@ -197,10 +222,13 @@ const LOOSENS_WHEN: Partial<Record<string, 1 | -1 | 0>> = {
   triggerVix: 1,
   tenorDays: -1,
   instrument: 0,
+  scaleStepBps: -1,
+  shortDeltaMinBps: 1,
   shortDeltaMaxBps: 1,
   wingWidthPts: 1,
   hysteresisVix: -1,
-  maxOracleAge: 1,
+  maxOracleAge: 0,
+  targetDte: 0,
 };
 
 /**
