@@ -227,8 +227,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     function approveBySig(bytes32 id, SeatSignature[] calldata signatures) external {
         Proposal storage proposal = _proposals[id];
         Proposal memory current = proposal;
-        _requireState(id, current, _settings, ProposalState.Pending);
-        (uint64 approvals, ) = _addSignatures(id, current.approvals, current.revoked, signatures);
+        Settings memory settings = _settings;
+        _requireState(id, current, settings, ProposalState.Pending);
+        (uint64 approvals, ) = _addSignatures(id, current, settings.liveSeats, signatures);
         proposal.approvals = approvals;
     }
 
@@ -246,7 +247,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
         (id, proposal) = _create(targets, values, calldatas, description, _holderOf[signatures[0].seatId]);
         // A new proposal has no approvals and no vetoes yet; revocations made before it existed mark its word.
         uint256 added;
-        (proposal.approvals, added) = _addSignatures(id, 0, proposal.revoked, signatures);
+        (proposal.approvals, added) = _addSignatures(id, proposal, _settings.liveSeats, signatures);
         // Every seat recorded is distinct and alive, so each one counts.
         _enact(targets, values, calldatas, id, proposal, added);
     }
@@ -648,33 +649,34 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     }
 
     /**
-     * @dev Records the signatures in `approvals` and returns the result with the number of seats added. A signature of
-     * a seat already in `approvals` is ignored; any other must count, or the whole call reverts naming its seat: the
-     * seat exists, appears once in the call, its deadline has not passed, its holder's address has not revoked the
-     * proposal (looked up only when `revoked` says someone did), and its holder signed `Approval(id, seatId,
-     * validUntil)`.
+     * @dev Records the signatures in the approvals of `proposal` and returns them with the number of seats added. A
+     * signature of a live seat already among the approvals is ignored; any other must count, or the whole call reverts
+     * naming its seat: the seat is live, appears once in the call, its deadline has not passed, its holder's address
+     * has not revoked the proposal (looked up only when the proposal's word says someone did), and its holder signed
+     * `Approval(id, seatId, validUntil)`.
      */
     function _addSignatures(
         bytes32 id,
-        uint64 approvals,
-        bool revoked,
+        Proposal memory proposal,
+        uint64 live,
         SeatSignature[] calldata signatures
-    ) private returns (uint64, uint256 added) {
+    ) private returns (uint64 approvals, uint256 added) {
         if (signatures.length == 0) revert HedgeCouncilNoSignatures();
+        approvals = proposal.approvals;
         uint64 seen;
         for (uint256 i = 0; i < signatures.length; ++i) {
             SeatSignature calldata signature = signatures[i];
             uint256 seatId = signature.seatId;
             if (seatId == 0 || seatId > MAX_SEATS) revert HedgeCouncilSeatNotFound(seatId);
             uint64 bit = uint64(1 << (seatId - 1));
+            if (live & bit == 0) revert HedgeCouncilSeatNotFound(seatId);
             if (seen & bit != 0) revert HedgeCouncilDuplicateSeat(seatId);
             seen |= bit;
             if (approvals & bit != 0) continue;
             address holder = _holderOf[seatId];
-            if (holder == address(0)) revert HedgeCouncilSeatNotFound(seatId);
             uint64 validUntil = signature.validUntil;
             if (block.timestamp > validUntil) revert HedgeCouncilSignatureExpired(seatId, validUntil);
-            if (revoked && _revoked[id][holder]) revert HedgeCouncilSignatureRevoked(id, seatId, holder);
+            if (proposal.revoked && _revoked[id][holder]) revert HedgeCouncilSignatureRevoked(id, seatId, holder);
             if (!_isSigned(holder, approvalDigest(id, seatId, validUntil), signature.signature)) {
                 revert HedgeCouncilInvalidSignature(seatId);
             }
@@ -682,7 +684,6 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             ++added;
             emit Approved(id, holder);
         }
-        return (approvals, added);
     }
 
     /**
