@@ -3,21 +3,26 @@
 // the approval digest, the wallet answers 0x1626ba7e) and on chain.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakId, type Interface } from "ethers";
 
 import { signApproval } from "../scripts/lib/signing";
 import type { Mock1271Wallet } from "../typechain-types";
 import {
-  args,
+  approvedIn,
+  DAY,
   deployCouncilSystem,
   ERC1271_MAGIC,
   expectProposalUnchanged,
   hashProposal,
+  highSTwin,
+  looseningProposal,
   mintProposal,
   pass,
   proposeAndApprove,
+  proposeArgs,
   ProposalState,
+  sign,
   snapshotProposal,
   Tier,
   tighteningProposal,
@@ -43,71 +48,85 @@ describe("HedgeCouncil with an ERC-1271 seat holder", function () {
     expect(await sys.seats.seatOf(sys.owner.address)).to.equal(0n);
   });
 
-  it("approves by signature: the owner signs the digest, the wallet validates it", async function () {
+  it("approves by signature: the owner signs the digest for the wallet's seat, the wallet validates it", async function () {
     const sys = await loadFixture(fixture);
     const { council, wallet, walletAddress, owner } = sys;
     const id = await proposeAndApprove(sys, await tighteningProposal(sys), [sys.holders[0]]);
-    const signature = await signApproval(owner, sys.chainId, sys.addresses.council, id);
-    expect(await wallet.isValidSignature(await council.approvalDigest(id), signature)).to.equal(ERC1271_MAGIC);
+    const [signed] = await sign(sys, [owner], id, { seatIds: [6] });
+    const digest = await council.approvalDigest(id, 6, signed.validUntil);
+    expect(await wallet.isValidSignature(digest, signed.signature)).to.equal(ERC1271_MAGIC);
 
-    await expect(council.connect(sys.stranger).approveBySig(id, [walletAddress], [signature]))
+    await expect(council.connect(sys.stranger).approveBySig(id, [signed]))
       .to.emit(council, "Approved")
       .withArgs(id, walletAddress);
     expect(await council.hasApproved(id, walletAddress)).to.equal(true);
     expect(await council.approvalCount(id)).to.equal(2n);
 
-    await expect(council.approveBySig(id, [walletAddress], [signature]))
-      .to.be.revertedWithCustomError(council, "HedgeCouncilAlreadyApproved")
-      .withArgs(id, walletAddress);
+    // Seat 6 is recorded now: relayed again, the signature is ignored.
+    const before = await snapshotProposal(council, id, sys.holders);
+    expect(await approvedIn(sys, council.approveBySig(id, [signed]))).to.deep.equal([]);
+    await expectProposalUnchanged(sys, id, before);
   });
 
-  it("counts towards submit's threshold", async function () {
+  it("counts towards submit's threshold, and as the first signature makes the wallet the proposer", async function () {
     const sys = await loadFixture(fixture);
     const { council, walletAddress, owner, holders } = sys;
-    const p = await tighteningProposal(sys, keccakId("with wallet"));
+    const p = await tighteningProposal(sys, "with wallet");
     const id = await hashProposal(sys, p);
-    const signers = [walletAddress, holders[0].address, holders[1].address];
     const signatures = [
-      await signApproval(owner, sys.chainId, sys.addresses.council, id),
-      await signApproval(holders[0], sys.chainId, sys.addresses.council, id),
-      await signApproval(holders[1], sys.chainId, sys.addresses.council, id),
+      ...(await sign(sys, [owner], id, { seatIds: [6] })),
+      ...(await sign(sys, [holders[0], holders[1]], id)),
     ];
-    await expect(council.connect(sys.stranger).submit(...args(p), signers, signatures))
+    await expect(council.connect(sys.stranger).submit(...proposeArgs(p), signatures))
       .to.emit(council, "ProposalCreated")
-      .withArgs(id, walletAddress, 1, p.targets, p.values, p.calldatas, p.salt);
+      .withArgs(id, walletAddress, Tier.Standard, p.targets, p.values, p.calldatas, p.description);
     expect(await council.state(id)).to.equal(ProposalState.Queued);
     expect(await council.approvalCount(id)).to.equal(3n);
+    expect(await council.hasApproved(id, walletAddress)).to.equal(true);
   });
 
-  it("refuses a signature the wallet does not accept", async function () {
+  it("refuses a signature the wallet does not accept, naming its seat", async function () {
     const sys = await loadFixture(fixture);
-    const { council, wallet, walletAddress, holders } = sys;
+    const { council, wallet, holders } = sys;
     const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+    const validUntil = BigInt(await time.latest()) + BigInt(DAY);
+    const approval = { proposalId: id, seatId: 6n, validUntil };
+    const sign6 = (signer: (typeof holders)[0], a = approval) =>
+      signApproval(signer, sys.chainId, sys.addresses.council, a);
     const before = await snapshotProposal(council, id, holders);
     const cases = [
-      await signApproval(holders[1], sys.chainId, sys.addresses.council, id), // not the owner
-      await signApproval(sys.owner, sys.chainId, sys.addresses.council, keccakId("another proposal")),
+      await sign6(holders[1]), // not the owner
+      await sign6(sys.owner, { ...approval, proposalId: keccakId("another proposal") }),
+      await sign6(sys.owner, { ...approval, seatId: 1n }), // the owner's approval for another seat
+      highSTwin(await sign6(sys.owner)), // the wallet refuses malleable signatures too
       "0x",
     ];
     for (const signature of cases) {
-      expect(await wallet.isValidSignature(await council.approvalDigest(id), signature)).to.equal("0xffffffff");
-      await expect(council.approveBySig(id, [walletAddress], [signature]))
+      expect(await wallet.isValidSignature(await council.approvalDigest(id, 6, validUntil), signature)).to.equal(
+        "0xffffffff",
+      );
+      await expect(council.approveBySig(id, [{ seatId: 6n, validUntil, signature }]))
         .to.be.revertedWithCustomError(council, "HedgeCouncilInvalidSignature")
-        .withArgs(walletAddress);
+        .withArgs(6);
     }
     await expectProposalUnchanged(sys, id, before);
-    expect(await council.hasApproved(id, walletAddress)).to.equal(false);
+    expect(await council.hasApproved(id, sys.walletAddress)).to.equal(false);
   });
 
-  it("the owner's signature does not count for the owner itself, who holds no seat", async function () {
+  it("the owner's signature does not count for the owner itself, who holds no seat, nor for another seat", async function () {
     const sys = await loadFixture(fixture);
     const { council, owner, holders } = sys;
     const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
     const before = await snapshotProposal(council, id, holders);
-    const signature = await signApproval(owner, sys.chainId, sys.addresses.council, id);
-    await expect(council.approveBySig(id, [owner.address], [signature]))
-      .to.be.revertedWithCustomError(council, "HedgeCouncilNotSeatHolder")
-      .withArgs(owner.address);
+    const [asItself] = await sign(sys, [owner], id);
+    expect(asItself.seatId).to.equal(0n);
+    await expect(council.approveBySig(id, [asItself]))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilSeatNotFound")
+      .withArgs(0);
+    const [asSeat2] = await sign(sys, [owner], id, { seatIds: [2] });
+    await expect(council.approveBySig(id, [asSeat2]))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilInvalidSignature")
+      .withArgs(2);
     await expectProposalUnchanged(sys, id, before);
   });
 
@@ -118,24 +137,27 @@ describe("HedgeCouncil with an ERC-1271 seat holder", function () {
     const id = await hashProposal(sys, p);
     const tx = wallet
       .connect(owner)
-      .call(sys.addresses.council, council.interface.encodeFunctionData("propose", args(p)));
+      .call(sys.addresses.council, council.interface.encodeFunctionData("propose", proposeArgs(p)));
     await expect(tx)
       .to.emit(council, "ProposalCreated")
-      .withArgs(id, walletAddress, Tier.Standard, p.targets, p.values, p.calldatas, p.salt);
+      .withArgs(id, walletAddress, Tier.Standard, p.targets, p.values, p.calldatas, p.description);
     await expect(tx).to.emit(council, "Approved").withArgs(id, walletAddress);
     expect(await council.hasApproved(id, walletAddress)).to.equal(true);
     expect(await council.hasApproved(id, owner.address)).to.equal(false);
     expect(await council.approvalCount(id)).to.equal(1n);
   });
 
-  it("is refused as itself when it approves twice, revokes without approving or vetoes twice", async function () {
+  it("is refused as itself when it revokes twice with nothing to withdraw, approves twice or vetoes twice", async function () {
     const sys = await loadFixture(fixture);
     const { council, wallet, walletAddress, owner, holders } = sys;
-    const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+    // A Critical proposal: the only kind a veto applies to.
+    const id = await proposeAndApprove(sys, await looseningProposal(sys), [holders[0]]);
     const callCouncil = (fn: "approve" | "revoke" | "veto") =>
       wallet.connect(owner).call(sys.addresses.council, (council.interface as Interface).encodeFunctionData(fn, [id]));
+    // Revoking without an approval marks the wallet; a second revocation has nothing to do.
+    await expect(callCouncil("revoke")).to.emit(council, "Revoked").withArgs(id, walletAddress);
     await expect(callCouncil("revoke"))
-      .to.be.revertedWithCustomError(council, "HedgeCouncilNotApproved")
+      .to.be.revertedWithCustomError(council, "HedgeCouncilAlreadyRevoked")
       .withArgs(id, walletAddress);
     await callCouncil("approve");
     await expect(callCouncil("approve"))
@@ -152,7 +174,7 @@ describe("HedgeCouncil with an ERC-1271 seat holder", function () {
   it("approves, revokes and vetoes on chain as a contract", async function () {
     const sys = await loadFixture(fixture);
     const { council, wallet, walletAddress, owner, holders } = sys;
-    const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+    const id = await proposeAndApprove(sys, await looseningProposal(sys), [holders[0]]);
     const approveData = council.interface.encodeFunctionData("approve", [id]);
     await expect(wallet.connect(owner).call(sys.addresses.council, approveData))
       .to.emit(council, "Approved")
@@ -168,13 +190,35 @@ describe("HedgeCouncil with an ERC-1271 seat holder", function () {
     // signature relayed afterwards is refused.
     expect(await council.hasRevoked(id, walletAddress)).to.equal(true);
     expect(await council.hasRevoked(id, owner.address)).to.equal(false);
-    const signature = await signApproval(owner, sys.chainId, sys.addresses.council, id);
-    await expect(council.connect(sys.stranger).approveBySig(id, [walletAddress], [signature]))
+    const signed = await sign(sys, [owner], id, { seatIds: [6] });
+    await expect(council.connect(sys.stranger).approveBySig(id, signed))
       .to.be.revertedWithCustomError(council, "HedgeCouncilSignatureRevoked")
-      .withArgs(id, walletAddress);
+      .withArgs(id, 6, walletAddress);
     await expect(wallet.connect(owner).call(sys.addresses.council, council.interface.encodeFunctionData("veto", [id])))
       .to.emit(council, "VetoCast")
       .withArgs(id, walletAddress);
     expect(await council.vetoCount(id)).to.equal(1n);
+  });
+
+  it("revokes before the proposal exists, and the owner's signature for the wallet then never counts", async function () {
+    const sys = await loadFixture(fixture);
+    const { council, wallet, walletAddress, owner, holders } = sys;
+    const p = await tighteningProposal(sys, "revoked by the wallet before it existed");
+    const id = await hashProposal(sys, p);
+    const signatures = [
+      ...(await sign(sys, [holders[0], holders[1]], id)),
+      ...(await sign(sys, [owner], id, { seatIds: [6] })),
+    ];
+    await expect(
+      wallet.connect(owner).call(sys.addresses.council, council.interface.encodeFunctionData("revoke", [id])),
+    )
+      .to.emit(council, "Revoked")
+      .withArgs(id, walletAddress);
+    expect(await council.state(id)).to.equal(ProposalState.Unknown);
+    await expect(council.connect(sys.stranger).submit(...proposeArgs(p), signatures))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilSignatureRevoked")
+      .withArgs(id, 6, walletAddress);
+    expect(await council.state(id)).to.equal(ProposalState.Unknown);
+    expect(await council.proposalMarks(id)).to.deep.equal([0n, 0n]);
   });
 });

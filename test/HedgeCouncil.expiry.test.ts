@@ -6,6 +6,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import {
   args,
+  proposeArgs,
   asTimelock,
   atNextBlock,
   DAY,
@@ -69,7 +70,7 @@ describe("HedgeCouncil expiry", function () {
         () => council.execute(...args(p)),
         () => council.connect(holders[3]).approve(id),
         () => council.connect(holders[0]).revoke(id),
-        () => council.approveBySig(id, signed.signers, signed.signatures),
+        () => council.approveBySig(id, signed),
         () => council.connect(holders[4]).veto(id),
       ];
       for (const attempt of attempts) {
@@ -82,7 +83,7 @@ describe("HedgeCouncil expiry", function () {
         .to.be.revertedWithCustomError(council, "HedgeCouncilNothingToCancel")
         .withArgs(id);
       // And it can never be created again.
-      await expect(council.connect(holders[0]).propose(...args(p)))
+      await expect(council.connect(holders[0]).propose(...proposeArgs(p)))
         .to.be.revertedWithCustomError(council, "HedgeCouncilProposalExists")
         .withArgs(id);
       await expectProposalUnchanged(sys, id, before);
@@ -160,7 +161,7 @@ describe("HedgeCouncil expiry", function () {
       const pending = nudgeProposal(sys, 2_600);
       const pendingId = await proposeAndApprove(sys, pending, [holders[0]]);
       const pendingDeadline = await council.proposalDeadline(pendingId);
-      const slow = { ...(await tighteningProposal(sys)), salt: "0x" + "11".repeat(32) };
+      const slow = await tighteningProposal(sys, "slow: queued after the change");
       const slowId = await proposeAndApprove(sys, slow, holders.slice(0, 3));
       const slowDeadline = await council.proposalDeadline(slowId);
 
@@ -170,7 +171,7 @@ describe("HedgeCouncil expiry", function () {
       expect(await council.expiry()).to.deep.equal([BigInt(HOUR), BigInt(2 * HOUR)]);
 
       // A new proposal gets the new TTL.
-      const fresh = { ...nudgeProposal(sys, 2_400), salt: "0x" + "22".repeat(32) };
+      const fresh = nudgeProposal(sys, 2_400, "fresh: proposed after the change");
       const freshId = await proposeAndApprove(sys, fresh, [holders[1]]);
       expect(await council.proposalDeadline(freshId)).to.equal(BigInt(await time.latest()) + BigInt(HOUR));
 

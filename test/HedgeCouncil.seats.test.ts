@@ -3,10 +3,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { id as keccakId, Wallet } from "ethers";
+import { Wallet } from "ethers";
 
 import {
   args,
+  proposeArgs,
   asTimelock,
   burnProposal,
   DAY,
@@ -55,9 +56,9 @@ describe("HedgeCouncil and seat changes", function () {
       64n,
       true,
     ]);
-    const p = await tighteningProposal(sys, keccakId("seat 64 at deployment"));
+    const p = await tighteningProposal(sys, "seat 64 at deployment");
     const id = await council.hashProposal(...args(p));
-    await expect(council.connect(last).propose(...args(p)))
+    await expect(council.connect(last).propose(...proposeArgs(p)))
       .to.emit(council, "Approved")
       .withArgs(id, last.address);
     expect(await council.hasApproved(id, last.address)).to.equal(true);
@@ -82,21 +83,23 @@ describe("HedgeCouncil and seat changes", function () {
     expect(await copy()).to.deep.equal(await truth());
 
     // Signatures are counted from the copy: the newcomer and the seats after the burned one sign a submit...
-    const p = await tighteningProposal(sys, keccakId("after the burn"));
+    const p = await tighteningProposal(sys, "after the burn");
     const id = await sys.council.hashProposal(...args(p));
     const signed = await sign(sys, [newcomer, holders[4], holders[2]], id);
-    await expect(sys.council.submit(...args(p), signed.signers, signed.signatures))
+    await expect(sys.council.submit(...proposeArgs(p), signed))
       .to.emit(sys.council, "Queued")
       .and.to.emit(sys.council, "Approved")
       .withArgs(id, newcomer.address);
     expect(await sys.council.approvalCount(id)).to.equal(3n);
     // ...and the burned seat's holder is no longer in it.
-    const q = await tighteningProposal(sys, keccakId("burned signer"));
+    const q = await tighteningProposal(sys, "burned signer");
     const qId = await sys.council.hashProposal(...args(q));
-    const burned = await sign(sys, [holders[0], holders[1], holders[2]], qId);
-    await expect(sys.council.submit(...args(q), burned.signers, burned.signatures))
-      .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotSeatHolder")
-      .withArgs(holders[1].address);
+    const burned = await sign(sys, [holders[0], holders[1], holders[2]], qId, { seatIds: [1, 2, 3] });
+    await expect(sys.council.submit(...proposeArgs(q), burned))
+      .to.be.revertedWithCustomError(sys.council, "HedgeCouncilSeatNotFound")
+      .withArgs(2);
+    expect(await sys.council.holderOf(2)).to.equal(ethers.ZeroAddress);
+    expect(await sys.council.holderOf(6)).to.equal(newcomer.address);
   });
 
   it("never lets a lone seat act once there are two, even before a grown council raises its thresholds", async function () {
@@ -106,29 +109,26 @@ describe("HedgeCouncil and seat changes", function () {
     const { council, seats } = sys;
     // One seat: every threshold is 1, and the lone seat acts (the council could not act at all otherwise).
     expect(await council.tierRule(Tier.Fast)).to.deep.equal([1n, 0n]);
-    const alone = await tighteningProposal(sys, keccakId("alone"));
+    const alone = await tighteningProposal(sys, "alone");
     const aloneSigned = await sign(sys, [first], await council.hashProposal(...args(alone)));
-    await expect(council.submit(...args(alone), aloneSigned.signers, aloneSigned.signatures)).to.emit(
-      council,
-      "Queued",
-    );
+    await expect(council.submit(...proposeArgs(alone), aloneSigned)).to.emit(council, "Queued");
 
     // A second seat minted without raising the thresholds (a proposal that forgot to): the stored rules still say 1,
     // but no tier accepts one approval any more.
     await seats.connect(await asTimelock(sys)).mint(second.address);
     expect(await council.tierRule(Tier.Standard)).to.deep.equal([1n, BigInt(DAY)]);
     for (const [p, tier] of [
-      [await tighteningProposal(sys, keccakId("two seats")), Tier.Standard],
+      [await tighteningProposal(sys, "two seats"), Tier.Standard],
       [nudgeProposal(sys, 2_600), Tier.Fast],
       [mintProposal(sys, signers[3].address), Tier.Critical],
     ] as const) {
       const id = await council.hashProposal(...args(p));
       expect(await council.tierOf(p.targets, p.calldatas)).to.equal(tier);
       const signed = await sign(sys, [first], id);
-      await expect(council.submit(...args(p), signed.signers, signed.signatures))
+      await expect(council.submit(...proposeArgs(p), signed))
         .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
         .withArgs(id, 1, 2);
-      await council.connect(first).propose(...args(p));
+      await council.connect(first).propose(...proposeArgs(p));
       if (tier === Tier.Fast) {
         await expect(council.execute(...args(p)))
           .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
@@ -187,10 +187,11 @@ describe("HedgeCouncil and seat changes", function () {
     await expect(council.connect(holders[1]).approve(id))
       .to.be.revertedWithCustomError(council, "HedgeCouncilNotSeatHolder")
       .withArgs(holders[1].address);
-    const signed = await sign(sys, [holders[1]], id);
-    await expect(council.approveBySig(id, signed.signers, signed.signatures))
-      .to.be.revertedWithCustomError(council, "HedgeCouncilNotSeatHolder")
-      .withArgs(holders[1].address);
+    // Its signature, made for seat 2 while it held it, names a seat that no longer exists.
+    const signed = await sign(sys, [holders[1]], id, { seatIds: [2] });
+    await expect(council.approveBySig(id, signed))
+      .to.be.revertedWithCustomError(council, "HedgeCouncilSeatNotFound")
+      .withArgs(2);
     await expectProposalUnchanged(sys, id, before);
   });
 
@@ -259,7 +260,7 @@ describe("HedgeCouncil and seat changes", function () {
     expect(before.state).to.equal(ProposalState.Queued);
   });
 
-  it("approvals by the holder of seat 64, the last id, count", async function () {
+  it("approvals by the holder of seat 64, the last id, count, on chain and by signature", async function () {
     const sys = await loadFixture(fixture);
     const { council, seats, holders } = sys;
     const timelock = await asTimelock(sys);
@@ -269,11 +270,22 @@ describe("HedgeCouncil and seat changes", function () {
     expect(await seats.seatOf(last.address)).to.equal(64n);
     expect(await seats.liveSeats()).to.equal(2n ** 64n - 1n);
 
-    const p = await tighteningProposal(sys, keccakId("seat 64"));
+    const p = await tighteningProposal(sys, "seat 64");
     const id = await proposeAndApprove(sys, p, [last, holders[0]]);
     expect(await council.hasApproved(id, last.address)).to.equal(true);
     expect(await council.approvalCount(id)).to.equal(2n);
     await council.connect(holders[1]).approve(id);
     await expect(council.queue(...args(p))).to.emit(council, "Queued");
+
+    // Its signature names seat 64 and counts; as the first signature of a submit, it makes its holder the proposer.
+    const q = await tighteningProposal(sys, "seat 64 signs");
+    const qId = await council.hashProposal(...args(q));
+    const signed = await sign(sys, [last, holders[0], holders[1]], qId);
+    expect(signed[0].seatId).to.equal(64n);
+    await expect(council.submit(...proposeArgs(q), signed))
+      .to.emit(council, "ProposalCreated")
+      .withArgs(qId, last.address, Tier.Standard, q.targets, q.values, q.calldatas, q.description);
+    expect(await council.hasApproved(qId, last.address)).to.equal(true);
+    expect((await council.proposalMarks(qId))[0]).to.equal((1n << 63n) | 0b11n);
   });
 });

@@ -4,10 +4,11 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
-import { ZeroAddress, id as keccakId } from "ethers";
+import { ZeroAddress } from "ethers";
 
 import {
   args,
+  proposeArgs,
   asTimelock,
   councilCall,
   DAY,
@@ -222,7 +223,7 @@ describe("HedgeCouncil settings", function () {
     it("a Critical proposal changes the Standard rule, and the new threshold applies", async function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
-      const change = proposal([councilCall(sys, "setTierRule", [Tier.Standard, 4, 2 * DAY])], keccakId("rule"));
+      const change = proposal([councilCall(sys, "setTierRule", [Tier.Standard, 4, 2 * DAY])], "rule");
       expect(await council.tierOf(change.targets, change.calldatas)).to.equal(Tier.Critical);
       await pass(sys, change);
       expect(await council.tierRule(Tier.Standard)).to.deep.equal([4n, BigInt(2 * DAY)]);
@@ -230,13 +231,13 @@ describe("HedgeCouncil settings", function () {
       const p = await tighteningProposal(sys);
       const id = await hashProposal(sys, p);
       const three = await sign(sys, holders.slice(0, 3), id);
-      await expect(council.submit(...args(p), three.signers, three.signatures))
+      await expect(council.submit(...proposeArgs(p), three))
         .to.be.revertedWithCustomError(council, "HedgeCouncilInsufficientApprovals")
         .withArgs(id, 3, 4);
       const four = await sign(sys, holders.slice(0, 4), id);
       const at = BigInt(await time.latest()) + 1n;
       await time.setNextBlockTimestamp(at);
-      await expect(council.submit(...args(p), four.signers, four.signatures))
+      await expect(council.submit(...proposeArgs(p), four))
         .to.emit(council, "Queued")
         .withArgs(id, at + BigInt(2 * DAY));
     });
@@ -255,27 +256,23 @@ describe("HedgeCouncil settings", function () {
       const settingsBefore = await snapshotSettings(council);
       const cases: [ReturnType<typeof proposal>, string, (number | bigint)[]][] = [
         [
-          proposal([councilCall(sys, "setTierRule", [Tier.Standard, 5, DAY])], keccakId("a")),
+          proposal([councilCall(sys, "setTierRule", [Tier.Standard, 5, DAY])], "a"),
           "HedgeCouncilThresholdsOutOfOrder",
           [2, 5, 4, 5],
         ],
         [
-          proposal([councilCall(sys, "setTierRule", [Tier.Fast, 2, HOUR])], keccakId("b")),
+          proposal([councilCall(sys, "setTierRule", [Tier.Fast, 2, HOUR])], "b"),
           "HedgeCouncilFastDelayNotZero",
           [HOUR],
         ],
         [
-          proposal([councilCall(sys, "setTierRule", [Tier.Critical, 4, HOUR])], keccakId("c")),
+          proposal([councilCall(sys, "setTierRule", [Tier.Critical, 4, HOUR])], "c"),
           "HedgeCouncilCriticalDelayBelowStandard",
           [HOUR, DAY],
         ],
+        [proposal([councilCall(sys, "setVetoThreshold", [6])], "d"), "HedgeCouncilVetoThresholdOutOfRange", [6, 5]],
         [
-          proposal([councilCall(sys, "setVetoThreshold", [6])], keccakId("d")),
-          "HedgeCouncilVetoThresholdOutOfRange",
-          [6, 5],
-        ],
-        [
-          proposal([councilCall(sys, "setExpiry", [HOUR - 1, DAY])], keccakId("e")),
+          proposal([councilCall(sys, "setExpiry", [HOUR - 1, DAY])], "e"),
           "HedgeCouncilExpiryOutOfRange",
           [HOUR - 1, DAY],
         ],
@@ -302,7 +299,7 @@ describe("HedgeCouncil settings", function () {
     it("after the timelock minimum is raised above the Critical delay, one batch can still realign the delays", async function () {
       const sys = await loadFixture(fixture);
       const { council, timelock } = sys;
-      await pass(sys, proposal([updateDelayCall(sys, 4 * DAY)], keccakId("raise")));
+      await pass(sys, proposal([updateDelayCall(sys, 4 * DAY)], "raise"));
       expect(await timelock.getMinDelay()).to.equal(BigInt(4 * DAY));
 
       const timelockSigner = await asTimelock(sys);
@@ -320,7 +317,7 @@ describe("HedgeCouncil settings", function () {
           councilCall(sys, "setTierRule", [Tier.Standard, 3, 4 * DAY]),
           updateDelayCall(sys, 4 * DAY),
         ],
-        keccakId("realign"),
+        "realign",
       );
       await pass(sys, realign);
       expect(await council.tierRule(Tier.Standard)).to.deep.equal([3n, BigInt(4 * DAY)]);

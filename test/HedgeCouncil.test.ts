@@ -10,6 +10,7 @@ import { toPolicyValues } from "../scripts/lib/policy";
 import type { TestTarget } from "../typechain-types";
 import {
   args,
+  proposeArgs,
   atNextBlock,
   councilCall,
   DAY,
@@ -46,7 +47,7 @@ async function fixture() {
   return { ...sys, target, targetAddress: await target.getAddress() };
 }
 
-function pingProposal(sys: CouncilSystem & { targetAddress: string }, value = 42, eth = 0n, salt = keccakId("ping")) {
+function pingProposal(sys: CouncilSystem & { targetAddress: string }, value = 42, eth = 0n, description = "ping") {
   return proposal(
     [
       {
@@ -55,7 +56,7 @@ function pingProposal(sys: CouncilSystem & { targetAddress: string }, value = 42
         value: eth,
       },
     ],
-    salt,
+    description,
   );
 }
 
@@ -66,12 +67,12 @@ describe("HedgeCouncil", function () {
       const { council, holders } = sys;
       const p = await tighteningProposal(sys);
       const id = await hashProposal(sys, p);
-      expect(await council.connect(holders[0]).propose.staticCall(...args(p))).to.equal(id);
+      expect(await council.connect(holders[0]).propose.staticCall(...proposeArgs(p))).to.equal(id);
 
-      const tx = council.connect(holders[0]).propose(...args(p));
+      const tx = council.connect(holders[0]).propose(...proposeArgs(p));
       await expect(tx)
         .to.emit(council, "ProposalCreated")
-        .withArgs(id, holders[0].address, Tier.Standard, p.targets, p.values, p.calldatas, p.salt);
+        .withArgs(id, holders[0].address, Tier.Standard, p.targets, p.values, p.calldatas, p.description);
       await expect(tx).to.emit(council, "Approved").withArgs(id, holders[0].address);
 
       expect(await council.state(id)).to.equal(ProposalState.Pending);
@@ -83,44 +84,44 @@ describe("HedgeCouncil", function () {
       expect(await council.proposalDeadline(id)).to.equal(BigInt(await time.latest()) + BigInt(7 * DAY));
     });
 
-    it("hashProposal is keccak256(abi.encode(targets, values, calldatas, salt))", async function () {
+    it("hashProposal is keccak256(abi.encode(targets, values, calldatas, keccak256(bytes(description))))", async function () {
       const sys = await loadFixture(fixture);
-      const p = await tighteningProposal(sys);
+      const p = await tighteningProposal(sys, "raise the coverage to 30 %");
       const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
         ["address[]", "uint256[]", "bytes[]", "bytes32"],
-        args(p),
+        [p.targets, p.values, p.calldatas, ethers.keccak256(ethers.toUtf8Bytes(p.description))],
       );
       expect(await hashProposal(sys, p)).to.equal(ethers.keccak256(encoded));
-      expect(await hashProposal(sys, { ...p, salt: keccakId("other") })).to.not.equal(ethers.keccak256(encoded));
+      expect(await hashProposal(sys, { ...p, description: "other" })).to.not.equal(ethers.keccak256(encoded));
     });
 
     it("refuses a caller without a seat", async function () {
       const sys = await loadFixture(fixture);
       const p = await tighteningProposal(sys);
       const id = await hashProposal(sys, p);
-      await expect(sys.council.connect(sys.stranger).propose(...args(p)))
+      await expect(sys.council.connect(sys.stranger).propose(...proposeArgs(p)))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotSeatHolder")
         .withArgs(sys.stranger.address);
-      await expect(sys.council.connect(sys.deployer).propose(...args(p)))
+      await expect(sys.council.connect(sys.deployer).propose(...proposeArgs(p)))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotSeatHolder")
         .withArgs(sys.deployer.address);
       expect(await sys.council.state(id)).to.equal(ProposalState.Unknown);
       expect(await sys.council.approvalCount(id)).to.equal(0n);
     });
 
-    it("refuses the same calls and salt twice, accepts them with another salt", async function () {
+    it("refuses the same calls and description twice, accepts them with another description", async function () {
       const sys = await loadFixture(fixture);
       const p = await tighteningProposal(sys);
       const id = await proposeAndApprove(sys, p, [sys.holders[0], sys.holders[1]]);
       const before = await snapshotProposal(sys.council, id, sys.holders);
 
-      await expect(sys.council.connect(sys.holders[2]).propose(...args(p)))
+      await expect(sys.council.connect(sys.holders[2]).propose(...proposeArgs(p)))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilProposalExists")
         .withArgs(id);
       await expectProposalUnchanged(sys, id, before);
 
-      const other = { ...p, salt: keccakId("another salt") };
-      await sys.council.connect(sys.holders[2]).propose(...args(other));
+      const other = { ...p, description: "the same change, proposed again" };
+      await sys.council.connect(sys.holders[2]).propose(...proposeArgs(other));
       expect(await sys.council.state(await hashProposal(sys, other))).to.equal(ProposalState.Pending);
       await expectProposalUnchanged(sys, id, before);
     });
@@ -130,14 +131,14 @@ describe("HedgeCouncil", function () {
       const { council, holders } = sys;
       const p = await tighteningProposal(sys);
       const cases: [Proposal, number[]][] = [
-        [{ targets: [], values: [], calldatas: [], salt: p.salt }, [0, 0, 0]],
+        [{ targets: [], values: [], calldatas: [], description: p.description }, [0, 0, 0]],
         [{ ...p, values: [] }, [1, 0, 1]],
         [{ ...p, calldatas: [] }, [1, 1, 0]],
         [{ ...p, values: [0n, 0n] }, [1, 2, 1]],
         [{ ...p, targets: [...p.targets, p.targets[0]] }, [2, 1, 1]],
       ];
       for (const [bad, lengths] of cases) {
-        await expect(council.connect(holders[0]).propose(...args(bad)))
+        await expect(council.connect(holders[0]).propose(...proposeArgs(bad)))
           .to.be.revertedWithCustomError(council, "HedgeCouncilInvalidProposalLength")
           .withArgs(...lengths);
         expect(await council.state(await hashProposal(sys, bad))).to.equal(ProposalState.Unknown);
@@ -161,14 +162,14 @@ describe("HedgeCouncil", function () {
         [proposal([mint, setPolicy, trigger]), 2],
       ];
       for (const [bad, index] of cases) {
-        await expect(council.connect(holders[0]).propose(...args(bad)))
+        await expect(council.connect(holders[0]).propose(...proposeArgs(bad)))
           .to.be.revertedWithCustomError(council, "HedgeCouncilMixedFastBatch")
           .withArgs(index);
         expect(await council.state(await hashProposal(sys, bad))).to.equal(ProposalState.Unknown);
       }
       // Two nudges together are fine: still Fast.
       const both = proposal([nudge, trigger]);
-      await council.connect(holders[0]).propose(...args(both));
+      await council.connect(holders[0]).propose(...proposeArgs(both));
       expect(await council.proposalTier(await hashProposal(sys, both))).to.equal(Tier.Fast);
     });
   });
@@ -242,23 +243,29 @@ describe("HedgeCouncil", function () {
       expect(await sys.council.approvalCount(id)).to.equal(2n);
     });
 
-    it("refuses to revoke an approval never given, twice, or by a non-holder", async function () {
+    it("revoke without an approval marks the address; twice with nothing to withdraw, or by a non-holder, is refused", async function () {
       const sys = await loadFixture(fixture);
       const p = await tighteningProposal(sys);
       const id = await proposeAndApprove(sys, p, [sys.holders[0], sys.holders[1]]);
       await sys.council.connect(sys.holders[1]).revoke(id);
-      const before = await snapshotProposal(sys.council, id, sys.holders);
-
-      await expect(sys.council.connect(sys.holders[1]).revoke(id))
-        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotApproved")
-        .withArgs(id, sys.holders[1].address);
+      // Rules v3: a holder who never approved may revoke too; its signatures then never count for this id.
       await expect(sys.council.connect(sys.holders[2]).revoke(id))
-        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotApproved")
+        .to.emit(sys.council, "Revoked")
         .withArgs(id, sys.holders[2].address);
+      expect(await sys.council.hasRevoked(id, sys.holders[2].address)).to.equal(true);
+      const before = await snapshotProposal(sys.council, id, sys.holders);
+      expect(before.approvalCount).to.equal(1n);
+
+      for (const holder of [sys.holders[1], sys.holders[2]]) {
+        await expect(sys.council.connect(holder).revoke(id))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilAlreadyRevoked")
+          .withArgs(id, holder.address);
+      }
       await expect(sys.council.connect(sys.stranger).revoke(id))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilNotSeatHolder")
         .withArgs(sys.stranger.address);
       await expectProposalUnchanged(sys, id, before);
+      expect(await sys.council.hasRevoked(id, sys.stranger.address)).to.equal(false);
     });
 
     it("refuses approve and revoke once the proposal is queued", async function () {
@@ -425,22 +432,29 @@ describe("HedgeCouncil", function () {
       expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Standard);
       const nudge = nudgeProposal(sys);
       const signed = await sign(sys, sys.holders.slice(0, 2), await hashProposal(sys, nudge));
-      await sys.council.submit(...args(nudge), signed.signers, signed.signatures);
+      await sys.council.submit(...proposeArgs(nudge), signed);
       expect(await sys.policy.version()).to.equal(1n);
       expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Standard);
-      await pass(sys, await tighteningProposal(sys, keccakId("another tightening")));
+      await pass(sys, await tighteningProposal(sys, "another tightening"));
       expect(await sys.policy.version()).to.equal(2n);
       expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Critical);
     });
 
-    it("refuses empty or mismatched arrays", async function () {
+    it("refuses empty or mismatched arrays, naming the targets' and the calldatas' lengths", async function () {
       const sys = await loadFixture(fixture);
-      await expect(sys.council.tierOf([], []))
-        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilInvalidProposalLength")
-        .withArgs(0, 0, 0);
-      await expect(sys.council.tierOf([sys.addresses.policy], ["0x", "0x"]))
-        .to.be.revertedWithCustomError(sys.council, "HedgeCouncilInvalidProposalLength")
-        .withArgs(1, 1, 2);
+      const policy = sys.addresses.policy;
+      const cases: [string[], string[]][] = [
+        [[], []],
+        [[policy], ["0x", "0x"]],
+        [[policy, policy, policy], ["0x"]],
+        [[policy, policy], []],
+        [[], ["0x"]],
+      ];
+      for (const [targets, calldatas] of cases) {
+        await expect(sys.council.tierOf(targets, calldatas))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilInvalidCallsLength")
+          .withArgs(targets.length, calldatas.length);
+      }
     });
   });
 
@@ -500,12 +514,12 @@ describe("HedgeCouncil", function () {
       const sys = await loadFixture(fixture);
       const p = nudgeProposal(sys, 2_600);
       const withValue = { ...p, values: [5n] };
-      await expect(sys.council.connect(sys.holders[0]).propose(...args(withValue)))
+      await expect(sys.council.connect(sys.holders[0]).propose(...proposeArgs(withValue)))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
         .withArgs(5n);
       const id = await hashProposal(sys, withValue);
       const signed = await sign(sys, sys.holders.slice(0, 2), id);
-      await expect(sys.council.submit(...args(withValue), signed.signers, signed.signatures))
+      await expect(sys.council.submit(...proposeArgs(withValue), signed))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
         .withArgs(5n);
       expect(await sys.council.state(id)).to.equal(ProposalState.Unknown);
@@ -533,10 +547,10 @@ describe("HedgeCouncil", function () {
       const id = await hashProposal(sys, p);
       const opId = await operationId(sys, p);
 
-      await council.connect(holders[0]).propose(...args(p));
+      await council.connect(holders[0]).propose(...proposeArgs(p));
       await council.connect(holders[1]).approve(id);
       const signed = await sign(sys, [holders[2]], id);
-      await expect(council.connect(sys.stranger).approveBySig(id, signed.signers, signed.signatures))
+      await expect(council.connect(sys.stranger).approveBySig(id, signed))
         .to.emit(council, "Approved")
         .withArgs(id, holders[2].address);
       expect(await council.approvalCount(id)).to.equal(3n);
@@ -598,7 +612,7 @@ describe("HedgeCouncil", function () {
       const p = await tighteningProposal(sys);
       const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
       const before = await snapshotProposal(sys.council, id, sys.holders);
-      const tampered = { ...p, salt: keccakId("tampered") };
+      const tampered = { ...p, description: "tighten, described otherwise" };
       await expect(sys.council.queue(...args(tampered)))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilUnexpectedProposalState")
         .withArgs(await hashProposal(sys, tampered), ProposalState.Unknown);
@@ -621,7 +635,7 @@ describe("HedgeCouncil", function () {
       await expect(sys.council.queue(...args(p)))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilUnexpectedProposalState")
         .withArgs(id, ProposalState.Executed);
-      await expect(sys.council.connect(sys.holders[0]).propose(...args(p)))
+      await expect(sys.council.connect(sys.holders[0]).propose(...proposeArgs(p)))
         .to.be.revertedWithCustomError(sys.council, "HedgeCouncilProposalExists")
         .withArgs(id);
       await expectProposalUnchanged(sys, id, before);
@@ -633,7 +647,7 @@ describe("HedgeCouncil", function () {
       const p = await tighteningProposal(sys);
       const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
       await sys.council.queue(...args(p));
-      await pass(sys, await tighteningProposal(sys, keccakId("a later tightening")));
+      await pass(sys, await tighteningProposal(sys, "a later tightening"));
       const before = await snapshotProposal(sys.council, id, sys.holders);
       const policyBefore = await snapshotPolicy(sys.policy);
       await expect(sys.council.execute(...args(p)))
@@ -651,7 +665,7 @@ describe("HedgeCouncil", function () {
       await time.increaseTo((await sys.council.proposalEta(id)) - 10n);
       const nudge = nudgeProposal(sys, 2_700);
       const signed = await sign(sys, sys.holders.slice(3, 5), await hashProposal(sys, nudge));
-      await sys.council.submit(...args(nudge), signed.signers, signed.signatures);
+      await sys.council.submit(...proposeArgs(nudge), signed);
       expect((await sys.policy.policy()).coverageBps).to.equal(2_700n);
       await time.increaseTo(await sys.council.proposalEta(id));
       await expect(sys.council.execute(...args(p)))
@@ -765,7 +779,7 @@ describe("HedgeCouncil", function () {
           { target: first, data: "0x", value: 1n },
           { target: second, data: "0x", value: 2n },
         ],
-        keccakId("two payments"),
+        "two payments",
       );
       const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 4));
       await sys.council.queue(...args(p));
@@ -802,7 +816,7 @@ describe("HedgeCouncil", function () {
 
     /** Raises the timelock's own minimum delay to 4 days, through governance (a Critical proposal). */
     async function raiseTimelockMinimum(sys: CouncilSystem) {
-      const raise = proposal([updateDelayCall(sys, 4 * DAY)], keccakId("raise"));
+      const raise = proposal([updateDelayCall(sys, 4 * DAY)], "raise");
       const raiseId = await proposeAndApprove(sys, raise, sys.holders.slice(0, 4));
       await sys.council.queue(...args(raise));
       await time.increaseTo(await sys.council.proposalEta(raiseId));
@@ -841,7 +855,7 @@ describe("HedgeCouncil", function () {
       const ping = new ethers.Interface(["function ping(uint256)"]);
       const batch = proposal(
         [1, 2].map((v) => ({ target: sys.targetAddress, data: ping.encodeFunctionData("ping", [v]) })),
-        keccakId("batch"),
+        "batch",
       );
       const id = await proposeAndApprove(sys, batch, sys.holders.slice(0, 4));
       const at = BigInt(await time.latest()) + 1n;
@@ -871,10 +885,10 @@ describe("HedgeCouncil", function () {
       await expectProposalUnchanged(sys, id, before);
       expect(before.state).to.equal(ProposalState.Pending);
 
-      const q = await tighteningProposal(sys, keccakId("by signatures"));
+      const q = await tighteningProposal(sys, "by signatures");
       const qId = await hashProposal(sys, q);
       const signed = await sign(sys, sys.holders.slice(0, 3), qId);
-      await expect(council.submit(...args(q), signed.signers, signed.signatures))
+      await expect(council.submit(...proposeArgs(q), signed))
         .to.be.revertedWithCustomError(timelock, "AccessControlUnauthorizedAccount")
         .withArgs(addresses.council, proposerRole);
       expect(await council.state(qId)).to.equal(ProposalState.Unknown);
@@ -916,7 +930,7 @@ describe("HedgeCouncil", function () {
         const ping = new ethers.Interface(["function ping(uint256)"]);
         const p = proposal(
           addresses.map((t) => ({ target: t, data: ping.encodeFunctionData("ping", [7]) })),
-          keccakId("two targets"),
+          "two targets",
         );
         const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 4));
         await council.queue(...args(p));

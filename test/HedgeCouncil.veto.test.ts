@@ -1,5 +1,6 @@
-// HedgeCouncil: veto (one VetoCast per vote, Vetoed at the threshold, dead for good; vetoes judged again at queue and
-// execute against the threshold in force then) and cancel (anyone, only Vetoed or Expired proposals, removes the
+// HedgeCouncil: veto (Critical proposals only, rules v3: Standard changes never loosen, and a veto exists to stop a
+// change that weakens the hedge or changes who governs; one VetoCast per vote, Vetoed at the threshold, dead for good;
+// vetoes judged again at queue and execute against the threshold in force then) and cancel (anyone, only Vetoed or Expired proposals, removes the
 // timelock operation, records a veto reached by a lowered threshold for good).
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -11,14 +12,17 @@ import {
   deployCouncilSystem,
   expectProposalUnchanged,
   hashProposal,
+  looseningProposal,
   nudgeProposal,
   operationId,
   proposeAndApprove,
   proposeAndQueue,
+  proposeArgs,
   ProposalState,
   sign,
   snapshotPolicy,
   snapshotProposal,
+  Tier,
   tighteningProposal,
 } from "./helpers/system";
 
@@ -31,7 +35,7 @@ describe("HedgeCouncil veto and cancel", function () {
     it("emits VetoCast for each vote and Vetoed when the threshold (2 of 5) is reached", async function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
-      const id = await proposeAndApprove(sys, await tighteningProposal(sys), holders.slice(0, 2));
+      const id = await proposeAndApprove(sys, await looseningProposal(sys), holders.slice(0, 2));
 
       const first = council.connect(holders[3]).veto(id);
       await expect(first).to.emit(council, "VetoCast").withArgs(id, holders[3].address);
@@ -51,7 +55,7 @@ describe("HedgeCouncil veto and cancel", function () {
     it("a vetoed proposal is dead: approve, revoke, approveBySig, queue, execute and veto are refused", async function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
-      const p = await tighteningProposal(sys);
+      const p = await looseningProposal(sys);
       const id = await proposeAndApprove(sys, p, holders.slice(0, 3));
       await council.connect(holders[3]).veto(id);
       await council.connect(holders[4]).veto(id);
@@ -62,7 +66,7 @@ describe("HedgeCouncil veto and cancel", function () {
       const attempts = [
         () => council.connect(holders[3]).approve(id),
         () => council.connect(holders[0]).revoke(id),
-        () => council.approveBySig(id, signed.signers, signed.signatures),
+        () => council.approveBySig(id, signed),
         () => council.queue(...args(p)),
         () => council.execute(...args(p)),
         () => council.connect(holders[2]).veto(id),
@@ -72,7 +76,7 @@ describe("HedgeCouncil veto and cancel", function () {
           .to.be.revertedWithCustomError(council, "HedgeCouncilUnexpectedProposalState")
           .withArgs(id, ProposalState.Vetoed);
       }
-      await expect(council.connect(holders[0]).propose(...args(p)))
+      await expect(council.connect(holders[0]).propose(...proposeArgs(p)))
         .to.be.revertedWithCustomError(council, "HedgeCouncilProposalExists")
         .withArgs(id);
       await expectProposalUnchanged(sys, id, before);
@@ -82,7 +86,7 @@ describe("HedgeCouncil veto and cancel", function () {
     it("refuses a veto from a non-holder and a second veto from the same holder", async function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
-      const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+      const id = await proposeAndApprove(sys, await looseningProposal(sys), [holders[0]]);
       await council.connect(holders[3]).veto(id);
       const before = await snapshotProposal(council, id, holders);
       await expect(council.connect(sys.stranger).veto(id))
@@ -112,24 +116,58 @@ describe("HedgeCouncil veto and cancel", function () {
       expect(await council.vetoCount(id)).to.equal(0n);
     });
 
-    it("can stop a Fast nudge before it runs", async function () {
+    it("refuses to veto a Fast or a Standard proposal, Pending or Queued, naming its tier; the state is unchanged", async function () {
+      const sys = await loadFixture(fixture);
+      const { council, holders } = sys;
+      const fast = nudgeProposal(sys);
+      const fastId = await proposeAndApprove(sys, fast, holders.slice(0, 1));
+      const standard = await tighteningProposal(sys);
+      const standardId = await proposeAndApprove(sys, standard, holders.slice(0, 1));
+      const queued = await tighteningProposal(sys, "queued Standard");
+      const { id: queuedId } = await proposeAndQueue(sys, queued);
+      const cases: [string, Tier][] = [
+        [fastId, Tier.Fast],
+        [standardId, Tier.Standard],
+        [queuedId, Tier.Standard],
+      ];
+      const policyBefore = await snapshotPolicy(sys.policy);
+      for (const [id, tier] of cases) {
+        const before = await snapshotProposal(council, id, holders);
+        for (const voter of holders.slice(3, 5)) {
+          await expect(council.connect(voter).veto(id))
+            .to.be.revertedWithCustomError(council, "HedgeCouncilVetoNotCritical")
+            .withArgs(id, tier);
+        }
+        await expectProposalUnchanged(sys, id, before);
+        expect(before.vetoCount).to.equal(0n);
+        expect((await council.proposalMarks(id))[1]).to.equal(0n);
+      }
+      expect(await snapshotPolicy(sys.policy)).to.deep.equal(policyBefore);
+      // The minority that tried to veto cannot stop them: the nudge runs once a second seat approves, the Standard
+      // change queues with three.
+      await council.connect(holders[1]).approve(fastId);
+      await expect(council.execute(...args(fast)))
+        .to.emit(council, "Executed")
+        .withArgs(fastId);
+      for (const h of holders.slice(1, 3)) await council.connect(h).approve(standardId);
+      await expect(council.queue(...args(standard))).to.emit(council, "Queued");
+    });
+
+    it("the state check comes first: an Executed or Unknown Fast proposal is reported by its state", async function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
       const p = nudgeProposal(sys);
       const id = await proposeAndApprove(sys, p, holders.slice(0, 2));
-      await council.connect(holders[2]).veto(id);
-      await council.connect(holders[3]).veto(id);
-      const policyBefore = await snapshotPolicy(sys.policy);
-      await expect(council.execute(...args(p)))
+      await council.execute(...args(p));
+      await expect(council.connect(holders[3]).veto(id))
         .to.be.revertedWithCustomError(council, "HedgeCouncilUnexpectedProposalState")
-        .withArgs(id, ProposalState.Vetoed);
-      expect(await snapshotPolicy(sys.policy)).to.deep.equal(policyBefore);
+        .withArgs(id, ProposalState.Executed);
     });
 
     it("counts only the vetoes of current seat holders", async function () {
       const sys = await loadFixture(fixture);
       const { council, seats, holders } = sys;
-      const id = await proposeAndApprove(sys, await tighteningProposal(sys), [holders[0]]);
+      const id = await proposeAndApprove(sys, await looseningProposal(sys), [holders[0]]);
       await council.connect(holders[3]).veto(id);
       expect(await council.vetoCount(id)).to.equal(1n);
 
@@ -146,8 +184,8 @@ describe("HedgeCouncil veto and cancel", function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
       await council.connect(await asTimelock(sys)).setVetoThreshold(3);
-      const p = await tighteningProposal(sys);
-      const q = await tighteningProposal(sys, keccakId("queued first"));
+      const p = await looseningProposal(sys);
+      const q = await looseningProposal(sys, "queued first");
       const id = await proposeAndApprove(sys, p, holders.slice(0, 3));
       const { id: qId, eta } = await proposeAndQueue(sys, q);
       for (const voter of holders.slice(3, 5)) {
@@ -177,7 +215,7 @@ describe("HedgeCouncil veto and cancel", function () {
     it("with a veto threshold of 1, one veto kills", async function () {
       const sys = await loadFixture(fixture);
       await sys.council.connect(await asTimelock(sys)).setVetoThreshold(1);
-      const id = await proposeAndApprove(sys, await tighteningProposal(sys), [sys.holders[0]]);
+      const id = await proposeAndApprove(sys, await looseningProposal(sys), [sys.holders[0]]);
       await expect(sys.council.connect(sys.holders[0]).veto(id)).to.emit(sys.council, "Vetoed").withArgs(id);
       expect(await sys.council.state(id)).to.equal(ProposalState.Vetoed);
     });
@@ -187,7 +225,7 @@ describe("HedgeCouncil veto and cancel", function () {
     it("anyone removes the timelock operation of a vetoed queued proposal", async function () {
       const sys = await loadFixture(fixture);
       const { council, timelock, holders } = sys;
-      const p = await tighteningProposal(sys);
+      const p = await looseningProposal(sys);
       const { id, eta } = await proposeAndQueue(sys, p);
       const opId = await operationId(sys, p);
       expect(await timelock.isOperationPending(opId)).to.equal(true);
@@ -217,8 +255,8 @@ describe("HedgeCouncil veto and cancel", function () {
       const sys = await loadFixture(fixture);
       const { council, timelock, holders } = sys;
       await council.connect(await asTimelock(sys)).setVetoThreshold(3);
-      const p = await tighteningProposal(sys);
-      const pending = await tighteningProposal(sys, keccakId("pending"));
+      const p = await looseningProposal(sys);
+      const pending = await looseningProposal(sys, "pending");
       const { id } = await proposeAndQueue(sys, p);
       const pendingId = await proposeAndApprove(sys, pending, holders.slice(0, 1));
       for (const voter of holders.slice(3, 5)) {
@@ -248,7 +286,7 @@ describe("HedgeCouncil veto and cancel", function () {
     it("has nothing to cancel for a proposal vetoed before it was queued", async function () {
       const sys = await loadFixture(fixture);
       const { council, holders } = sys;
-      const p = await tighteningProposal(sys);
+      const p = await looseningProposal(sys);
       const id = await proposeAndApprove(sys, p, holders.slice(0, 3));
       await council.connect(holders[3]).veto(id);
       await council.connect(holders[4]).veto(id);
@@ -263,7 +301,7 @@ describe("HedgeCouncil veto and cancel", function () {
       const sys = await loadFixture(fixture);
       const { council, timelock, holders } = sys;
 
-      const unknown = { ...(await tighteningProposal(sys)), salt: keccakId("never proposed") };
+      const unknown = await tighteningProposal(sys, "never proposed");
       await expect(council.cancel(...args(unknown)))
         .to.be.revertedWithCustomError(council, "HedgeCouncilUnexpectedProposalState")
         .withArgs(await hashProposal(sys, unknown), ProposalState.Unknown);

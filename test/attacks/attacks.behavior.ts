@@ -7,9 +7,9 @@ import { concat, getBytes, hexlify, toBeHex, type BytesLike } from "ethers";
 import { captureState, type CaptureScope } from "../helpers/stateSnapshot";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import {
-  args,
   hashProposal,
   operationId,
+  proposeArgs,
   sign,
   thresholdOf,
   type CouncilSystem,
@@ -55,11 +55,11 @@ export async function expectUnchanged(
   expect(after).to.deep.equal(before);
 }
 
-/** `submit` relayed by a stranger with the EIP-712 signatures of `signers`. */
+/** `submit` relayed by a stranger with the EIP-712 signatures of `signers`, each for the seat it holds now. */
 export async function submitWith(sys: CouncilSystem, p: Proposal, signers: HardhatEthersSigner[]) {
   const id = await hashProposal(sys, p);
   const signed = await sign(sys, signers, id);
-  return sys.council.connect(sys.stranger).submit(...args(p), signed.signers, signed.signatures);
+  return sys.council.connect(sys.stranger).submit(...proposeArgs(p), signed);
 }
 
 /** Submits `p` with its tier's threshold of signatures (holders 1..); returns its id and eta. */

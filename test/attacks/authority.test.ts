@@ -33,14 +33,14 @@ async function fixture() {
 
   // A single-call and a batch proposal queued in the timelock, so that its role-gated entry points have real
   // operations to be attacked with.
-  const single = await tighteningProposal(sys, keccakId("queued single"));
+  const single = await tighteningProposal(sys, "queued single");
   const queuedSingle = await proposeAndQueue(sys, single);
   const batch = proposal(
     [
       { target: sys.addresses.seats, data: sys.seats.interface.encodeFunctionData("mint", [sys.strangers[5].address]) },
       { target: sys.addresses.seats, data: sys.seats.interface.encodeFunctionData("mint", [sys.strangers[6].address]) },
     ],
-    keccakId("queued batch"),
+    "queued batch",
   );
   const queuedBatch = await proposeAndQueue(sys, batch);
   const scope = await scopeOf(sys, [single, batch], { accounts: [evilOracleAddress] });

@@ -4,11 +4,12 @@
 // only when the timelock runs it: the policy's custom error bubbles up and nothing changes. Then the compare-and-swap:
 // two approved proposals racing on the same version, a stale Critical proposal landing after a newer setPolicy, and a
 // nudge just before a queued tightening's eta (nudges keep the version: the majority's policy still runs). Then the
-// nudge rules, on the Fast path: the band around the baseline, the cooldown, the invariants, a change of nothing.
+// nudge rules, on the Fast path: the band around the baseline, the cooldown (and its v3 exemption for a return toward
+// the baseline, which neither lets a parameter go loose twice a day nor overshoot the baseline), the invariants, a
+// change of nothing.
 import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { id as keccakId } from "ethers";
 
 import {
   args,
@@ -124,7 +125,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
     for (const [name, edit, error, errorArgs] of rules) {
       it(`a proposal sets ${name}`, async function () {
         const sys = await loadFixture(fixture);
-        const p = proposal([await setPolicyCall(sys, withEdit(edit, defaultPolicy()))], keccakId(name));
+        const p = proposal([await setPolicyCall(sys, withEdit(edit, defaultPolicy()))], name);
         const { scope } = await readyToExecute(sys, p);
         await expectUnchanged(sys, scope, () =>
           expect(sys.council.execute(...args(p)))
@@ -143,7 +144,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
             withEdit((q) => (q.layers[0].instrument = 4), defaultPolicy()),
           ),
         ],
-        keccakId("instrument 4"),
+        "instrument 4",
       );
       const { scope } = await readyToExecute(sys, p);
       await expectUnchanged(sys, scope, () =>
@@ -162,7 +163,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
             withEdit((p) => (p.coverageBps = 3_000), defaultPolicy()),
           ),
         ],
-        keccakId("first"),
+        "first",
       );
       const second = proposal(
         [
@@ -171,7 +172,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
             withEdit((p) => (p.hysteresisVix = 300), defaultPolicy()),
           ),
         ],
-        keccakId("second"),
+        "second",
       );
       await proposeAndQueue(sys, first);
       const b = await proposeAndQueue(sys, second);
@@ -195,10 +196,10 @@ describe("Attacks: parameter invariants and stale proposals", function () {
             withEdit((p) => (p.coverageBps = 2_600), defaultPolicy()),
           ),
         ],
-        keccakId("tighten to 26 %"),
+        "tighten to 26 %",
       );
       const { eta } = await proposeAndQueue(sys, tighten);
-      await pass(sys, nudgeProposal(sys, 2_750, keccakId("nudge to 27.5 %")));
+      await pass(sys, nudgeProposal(sys, 2_750, "nudge to 27.5 %"));
       expect((await sys.policy.policy()).coverageBps).to.equal(2_750n);
       expect(await sys.policy.version()).to.equal(1n);
       await time.increaseTo(eta);
@@ -220,11 +221,11 @@ describe("Attacks: parameter invariants and stale proposals", function () {
             withEdit((p) => (p.coverageBps = 2_000), defaultPolicy()),
           ),
         ],
-        keccakId("loosen"),
+        "loosen",
       );
       const { id } = await readyToExecute(sys, loosen);
       // A nudge no longer moves the version: the newer change is a Standard tightening.
-      await pass(sys, nudgeProposal(sys, 2_600, keccakId("nudge")));
+      await pass(sys, nudgeProposal(sys, 2_600, "nudge"));
       expect(await sys.policy.version()).to.equal(1n);
       await pass(
         sys,
@@ -235,7 +236,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
               withEdit((p) => (p.hysteresisVix = 300), toPolicyValues(await sys.policy.policy())),
             ),
           ],
-          keccakId("tighten"),
+          "tighten",
         ),
       );
       const scope = await scopeOf(sys, [loosen]);
@@ -253,7 +254,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
       const sys = await loadFixture(fixture);
       await expectFastRefused(
         sys,
-        nudgeProposal(sys, 2_751, keccakId("big")),
+        nudgeProposal(sys, 2_751, "big"),
         "HedgePolicyNudgeOutsideBand",
         [5, 2_500, 2_751, 250],
       );
@@ -263,7 +264,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
       const sys = await loadFixture(fixture);
       await expectFastRefused(
         sys,
-        proposal([nudgeTriggerCall(sys, 0, 2_201)], keccakId("past the band")),
+        proposal([nudgeTriggerCall(sys, 0, 2_201)], "past the band"),
         "HedgePolicyNudgeOutsideBand",
         [0, 2_000, 2_201, 200],
       );
@@ -271,11 +272,11 @@ describe("Attacks: parameter invariants and stale proposals", function () {
 
     it("a second step of 10 % the next day, measured from the nudged value (the walk of the first rules)", async function () {
       const sys = await loadFixture(fixture);
-      await pass(sys, nudgeProposal(sys, 2_250, keccakId("first step")));
+      await pass(sys, nudgeProposal(sys, 2_250, "first step"));
       await time.increase(DAY);
       await expectFastRefused(
         sys,
-        nudgeProposal(sys, 2_025, keccakId("second step")),
+        nudgeProposal(sys, 2_025, "second step"),
         "HedgePolicyNudgeOutsideBand",
         [5, 2_500, 2_025, 250],
       );
@@ -283,13 +284,48 @@ describe("Attacks: parameter invariants and stale proposals", function () {
 
     it("a second nudge of the coverage within the cooldown", async function () {
       const sys = await loadFixture(fixture);
-      await pass(sys, nudgeProposal(sys, 2_600, keccakId("first nudge")));
+      await pass(sys, nudgeProposal(sys, 2_600, "first nudge"));
       const last = await sys.policy.lastNudgeAt(5);
       await time.increase(DAY - 10);
-      await expectFastRefused(sys, nudgeProposal(sys, 2_700, keccakId("second nudge")), "HedgePolicyNudgeCoolingDown", [
+      await expectFastRefused(sys, nudgeProposal(sys, 2_700, "second nudge"), "HedgePolicyNudgeCoolingDown", [
         5,
         last + BigInt(DAY),
       ]);
+    });
+
+    // Rules v3: a nudge back from the loose side toward the baseline skips the cooldown and does not restart it. What
+    // the exemption must not become: a way to move a parameter loose twice a day, or a tightening past the baseline.
+    it("a loose nudge, an exempt return toward the baseline, then loose again the same day", async function () {
+      const sys = await loadFixture(fixture);
+      await pass(sys, nudgeProposal(sys, 2_250, "loose"));
+      const last = await sys.policy.lastNudgeAt(5);
+      await pass(sys, nudgeProposal(sys, 2_400, "back toward the baseline"));
+      expect(await sys.policy.lastNudgeAt(5)).to.equal(last);
+      expect((await sys.policy.policy()).coverageBps).to.equal(2_400n);
+      await expectFastRefused(sys, nudgeProposal(sys, 2_250, "loose again"), "HedgePolicyNudgeCoolingDown", [
+        5,
+        last + BigInt(DAY),
+      ]);
+    });
+
+    it("a 'return' that overshoots the baseline to the other side, within the cooldown", async function () {
+      const sys = await loadFixture(fixture);
+      await pass(sys, proposal([nudgeTriggerCall(sys, 0, 2_200)], "trigger 0 up to VIX 22"));
+      const last = await sys.policy.lastNudgeAt(0);
+      await expectFastRefused(
+        sys,
+        proposal([nudgeTriggerCall(sys, 0, 1_900)], "trigger 0 down past its baseline"),
+        "HedgePolicyNudgeCoolingDown",
+        [0, last + BigInt(DAY)],
+      );
+      await pass(sys, nudgeProposal(sys, 2_300, "coverage loose"));
+      const coverageLast = await sys.policy.lastNudgeAt(5);
+      await expectFastRefused(
+        sys,
+        nudgeProposal(sys, 2_600, "coverage up past its baseline"),
+        "HedgePolicyNudgeCoolingDown",
+        [5, coverageLast + BigInt(DAY)],
+      );
     });
 
     it("a nudge that pushes a trigger onto the next layer's, after the nudge limit was raised to 50 %", async function () {
@@ -303,12 +339,12 @@ describe("Attacks: parameter invariants and stale proposals", function () {
               data: sys.policy.interface.encodeFunctionData("setNudgeLimits", [5_000, DAY]),
             },
           ],
-          keccakId("limits"),
+          "limits",
         ),
       );
       await expectFastRefused(
         sys,
-        proposal([nudgeTriggerCall(sys, 0, 2_800)], keccakId("cross")),
+        proposal([nudgeTriggerCall(sys, 0, 2_800)], "cross"),
         "HedgePolicyTriggerNotIncreasing",
         [1, 2_800, 2_800],
       );
@@ -318,7 +354,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
       const sys = await loadFixture(fixture);
       await expectFastRefused(
         sys,
-        proposal([nudgeTriggerCall(sys, 3, 2_000)], keccakId("ghost layer")),
+        proposal([nudgeTriggerCall(sys, 3, 2_000)], "ghost layer"),
         "HedgePolicyLayerNotFound",
         [3, 3],
       );
@@ -328,7 +364,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
       const sys = await loadFixture(fixture);
       await expectFastRefused(
         sys,
-        proposal([nudgeCoverageCall(sys, 2_500)], keccakId("no-op")),
+        proposal([nudgeCoverageCall(sys, 2_500)], "no-op"),
         "HedgePolicyNudgeUnchanged",
         [2_500],
       );
@@ -336,7 +372,7 @@ describe("Attacks: parameter invariants and stale proposals", function () {
 
     it("two nudges of the same trigger in one Fast proposal", async function () {
       const sys = await loadFixture(fixture);
-      const p = proposal([nudgeTriggerCall(sys, 2, 3_300), nudgeTriggerCall(sys, 2, 3_100)], keccakId("twice"));
+      const p = proposal([nudgeTriggerCall(sys, 2, 3_300), nudgeTriggerCall(sys, 2, 3_100)], "twice");
       const at = BigInt(await time.latest()) + 60n;
       await expectFastRefused(sys, p, "HedgePolicyNudgeCoolingDown", [2, at + BigInt(DAY)], at);
     });

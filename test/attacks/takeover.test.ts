@@ -5,7 +5,7 @@
 // custom error bubbles up and is asserted against the inner contract.
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { getAddress, toBeHex, ZeroAddress, id as keccakId } from "ethers";
+import { getAddress, toBeHex, ZeroAddress } from "ethers";
 
 import {
   args,
@@ -56,13 +56,13 @@ describe("Attacks: signer-set takeover", function () {
   describe("lock-out by burns", function () {
     it("a Critical batch burns two seats to leave fewer than the Critical threshold", async function () {
       const sys = await loadFixture(fixture);
-      const p = proposal([burnCall(sys, 4), burnCall(sys, 5)], keccakId("burn two"));
+      const p = proposal([burnCall(sys, 4), burnCall(sys, 5)], "burn two");
       await expectGovernanceRefused(sys, p, "seats", "CouncilSeatsBelowThreshold", [3, 4]);
     });
 
     it("a seat is burned after the veto threshold was raised to every seat", async function () {
       const sys = await loadFixture(fixture);
-      await pass(sys, proposal([councilCall(sys, "setVetoThreshold", [5])], keccakId("veto 5")));
+      await pass(sys, proposal([councilCall(sys, "setVetoThreshold", [5])], "veto 5"));
       await expectGovernanceRefused(sys, burnProposal(sys, 5), "seats", "CouncilSeatsBelowThreshold", [4, 5]);
     });
 
@@ -108,7 +108,7 @@ describe("Attacks: signer-set takeover", function () {
         sys,
         withEdit((p) => (p.coverageBps = 3_000), defaultPolicy()),
       );
-      const p = proposal([tighten, ...sys.strangers.slice(0, 3).map((s) => mintCall(sys, s.address))], keccakId("t"));
+      const p = proposal([tighten, ...sys.strangers.slice(0, 3).map((s) => mintCall(sys, s.address))], "t");
       const id = await sys.council.hashProposal(...args(p));
       expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Critical);
       const scope = await scopeOf(sys, [p]);
@@ -191,7 +191,7 @@ describe("Attacks: signer-set takeover", function () {
     for (const [name, fn, fnArgs, error, errorArgs] of cases) {
       it(`a Critical proposal: ${name}`, async function () {
         const sys = await loadFixture(fixture);
-        const p = proposal([councilCall(sys, fn, fnArgs)], keccakId(name));
+        const p = proposal([councilCall(sys, fn, fnArgs)], name);
         await expectGovernanceRefused(sys, p, "council", error, errorArgs);
       });
     }
@@ -233,7 +233,7 @@ describe("Attacks: signer-set takeover", function () {
       const tighten = (await tighteningProposal(sys)).calldatas[0];
       const p = proposal(
         [{ target: sys.addresses.policy, data: tighten }, councilCall(sys, "setTierRule", [Tier.Critical, 3, 3 * DAY])],
-        keccakId("cut"),
+        "cut",
       );
       const id = await sys.council.hashProposal(...args(p));
       const scope = await scopeOf(sys, [p]);

@@ -1,15 +1,17 @@
 // Attacks: tier downgrade. A loosening dressed as a tightening (each loosening rule, structural or by the protection
-// curve, hidden behind a real tightening), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying
+// curve, hidden behind a real tightening; v3's too: any oracle-age or DTE change, a higher delta min, a lower scale
+// step), mixed batches, unknown targets, nudge selectors sent to look-alikes, Fast proposals carrying
 // non-nudge calls, and setPolicy calldata crafted to be judged on something else than what it does (non-canonical
 // encoding, another version, dirty bits, truncation, another setter's selector). Each must land in the tier it
 // deserves: it reverts with the exact error when approved only at a lower tier's threshold, and nothing is recorded.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { concat, dataSlice, id as keccakId, toBeHex } from "ethers";
+import { concat, dataSlice, toBeHex } from "ethers";
 
 import {
   args,
+  proposeArgs,
   deployCouncilSystem,
   hashProposal,
   mintCall,
@@ -67,8 +69,8 @@ async function tighteningData(sys: CouncilSystem): Promise<string> {
 }
 
 /** `data`, sent to the policy, is Critical: relayed with Standard approvals (3 of 5) it reverts, recording nothing. */
-function expectCraftedRefused(sys: CouncilSystem, data: string, salt: string) {
-  return expectSubmitRefused(sys, proposal([{ target: sys.addresses.policy, data }], keccakId(salt)), 3, 4);
+function expectCraftedRefused(sys: CouncilSystem, data: string, description: string) {
+  return expectSubmitRefused(sys, proposal([{ target: sys.addresses.policy, data }], description), 3, 4);
 }
 
 function ping(sys: Sys, value: number): Call {
@@ -94,6 +96,14 @@ describe("Attacks: tier downgrade", function () {
       ["the wing widened from 50 to 200 points", (p) => (p.wingWidthPts = 200)],
       ["the hysteresis cut from 2.00 to 0", (p) => (p.hysteresisVix = 0)],
       ["the oracle age stretched from 1 hour to 1 day", (p) => (p.maxOracleAge = 86_400)],
+      // Rules v3: a shorter oracle age starves the hedge (a feed on a 30-minute heartbeat is stale at 60 s, and no
+      // layer engages), any change of the condor's days to expiry, a higher delta min (the band pinned to its riskiest
+      // edge) and a lower scale step are Critical too.
+      ["the oracle age cut from 1 hour to 60 s", (p) => (p.maxOracleAge = 60)],
+      ["the condor's days to expiry raised from 7 to 14", (p) => (p.targetDte = 14)],
+      ["the condor's days to expiry cut from 7 to 3", (p) => (p.targetDte = 3)],
+      ["the delta band pinned to its riskiest edge (delta min 0.15 → 0.25)", (p) => (p.shortDeltaMinBps = 2_500)],
+      ["the scale step cut from 25 % to 5 %", (p) => (p.scaleStepBps = 500)],
       [
         "one layer more (a fourth at VIX 90, its allocation taken from the first)",
         (p) => {
@@ -118,7 +128,7 @@ describe("Attacks: tier downgrade", function () {
     for (const [name, edit] of hidden) {
       it(`${name}, relayed with Standard approvals`, async function () {
         const sys = await loadFixture(fixture);
-        const p = proposal([await setPolicyCall(sys, tightenedThen(edit))], keccakId(name));
+        const p = proposal([await setPolicyCall(sys, tightenedThen(edit))], name);
         await expectSubmitRefused(sys, p, 3, 4);
       });
     }
@@ -132,7 +142,7 @@ describe("Attacks: tier downgrade", function () {
             tightenedThen((q) => (q.layers[2].triggerVix = 9_000)),
           ),
         ],
-        keccakId("on chain"),
+        "on chain",
       );
       const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
       expect(await sys.council.proposalTier(id)).to.equal(Tier.Critical);
@@ -152,7 +162,7 @@ describe("Attacks: tier downgrade", function () {
         sys,
         tightenedThen(() => {}),
       );
-      await expectSubmitRefused(sys, proposal([tighten, mintCall(sys, sys.stranger.address)], keccakId("mix")), 3, 4);
+      await expectSubmitRefused(sys, proposal([tighten, mintCall(sys, sys.stranger.address)], "mix"), 3, 4);
     });
 
     // The tier is the highest of the calls, wherever it stands in the batch: the seat first, the tightening last.
@@ -162,7 +172,7 @@ describe("Attacks: tier downgrade", function () {
         sys,
         tightenedThen(() => {}),
       );
-      const p = proposal([mintCall(sys, sys.stranger.address), tighten], keccakId("mix, seat first"));
+      const p = proposal([mintCall(sys, sys.stranger.address), tighten], "mix, seat first");
       await expectSubmitRefused(sys, p, 3, 4);
     });
 
@@ -172,18 +182,18 @@ describe("Attacks: tier downgrade", function () {
         sys,
         tightenedThen(() => {}),
       );
-      await expectSubmitRefused(sys, proposal([tighten, ping(sys, 1)], keccakId("mix unknown")), 3, 4);
+      await expectSubmitRefused(sys, proposal([tighten, ping(sys, 1)], "mix unknown"), 3, 4);
     });
 
     it("an unknown target alone, relayed with Standard approvals", async function () {
       const sys = await loadFixture(fixture);
-      await expectSubmitRefused(sys, proposal([ping(sys, 7)], keccakId("unknown")), 3, 4);
+      await expectSubmitRefused(sys, proposal([ping(sys, 7)], "unknown"), 3, 4);
     });
 
     it("a nudge selector sent to a look-alike contract, relayed with Fast approvals", async function () {
       const sys = await loadFixture(fixture);
       const lookAlike = { target: sys.targetAddress, data: nudgeCoverageCall(sys, 2_300).data };
-      await expectSubmitRefused(sys, proposal([lookAlike], keccakId("look-alike")), 2, 4);
+      await expectSubmitRefused(sys, proposal([lookAlike], "look-alike"), 2, 4);
     });
 
     it("a policy call that is neither a nudge nor setPolicy (setSteward), relayed with Fast approvals", async function () {
@@ -192,7 +202,7 @@ describe("Attacks: tier downgrade", function () {
         target: sys.addresses.policy,
         data: sys.policy.interface.encodeFunctionData("setSteward", [sys.stranger.address]),
       };
-      await expectSubmitRefused(sys, proposal([call], keccakId("steward")), 2, 4);
+      await expectSubmitRefused(sys, proposal([call], "steward"), 2, 4);
     });
   });
 
@@ -203,10 +213,10 @@ describe("Attacks: tier downgrade", function () {
         sys,
         tightenedThen(() => {}),
       );
-      const p = proposal([nudgeCoverageCall(sys, 2_600), tighten], keccakId("fast+setPolicy"));
+      const p = proposal([nudgeCoverageCall(sys, 2_600), tighten], "fast+setPolicy");
       const scope = await scopeOf(sys, [p]);
       await expectUnchanged(sys, scope, () =>
-        expect(sys.council.connect(sys.holders[0]).propose(...args(p)))
+        expect(sys.council.connect(sys.holders[0]).propose(...proposeArgs(p)))
           .to.be.revertedWithCustomError(sys.council, "HedgeCouncilMixedFastBatch")
           .withArgs(1),
       );
@@ -214,7 +224,7 @@ describe("Attacks: tier downgrade", function () {
 
     it("a Fast nudge carrying a seat mint, relayed with Fast approvals", async function () {
       const sys = await loadFixture(fixture);
-      const p = proposal([nudgeTriggerCall(sys, 0, 2_100), mintCall(sys, sys.stranger.address)], keccakId("fast+mint"));
+      const p = proposal([nudgeTriggerCall(sys, 0, 2_100), mintCall(sys, sys.stranger.address)], "fast+mint");
       const scope = await scopeOf(sys, [p]);
       await expectUnchanged(sys, scope, () =>
         expect(submitWith(sys, p, sys.holders.slice(0, 2)))
@@ -225,10 +235,10 @@ describe("Attacks: tier downgrade", function () {
 
     it("a nudge hidden third, after two unknown calls", async function () {
       const sys = await loadFixture(fixture);
-      const p = proposal([ping(sys, 1), ping(sys, 2), nudgeCoverageCall(sys, 2_600)], keccakId("nudge third"));
+      const p = proposal([ping(sys, 1), ping(sys, 2), nudgeCoverageCall(sys, 2_600)], "nudge third");
       const scope = await scopeOf(sys, [p]);
       await expectUnchanged(sys, scope, () =>
-        expect(sys.council.connect(sys.holders[0]).propose(...args(p)))
+        expect(sys.council.connect(sys.holders[0]).propose(...proposeArgs(p)))
           .to.be.revertedWithCustomError(sys.council, "HedgeCouncilMixedFastBatch")
           .withArgs(2),
       );
@@ -267,7 +277,7 @@ describe("Attacks: tier downgrade", function () {
             2n,
           ),
         ],
-        keccakId("next version"),
+        "next version",
       );
       await expectSubmitRefused(sys, p, 3, 4);
     });

@@ -5,11 +5,12 @@
 // exactly what the calls send, a Fast proposal takes none.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { toBeHex, ZeroHash, id as keccakId } from "ethers";
+import { toBeHex, ZeroHash } from "ethers";
 
 import { TIMELOCK_ROLES } from "../helpers/stateSnapshot";
 import {
   args,
+  proposeArgs,
   atNextBlock,
   DAY,
   deployCouncilSystem,
@@ -24,6 +25,7 @@ import {
   proposeAndQueue,
   ProposalState,
   setPolicyCall,
+  Tier,
   tighteningProposal,
   updateDelayCall,
   withEdit,
@@ -39,11 +41,11 @@ const READY = 2;
 async function fixture() {
   const sys = await deployCouncilSystem();
   const councilSigner = await impersonate(sys.addresses.council);
-  const standard = await tighteningProposal(sys, keccakId("S"));
+  const standard = await tighteningProposal(sys, "S");
   const s = await proposeAndQueue(sys, standard);
-  const critical = mintProposal(sys, sys.strangers[5].address, keccakId("C"));
+  const critical = mintProposal(sys, sys.strangers[5].address, "C");
   const c = await proposeAndQueue(sys, critical);
-  const fast = nudgeProposal(sys, 2_600, keccakId("F"));
+  const fast = nudgeProposal(sys, 2_600, "F");
   const fId = await proposeAndApprove(sys, fast, sys.holders.slice(0, 2));
   const scope = await scopeOf(sys, [standard, critical, fast]);
   return { ...sys, councilSigner, standard, s, critical, c, fast, fId, scope };
@@ -136,9 +138,9 @@ describe("Attacks: timelock bypass", function () {
 
     it("a Fast proposal that sends ether with its nudge is proposed", async function () {
       const sys = await loadFixture(fixture);
-      const paid = { ...nudgeProposal(sys, 2_700, keccakId("paid nudge")), values: [1n] };
+      const paid = { ...nudgeProposal(sys, 2_700, "paid nudge"), values: [1n] };
       await expectUnchanged(sys, await scopeOf(sys, [paid]), () =>
-        expect(sys.council.connect(sys.holders[0]).propose(...args(paid)))
+        expect(sys.council.connect(sys.holders[0]).propose(...proposeArgs(paid)))
           .to.be.revertedWithCustomError(sys.council, "HedgeCouncilFastTierTakesNoValue")
           .withArgs(1n),
       );
@@ -168,9 +170,9 @@ describe("Attacks: timelock bypass", function () {
       );
     });
 
-    it("a queued proposal is executed with another salt", async function () {
+    it("a queued proposal is executed under another description (the same calls, another id)", async function () {
       const sys = await loadFixture(fixture);
-      const altered = { ...sys.standard, salt: keccakId("another salt") };
+      const altered = { ...sys.standard, description: "S, described otherwise" };
       const alteredId = await hashProposal(sys, altered);
       await time.increaseTo(sys.s.eta);
       await expectUnchanged(sys, sys.scope, () =>
@@ -196,7 +198,7 @@ describe("Attacks: timelock bypass", function () {
   describe("expiry and grace", function () {
     it("a proposal is queued one second after its TTL", async function () {
       const sys = await loadFixture(fixture);
-      const p = await tighteningProposal(sys, keccakId("late"));
+      const p = await tighteningProposal(sys, "late");
       const id = await proposeAndApprove(sys, p, sys.holders.slice(0, 3));
       const deadline = await sys.council.proposalDeadline(id);
       await time.increaseTo(deadline + 1n);
@@ -232,16 +234,29 @@ describe("Attacks: timelock bypass", function () {
   });
 
   describe("veto, double execution and cancel", function () {
-    it("a vetoed proposal is executed at its eta", async function () {
+    it("a vetoed Critical proposal is executed at its eta", async function () {
       const sys = await loadFixture(fixture);
-      await sys.council.connect(sys.holders[3]).veto(sys.s.id);
-      await sys.council.connect(sys.holders[4]).veto(sys.s.id);
-      await time.increaseTo(sys.s.eta);
+      await sys.council.connect(sys.holders[3]).veto(sys.c.id);
+      await sys.council.connect(sys.holders[4]).veto(sys.c.id);
+      await time.increaseTo(sys.c.eta);
       await expectUnchanged(sys, sys.scope, () =>
-        expect(sys.council.execute(...args(sys.standard)))
+        expect(sys.council.execute(...args(sys.critical)))
           .to.be.revertedWithCustomError(sys.council, "HedgeCouncilUnexpectedProposalState")
-          .withArgs(sys.s.id, ProposalState.Vetoed),
+          .withArgs(sys.c.id, ProposalState.Vetoed),
       );
+    });
+
+    it("two seats veto a queued Standard proposal to hold it back (rules v3: only Critical can be vetoed)", async function () {
+      const sys = await loadFixture(fixture);
+      await expectUnchanged(sys, sys.scope, () =>
+        expect(sys.council.connect(sys.holders[3]).veto(sys.s.id))
+          .to.be.revertedWithCustomError(sys.council, "HedgeCouncilVetoNotCritical")
+          .withArgs(sys.s.id, Tier.Standard),
+      );
+      await time.increaseTo(sys.s.eta);
+      await expect(sys.council.execute(...args(sys.standard)))
+        .to.emit(sys.council, "Executed")
+        .withArgs(sys.s.id);
     });
 
     it("an executed proposal is executed a second time", async function () {
@@ -298,7 +313,7 @@ describe("Attacks: timelock bypass", function () {
             ]),
           },
         ],
-        keccakId("self-schedule"),
+        "self-schedule",
       );
       const { eta } = await queueBySignatures(sys, p);
       await time.increaseTo(eta);
@@ -326,7 +341,7 @@ describe("Attacks: timelock bypass", function () {
             ]),
           },
         ],
-        keccakId("self-execute"),
+        "self-execute",
       );
       const { eta } = await queueBySignatures(sys, p);
       await time.increaseTo(eta);
@@ -340,9 +355,9 @@ describe("Attacks: timelock bypass", function () {
 
     it("after governance raised the timelock delay to 5 days, a Standard proposal is executed at its 1-day tier delay", async function () {
       const sys = await loadFixture(fixture);
-      await pass(sys, proposal([updateDelayCall(sys, 5 * DAY)], keccakId("raise delay")));
+      await pass(sys, proposal([updateDelayCall(sys, 5 * DAY)], "raise delay"));
       expect(await sys.timelock.getMinDelay()).to.equal(5n * BigInt(DAY));
-      const p = await tighteningProposal(sys, keccakId("after the raise"));
+      const p = await tighteningProposal(sys, "after the raise");
       const { id, eta } = await proposeAndQueue(sys, p);
       expect(eta).to.equal(BigInt(await time.latest()) + 5n * BigInt(DAY));
       await time.increase(DAY);
@@ -356,9 +371,9 @@ describe("Attacks: timelock bypass", function () {
 
     it("after governance lowered the timelock delay to 0, a Standard proposal is executed before its tier delay", async function () {
       const sys = await loadFixture(fixture);
-      await pass(sys, proposal([updateDelayCall(sys, 0)], keccakId("drop delay")));
+      await pass(sys, proposal([updateDelayCall(sys, 0)], "drop delay"));
       expect(await sys.timelock.getMinDelay()).to.equal(0n);
-      const p = await tighteningProposal(sys, keccakId("after the drop"));
+      const p = await tighteningProposal(sys, "after the drop");
       const { id, eta } = await proposeAndQueue(sys, p);
       expect(eta).to.equal(BigInt(await time.latest()) + BigInt(DAY));
       const scope = await scopeOf(sys, [sys.standard, sys.critical, p]);

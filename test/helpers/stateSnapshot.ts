@@ -5,10 +5,12 @@
 // Everything is read in one `eth_call` of the creation code of `contracts/mocks/AttackStateProbe.sol` (never
 // deployed), which calls only the public views: the policy with its baseline, the seats and the council's own copy of
 // them, each proposal with its raw approval and veto marks and its per-address revocations, the timelock, and the
-// ether the contracts hold. Values that change by the mere passing of time are left out (no
+// ether the contracts hold. Two reads complete it: the council's `holderOf` of every seat id ever minted, and each
+// proposal's raw storage word (the only place that keeps a revocation made before the proposal existed, and the
+// code-hash commitment), found through the compiler's storage layout. Values that change by the mere passing of time are left out (no
 // `isOperationReady`), except the council's `state(id)`, which the attacks capture at times where it is stable.
-import { ethers } from "hardhat";
-import { id as keccakId, ZeroAddress, ZeroHash } from "ethers";
+import { artifacts, ethers } from "hardhat";
+import { AbiCoder, id as keccakId, keccak256, toBeHex, ZeroAddress, ZeroHash } from "ethers";
 
 import type { System } from "../../scripts/lib/deploy";
 import type { AttackStateProbe, AttackStateProbe__factory } from "../../typechain-types";
@@ -45,6 +47,11 @@ export interface ProposalCapture {
   marks: { approvals: bigint; vetoes: bigint };
   /** `hasRevoked(id, account)` for every account of the scope, keyed by address. */
   revokedBy: Record<string, boolean>;
+  /**
+   * The proposal's whole storage word (approvals, deadline, eta, status, tier, the "someone revoked it" flag, the
+   * code-hash commitment), as hex; null when the compiler's storage layout is not at hand.
+   */
+  word: string | null;
 }
 
 export interface OperationCapture {
@@ -85,8 +92,11 @@ export interface SystemState {
     vetoThreshold: bigint;
     expiry: { proposalTtl: bigint; gracePeriod: bigint };
     proposals: Record<string, ProposalCapture>;
-    /** The council's own copy of the seats: its live-seat map and `seatOf` of every account of the scope. */
-    seatCopy: { liveSeats: bigint; seatOf: Record<string, bigint> };
+    /**
+     * The council's own copy of the seats: its live-seat map, `seatOf` of every account of the scope, and `holderOf`
+     * of every seat id ever minted (null: no live seat), by seat id from 1.
+     */
+    seatCopy: { liveSeats: bigint; seatOf: Record<string, bigint>; holderOf: (string | null)[] };
   };
   /**
    * The ether held by the policy, the seats, the timelock and the oracle. Not the council's: it can keep none (execute
@@ -106,6 +116,27 @@ function addressOf(account: string | { address: string }): string {
 }
 
 let probeFactory: AttackStateProbe__factory | undefined;
+
+/** The storage slot of the council's `_proposals` mapping, from the compiler's storage layout (null: no layout). */
+let proposalsSlot: Promise<bigint | null> | undefined;
+
+async function findProposalsSlot(): Promise<bigint | null> {
+  const fqn = "contracts/HedgeCouncil.sol:HedgeCouncil";
+  const info = await artifacts.getBuildInfo(fqn);
+  const contract = info?.output.contracts["contracts/HedgeCouncil.sol"]?.HedgeCouncil as
+    { storageLayout?: { storage: { label: string; slot: string }[] } } | undefined;
+  const entry = contract?.storageLayout?.storage.find((e) => e.label === "_proposals");
+  return entry ? BigInt(entry.slot) : null;
+}
+
+/** The raw storage word of proposal `id` in `council` (Solidity's mapping rule: keccak256(abi.encode(id, slot))). */
+async function proposalWord(council: string, id: string): Promise<string | null> {
+  proposalsSlot ??= findProposalsSlot();
+  const slot = await proposalsSlot;
+  if (slot === null) return null;
+  const key = keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256"], [id, slot]));
+  return ethers.provider.getStorage(council, toBeHex(BigInt(key), 32));
+}
 
 /** The decoded answer of {AttackStateProbe}: every view of the system in one `eth_call`. */
 export type ProbeState = AttackStateProbe.StateStructOutput;
@@ -134,7 +165,15 @@ export async function captureState(system: System, scope: CaptureScope = {}): Pr
   const accounts = [...new Set((scope.accounts ?? []).map(addressOf))];
   const proposalIds = [...new Set(scope.proposalIds ?? [])];
   const operationIds = [...new Set(scope.operationIds ?? [])];
-  const s = await probeState(await system.council.getAddress(), proposalIds, operationIds, accounts);
+  const councilAddress = await system.council.getAddress();
+  const s = await probeState(councilAddress, proposalIds, operationIds, accounts);
+  const words = await Promise.all(proposalIds.map((id) => proposalWord(councilAddress, id)));
+  const holderOf = await Promise.all(
+    Array.from({ length: Number(s.seats.mintedCount) }, async (_, i) => {
+      const holder = await system.council.holderOf(i + 1);
+      return holder === ZeroAddress ? null : holder;
+    }),
+  );
 
   const byAccount = <T>(values: T[]): Record<string, T> => {
     const out: Record<string, T> = {};
@@ -154,6 +193,7 @@ export async function captureState(system: System, scope: CaptureScope = {}): Pr
       approvedBy: byAccount([...p.approvedBy]),
       marks: { approvals: p.approvalMarks, vetoes: p.vetoMarks },
       revokedBy: byAccount([...p.revokedBy]),
+      word: words[i],
     };
   });
   const operations: Record<string, OperationCapture> = {};
@@ -199,7 +239,11 @@ export async function captureState(system: System, scope: CaptureScope = {}): Pr
       vetoThreshold: s.council.vetoThreshold,
       expiry: { proposalTtl: s.council.proposalTtl, gracePeriod: s.council.gracePeriod },
       proposals,
-      seatCopy: { liveSeats: s.council.liveSeats, seatOf: byAccount(s.accounts.map((a) => a.councilSeatOf)) },
+      seatCopy: {
+        liveSeats: s.council.liveSeats,
+        seatOf: byAccount(s.accounts.map((a) => a.councilSeatOf)),
+        holderOf,
+      },
     },
     ether: {
       policy: s.etherBalances[0],

@@ -225,6 +225,18 @@ export async function sign(
   return out;
 }
 
+/** The latest `validUntil` a signature can carry (uint64 max): for signatures whose deadline is not what is tested. */
+export const NO_DEADLINE = 2n ** 64n - 1n;
+
+/** A `SeatSignature` with arbitrary bytes (a forgery, garbage, a wallet's "yes"): no deadline unless given. */
+export function seatSignature(
+  seatId: bigint | number,
+  signature: string,
+  validUntil: bigint | number = NO_DEADLINE,
+): SeatSignature {
+  return { seatId: BigInt(seatId), validUntil: BigInt(validUntil), signature };
+}
+
 /** The high-s twin of a 65-byte signature (s' = n − s, v flipped): the same signer for `ecrecover`. */
 export function highSTwin(signature: BytesLike): string {
   const bytes = getBytes(signature);
@@ -273,6 +285,24 @@ export async function pass(sys: CouncilSystem, p: Proposal, signers: Signer[] = 
   }
   expect(await sys.council.state(id)).to.equal(ProposalState.Executed);
   return id;
+}
+
+/**
+ * The signers of the council's `Approved` events in a mined transaction, in order: what a call recorded (a live seat
+ * whose approval was already recorded is ignored, and appears here not at all).
+ */
+export async function approvedIn(
+  sys: CouncilSystem,
+  tx: Promise<{ wait(): Promise<unknown> }> | { wait(): Promise<unknown> },
+): Promise<string[]> {
+  const receipt = (await (await tx).wait()) as { logs: { address: string; topics: readonly string[]; data: string }[] };
+  const out: string[] = [];
+  for (const log of receipt.logs) {
+    if (log.address !== sys.addresses.council) continue;
+    const parsed = sys.council.interface.parseLog(log);
+    if (parsed?.name === "Approved") out.push(parsed.args.signer as string);
+  }
+  return out;
 }
 
 /** A signer for any address (a contract included), impersonated and funded for gas. */
