@@ -2,8 +2,9 @@
 //
 // Builds, on the in-process network, a history of 10,000 proposals (90 % Fast coverage nudges alternating 25 % <->
 // 26 % after a governance proposal sets the nudge cooldown to 0; 10 % Critical settings changes that go through the
-// timelock), several proposals per block with automine off, and audits it from scratch at 2,500, 5,000, 7,500 and
-// 10,000 proposals. Prints events per second, the JS heap (process.memoryUsage().heapUsed) at its peak while the
+// timelock), each submitted with its seats' signatures (rules v3: each names its seat and a deadline) and its own
+// description (on chain, in ProposalCreated: the same calls come back with another text), several proposals per
+// block with automine off, and audits it from scratch at 2,500, 5,000, 7,500 and 10,000 proposals. Prints events per second, the JS heap (process.memoryUsage().heapUsed) at its peak while the
 // audit runs and that peak above the heap before it (garbage not yet collected included), and the size of the JSON
 // report: what the audit keeps is one summary per proposal, policy version and change, never raw logs.
 //
@@ -14,12 +15,12 @@ import v8 from "node:v8";
 import vm from "node:vm";
 
 import hre from "hardhat";
-import { HDNodeWallet, id as keccakId, type Wallet } from "ethers";
+import { HDNodeWallet, type Wallet } from "ethers";
 
 import { writeFileSync } from "node:fs";
 
 import { runAudit, type AuditReport } from "../scripts/lib/audit";
-import { encode, proposalId } from "../scripts/lib/council";
+import { descriptionHash, encode, proposalId } from "../scripts/lib/council";
 import { htmlReport } from "../scripts/lib/audit/report/html";
 import { deploySystem, DAY } from "../scripts/lib/deploy";
 import { recordDeployment } from "../scripts/lib/deployments";
@@ -68,31 +69,37 @@ async function main() {
   const councilAddress = await council.getAddress();
   const policyAddress = await policy.getAddress();
   const chainId = (await hre.ethers.provider.getNetwork()).chainId;
-  const sign = (id: string, n: number) => {
-    const digest = approvalDigest(chainId, councilAddress, id);
-    const signers = keys.slice(0, n);
-    return {
-      signers: signers.map((w) => w.address),
-      signatures: signers.map((w) => w.signingKey.sign(digest).serialized),
-    };
-  };
-  const submitData = (targets: string[], calldatas: string[], salt: string, n: number) => {
+  // Holder i (account i + 1) holds seat i + 1. Every signature is valid for a year: the history spans a few weeks.
+  const validUntil = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp + 365 * DAY);
+  const sign = (proposalId: string, n: number) =>
+    keys.slice(0, n).map((w, i) => {
+      const seatId = BigInt(i + 1);
+      const digest = approvalDigest(chainId, councilAddress, { proposalId, seatId, validUntil });
+      return { seatId, validUntil, signature: w.signingKey.sign(digest).serialized };
+    });
+  const submitData = (targets: string[], calldatas: string[], description: string, n: number) => {
     const values = targets.map(() => 0n);
-    const { signers, signatures } = sign(proposalId(targets, values, calldatas, salt), n);
-    return council.interface.encodeFunctionData("submit", [targets, values, calldatas, salt, signers, signatures]);
+    const signatures = sign(proposalId(targets, values, calldatas, descriptionHash(description)), n);
+    return council.interface.encodeFunctionData("submit", [targets, values, calldatas, description, signatures]);
   };
-  const executeData = (targets: string[], calldatas: string[], salt: string) =>
-    council.interface.encodeFunctionData("execute", [targets, targets.map(() => 0n), calldatas, salt]);
+  const executeData = (targets: string[], calldatas: string[], description: string) =>
+    council.interface.encodeFunctionData("execute", [
+      targets,
+      targets.map(() => 0n),
+      calldatas,
+      descriptionHash(description),
+    ]);
 
   // 1. Governance sets the nudge cooldown to 0 (Critical: 4 signatures, 3 days), so nudges can follow each other.
   const limits = [policyAddress];
   const limitsData = [encode.setNudgeLimits(1_000, 0)];
+  const limitsText = "Nudge limits for the benchmark: 10 %, no cooldown";
   await send("eth_sendTransaction", [
-    { from: relayer, to: councilAddress, data: submitData(limits, limitsData, keccakId("limits"), 4) },
+    { from: relayer, to: councilAddress, data: submitData(limits, limitsData, limitsText, 4) },
   ]);
   await send("evm_increaseTime", [3 * DAY]);
   await send("eth_sendTransaction", [
-    { from: relayer, to: councilAddress, data: executeData(limits, limitsData, keccakId("limits")) },
+    { from: relayer, to: councilAddress, data: executeData(limits, limitsData, limitsText) },
   ]);
 
   // 2. The history, built in steps; each step is audited from scratch.
@@ -118,18 +125,19 @@ async function main() {
       if (++inBlock >= PER_BLOCK) await mine();
     };
     for (; built < target; built++) {
-      const salt = keccakId(`bench-${built}`);
       if (built % CRITICAL_EVERY === CRITICAL_EVERY - 1) {
-        await push(submitData([councilAddress], expiryCall, salt, 4));
-        queued.push(salt);
+        const description = `Benchmark proposal ${built}: proposals expire after 7 days, 14 days of grace`;
+        await push(submitData([councilAddress], expiryCall, description, 4));
+        queued.push(description);
       } else {
         coverage = coverage === 2_500 ? 2_600 : 2_500;
-        await push(submitData([policyAddress], [encode.nudgeCoverage(coverage)], salt, 2));
+        const description = `Benchmark proposal ${built}: coverage to ${(coverage / 100).toFixed(2)} %`;
+        await push(submitData([policyAddress], [encode.nudgeCoverage(coverage)], description, 2));
       }
     }
     await mine();
     await send("evm_increaseTime", [3 * DAY]);
-    for (const salt of queued) await push(executeData([councilAddress], expiryCall, salt));
+    for (const description of queued) await push(executeData([councilAddress], expiryCall, description));
     await mine();
     // Nudges keep the version (it counts approved policies); the coverage is the last nudge's.
     const [version, live] = [Number(await policy.version()), Number((await policy.policy()).coverageBps)];

@@ -1,16 +1,15 @@
 // hedge:audit — replays every event of seats, council, timelock and policy from the deployment block, re-derives
 // every rule (tiers, thresholds, delays, expiry, nudge bounds, policy invariants), compares the live state with the
 // replay, and reports. Exit status: 0 no findings, 1 findings, 2 the audit itself could not run (one `error:` line).
-// The report formats are documented in docs/AUDIT.md. With --descriptions DIR, each proposal whose salt is the
-// keccak256 of a text in DIR (a signatures file's description, a .txt or .md file) is reported with that text.
+// The report formats are documented in docs/AUDIT.md. Every proposal is reported with its description, read from
+// its ProposalCreated event (rules v3 keep it on chain).
 import fs from "node:fs";
 import path from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { parseIntIn } from "../lib/shell/args";
-import { CliError, say, sayLines } from "../lib/shell/output";
-import { descriptionsDir, readDescriptions } from "../lib/descriptions-files";
+import { CliError, sayError, sayLines } from "../lib/shell/output";
 import { loadDeployment } from "../lib/deployments";
 import type { AuditReport } from "../lib/audit/types";
 
@@ -20,6 +19,7 @@ export interface AuditArgs {
   html?: string;
   chunkSize: string;
   toBlock?: string;
+  /** Obsolete (rules v3 keep descriptions on chain): accepted while a task still declares it, and ignored. */
   descriptions?: string;
   noProgress: boolean;
 }
@@ -37,8 +37,11 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
       throw new CliError(`--${kind} ${args[kind]}: is a directory`);
   }
 
-  const dir = args.descriptions === undefined ? undefined : descriptionsDir(args.descriptions, "");
-  const descriptions = dir === undefined ? undefined : readDescriptions(dir);
+  if (args.descriptions !== undefined) {
+    sayError(
+      "note: --descriptions is obsolete and ignored: each proposal's description is read from its ProposalCreated event",
+    );
+  }
 
   const { deployment } = await loadDeployment(hre);
   const { runAudit, AuditError } = await import("../lib/audit");
@@ -61,7 +64,6 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
       toBlock,
       progress: progress?.update,
       extraAccounts: accounts,
-      descriptions: descriptions?.index,
     });
   } catch (error) {
     // The audit library's own error (it never depends on the command line): one line, exit status 2.
@@ -83,11 +85,6 @@ async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Promise<A
     written.push(path.relative(process.cwd(), file) || file);
   }
   sayLines(terminalSummary(report, written));
-  if (descriptions && !report.proposals.some((p) => p.description !== undefined)) {
-    say(
-      `Descriptions: none of the ${descriptions.index.size} text(s) in ${args.descriptions} is the description of a proposal (keccak256 = its salt)`,
-    );
-  }
   if (report.findings.length > 0) process.exitCode = 1;
   return report;
 }

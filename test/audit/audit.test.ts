@@ -9,7 +9,18 @@ import { id as keccakId, toBeHex } from "ethers";
 
 import type { AuditReport } from "../../scripts/lib/audit";
 import type { Deployment } from "../../scripts/lib/deployments";
-import { DAY, args, asTimelock, proposal, proposeAndApprove, setPolicyCall, sign, withEdit } from "../helpers/system";
+import { descriptionHash } from "../../scripts/lib/council";
+import {
+  DAY,
+  args,
+  asTimelock,
+  proposal,
+  proposeAndApprove,
+  proposeArgs,
+  setPolicyCall,
+  sign,
+  withEdit,
+} from "../helpers/system";
 import { toPolicyValues } from "../../scripts/lib/policy";
 import {
   audit,
@@ -73,6 +84,14 @@ describe("hedge:audit: replay, rules and tampering", function () {
       const p = (name: string) => byId.get(history.ids[name])!;
       expect(clean.proposals).to.have.length(10);
       expect(Object.values(history.ids).every((id) => byId.has(id))).to.equal(true);
+      // Each proposal's description, from its ProposalCreated event, and the hash its id commits to.
+      for (const name of Object.keys(history.ids)) {
+        expect(p(name).description, name).to.equal(history.descriptions[name]);
+        expect(p(name).descriptionHash, name).to.equal(descriptionHash(history.descriptions[name]));
+        expect(p(name).revocations, name).to.deep.equal(
+          name === "expired" ? [{ signer: sys.holders[1].address, at: p(name).approvals[1].revokedAt }] : [],
+        );
+      }
 
       expect(p("standard")).to.include({ recordedTier: "Standard", derivedTier: "Standard", state: "Executed" });
       expect(p("standard").approvals.map((a) => a.via)).to.deep.equal(["signature", "signature", "signature"]);
@@ -331,7 +350,7 @@ describe("hedge:audit: replay, rules and tampering", function () {
       );
       const id = await sys.council.hashProposal(...args(nudge));
       const signed = await sign(sys, [sys.holders[0], sys.holders[2]], id); // seat 2 was burned
-      await sys.council.connect(sys.stranger).submit(...args(nudge), signed.signers, signed.signatures);
+      await sys.council.connect(sys.stranger).submit(...proposeArgs(nudge), signed);
       const r = await audit(deployment);
       expect(kinds(r)).to.deep.equal(["event-chain-broken", "live-state-mismatch", "storage-edited"]);
       findingOf(

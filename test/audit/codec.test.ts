@@ -1,8 +1,9 @@
-// The audit's hand-rolled ABI codec (scripts/lib/audit/codec.ts) against ethers' own: event decoding, the proposal
-// id, the timelock operation id and the policy hash, on random inputs.
+// The audit's hand-rolled ABI codec (scripts/lib/audit/codec.ts) against ethers' own: event decoding (strings and
+// the hash of their bytes included), the proposal id, the timelock operation id and the policy hash, on random
+// inputs.
 import { expect } from "chai";
 import fc from "fast-check";
-import { AbiCoder, Interface, getAddress, keccak256, type Result } from "ethers";
+import { AbiCoder, Interface, getAddress, keccak256, toUtf8Bytes, type Result } from "ethers";
 
 import { INTERFACES } from "../../scripts/lib/audit/abi";
 import { eventDecoder, policyHash } from "../../scripts/lib/audit/codec";
@@ -92,6 +93,8 @@ describe("hedge:audit codec agrees with ethers", function () {
       "address[]": fc.array(address, { maxLength: 4 }),
       "uint256[]": fc.array(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), { maxLength: 4 }),
       "bytes[]": fc.array(hexBytes(0, 100), { maxLength: 4 }),
+      // Any text: controls, astral characters, long ones (a description is the proposer's).
+      string: fc.string({ unit: "grapheme", maxLength: 300 }),
     };
     const arb = (type: string): fc.Arbitrary<unknown> => {
       if (values[type]) return values[type];
@@ -114,11 +117,34 @@ describe("hedge:audit codec agrees with ethers", function () {
             const log = iface.encodeEventLog(fragment, args);
             const expected = iface.decodeEventLog(fragment, log.data, log.topics);
             expect(decode(log.topics, log.data)).to.deep.equal(plain(expected));
+            // With the hashes of its strings: the keccak256 of each one's UTF-8 bytes, after the arguments.
+            const strings = fragment.inputs.flatMap((input, i) =>
+              input.type === "string" && !input.indexed ? [keccak256(toUtf8Bytes(args[i] as string))] : [],
+            );
+            expect(eventDecoder(fragment, { stringHashes: true })(log.topics, log.data)).to.deep.equal([
+              ...(plain(expected) as unknown[]),
+              ...strings,
+            ]);
           }),
           { numRuns: 20 },
         );
       });
     }
     expect(events).to.be.greaterThan(25);
+  });
+
+  it("decodes a string whose bytes are not UTF-8 without refusing it, and hashes its bytes as emitted", function () {
+    const fragment = INTERFACES.council.getEvent("ProposalCreated")!;
+    // ProposalCreated(id, proposer, tier, targets, values, calldatas, description) with raw bytes as description.
+    const raw = "0x41ff42c3"; // "A", a byte that starts nothing, "B", a truncated two-byte sequence
+    const data = coder.encode(
+      ["uint8", "address[]", "uint256[]", "bytes[]", "bytes"],
+      [2, [getAddress("0x" + "11".repeat(20))], [0n], ["0x"], raw],
+    );
+    const topics = [fragment.topicHash, "0x" + "ab".repeat(32), "0x" + "00".repeat(12) + "22".repeat(20)];
+    const decoded = eventDecoder(fragment, { stringHashes: true })(topics, data);
+    expect(decoded[6]).to.equal("A\uFFFDB\uFFFD");
+    expect(decoded[7]).to.equal(keccak256(raw));
+    expect(decoded).to.have.length(8);
   });
 });

@@ -1,12 +1,11 @@
 // Shared machinery of the audit tests: a deployment record for a system deployed with `deploySystem`, an in-process
 // audit, and one history that exercises every path the auditor replays (Fast nudges on chain and by `submit`,
 // Standard and Critical changes, batch proposals, seats minted and burned, settings, a revocation, a veto with a
-// cancel, an expired proposal, an open queued one, layers engaged and disengaged).
+// cancel, an expired proposal, an open queued one, layers engaged and disengaged), each proposal with its own
+// description (rules v3 keep it on chain).
 import { expect } from "chai";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { id as keccakId } from "ethers";
-
 import { runAudit, type AuditReport, type Finding, type FindingKind } from "../../scripts/lib/audit";
 import { vixToAnswer } from "../../scripts/lib/deploy";
 import { recordDeployment, type Deployment } from "../../scripts/lib/deployments";
@@ -22,6 +21,7 @@ import {
   pass,
   proposal,
   proposeAndApprove,
+  proposeArgs,
   setPolicyCall,
   sign,
   updateDelayCall,
@@ -65,12 +65,29 @@ export async function setVix(sys: CouncilSystem, vix: number): Promise<void> {
 export interface History {
   /** Every proposal created, by name. */
   ids: Record<string, string>;
+  /** Each proposal's description, by name. */
+  descriptions: Record<string, string>;
 }
+
+/** The descriptions of the reference history's proposals: what ProposalCreated carries and the audit reports. */
+export const HISTORY_DESCRIPTIONS = {
+  standard: "Raise the coverage to 30 %: the desk doubled its condor book",
+  nudgeOnChain: "Nudge the coverage up to 31 % ahead of the CPI print",
+  nudgeSubmit: "Layer 1 engages at VIX 27 instead of 28",
+  loosen: "Cut the coverage to 22 %\nThe hedge costs more than the book can carry this quarter.",
+  expired: "Coverage back to 24 % (left to expire)",
+  vetoed: "Give a seat to account 12",
+  mint: "A sixth seat for account 11",
+  burn: "Burn seat 2: its holder left",
+  settings: "Standard tier: 3 approvals, 2 days; timelock minimum 2 days; nudges within 15 %, every hour",
+  open: "Scale in by 30 % steps",
+} as const;
 
 /** Builds the reference history (about five weeks of chain time); every change in it follows the rules. */
 export async function buildHistory(sys: CouncilSystem): Promise<History> {
   const { council, holders, policy } = sys;
   const ids: Record<string, string> = {};
+  const d = HISTORY_DESCRIPTIONS;
   const current = async () => toPolicyValues(await policy.policy());
   const later = (days: number) => time.increase(Math.round(days * DAY));
 
@@ -89,13 +106,13 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
           withEdit((p) => (p.coverageBps = 3_000), await current()),
         ),
       ],
-      keccakId("standard"),
+      d.standard,
     ),
   );
 
   // Fast nudge on chain: propose + approve + execute.
   await later(1);
-  const nudge = nudgeProposal(sys, 3_100, keccakId("nudge-onchain"));
+  const nudge = nudgeProposal(sys, 3_100, d.nudgeOnChain);
   ids.nudgeOnChain = await proposeAndApprove(sys, nudge, holders.slice(0, 2));
   await later(0.3);
   await council.connect(sys.stranger).execute(...args(nudge));
@@ -108,7 +125,7 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
     sys,
     proposal(
       [{ target: sys.addresses.policy, data: policy.interface.encodeFunctionData("nudgeTrigger", [1, 2_700]) }],
-      keccakId("nudge-submit"),
+      d.nudgeSubmit,
     ),
   );
 
@@ -121,12 +138,11 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
         withEdit((p) => (p.coverageBps = 2_200), await current()),
       ),
     ],
-    keccakId("loosen"),
+    d.loosen,
   );
   ids.loosen = await proposeAndApprove(sys, loosen, holders.slice(0, 2));
   await later(0.5);
-  const sigs = await sign(sys, holders.slice(2, 4), ids.loosen);
-  await council.connect(sys.stranger).approveBySig(ids.loosen, sigs.signers, sigs.signatures);
+  await council.connect(sys.stranger).approveBySig(ids.loosen, await sign(sys, holders.slice(2, 4), ids.loosen));
   await council.connect(sys.stranger).queue(...args(loosen));
   await later(1.5);
   await setVix(sys, 2_380); // layer 1 disengages (23.80 + 2 < 27)
@@ -142,7 +158,7 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
         withEdit((p) => (p.coverageBps = 2_400), await current()),
       ),
     ],
-    keccakId("expires"),
+    d.expired,
   );
   ids.expired = await proposeAndApprove(sys, tighten, holders.slice(0, 2));
   await later(0.5);
@@ -150,7 +166,7 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
 
   // A queued Critical proposal vetoed by two seats, then cancelled in the timelock.
   await later(1);
-  const vetoed = mintProposal(sys, sys.strangers[1].address, keccakId("vetoed"));
+  const vetoed = mintProposal(sys, sys.strangers[1].address, d.vetoed);
   ids.vetoed = await proposeAndApprove(sys, vetoed, holders.slice(0, 4));
   await council.queue(...args(vetoed));
   await later(1);
@@ -160,9 +176,9 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
 
   // Seats: mint a sixth seat, then burn seat 2.
   await later(1);
-  ids.mint = await pass(sys, mintProposal(sys, sys.strangers[0].address, keccakId("mint")));
+  ids.mint = await pass(sys, mintProposal(sys, sys.strangers[0].address, d.mint));
   await later(1);
-  ids.burn = await pass(sys, burnProposal(sys, 2, keccakId("burn")));
+  ids.burn = await pass(sys, burnProposal(sys, 2, d.burn));
 
   // Settings, as one batch through the timelock: the Standard rule (3 approvals, 2 days), the timelock's delay,
   // the nudge limits. Approved by the new seat (account 6) among others.
@@ -173,7 +189,7 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
       updateDelayCall(sys, 2 * DAY),
       { target: sys.addresses.policy, data: policy.interface.encodeFunctionData("setNudgeLimits", [1_500, 3_600]) },
     ],
-    keccakId("settings"),
+    d.settings,
   );
   ids.settings = await pass(sys, settings, [holders[0], sys.strangers[0], holders[2], holders[3]]);
 
@@ -187,16 +203,16 @@ export async function buildHistory(sys: CouncilSystem): Promise<History> {
     [
       await setPolicyCall(
         sys,
-        withEdit((p) => (p.scaleStepBps = 2_000), await current()),
+        withEdit((p) => (p.scaleStepBps = 3_000), await current()),
       ),
     ],
-    keccakId("open"),
+    d.open,
   );
   ids.open = await hashProposal(sys, open);
   const signed = await sign(sys, [holders[0], holders[2], holders[3]], ids.open);
-  await council.connect(sys.stranger).submit(...args(open), signed.signers, signed.signatures);
+  await council.connect(sys.stranger).submit(...proposeArgs(open), signed);
   await later(0.5);
-  return { ids };
+  return { ids, descriptions: { ...d } };
 }
 
 /** Takes an in-process snapshot; the returned function restores it. */

@@ -1,20 +1,23 @@
 // The replay on its own (scripts/lib/audit/replay), fed the chain's events as the audit fetches them, for the rules
-// the v2 contracts never let a transaction break even with storage edits: the ether an execution was sent (the
-// council refuses any other msg.value) and the thresholds against the seats (the council refuses them too). The
-// transaction's ether and a settings event are doctored between the chain and the replay.
+// the contracts never let a transaction break even with storage edits: the ether an execution was sent (the council
+// refuses any other msg.value), the thresholds against the seats (the council refuses them too), a proposal id that
+// is not the hash of its calls and description (the council computes it), a tier recorded lower than the calls need
+// (the council classifies them). The transaction's ether, a settings event and ProposalCreated are doctored between
+// the chain and the replay. And a description whose bytes are not UTF-8, sent for real: its event is replayed.
 import { expect } from "chai";
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { getAddress, id as keccakId } from "ethers";
+import { Interface, concat, getAddress, keccak256, toUtf8Bytes } from "ethers";
 
 import { CONTRACT_NAMES, type ContractName } from "../../scripts/lib/audit";
 import { fetchEvents, type AuditEvent } from "../../scripts/lib/audit/fetch";
 import { Replay, type TxInfo } from "../../scripts/lib/audit/replay";
 import { EXECUTE_SELECTOR } from "../../scripts/lib/audit/rules";
+import { descriptionHash } from "../../scripts/lib/council";
 import type { Deployment } from "../../scripts/lib/deployments";
-import { defaultPolicy } from "../../scripts/lib/policy";
-import { DAY, args, proposal, sign } from "../helpers/system";
-import { deployForAudit, snapshot, type CouncilSystem } from "./helpers";
+import { defaultPolicy, toPolicyValues } from "../../scripts/lib/policy";
+import { DAY, args, proposal, proposeArgs, setPolicyCall, sign, withEdit, type Proposal } from "../helpers/system";
+import { audit, deployForAudit, snapshot, type CouncilSystem } from "./helpers";
 
 /** Replays the chain into a fresh Replay; `doctor` may change what each transaction is said to be or carry. */
 async function replayChain(
@@ -52,23 +55,48 @@ async function replayChain(
   return replay;
 }
 
-describe("hedge:audit replay: the ether of an execution and the thresholds against the seats", function () {
+/** A copy of `group` whose ProposalCreated of `id` has `edit` applied to its arguments. */
+function doctorCreation(group: AuditEvent[], id: string, edit: (args: unknown[]) => void): AuditEvent[] {
+  return group.map((ev) => {
+    if (ev.name !== "ProposalCreated" || String(ev.args[0]) !== id) return ev;
+    const copy = { ...ev, args: [...ev.args] };
+    edit(copy.args);
+    return copy;
+  });
+}
+
+describe("hedge:audit replay: what the contracts compute, doctored on its way to the replay", function () {
   let sys: CouncilSystem;
   let deployment: Deployment;
   let restore: () => Promise<void>;
   let executeTx: string;
   let id: string;
+  /** A Critical setPolicy that shortens the oracle age (1 h -> 60 s), proposed and left Pending. */
+  let starve: Proposal;
+  let starveId: string;
 
   before(async function () {
     restore = await snapshot();
     ({ sys, deployment } = await deployForAudit());
     // A Critical proposal sending 5 wei to an outside account, executed with exactly 5 wei.
-    const p = proposal([{ target: sys.strangers[1].address, data: "0x", value: 5n }], keccakId("pays"));
+    const p = proposal([{ target: sys.strangers[1].address, data: "0x", value: 5n }], "pay 5 wei to account 12");
     id = await sys.council.hashProposal(...args(p));
-    const signed = await sign(sys, sys.holders.slice(0, 4), id);
-    await sys.council.connect(sys.stranger).submit(...args(p), signed.signers, signed.signatures);
+    await sys.council.connect(sys.stranger).submit(...proposeArgs(p), await sign(sys, sys.holders.slice(0, 4), id));
     await time.increase(3 * DAY);
     executeTx = (await sys.council.connect(sys.stranger).execute(...args(p), { value: 5n })).hash;
+    const current = toPolicyValues(await sys.policy.policy());
+    starve = proposal(
+      [
+        await setPolicyCall(
+          sys,
+          withEdit((x) => (x.maxOracleAge = 60), current),
+        ),
+      ],
+      "Accept oracle answers up to 60 s old",
+    );
+    await sys.council.connect(sys.holders[0]).propose(...proposeArgs(starve));
+    starveId = await sys.council.hashProposal(...args(starve));
+    expect(await sys.council.proposalTier(starveId)).to.equal(2n); // Critical on chain
   });
   after(async () => restore());
 
@@ -76,6 +104,86 @@ describe("hedge:audit replay: the ether of an execution and the thresholds again
     const replay = await replayChain(deployment);
     expect(replay.findings).to.deep.equal([]);
     expect(replay.proposals.proposals.get(id)!.status).to.equal("Executed");
+    expect(replay.proposals.proposals.get(starveId)!.descriptionHash).to.equal(
+      descriptionHash("Accept oracle answers up to 60 s old"),
+    );
+  });
+
+  it("a proposal whose id is not hashProposal of its calls and its description's hash is a finding", async function () {
+    // The description the event carries differs from the one the id commits to.
+    let replay = await replayChain(deployment, (group, info) => ({
+      group: doctorCreation(group, starveId, (a) => {
+        a[6] = "Accept oracle answers up to 1 h old";
+        a[7] = descriptionHash("Accept oracle answers up to 1 h old");
+      }),
+      info,
+    }));
+    expect(replay.findings.map((f) => f.kind)).to.deep.equal(["proposal-id-mismatch"]);
+    expect(replay.findings[0].message).to.match(
+      new RegExp(
+        `^proposal ${starveId.slice(0, 10)}…: its id is not hashProposal of its calls and the keccak256 of its description \\(${descriptionHash("Accept oracle answers up to 1 h old").slice(0, 10)}…\\), which is 0x[0-9a-f]{8}…$`,
+      ),
+    );
+    expect(replay.findings[0].proposalId).to.equal(starveId);
+    expect(replay.proposals.proposals.get(starveId)!.description).to.equal("Accept oracle answers up to 1 h old");
+    // An event handed over without the hash of its bytes is hashed from its text: the same finding.
+    replay = await replayChain(deployment, (group, info) => ({
+      group: doctorCreation(group, starveId, (a) => {
+        a[6] = "Accept oracle answers up to 1 h old";
+        a.length = 7;
+      }),
+      info,
+    }));
+    expect(replay.findings.map((f) => f.kind)).to.deep.equal(["proposal-id-mismatch"]);
+    // The calls the event carries differ from those the id commits to (a 0 s oracle age).
+    replay = await replayChain(deployment, (group, info) => ({
+      group: doctorCreation(group, starveId, (a) => {
+        a[5] = [sys.policy.interface.encodeFunctionData("setPolicy", [withEdit((x) => (x.maxOracleAge = 0)), 1])];
+      }),
+      info,
+    }));
+    expect(replay.findings.map((f) => f.kind)).to.include("proposal-id-mismatch");
+  });
+
+  it("a shorter oracle age recorded as Standard is a finding: any oracle-age change is Critical", async function () {
+    const replay = await replayChain(deployment, (group, info) => ({
+      group: doctorCreation(group, starveId, (a) => (a[2] = 1n)),
+      info,
+    }));
+    expect(replay.findings.map((f) => [f.kind, f.message])).to.deep.equal([
+      [
+        "tier-understated",
+        `proposal ${starveId.slice(0, 10)}… was recorded as Standard but needs Critical (loosening: a shorter oracle age (1 h → 1 min: syncLayers may starve between two rounds of the feed))`,
+      ],
+    ]);
+    const p = replay.proposals.proposals.get(starveId)!;
+    expect(p.calls[0].changes).to.deep.equal([{ field: "maxOracleAge", before: 3_600, after: 60, effect: "loosens" }]);
+  });
+
+  it("a description whose bytes are not UTF-8: the event is replayed, the id checks out, the text shows U+FFFD", async function () {
+    const restoreHere = await snapshot();
+    try {
+      // propose(address[],uint256[],bytes[],string) with raw bytes for the string: the same encoding as bytes.
+      const raw = concat([toUtf8Bytes("Cut "), new Uint8Array([0xff, 0xfe]), toUtf8Bytes(" coverage")]);
+      const p = proposal([{ target: sys.strangers[1].address, data: "0x" }], "");
+      const asBytes = new Interface(["function propose(address[],uint256[],bytes[],bytes)"]);
+      const data =
+        sys.council.interface.getFunction("propose").selector +
+        asBytes.encodeFunctionData("propose", [p.targets, p.values, p.calldatas, raw]).slice(10);
+      await sys.holders[0].sendTransaction({ to: sys.addresses.council, data });
+      const rawId = await sys.council.hashProposal(p.targets, p.values, p.calldatas, keccak256(raw));
+      expect(await sys.council.state(rawId)).to.equal(1n); // Pending
+
+      const r = await audit(deployment);
+      expect(r.findings, r.findings.map((f) => f.message).join("\n")).to.deep.equal([]);
+      const reported = r.proposals.find((x) => x.id === rawId)!;
+      expect(reported.description).to.equal("Cut \uFFFD\uFFFD coverage");
+      expect(reported.descriptionHash).to.equal(keccak256(raw));
+      // Hashing the text shown would give another id: the replay hashes the bytes the event carries.
+      expect(descriptionHash(reported.description)).to.not.equal(keccak256(raw));
+    } finally {
+      await restoreHere();
+    }
   });
 
   it("an execution sent other than the sum of its values is a finding", async function () {

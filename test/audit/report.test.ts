@@ -1,7 +1,8 @@
 // hedge:audit, the task and its reports: exit status 0 with no findings, 1 with findings, 2 with one `error:` line
-// when the audit cannot run; --json (the documented schema), --md and --html; the HTML page renders offline in
-// headless Chromium (Debian's, driven by playwright-core) with its timeline, and a screenshot goes to
-// docs/audit-report.png for the README when AUDIT_SCREENSHOT=1.
+// when the audit cannot run; --json (the documented schema), --md and --html; each proposal's description from its
+// ProposalCreated event in every format, a hostile one escaped; the HTML page renders offline in headless Chromium
+// (Debian's, driven by playwright-core) with its timeline, and a screenshot goes to docs/audit-report.png for the
+// README when AUDIT_SCREENSHOT=1.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,8 +13,12 @@ import { chromium } from "playwright-core";
 
 import type { AuditReport } from "../../scripts/lib/audit";
 import { deploymentFile, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
+import { descriptionHash } from "../../scripts/lib/council";
+import { captureOutput, withOutput } from "../../scripts/lib/shell/output";
+import auditCommand from "../../scripts/commands/audit";
 import { runTask, tempDir } from "../tasks/helpers";
-import { buildHistory, deployForAudit, snapshot, type CouncilSystem } from "./helpers";
+import { nudgeProposal, proposeArgs } from "../helpers/system";
+import { HISTORY_DESCRIPTIONS, buildHistory, deployForAudit, snapshot, type CouncilSystem } from "./helpers";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -105,6 +110,83 @@ describe("hedge:audit task and reports", function () {
     expect(md).to.include("**No findings.**");
     expect(md).to.include("| 2 | `0x");
     expect(md).to.include("coverageBps 25.00 % → 30.00 % (tightens)");
+
+    // Every proposal's description, from the chain: on the terminal (continuation lines behind a gutter), in the
+    // JSON, as the last column of the Markdown and HTML proposal tables.
+    expect(text).to.include("Proposals: 10, with their descriptions from the chain");
+    const standard = json.proposals[0];
+    expect(standard.description).to.equal(HISTORY_DESCRIPTIONS.standard);
+    expect(standard.descriptionHash).to.equal(descriptionHash(HISTORY_DESCRIPTIONS.standard));
+    expect(text).to.match(
+      new RegExp(
+        `\\n  ${standard.id.slice(0, 10)}…  Standard\\s+Executed\\s+Raise the coverage to 30 %: the desk doubled its condor book\\n`,
+      ),
+    );
+    expect(text).to.match(
+      /\n  0x[0-9a-f]{8}…  Critical\s+Executed\s+Cut the coverage to 22 %\n\s+│ The hedge costs more/,
+    );
+    expect(md).to.include("| description |");
+    expect(md).to.include(" | Cut the coverage to 22 % / The hedge costs more than the book can carry this quarter. |");
+    const html = fs.readFileSync(out("a.html"), "utf8");
+    expect(html).to.include("<th>description</th>");
+    expect(html).to.include("Cut the coverage to 22 %<br>The hedge costs more than the book can carry this quarter.");
+  });
+
+  it("shows a hostile description escaped in every format: no markup, no link, no control character", async function () {
+    const restore = await snapshot();
+    try {
+      const hostile = [
+        "![pixel](http://evil.example/p.png) <img src=x onerror=alert(1)> | **bold** [link](http://evil.example)",
+        "\u202egnp.exe\u0007 \u001b[31mred\u001b[0m & `code` _under_ ~strike~",
+        "call 0: policy.setPolicy ... (tightens)",
+      ].join("\n");
+      const p = nudgeProposal(sys, 2_300, hostile);
+      await sys.council.connect(sys.holders[0]).propose(...proposeArgs(p));
+      const run = await runTask<AuditReport>("hedge:audit", {
+        json: out("h.json"),
+        md: out("h.md"),
+        html: out("h.html"),
+        noProgress: true,
+      });
+      expect(run.exitCode, run.out.join("\n")).to.equal(0);
+      const json = JSON.parse(fs.readFileSync(out("h.json"), "utf8")) as AuditReport;
+      const reported = json.proposals.at(-1)!;
+      expect(reported.description).to.equal(hostile); // the JSON keeps the exact text
+      expect(reported.descriptionHash).to.equal(descriptionHash(hostile));
+
+      // Terminal: control and bidirectional characters written \u{…}; the text's later lines behind the gutter.
+      const text = run.out.join("\n");
+      expect(text).to.not.match(/[\u0007\u001b\u202e]/);
+      const at = run.out.findIndex((l) => l.includes(reported.id.slice(0, 10)));
+      expect(run.out[at]).to.match(/Fast\s+Pending\s+!\[pixel\]\(http:\/\/evil\.example\/p\.png\) <img src=x/);
+      expect(run.out[at + 1]).to.match(/^\s+│ \\u\{202e\}gnp\.exe\\u\{7\} \\u\{1b\}\[31mred\\u\{1b\}\[0m & `code`/);
+      expect(run.out[at + 2]).to.match(/^\s+│ call 0: policy\.setPolicy \.\.\. \(tightens\)$/);
+
+      // Markdown: no image, no link, no HTML, no cell break; the lines joined in one cell.
+      const md = fs.readFileSync(out("h.md"), "utf8");
+      const row = md.split("\n").find((l) => l.includes(reported.id.slice(0, 10)))!;
+      expect(row).to.include(
+        "\\!\\[pixel\\](http://evil.example/p.png) \\<img src=x onerror=alert(1)\\> \\| \\*\\*bold\\*\\* \\[link\\](http://evil.example) / ",
+      );
+      // (the \u{…} of a control character keeps its backslash: escaped, it reads as written)
+      expect(row).to.include(
+        "\\\\u{202e}gnp.exe\\\\u{7} \\\\u{1b}\\[31mred\\\\u{1b}\\[0m \\& \\`code\\` \\_under\\_ \\~strike\\~",
+      );
+      expect(row).to.not.match(/[^\\]!\[|[^\\]<img|[\u0007\u001b\u202e]/);
+      expect(row.split(" | ")).to.have.length(9); // the nine columns, the text's pipe escaped
+
+      // HTML: every character of markup escaped, in the table and in the timeline's tooltip.
+      const html = fs.readFileSync(out("h.html"), "utf8");
+      expect(html).to.not.match(/<img|[\u0007\u001b\u202e]/);
+      expect(html).to.include(
+        "![pixel](http://evil.example/p.png) &lt;img src=x onerror=alert(1)&gt; | **bold** [link](http://evil.example)<br>\\u{202e}gnp.exe\\u{7} \\u{1b}[31mred\\u{1b}[0m &amp; `code` _under_ ~strike~<br>call 0:",
+      );
+      expect(html).to.match(
+        /<title>Fast proposal 0x[0-9a-f]{8}… “!\[pixel\]\(http:\/\/evil\.example\/p\.png\) &lt;img src=x/,
+      );
+    } finally {
+      await restore();
+    }
   });
 
   it("exits 1 with findings, naming them on the terminal and in every report", async function () {
@@ -147,6 +229,25 @@ describe("hedge:audit task and reports", function () {
     } finally {
       await restore();
     }
+  });
+
+  it("takes the obsolete --descriptions of rules v2 with a note and ignores it: the texts come from the chain", async function () {
+    const sink = captureOutput();
+    const previous = process.exitCode;
+    let report: AuditReport;
+    try {
+      report = await withOutput(sink, () =>
+        auditCommand({ chunkSize: "2000", noProgress: true, descriptions: path.join(dir, "nowhere") }, hre),
+      );
+      expect(process.exitCode ?? 0).to.equal(0);
+    } finally {
+      process.exitCode = previous;
+    }
+    expect(sink.errors).to.deep.equal([
+      "note: --descriptions is obsolete and ignored: each proposal's description is read from its ProposalCreated event",
+    ]);
+    expect(sink.lines.join("\n")).to.include("Proposals: 10, with their descriptions from the chain");
+    expect(report.proposals.map((p) => p.description)).to.include(HISTORY_DESCRIPTIONS.settings);
   });
 
   it("exits 2 with one error line when the audit cannot run", async function () {

@@ -1,14 +1,17 @@
 // The auditor's own rules (scripts/lib/audit/rules.ts, scripts/lib/council) against the contracts they re-derive:
 // isLoosening and the tier of a proposal must agree with HedgePolicy.isLoosening and HedgeCouncil.tierOf on random
-// inputs, without the auditor ever calling them. Plus the nudge band and the delay rule.
+// inputs, without the auditor ever calling them; each field's class (rules v3: a higher delta min, a lower scale
+// step, any oracle-age or DTE change loosen); loosening judged against the approved baseline as well as the nudged
+// current policy. Plus the nudge band, the return from the loose side, and the delay rule.
 import { expect } from "chai";
 import fc from "fast-check";
 import { AbiCoder, ZeroAddress } from "ethers";
 
 import { INTERFACES } from "../../scripts/lib/audit/abi";
 import { Tier, callTier, proposalTier, requiredDelay } from "../../scripts/lib/audit/rules";
-import { isLoosening, nudgeViolation } from "../../scripts/lib/council";
-import { defaultPolicy, type PolicyValues } from "../../scripts/lib/policy";
+import { baselineOf, isLoosening, nudgeViolation } from "../../scripts/lib/council";
+import { defaultPolicy, toPolicyValues, type PolicyValues } from "../../scripts/lib/policy";
+import { nudgeProposal, pass, setPolicyCall, withEdit } from "../helpers/system";
 import { deployForAudit, snapshot, type CouncilSystem } from "./helpers";
 
 const layer = fc.record({
@@ -18,18 +21,35 @@ const layer = fc.record({
   instrument: fc.integer({ min: 0, max: 3 }),
 });
 
+const DEFAULT = defaultPolicy();
+/** The default value half of the time: a field that loosens on any change must also be left alone. */
+const orDefault = (value: number, range: fc.Arbitrary<number>) => fc.oneof(fc.constant(value), range);
+
 /** Policies around the default one, so that each rule of isLoosening is hit both ways. */
-const policyArb: fc.Arbitrary<PolicyValues> = fc.record({
-  layers: fc.array(layer, { minLength: 1, maxLength: 5 }),
+const anyPolicy: fc.Arbitrary<PolicyValues> = fc.record({
+  layers: fc.oneof(fc.constant(DEFAULT.layers), fc.array(layer, { minLength: 1, maxLength: 5 })),
   coverageBps: fc.integer({ min: 2_000, max: 3_000 }),
-  scaleStepBps: fc.integer({ min: 500, max: 5_000 }),
-  shortDeltaMinBps: fc.integer({ min: 100, max: 2_000 }),
-  shortDeltaMaxBps: fc.integer({ min: 2_000, max: 3_000 }),
-  wingWidthPts: fc.integer({ min: 30, max: 70 }),
-  targetDte: fc.integer({ min: 1, max: 365 }),
-  hysteresisVix: fc.integer({ min: 100, max: 300 }),
-  maxOracleAge: fc.integer({ min: 3_000, max: 4_000 }),
+  scaleStepBps: orDefault(DEFAULT.scaleStepBps, fc.integer({ min: 500, max: 5_000 })),
+  shortDeltaMinBps: orDefault(DEFAULT.shortDeltaMinBps, fc.integer({ min: 100, max: 2_000 })),
+  shortDeltaMaxBps: orDefault(DEFAULT.shortDeltaMaxBps, fc.integer({ min: 2_000, max: 3_000 })),
+  wingWidthPts: orDefault(DEFAULT.wingWidthPts, fc.integer({ min: 30, max: 70 })),
+  targetDte: orDefault(DEFAULT.targetDte, fc.integer({ min: 1, max: 365 })),
+  hysteresisVix: orDefault(DEFAULT.hysteresisVix, fc.integer({ min: 100, max: 300 })),
+  maxOracleAge: orDefault(DEFAULT.maxOracleAge, fc.integer({ min: 3_000, max: 4_000 })),
 });
+/** The default policy with fields left alone or moved the protective way: mostly not loosening. */
+const protectivePolicy: fc.Arbitrary<PolicyValues> = fc.record({
+  layers: fc.constant(DEFAULT.layers),
+  coverageBps: fc.integer({ min: DEFAULT.coverageBps, max: 3_000 }),
+  scaleStepBps: fc.integer({ min: DEFAULT.scaleStepBps, max: 5_000 }),
+  shortDeltaMinBps: fc.integer({ min: 100, max: DEFAULT.shortDeltaMinBps }),
+  shortDeltaMaxBps: fc.integer({ min: DEFAULT.shortDeltaMinBps, max: DEFAULT.shortDeltaMaxBps }),
+  wingWidthPts: fc.integer({ min: 30, max: DEFAULT.wingWidthPts }),
+  targetDte: fc.constant(DEFAULT.targetDte),
+  hysteresisVix: fc.integer({ min: DEFAULT.hysteresisVix, max: 300 }),
+  maxOracleAge: fc.constant(DEFAULT.maxOracleAge),
+});
+const policyArb = fc.oneof(anyPolicy, protectivePolicy);
 
 describe("hedge:audit rules agree with the contracts", function () {
   let sys: CouncilSystem;
@@ -42,12 +62,61 @@ describe("hedge:audit rules agree with the contracts", function () {
 
   it("isLoosening equals HedgePolicy.isLoosening (random policies against the default one)", async function () {
     const current = defaultPolicy();
+    let loosening = 0;
     await fc.assert(
       fc.asyncProperty(policyArb, async (next) => {
-        expect(isLoosening(current, next)).to.equal(await sys.policy.isLoosening(next));
+        const verdict = isLoosening(current, next);
+        if (verdict) loosening++;
+        expect(verdict).to.equal(await sys.policy.isLoosening(next));
       }),
       { numRuns: 150 },
     );
+    expect(loosening).to.be.within(15, 135); // both verdicts were tried
+  });
+
+  it("each field's class: a higher delta min, a lower scale step, any oracle-age or DTE change need Critical", async function () {
+    const ctx = { policy: sys.addresses.policy, version: 1, params: defaultPolicy() };
+    const cases: [string, (p: PolicyValues) => void, Tier, RegExp][] = [
+      ["delta min higher", (p) => (p.shortDeltaMinBps += 100), Tier.Critical, /a higher short delta min/],
+      ["delta min lower", (p) => (p.shortDeltaMinBps -= 100), Tier.Standard, /does not loosen/],
+      ["scale step lower", (p) => (p.scaleStepBps -= 500), Tier.Critical, /a lower scale-in step/],
+      ["scale step higher", (p) => (p.scaleStepBps += 500), Tier.Standard, /does not loosen/],
+      ["oracle age shorter", (p) => (p.maxOracleAge = 60), Tier.Critical, /a shorter oracle age \(1 h → 1 min/],
+      ["oracle age longer", (p) => (p.maxOracleAge = 7_200), Tier.Critical, /a longer oracle age \(1 h → 2 h/],
+      ["DTE shorter", (p) => (p.targetDte -= 1), Tier.Critical, /a shorter condor expiry/],
+      ["DTE longer", (p) => (p.targetDte += 1), Tier.Critical, /a longer condor expiry/],
+      ["coverage higher", (p) => (p.coverageBps += 100), Tier.Standard, /does not loosen/],
+    ];
+    for (const [name, edit, tier, reason] of cases) {
+      const data = INTERFACES.policy.encodeFunctionData("setPolicy", [withEdit(edit), 1]);
+      const derived = callTier(ctx, sys.addresses.policy, data);
+      expect(derived.tier, name).to.equal(tier);
+      expect(derived.reason, name).to.match(reason);
+      expect(await sys.council.tierOf([sys.addresses.policy], [data]), name).to.equal(BigInt(tier));
+    }
+  });
+
+  it("a setPolicy is judged against the approved baseline too: back part of the way after a loose nudge is Critical", async function () {
+    const restoreHere = await snapshot();
+    try {
+      // Two seats nudge the coverage to the loose side (25 % -> 23 %); a setPolicy to 24 % protects more than the
+      // nudged policy but less than the baseline the council approved.
+      await pass(sys, nudgeProposal(sys, 2_300, "coverage to 23 %"), sys.holders.slice(0, 2));
+      const current = toPolicyValues(await sys.policy.policy());
+      const call = await setPolicyCall(
+        sys,
+        withEdit((p) => (p.coverageBps = 2_400), current),
+      );
+      const withBaseline = { policy: sys.addresses.policy, version: 1, params: current, baseline: baselineOf(DEFAULT) };
+      const derived = callTier(withBaseline, call.target, call.data);
+      expect(derived.tier).to.equal(Tier.Critical);
+      expect(derived.reason).to.match(/^loosening: less protection than the approved baseline .*25\.00 % → 24\.00 %/);
+      expect(await sys.council.tierOf([call.target], [call.data])).to.equal(2n);
+      // Without the baseline, the same call would pass as Standard: the comparison is what stops the walk.
+      expect(callTier({ ...withBaseline, baseline: null }, call.target, call.data).tier).to.equal(Tier.Standard);
+    } finally {
+      await restoreHere();
+    }
   });
 
   it("the tier of a call equals HedgeCouncil.tierOf (setPolicy of any version and encoding, nudges, other calls)", async function () {
@@ -111,6 +180,13 @@ describe("hedge:audit rules agree with the contracts", function () {
     expect(nudge(2_500, 2_500)).to.match(/does not change/);
     expect(nudge(2_500, 2_600, 1_000, 1_000 + 86_399)).to.match(/within the cooldown/);
     expect(nudge(2_500, 2_600, 1_000, 1_000 + 86_400)).to.equal(null);
+    // From the loose side back toward the baseline (baseline included): no cooldown; past the baseline, or from
+    // the tight side, the cooldown holds.
+    expect(nudge(2_300, 2_400, 1_000, 1_001)).to.equal(null);
+    expect(nudge(2_300, 2_500, 1_000, 1_001)).to.equal(null);
+    expect(nudge(2_300, 2_600, 1_000, 1_001)).to.match(/within the cooldown/);
+    expect(nudge(2_700, 2_500, 1_000, 1_001)).to.match(/within the cooldown/);
+    expect(nudge(2_300, 2_250, 1_000, 1_001)).to.match(/within the cooldown/);
   });
 
   it("the delay a tier needs is never below the timelock's minimum; Fast waits nothing", function () {

@@ -38,7 +38,11 @@ export function roleName(role: string): string {
   return found ?? role;
 }
 
-/** Decodes a log of one of the audited contracts; null for a log the contract's ABI does not know. */
+/**
+ * Decodes a log of one of the audited contracts; null for a log the contract's ABI does not know. An event with a
+ * string (`ProposalCreated`'s description) carries after its arguments the keccak256 of that string's bytes as
+ * emitted (see ./codec `eventDecoder`).
+ */
 export class EventDecoder {
   private readonly byTopic = new Map<
     string,
@@ -51,7 +55,7 @@ export class EventDecoder {
         this.byTopic.set(`${addresses[contract].toLowerCase()}:${fragment.topicHash}`, {
           contract,
           name: fragment.name,
-          decode: eventDecoder(fragment),
+          decode: eventDecoder(fragment, { stringHashes: true }),
         });
       });
     }

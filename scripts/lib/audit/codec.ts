@@ -1,8 +1,8 @@
 // The audit's hot paths in plain hex, without ethers' ABI coder (which costs about half a millisecond per event or
 // hash and would dominate a replay of thousands of proposals): decoding event logs from their fragments, the policy
-// hash, checksummed addresses. Proposal and operation ids are ../council's (written the same way). Every function here is checked
-// against ethers' own encoding in test/audit/codec.test.ts.
-import { getAddress, toUtf8String, type EventFragment, type ParamType } from "ethers";
+// hash, checksummed addresses. Proposal and operation ids are ../council's (written the same way). Every function here
+// is checked against ethers' own encoding in test/audit/codec.test.ts.
+import { Utf8ErrorFuncs, getAddress, toUtf8String, type EventFragment, type ParamType } from "ethers";
 
 import { ZERO_WORD, keccakHex, uintWord } from "../council";
 import type { PolicyValues } from "../policy";
@@ -55,8 +55,10 @@ function decodeValue(t: ParamType, h: string, pos: number): unknown {
     return "0x" + h.slice(pos + 64, pos + 64 + length * 2);
   }
   if (base === "string") {
+    // Solidity does not check that a string is UTF-8: bytes that are not decode as U+FFFD (never a refusal, so a
+    // hostile text cannot hide its event from the replay). Its hash is taken from the bytes (`stringHashes`).
     const length = numAt(h, pos);
-    return toUtf8String("0x" + h.slice(pos + 64, pos + 64 + length * 2));
+    return toUtf8String("0x" + h.slice(pos + 64, pos + 64 + length * 2), Utf8ErrorFuncs.replace);
   }
   if (base.startsWith("bytes")) return "0x" + h.slice(pos, pos + Number(base.slice(5)) * 2);
   if (base === "array") {
@@ -86,10 +88,26 @@ function decodeSequence(types: readonly ParamType[], h: string, start: number): 
   return out;
 }
 
-/** A decoder for one event: its arguments in declaration order, as plain values (addresses in lower case). */
-export function eventDecoder(fragment: EventFragment): (topics: string[], data: string) => unknown[] {
+/**
+ * A decoder for one event: its arguments in declaration order, as plain values (addresses in lower case). With
+ * `stringHashes`, the keccak256 of each non-indexed string's bytes as emitted follows the arguments, in order: what
+ * the contract hashed (e.g. `keccak256(bytes(description))`), even for bytes that are not UTF-8.
+ */
+export function eventDecoder(
+  fragment: EventFragment,
+  options: { stringHashes?: boolean } = {},
+): (topics: string[], data: string) => unknown[] {
   const inputs = fragment.inputs;
   const dataTypes = inputs.filter((i) => !i.indexed);
+  // The head position (in hex characters) of each string among the data: its offset word.
+  const stringHeads: number[] = [];
+  if (options.stringHashes) {
+    let head = 0;
+    for (const t of dataTypes) {
+      if (t.baseType === "string") stringHeads.push(head);
+      head += headWords(t) * 64;
+    }
+  }
   return (topics, data) => {
     const body = data.length > 2 ? data.slice(2) : "";
     const fromData = dataTypes.length ? decodeSequence(dataTypes, body, 0) : [];
@@ -103,6 +121,11 @@ export function eventDecoder(fragment: EventFragment): (topics: string[], data: 
       } else {
         out.push(fromData[next++]);
       }
+    }
+    for (const head of stringHeads) {
+      const start = numAt(body, head) * 2;
+      const length = numAt(body, start);
+      out.push(keccakHex("0x" + body.slice(start + 64, start + 64 + length * 2)));
     }
     return out;
   };

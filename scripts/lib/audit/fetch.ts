@@ -33,7 +33,11 @@ interface RawBlock {
 export interface AuditEvent {
   contract: ContractName;
   name: string;
-  /** The event's arguments in declaration order: addresses in lower case, integers as bigint, bytes as hex. */
+  /**
+   * The event's arguments in declaration order: addresses in lower case, integers as bigint, bytes as hex, strings
+   * as text (bytes that are not UTF-8 as U+FFFD); then, for an event with strings, the keccak256 of each one's bytes
+   * (`ProposalCreated`: args[7] is the description hash).
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   args: any[];
   block: number;

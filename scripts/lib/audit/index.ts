@@ -4,7 +4,6 @@
 import { getAddress } from "ethers";
 
 import type { Deployment } from "../deployments";
-import type { DescriptionIndex } from "../descriptions";
 import { INTERFACES, initialPolicyFromDeployInput, policyFromResult, policyHashOf } from "./abi";
 import { groupByCause } from "./causes";
 import {
@@ -57,8 +56,6 @@ export interface AuditOptions {
   extraAccounts?: string[];
   /** Read each proposal's live state (one call per proposal; default true). */
   proposalStates?: boolean;
-  /** Texts by the salt they hash to: a proposal whose salt is one is reported with it as its description. */
-  descriptions?: DescriptionIndex;
   /** Receives the replay once it reached `toBlock`, to be continued block by block (hedge:watch). */
   onReplay?: (replay: Replay) => void;
 }
@@ -152,7 +149,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     stats,
   )) {
     const groups = groupByTransaction(events);
-    const infos = await transactionInfo(rpc, groups);
+    const infos = await transactionInfo(rpc, groups, (id) => replay.proposals.revokedEarly.has(id));
     for (const group of groups) replay.applyTransaction(group, infos.get(group[0].tx));
   }
   o.onReplay?.(replay);
@@ -162,7 +159,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
   );
   const fromTimestamp = replay.firstTimestamp || toTimestamp;
   findings.push(...replay.findings);
-  const proposals = replay.proposals.reports(toTimestamp, o.descriptions);
+  const proposals = replay.proposals.reports(toTimestamp);
   const replayed = replay.state();
 
   // ---- the deployments file against the constructors' events
@@ -330,17 +327,34 @@ export function groupByTransaction(events: AuditEvent[]): AuditEvent[][] {
 /**
  * What the replay needs to know of a transaction beyond its events: for approvals of an existing proposal, whether
  * they were on-chain approvals or relayed signatures (several Approved events are always signatures; a single one
- * needs the transaction's selector); for executions of an existing proposal, the ether the transaction sent.
+ * needs the transaction's selector); for executions of an existing proposal, the ether the transaction sent; for the
+ * creation of a proposal that some address revoked before it existed (`revokedEarly`, or a Revoked earlier in
+ * `groups`), whether it was `propose` (the proposer's own consent) or `submit` (relayed signatures). Other creations
+ * are not looked up: the replay tells `submit` by its events (it always queues or executes).
  */
-export async function transactionInfo(rpc: Rpc, groups: AuditEvent[][]): Promise<Map<string, TxInfo>> {
+export async function transactionInfo(
+  rpc: Rpc,
+  groups: AuditEvent[][],
+  revokedEarly: (id: string) => boolean = () => false,
+): Promise<Map<string, TxInfo>> {
   const out = new Map<string, TxInfo>();
   const lookups: string[] = [];
+  /** Transactions with several approvals of an existing proposal: relayed signatures whatever the method. */
+  const relayed = new Set<string>();
+  const revokedHere = new Set<string>();
   for (const g of groups) {
-    if (g.some((e) => e.name === "ProposalCreated")) continue;
-    const approvals = g.filter((e) => e.contract === "council" && e.name === "Approved").length;
-    const executes = g.some((e) => e.contract === "council" && e.name === "Executed");
-    if (executes || approvals === 1) lookups.push(g[0].tx);
-    else if (approvals > 1) out.set(g[0].tx, { selector: APPROVE_BY_SIG_SELECTOR });
+    const created = g.find((e) => e.contract === "council" && e.name === "ProposalCreated");
+    if (created) {
+      const id = String(created.args[0]);
+      if (revokedHere.has(id) || revokedEarly(id)) lookups.push(g[0].tx);
+    } else {
+      const approvals = g.filter((e) => e.contract === "council" && e.name === "Approved").length;
+      const executes = g.some((e) => e.contract === "council" && e.name === "Executed");
+      if (approvals > 1) relayed.add(g[0].tx);
+      if (executes || approvals === 1) lookups.push(g[0].tx);
+      else if (approvals > 1) out.set(g[0].tx, { selector: APPROVE_BY_SIG_SELECTOR });
+    }
+    for (const e of g) if (e.contract === "council" && e.name === "Revoked") revokedHere.add(String(e.args[0]));
   }
   const found = await mapLimit(lookups, 16, async (tx) => {
     const t = (await rpc.request({ method: "eth_getTransactionByHash", params: [tx] })) as RawTx | null;
@@ -349,8 +363,7 @@ export async function transactionInfo(rpc: Rpc, groups: AuditEvent[][]): Promise
   lookups.forEach((tx, i) => {
     const info: TxInfo = found[i];
     // Several approvals in one transaction are relayed signatures whatever the selector (e.g. submit by a contract).
-    const approvals = groups.find((g) => g[0].tx === tx)!.filter((e) => e.name === "Approved").length;
-    out.set(tx, approvals > 1 ? { ...info, selector: APPROVE_BY_SIG_SELECTOR } : info);
+    out.set(tx, relayed.has(tx) ? { ...info, selector: APPROVE_BY_SIG_SELECTOR } : info);
   });
   return out;
 }

@@ -42,8 +42,14 @@ export interface CallTier {
 const NUDGES = new Set(["nudgeTrigger", "nudgeCoverage"]);
 const SET_POLICY = INTERFACES.policy.getFunction("setPolicy")!;
 
-/** The selector of `approveBySig`, to tell a relayed signature from an on-chain `approve`. */
+/**
+ * The selectors that tell how an approval was given: a relayed signature (`approveBySig`, `submit`) or fresh on-chain
+ * consent of the address itself (`approve`, `propose`).
+ */
 export const APPROVE_BY_SIG_SELECTOR = INTERFACES.council.getFunction("approveBySig")!.selector;
+export const SUBMIT_SELECTOR = INTERFACES.council.getFunction("submit")!.selector;
+export const APPROVE_SELECTOR = INTERFACES.council.getFunction("approve")!.selector;
+export const PROPOSE_SELECTOR = INTERFACES.council.getFunction("propose")!.selector;
 /** The selector of `execute`, to read the ether an execution was sent. */
 export const EXECUTE_SELECTOR = INTERFACES.council.getFunction("execute")!.selector;
 

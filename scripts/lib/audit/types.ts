@@ -30,7 +30,7 @@ export const CHECKS = {
   approvals: "approvals came from distinct seat holders and reached the re-derived tier's threshold",
   timing: "every proposal waited its tier's delay and ran before it expired",
   lifecycle:
-    "no proposal ran twice, after a veto (judged again at queue and execute), or without being proposed; vetoes reached their threshold; execute took exactly the ether its calls send",
+    "no proposal ran twice, after a veto (judged again at queue and execute), or without being proposed; only Critical proposals were vetoed, and vetoes reached their threshold; execute took exactly the ether its calls send",
   policy:
     "policy versions chain, satisfy the invariants, nudges stay in the band around the baseline, layers follow their triggers",
   deployment: "the deployments file matches the chain (addresses, transactions, configuration, code)",
@@ -128,8 +128,13 @@ export type ProposalStateName = "Pending" | "Queued" | "Executed" | "Vetoed" | "
 export interface ProposalReport {
   id: string;
   proposer: string;
-  /** The proposal's reason: a text given to the audit (`descriptions`) whose keccak256 is the proposal's salt. */
-  description?: string;
+  /**
+   * The proposal's reason, from `ProposalCreated` (rules v3 keep it on chain): the proposer's text, as emitted (bytes
+   * that are not UTF-8 as U+FFFD). The reports show it escaped; no check depends on it.
+   */
+  description: string;
+  /** keccak256 of the description's bytes: what the id commits to, and what `queue`, `execute`, `cancel` take. */
+  descriptionHash: string;
   /** The tier the council recorded (ProposalCreated). */
   recordedTier: TierName;
   /** The tier the auditor re-derived from the calls and the policy at creation. */
@@ -146,6 +151,8 @@ export interface ProposalReport {
   /** When it expired (its deadline), for proposals that reached their TTL or grace period without running. */
   expiredAt?: number;
   approvals: ApprovalRecord[];
+  /** Every revocation of the proposal, those made before it existed first. */
+  revocations: { signer: string; at: ChainPoint }[];
   vetoes: { signer: string; seat: number; at: ChainPoint }[];
   /** Approvals of live seats against the derived tier's threshold, when it was queued and when it ran. */
   approvalsAtQueue?: { count: number; threshold: number };

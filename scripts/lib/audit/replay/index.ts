@@ -148,12 +148,9 @@ export class Replay {
       }
     }
 
-    // The proposals created here by `submit` (the transaction also queued or executed them): their approvals
-    // are relayed signatures, not the proposer's own approval.
-    for (const p of createdHere) {
-      const submitted = p.status !== "Pending" || p.approvals.filter((a) => a.at.tx === p.created.tx).length > 1;
-      if (submitted) for (const a of p.approvals) if (a.at.tx === p.created.tx) a.via = "signature";
-    }
+    // The proposals created here: how their approvals were given (by `submit`, relayed signatures), and whether a
+    // signature counted for an address that had revoked the proposal before it existed.
+    for (const p of createdHere) P.finishCreation(p, tx);
     for (const ev of pending) this.applyEffect(ev, { kind: "none" }, null);
     for (const ev of scheduled) {
       this.log.find(

@@ -1,9 +1,17 @@
 // The replay of HedgePolicy: its versions (one per setPolicy; nudges keep the version), the baseline the last
-// setPolicy set, the nudges checked against the band around that baseline and their cooldowns, the hash chain of
-// PolicyUpdated, and the layers engaged as the VIX moves.
+// setPolicy set, the nudges checked against the band around that baseline and their cooldowns (a return from the
+// loose side toward the baseline skips the cooldown and does not restart it), the hash chain of PolicyUpdated, and
+// the layers engaged as the VIX moves.
 import { ZeroHash } from "ethers";
 
-import { COVERAGE_PARAMETER, baselineOf, baselineValue, nudgeViolation, type Baseline } from "../../council";
+import {
+  COVERAGE_PARAMETER,
+  baselineOf,
+  baselineValue,
+  isReturnFromLooseSide,
+  nudgeViolation,
+  type Baseline,
+} from "../../council";
 import { fmtVix } from "../../format";
 import type { PolicyValues } from "../../policy";
 import { policyHashOf } from "../abi";
@@ -105,11 +113,16 @@ export class PolicyReplay {
     } else if (p && action && (action.kind === "nudgeTrigger" || action.kind === "nudgeCoverage")) {
       via = action.kind;
       const parameter = action.kind === "nudgeTrigger" ? action.layer : COVERAGE_PARAMETER;
+      // A return from the loose side toward the baseline keeps the cooldown where it was (the policy's lastNudgeAt).
+      let restartsCooldown = true;
       if (this.params) {
         const current =
           action.kind === "nudgeTrigger" ? this.params.layers[action.layer]?.triggerVix : this.params.coverageBps;
         const requested = action.kind === "nudgeTrigger" ? action.triggerVix : action.coverageBps;
         const base = this.baseline ? baselineValue(this.baseline, parameter) : undefined;
+        if (current !== undefined && base !== undefined) {
+          restartsCooldown = !isReturnFromLooseSide({ parameter, baseline: base, current, requested });
+        }
         const problem =
           current === undefined || base === undefined
             ? `the policy has no layer ${parameter}`
@@ -133,7 +146,7 @@ export class PolicyReplay {
             ? withTrigger(this.params, action.layer, action.triggerVix)
             : withCoverage(this.params, action.coverageBps);
       }
-      this.lastNudgeAt[parameter] = at.timestamp;
+      if (restartsCooldown) this.lastNudgeAt[parameter] = at.timestamp;
     }
 
     if (params) {

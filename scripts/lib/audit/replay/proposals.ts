@@ -1,14 +1,30 @@
-// The replay of the council's proposals: creation (the tier re-derived from the calls), approvals and how they were
-// given, revocations (they belong to the address), vetoes (judged again at queue and execute, against the threshold
-// in force then), queue and execution (threshold, delay, expiry, the ether sent), cancellation, and the timelock
-// operations each proposal owns.
-import { Tier, effectiveThreshold, operationId, proposalId, requiredValue, tierName } from "../../council";
-import { fmtDuration, fmtTime } from "../../format";
+// The replay of the council's proposals: creation (the id recomputed from the calls and the description, the tier
+// re-derived from the calls), approvals and how they were given, revocations (they belong to the address, and may
+// come before the proposal exists), vetoes (of Critical proposals only; judged again at queue and execute, against
+// the threshold in force then), queue and execution (threshold, delay, expiry, the ether sent), cancellation, and
+// the timelock operations each proposal owns.
+import {
+  Tier,
+  descriptionHash,
+  effectiveThreshold,
+  operationId,
+  proposalId,
+  requiredValue,
+  tierName,
+} from "../../council";
+import { fmtDuration, fmtInt, fmtTime } from "../../format";
 import { decodeCall, type AddressBook, type CallAction } from "../calls";
 import type { AuditEvent } from "../fetch";
-import { APPROVE_BY_SIG_SELECTOR, EXECUTE_SELECTOR, proposalTier, requiredDelay, type PolicyContext } from "../rules";
+import {
+  APPROVE_BY_SIG_SELECTOR,
+  EXECUTE_SELECTOR,
+  PROPOSE_SELECTOR,
+  SUBMIT_SELECTOR,
+  proposalTier,
+  requiredDelay,
+  type PolicyContext,
+} from "../rules";
 import type { ApprovalRecord, CallSummary, ChainPoint, ProposalReport, ProposalStateName } from "../types";
-import { descriptionOf, type DescriptionIndex } from "../../descriptions";
 import { point, short, type ReplayLog } from "./context";
 import { bitsOf, type SeatsReplay } from "./seats";
 import type { SettingsReplay } from "./settings";
@@ -25,8 +41,10 @@ export interface TxInfo {
 export interface ProposalRecord {
   id: string;
   proposer: string;
-  /** Kept to match a description to the proposal (salt = keccak256 of the text). */
-  salt: string;
+  /** The description from `ProposalCreated` (the proposer's text: shown escaped, never trusted). */
+  description: string;
+  /** keccak256 of the description's bytes as emitted: what the id commits to, and what queue/execute/cancel take. */
+  descriptionHash: string;
   recordedTier: Tier;
   derivedTier: Tier;
   calls: CallSummary[];
@@ -47,6 +65,10 @@ export interface ProposalRecord {
   active: Map<number, ApprovalRecord>;
   /** Addresses that revoked: their signatures never count again for this proposal. */
   revokedBy: Set<string>;
+  /** The revocations made before the proposal existed (address → when), judged when its creation's approvals are. */
+  revokedEarly: Map<string, ChainPoint>;
+  /** Every Revoked event of the proposal, before its creation included. */
+  revocations: { signer: string; at: ChainPoint }[];
   vetoes: { signer: string; seat: number; at: ChainPoint }[];
   vetoSeats: Set<number>;
   approvalsAtQueue?: { count: number; threshold: number };
@@ -65,6 +87,11 @@ export interface ExpectedMarks {
 
 export class ProposalsReplay {
   proposals = new Map<string, ProposalRecord>();
+  /**
+   * Revocations of proposals that do not exist (yet): id → address → when. The council keeps them in the proposal's
+   * own storage; a creation takes them over.
+   */
+  revokedEarly = new Map<string, Map<string, ChainPoint>>();
   /** Operation id → proposal and state; only operations the council scheduled. */
   ops = new Map<string, { proposalId: string | null; state: "pending" | "done" | "cancelled" }>();
   approvalsCount = 0;
@@ -118,7 +145,7 @@ export class ProposalsReplay {
 
   onCreated(ev: AuditEvent): ProposalRecord | null {
     const log = this.log;
-    const [id, proposer, recorded, targetsR, valuesR, calldatasR, salt] = ev.args as [
+    const [id, proposer, recorded, targetsR, valuesR, calldatasR, text, hashed] = ev.args as [
       string,
       string,
       bigint,
@@ -126,16 +153,22 @@ export class ProposalsReplay {
       bigint[],
       string[],
       string,
+      string | undefined,
     ];
     const targets = [...targetsR].map(String);
     const values = [...valuesR].map((v) => BigInt(v));
     const calldatas = [...calldatasR].map(String);
+    const description = String(text ?? "");
+    // The hash of the bytes as emitted (../codec); an event handed over without it is hashed from its text.
+    const hash = typeof hashed === "string" ? hashed.toLowerCase() : descriptionHash(description);
     const at = point(ev);
-    if (proposalId(targets, values, calldatas, salt) !== String(id).toLowerCase()) {
-      log.find("proposal-id-mismatch", `proposal ${short(id)}: its id is not hashProposal of its calls and salt`, {
-        at,
-        proposalId: id,
-      });
+    const recomputed = proposalId(targets, values, calldatas, hash);
+    if (recomputed !== String(id).toLowerCase()) {
+      log.find(
+        "proposal-id-mismatch",
+        `proposal ${short(id)}: its id is not hashProposal of its calls and the keccak256 of its description (${short(hash)}), which is ${short(recomputed)}`,
+        { at, proposalId: id },
+      );
     }
     if (this.proposals.has(id)) {
       log.find("invalid-transition", `proposal ${short(id)} was created twice`, { at, proposalId: id });
@@ -151,7 +184,8 @@ export class ProposalsReplay {
     const p: ProposalRecord = {
       id,
       proposer: log.note(proposer),
-      salt: String(salt).toLowerCase(),
+      description,
+      descriptionHash: hash,
       recordedTier: Number(recorded) as Tier,
       derivedTier: tier,
       calls,
@@ -166,9 +200,21 @@ export class ProposalsReplay {
       approvals: [],
       active: new Map(),
       revokedBy: new Set(),
+      revokedEarly: new Map(),
+      revocations: [],
       vetoes: [],
       vetoSeats: new Set(),
     };
+    // Revocations made before the proposal existed: the council kept them in its storage slot.
+    const early = this.revokedEarly.get(id);
+    if (early) {
+      this.revokedEarly.delete(id);
+      p.revokedEarly = early;
+      for (const [signer, when] of early) {
+        p.revokedBy.add(signer);
+        p.revocations.push({ signer, at: when });
+      }
+    }
     this.proposals.set(id, p);
     if (mixedAt !== 0) {
       log.find("mixed-fast-batch", `proposal ${short(id)} mixes steward nudges with other calls (call ${mixedAt})`, {
@@ -221,38 +267,104 @@ export class ProposalsReplay {
         proposalId: p.id,
       });
     }
+    // How the approval was given, from the transaction's method: a relayed signature (approveBySig, submit) or the
+    // address's own consent (approve, propose). In the creation's transaction, a method that is neither propose nor
+    // submit (a contract in between) is settled by `finishCreation`.
     let via: ApprovalRecord["via"] = "approve";
-    if (at.tx === p.created.tx) via = "propose";
-    else if (tx.selector === APPROVE_BY_SIG_SELECTOR) via = "signature";
-    if (via === "signature" && p.revokedBy.has(signer)) {
-      log.find(
-        "revoked-signature-counted",
-        `proposal ${short(p.id)}: a signature of ${signer} was counted after that address revoked its approval (a revocation belongs to the address, whatever seat it holds later)`,
-        { at, proposalId: p.id },
-      );
+    if (at.tx === p.created.tx) {
+      via =
+        tx.selector === SUBMIT_SELECTOR || (tx.selector === PROPOSE_SELECTOR && signer !== p.proposer)
+          ? "signature"
+          : "propose";
+    } else if (tx.selector === APPROVE_BY_SIG_SELECTOR || tx.selector === SUBMIT_SELECTOR) {
+      via = "signature";
     }
     const record: ApprovalRecord = { signer, seat, via, at };
+    if (at.tx !== p.created.tx) this.checkRevoked(p, record);
     p.approvals.push(record);
     if (seat !== 0) p.active.set(seat, record);
     this.approvalsCount++;
     return record;
   }
 
+  /**
+   * After the transaction that created `p`: how its approvals were given when the method did not say (several
+   * approvals, or a proposal that left the transaction queued or executed, came from `submit`: relayed signatures),
+   * then each relayed signature against the revocations made before the proposal existed.
+   */
+  finishCreation(p: ProposalRecord, tx: TxInfo): void {
+    const mine = p.approvals.filter((a) => a.at.tx === p.created.tx);
+    if (tx.selector !== SUBMIT_SELECTOR && tx.selector !== PROPOSE_SELECTOR) {
+      const submitted = p.status !== "Pending" || mine.length > 1;
+      if (submitted) for (const a of mine) a.via = "signature";
+    }
+    for (const a of mine) this.checkRevoked(p, a);
+  }
+
+  /** A relayed signature of an address that revoked the proposal (before or after it existed) must not count. */
+  private checkRevoked(p: ProposalRecord, a: ApprovalRecord): void {
+    if (a.via !== "signature" || !p.revokedBy.has(a.signer)) return;
+    const early = p.revokedEarly.get(a.signer);
+    this.log.find(
+      "revoked-signature-counted",
+      early
+        ? `proposal ${short(p.id)}: a signature of ${a.signer} was counted although that address revoked the proposal before it existed (block ${fmtInt(early.block)}): after a revocation only its own approve or propose counts`
+        : `proposal ${short(p.id)}: a signature of ${a.signer} was counted after that address revoked its approval (a revocation belongs to the address, whatever seat it holds later)`,
+      { at: a.at, proposalId: p.id },
+    );
+  }
+
+  /**
+   * A revocation: allowed to a seat holder while the proposal is Pending or does not exist yet; it withdraws the
+   * address's approval if any and marks the address, once (again with nothing to withdraw, the council refuses).
+   */
   onRevoked(ev: AuditEvent): void {
-    const p = this.require(ev, "a revocation");
-    const signer = this.log.note(ev.args[1]);
-    if (!p) return;
-    p.revokedBy.add(signer);
+    const log = this.log;
+    const id = String(ev.args[0]);
+    const signer = log.note(ev.args[1]);
+    const at = point(ev);
     const seat = this.seats.seatOf.get(signer) ?? 0;
-    const record = p.active.get(seat);
-    if (!record) {
-      this.log.find("invalid-transition", `proposal ${short(p.id)}: ${signer} revoked an approval it had not given`, {
-        at: point(ev),
-        proposalId: p.id,
+    if (seat === 0) {
+      log.find("approval-without-seat", `proposal ${short(id)}: revocation by ${signer}, who held no seat then`, {
+        at,
+        proposalId: id,
       });
+    }
+    const p = this.proposals.get(id);
+    if (!p) {
+      // Before the proposal exists: the council marks the address in the proposal's storage slot.
+      let early = this.revokedEarly.get(id);
+      if (!early) this.revokedEarly.set(id, (early = new Map()));
+      if (early.has(signer)) {
+        log.find(
+          "invalid-transition",
+          `proposal ${short(id)}, not created yet, was revoked twice by ${signer} with nothing to withdraw`,
+          { at, proposalId: id },
+        );
+      } else {
+        early.set(signer, at);
+      }
       return;
     }
-    record.revokedAt = point(ev);
+    p.revocations.push({ signer, at });
+    const state = this.stateAt(p, at.timestamp);
+    if (state !== "Pending") {
+      log.find("invalid-transition", `proposal ${short(p.id)} was revoked by ${signer} while ${state}`, {
+        at,
+        proposalId: p.id,
+      });
+    }
+    const record = seat === 0 ? undefined : p.active.get(seat);
+    if (!record && p.revokedBy.has(signer)) {
+      log.find(
+        "invalid-transition",
+        `proposal ${short(p.id)} was revoked again by ${signer}, with no approval to withdraw`,
+        { at, proposalId: p.id },
+      );
+    }
+    p.revokedBy.add(signer);
+    if (!record) return;
+    record.revokedAt = at;
     p.active.delete(seat);
   }
 
@@ -269,6 +381,17 @@ export class ProposalsReplay {
         at,
         proposalId: p.id,
       });
+    }
+    // Only a Critical proposal can be vetoed (rules v3): a veto of a Fast or Standard one lets a minority freeze
+    // changes that never loosen. Judged on both tiers: the council's record and the audit's own.
+    if (p.recordedTier !== Tier.Critical || p.derivedTier !== Tier.Critical) {
+      const tier = p.recordedTier !== Tier.Critical ? p.recordedTier : p.derivedTier;
+      const whose = p.recordedTier !== Tier.Critical ? "recorded" : "re-derived";
+      log.find(
+        "invalid-transition",
+        `proposal ${short(p.id)} (${tierName(tier)}, ${whose}) was vetoed by ${signer}: only a Critical proposal can be vetoed`,
+        { at, proposalId: p.id },
+      );
     }
     if (seat === 0) {
       log.find("approval-without-seat", `proposal ${short(p.id)}: veto by ${signer}, who held no seat then`, {
@@ -505,7 +628,7 @@ export class ProposalsReplay {
    * history of executed proposals costs one read each.
    */
   expectedMarks(): ExpectedMarks[] {
-    return [...this.proposals.values()].map((p) => {
+    const created = [...this.proposals.values()].map((p) => {
       const approvers = p.status === "Pending" ? new Set(p.approvals.map((a) => a.signer)) : new Set<string>();
       return {
         id: p.id,
@@ -515,13 +638,19 @@ export class ProposalsReplay {
         notRevoked: [...approvers].filter((a) => !p.revokedBy.has(a)),
       };
     });
+    // Proposals revoked before they exist (and never created): the marks wait in their storage.
+    const early = [...this.revokedEarly].map(([id, by]) => ({
+      id,
+      approvals: 0n,
+      vetoes: 0n,
+      revoked: [...by.keys()],
+      notRevoked: [],
+    }));
+    return [...created, ...early];
   }
 
-  /**
-   * Every proposal as reported, with its state at `now` (the audited block's timestamp) and its description when
-   * `descriptions` holds a text that hashes to its salt.
-   */
-  reports(now: number, descriptions?: DescriptionIndex): ProposalReport[] {
+  /** Every proposal as reported, with its state at `now` (the audited block's timestamp). */
+  reports(now: number): ProposalReport[] {
     const perProposal = new Map<string, number>();
     for (const f of this.log.findings)
       if (f.proposalId) perProposal.set(f.proposalId, (perProposal.get(f.proposalId) ?? 0) + 1);
@@ -531,12 +660,12 @@ export class ProposalsReplay {
       const { shortReported: _ignored, ...queued } = p.queued ?? { shortReported: false };
       const expiredAt =
         state === "Expired" ? (p.status === "Queued" ? p.queued!.executionDeadline : p.queueDeadline) : undefined;
-      const description = descriptions && descriptionOf(descriptions, p.salt);
       // Fields in the documented order (docs/AUDIT.md); optional ones only when they apply.
       reports.push({
         id: p.id,
         proposer: p.proposer,
-        ...(description !== undefined ? { description } : {}),
+        description: p.description,
+        descriptionHash: p.descriptionHash,
         recordedTier: tierName(p.recordedTier),
         derivedTier: tierName(p.derivedTier),
         state,
@@ -549,6 +678,7 @@ export class ProposalsReplay {
         ...(p.canceled ? { canceled: p.canceled } : {}),
         ...(expiredAt !== undefined ? { expiredAt } : {}),
         approvals: p.approvals,
+        revocations: p.revocations,
         vetoes: p.vetoes,
         ...(p.approvalsAtQueue ? { approvalsAtQueue: p.approvalsAtQueue } : {}),
         ...(p.approvalsAtExecution ? { approvalsAtExecution: p.approvalsAtExecution } : {}),

@@ -2,20 +2,22 @@
 import type { AuditReport } from "../types";
 
 /**
- * The headers of the proposals table, and whether it has the description column: only when the audit was given
- * descriptions that match a proposal (hedge:audit --descriptions).
+ * The headers of the proposals table. Every proposal has a description (rules v3 keep it on chain, in
+ * `ProposalCreated`): the last column, escaped by each format.
  */
-export function proposalColumns(r: AuditReport): { headers: string[]; described: boolean } {
-  const described = r.proposals.some((p) => p.description !== undefined);
-  const headers = [
-    "id",
-    "tier (recorded / re-derived)",
-    "state",
-    "approvals",
-    "created",
-    "queued",
-    "executed",
-    "calls",
-  ];
-  return { headers: described ? [...headers, "description"] : headers, described };
+export function proposalColumns(_r?: AuditReport): { headers: string[]; described: true } {
+  return {
+    headers: [
+      "id",
+      "tier (recorded / re-derived)",
+      "state",
+      "approvals",
+      "created",
+      "queued",
+      "executed",
+      "calls",
+      "description",
+    ],
+    described: true,
+  };
 }

@@ -1,7 +1,7 @@
 // `--html FILE`: one self-contained page (inline CSS and SVG, no script, no external resource) that opens offline.
 // Its timeline shows the VIX readings with each layer's trigger, the bands where layers were engaged, a marker per
 // policy version, a bar per proposal from creation to execution (or veto, expiry, now) and the findings.
-import { descriptionLines } from "../../descriptions";
+import { descriptionLines, descriptionTitle } from "../../descriptions";
 import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
 import { fmtField } from "../calls";
 import type { AuditReport, ChainPoint, ProposalReport } from "../types";
@@ -194,7 +194,9 @@ export function timelineSvg(r: AuditReport): string {
     const x1 = Math.max(x(end), x0 + 3);
     const color = TIER_COLORS[p.derivedTier];
     const q = p.queued ? Math.min(Math.max(x(p.queued.timestamp), x0), x1) : x1;
-    const title = `${p.derivedTier} proposal ${shortId(p.id)}: ${p.state}; created ${fmtTime(start)}${p.queued ? `, queued ${fmtTime(p.queued.timestamp)}` : ""}${p.executed ? `, executed ${fmtTime(p.executed.timestamp)}` : ""} — ${p.calls.map((c) => c.summary).join("; ")}`;
+    // The description's first line (made safe, escaped below with the rest) names the bar.
+    const described = p.description?.trim() ? ` “${descriptionTitle(p.description, 80)}”` : "";
+    const title = `${p.derivedTier} proposal ${shortId(p.id)}${described}: ${p.state}; created ${fmtTime(start)}${p.queued ? `, queued ${fmtTime(p.queued.timestamp)}` : ""}${p.executed ? `, executed ${fmtTime(p.executed.timestamp)}` : ""} — ${p.calls.map((c) => c.summary).join("; ")}`;
     bars.push(
       `<g class="proposal-bar state-${p.state.toLowerCase()}${p.findings ? " has-findings" : ""}" data-id="${p.id}" data-state="${p.state}" data-tier="${p.derivedTier}">` +
         `<title>${esc(title)}</title>` +
@@ -357,7 +359,7 @@ export function htmlReport(r: AuditReport, limit = 500): string {
     );
   }
   const proposals = r.proposals.slice(-limit);
-  const { headers, described } = proposalColumns(r);
+  const { headers } = proposalColumns(r);
   body.push(
     `<h2>Proposals</h2>`,
     cutNote(r.proposals.length, "proposals"),
@@ -382,9 +384,8 @@ export function htmlReport(r: AuditReport, limit = 500): string {
               : "-",
           ),
           p.calls.map((c) => esc(c.summary)).join("<br>"),
-          ...(described
-            ? [p.description === undefined ? "-" : descriptionLines(p.description).map(esc).join("<br>")]
-            : []),
+          // The proposer's text from ProposalCreated: every line made safe, then escaped (no markup, no link).
+          p.description?.trim() ? descriptionLines(p.description).map(esc).join("<br>") : "-",
         ];
       }),
       [0],

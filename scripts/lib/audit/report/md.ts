@@ -19,10 +19,11 @@ function mdTable(headers: string[], rows: string[][]): string[] {
 
 /**
  * A description as the text of one table cell: its lines joined, the Markdown characters that make inline markup
- * escaped. The text is the proposer's, so it must not become an image (a request to a server), a link under other
- * words or HTML in the rendered report.
+ * escaped. The text is the proposer's (from `ProposalCreated`), so it must not become an image (a request to a
+ * server), a link under other words or HTML in the rendered report. An empty one is "-".
  */
-function mdDescription(text: string): string {
+export function mdDescription(text: string): string {
+  if (text.trim() === "") return "-";
   return descriptionLines(text)
     .map((l) => l.replace(/[\\`*_[\]<>!~&]/g, (c) => `\\${c}`))
     .join(" / ");
@@ -80,7 +81,7 @@ export function markdownReport(r: AuditReport, limit = 500): string {
     );
   }
   out.push("## Proposals", "");
-  const { headers, described } = proposalColumns(r);
+  const { headers } = proposalColumns(r);
   out.push(
     ...mdTable(
       headers,
@@ -97,7 +98,7 @@ export function markdownReport(r: AuditReport, limit = 500): string {
           ? `${at(p.executed)}${p.executed.waited !== null ? ` (waited ${fmtDuration(p.executed.waited)})` : ""}`
           : "-",
         p.calls.map((c) => c.summary).join("; "),
-        ...(described ? [p.description === undefined ? "-" : mdDescription(p.description)] : []),
+        mdDescription(p.description ?? ""),
       ]),
     ),
     "",

@@ -1,7 +1,13 @@
-// The audit's summary on the terminal: what was replayed, one line per check, and every finding in one line.
-import { descriptionTitle } from "../../descriptions";
+// The audit's summary on the terminal: what was replayed, one line per check, every finding in one line, and the
+// proposals with their descriptions from the chain.
+import { descriptionBlock } from "../../descriptions";
 import { fmtInt, fmtTime, shortId, table } from "../../format";
-import type { AuditReport } from "../types";
+import type { AuditReport, ProposalReport } from "../types";
+
+/** The terminal lists at most this many proposals (those with findings first, then the latest); the files list all. */
+export const TERMINAL_PROPOSALS = 50;
+/** Lines of one description on the terminal; the files have the whole text. */
+export const TERMINAL_DESCRIPTION_LINES = 6;
 
 const plural = (n: number, word: string) => `${fmtInt(n)} ${word}${n === 1 ? "" : "s"}`;
 
@@ -84,19 +90,56 @@ export function terminalSummary(r: AuditReport, files: string[] = []): string[] 
       lines.push(`  ${String(i + 1).padStart(3)}. [${f.kind}] ${f.message}${where}`);
     });
   }
-  lines.push(...describedProposals(r));
+  lines.push(...proposalLines(r));
   for (const file of files) lines.push(`Wrote ${file}`);
   return lines;
 }
 
-/** The proposals the audit was given a description of, each with its title; nothing when there is none. */
-function describedProposals(r: AuditReport): string[] {
-  const described = r.proposals.filter((p) => p.description !== undefined);
-  if (described.length === 0) return [];
-  return [
-    `Descriptions: ${fmtInt(described.length)} of ${plural(r.proposals.length, "proposal")}`,
-    ...described.map((p) => `  ${shortId(p.id)}  ${descriptionTitle(p.description!, 100)}`),
+/**
+ * The proposals, each on one line (id, re-derived tier, state) followed by its description from `ProposalCreated`:
+ * the proposer's words, with control and bidirectional characters written \u{…} and continuation lines behind a
+ * "│ " gutter, so that no text can pass for a line of the audit. Nothing when there is no proposal.
+ */
+function proposalLines(r: AuditReport): string[] {
+  if (r.proposals.length === 0) return [];
+  const shown = shownProposals(r.proposals);
+  const out = [
+    "",
+    shown.length === r.proposals.length
+      ? `Proposals: ${fmtInt(r.proposals.length)}, with their descriptions from the chain`
+      : `Proposals: ${fmtInt(r.proposals.length)}; ${fmtInt(shown.length)} listed (those with findings, then the latest; the JSON report has every one), with their descriptions from the chain`,
   ];
+  // The state says how many findings name the proposal, before the text: a description cannot forge or hide it.
+  const state = (p: ProposalReport) => (p.findings ? `${p.state} (${plural(p.findings, "finding")})` : p.state);
+  const tierWidth = Math.max(...shown.map((p) => p.derivedTier.length));
+  const stateWidth = Math.max(...shown.map((p) => state(p).length));
+  for (const p of shown) {
+    const prefix = `  ${shortId(p.id)}  ${p.derivedTier.padEnd(tierWidth)}  ${state(p).padEnd(stateWidth)}  `;
+    const text = p.description ?? "";
+    if (text.trim() === "") {
+      out.push(`${prefix}(no description)`);
+      continue;
+    }
+    const block = descriptionBlock(text, prefix);
+    const kept = block.slice(0, TERMINAL_DESCRIPTION_LINES);
+    if (block.length > kept.length) {
+      const gutter = `${" ".repeat(Math.max(prefix.length - 2, 0))}│ `;
+      kept.push(`${gutter}… ${plural(block.length - kept.length, "more line")}`);
+    }
+    out.push(...kept);
+  }
+  return out;
+}
+
+/** At most TERMINAL_PROPOSALS proposals, in creation order: every one with findings first, then the latest. */
+function shownProposals(all: ProposalReport[]): ProposalReport[] {
+  if (all.length <= TERMINAL_PROPOSALS) return all;
+  const keep = new Set<number>();
+  all.forEach((p, i) => {
+    if (p.findings && keep.size < TERMINAL_PROPOSALS) keep.add(i);
+  });
+  for (let i = all.length - 1; i >= 0 && keep.size < TERMINAL_PROPOSALS; i--) keep.add(i);
+  return [...keep].sort((a, b) => a - b).map((i) => all[i]);
 }
 
 function countBy(items: string[]): [string, number][] {
