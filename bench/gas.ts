@@ -1,23 +1,35 @@
 // `npm run bench`: Hedge Council against Safe 1.5.0 + TimelockController, side by side on the in-process chain.
 // Prints the table and writes bench/gas.json, the snapshot that `npm test` compares against.
 import hre from "hardhat";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { gasBreakdown } from "./lib/breakdown";
-import { EIP170_LIMIT, SHAPES, measureGas, snapshotOf, type ShapeName } from "./lib/measure";
+import { DESCRIBED, EIP170_LIMIT, SHAPES, measureGas, snapshotOf, type ShapeName } from "./lib/measure";
 import { printTable } from "./lib/table";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const ratio = (a: number, b: number) => (a / b).toFixed(3) + "×";
+const percent = (now: number, before: number) => {
+  const p = (100 * (now - before)) / before;
+  return (p >= 0 ? "+" : "") + p.toFixed(2) + " %";
+};
 
 async function main() {
   if (hre.network.name !== "hardhat")
     throw new Error("run the benchmark on the in-process network (--network hardhat)");
+  const file = path.join(__dirname, "gas.json");
+  // The snapshot this run replaces, read before it is overwritten, to print what changed.
+  const previous: Record<string, Record<string, number>> | undefined = existsSync(file)
+    ? JSON.parse(readFileSync(file, "utf8"))
+    : undefined;
   const report = await measureGas(hre);
   const ratioOf = (name: ShapeName) => report.shapes[name].submitLifecycle / report.shapes[name].anchorLifecycle;
 
-  console.log("Gas: one policy change (coverage 2,500 → 3,000 bps, same setPolicy calldata), per multisig shape\n");
+  console.log(
+    "Gas: one policy change (coverage 2,500 → 3,000 bps, same setPolicy calldata, empty description), per multisig" +
+      " shape\n",
+  );
   const rows: string[][] = [["shape", "row", "gas per transaction", "lifecycle", "vs anchor", "per extra signer"]];
   for (const { name } of SHAPES) {
     const s = report.shapes[name];
@@ -29,6 +41,14 @@ async function main() {
       fmt(s.submitLifecycle),
       ratio(s.submitLifecycle, s.anchorLifecycle),
       s.perExtraSigner ? fmt(s.perExtraSigner) : "—",
+    ]);
+    rows.push([
+      "",
+      `Hedge Council submit + execute, ${DESCRIBED.length}-char description`,
+      t["council submit, execute (200-character description)"].map(fmt).join(" + "),
+      fmt(s.describedLifecycle),
+      ratio(s.describedLifecycle, s.anchorLifecycle),
+      "—",
     ]);
     rows.push([
       "",
@@ -86,6 +106,20 @@ async function main() {
   }
   printTable(seatRows, 2);
 
+  console.log(`\nWhat a ${DESCRIBED.length}-character description costs (submit + execute, against an empty one)\n`);
+  const describedRows = [["shape", "empty", `${DESCRIBED.length} characters`, "difference", ""]];
+  for (const { name } of SHAPES) {
+    const s = report.shapes[name];
+    describedRows.push([
+      name,
+      fmt(s.submitLifecycle),
+      fmt(s.describedLifecycle),
+      fmt(s.describedLifecycle - s.submitLifecycle),
+      percent(s.describedLifecycle, s.submitLifecycle),
+    ]);
+  }
+  printTable(describedRows, 1);
+
   console.log("\nGoals\n");
   const goals = [["goal", "", "measured", "met"]];
   const perSigner = SHAPES.slice(1).map(({ name }) => report.shapes[name]);
@@ -106,15 +140,19 @@ async function main() {
   }
   printTable(sizeRows, 2);
 
-  const { hashes, system } = report.lifecycles["3-of-5"];
-  const callees = {
-    [await system.policy.getAddress()]: "calls to HedgePolicy (tier: version, isLoosening)",
-    [await system.timelock.getAddress()]: "calls to TimelockController (incl. the setPolicy it runs)",
-    [await system.seats.getAddress()]: "calls to CouncilSeats",
-    "0x0000000000000000000000000000000000000001": "ecrecover (precompile 1)",
+  /** The breakdown of one of a shape's lifecycle transactions, its callees named by role. */
+  const breakdownOf = async (shape: ShapeName, step: "submit" | "execute") => {
+    const { hashes, system } = report.lifecycles[shape];
+    const callees = {
+      [await system.policy.getAddress()]: "calls to HedgePolicy (tier: version, isLoosening)",
+      [await system.timelock.getAddress()]: "calls to TimelockController (incl. the setPolicy it runs)",
+      [await system.seats.getAddress()]: "calls to CouncilSeats",
+      "0x0000000000000000000000000000000000000001": "ecrecover (precompile 1)",
+    };
+    return gasBreakdown(hre, hashes[step], callees, system.council.interface);
   };
-  const submit = await gasBreakdown(hre, hashes.submit, callees, system.council.interface);
-  const execute = await gasBreakdown(hre, hashes.execute, callees, system.council.interface);
+  const submit = await breakdownOf("3-of-5", "submit");
+  const execute = await breakdownOf("3-of-5", "execute");
   console.log("\nWhere the 3-of-5 lifecycle's gas goes (struct-log trace of each transaction)\n");
   const buckets = [...new Set([...submit, ...execute].map(([name]) => name))];
   const of = (list: [string, number][], name: string) => list.find(([n]) => n === name)?.[1] ?? 0;
@@ -127,7 +165,40 @@ async function main() {
   breakdownRows.push(["total", "", fmt(sum(submit)), fmt(sum(execute)), fmt(sum(submit) + sum(execute))]);
   printTable(breakdownRows, 2);
 
-  const file = path.join(__dirname, "gas.json");
+  // Each extra signer: the 5-of-9 submit against the 3-of-5 one, per signer (execute does not depend on the signers).
+  const wide = await breakdownOf("5-of-9", "submit");
+  const extra = SHAPES.find((s) => s.name === "5-of-9")!.k - SHAPES.find((s) => s.name === "3-of-5")!.k;
+  console.log(`\nWhere each extra signer's gas goes (5-of-9 submit − 3-of-5 submit, / ${extra})\n`);
+  const signerRows = [["bucket", "", "3-of-5 submit", "5-of-9 submit", "per extra signer"]];
+  const signerBuckets = [...new Set([...submit, ...wide].map(([name]) => name))]
+    .map((name) => ({ name, per: (of(wide, name) - of(submit, name)) / extra }))
+    .sort((a, b) => b.per - a.per);
+  for (const { name, per } of signerBuckets) {
+    signerRows.push([name, "", fmt(of(submit, name)), fmt(of(wide, name)), fmt(Math.round(per))]);
+  }
+  signerRows.push(["total", "", fmt(sum(submit)), fmt(sum(wide)), fmt(Math.round((sum(wide) - sum(submit)) / extra))]);
+  printTable(signerRows, 2);
+
+  if (previous) {
+    console.log(`\nAgainst the snapshot this run replaces (${path.relative(process.cwd(), file)} before this run)\n`);
+    const changeRows = [["shape", "figure", "before", "now", "change"]];
+    for (const { name } of SHAPES) {
+      for (const figure of [
+        "submitLifecycle",
+        "onchainLifecycle",
+        "fastNudge",
+        "perExtraSigner",
+        "seatChangeLifecycle",
+      ]) {
+        const before = previous[name]?.[figure];
+        const now = report.shapes[name][figure as keyof (typeof report.shapes)[ShapeName]];
+        if (before === undefined || before === 0) continue;
+        changeRows.push([name, figure, fmt(before), fmt(now), percent(now, before)]);
+      }
+    }
+    printTable(changeRows, 2);
+  }
+
   writeFileSync(file, JSON.stringify(snapshotOf(report), null, 2) + "\n");
   console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }

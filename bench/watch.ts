@@ -18,11 +18,12 @@ import v8 from "node:v8";
 import vm from "node:vm";
 
 import hre from "hardhat";
-import { HDNodeWallet, id as keccakId, type Wallet } from "ethers";
+import { HDNodeWallet, type Wallet } from "ethers";
 
+import { descriptionHash, proposalId } from "../scripts/lib/council";
 import { deploySystem, DAY, vixToAnswer } from "../scripts/lib/deploy";
 import { recordDeployment } from "../scripts/lib/deployments";
-import { approvalDigest } from "../scripts/lib/signing";
+import { DEFAULT_VALID_FOR_SECONDS, approvalDigest } from "../scripts/lib/signing";
 import { RetryingRpc } from "../scripts/lib/watch/rpc";
 import { Watcher } from "../scripts/lib/watch/watcher";
 import { printTable } from "./lib/table";
@@ -70,27 +71,38 @@ async function main() {
   const councilAddress = await council.getAddress();
   const policyAddress = await policy.getAddress();
   const chainId = (await hre.ethers.provider.getNetwork()).chainId;
-  const idOf = (targets: string[], calldatas: string[], salt: string) =>
-    hre.ethers.keccak256(
-      hre.ethers.AbiCoder.defaultAbiCoder().encode(
-        ["address[]", "uint256[]", "bytes[]", "bytes32"],
-        [targets, targets.map(() => 0n), calldatas, salt],
-      ),
+  const idOf = (targets: string[], calldatas: string[], description: string) =>
+    proposalId(
+      targets,
+      targets.map(() => 0n),
+      calldatas,
+      descriptionHash(description),
     );
-  const submitData = (targets: string[], calldatas: string[], salt: string, n: number) => {
-    const digest = approvalDigest(chainId, councilAddress, idOf(targets, calldatas, salt));
-    const signers = keys.slice(0, n);
+  /** `submit` calldata signed by the first `n` seats (keys[i] holds seat i + 1), valid the default 7 days. */
+  const submitData = async (targets: string[], calldatas: string[], description: string, n: number) => {
+    const proposal = idOf(targets, calldatas, description);
+    const latest = await hre.ethers.provider.getBlock("latest");
+    const validUntil = BigInt(latest!.timestamp + DEFAULT_VALID_FOR_SECONDS);
+    const signatures = keys.slice(0, n).map((w, i) => {
+      const seatId = BigInt(i + 1);
+      const digest = approvalDigest(chainId, councilAddress, { proposalId: proposal, seatId, validUntil });
+      return { seatId, validUntil, signature: w.signingKey.sign(digest).serialized };
+    });
     return council.interface.encodeFunctionData("submit", [
       targets,
       targets.map(() => 0n),
       calldatas,
-      salt,
-      signers.map((w) => w.address),
-      signers.map((w) => w.signingKey.sign(digest).serialized),
+      description,
+      signatures,
     ]);
   };
-  const executeData = (targets: string[], calldatas: string[], salt: string) =>
-    council.interface.encodeFunctionData("execute", [targets, targets.map(() => 0n), calldatas, salt]);
+  const executeData = (targets: string[], calldatas: string[], description: string) =>
+    council.interface.encodeFunctionData("execute", [
+      targets,
+      targets.map(() => 0n),
+      calldatas,
+      descriptionHash(description),
+    ]);
   const tx = (data: string, from = relayer, to = councilAddress) =>
     send("eth_sendTransaction", [{ from, to, data, gas: "0x7a120" }]);
 
@@ -98,9 +110,9 @@ async function main() {
   const started = Date.now();
   const limits = [policyAddress];
   const limitsData = [policy.interface.encodeFunctionData("setNudgeLimits", [1_000, 0])];
-  await tx(submitData(limits, limitsData, keccakId("limits"), 4));
+  await tx(await submitData(limits, limitsData, "limits: nudge cooldown 0", 4));
   await send("evm_increaseTime", [3 * DAY]);
-  await tx(executeData(limits, limitsData, keccakId("limits")));
+  await tx(executeData(limits, limitsData, "limits: nudge cooldown 0"));
   await send("evm_setAutomine", [false]);
   let nonce = Number(await send("eth_getTransactionCount", [relayer, "latest"]));
   let inBlock = 0;
@@ -121,27 +133,27 @@ async function main() {
     return [policy.interface.encodeFunctionData("nudgeCoverage", [coverage])];
   };
   for (let i = 1; i < PROPOSALS; i++) {
-    const salt = keccakId(`bench-${i}`);
+    const description = `bench ${i}`;
     if (i % CRITICAL_EVERY === 0) {
-      await push(submitData([councilAddress], expiryCall, salt, 4));
-      queued.push(salt);
+      await push(await submitData([councilAddress], expiryCall, description, 4));
+      queued.push(description);
     } else {
-      await push(submitData([policyAddress], nudgeCall(), salt, 2));
+      await push(await submitData([policyAddress], nudgeCall(), description, 2));
     }
   }
   await send("evm_mine");
   await send("evm_increaseTime", [3 * DAY]);
   inBlock = 0;
-  for (const salt of queued) await push(executeData([councilAddress], expiryCall, salt));
+  for (const description of queued) await push(executeData([councilAddress], expiryCall, description));
   await send("evm_mine");
   await send("evm_setAutomine", [true]);
   // A few open proposals (Standard, one approval each), so the watcher has seats to tell.
   const open: string[] = [];
   for (let i = 0; i < OPEN; i++) {
-    const salt = keccakId(`open-${i}`);
+    const description = `open ${i}: keep the veto threshold at 2`;
     const data = [council.interface.encodeFunctionData("setVetoThreshold", [2])];
-    open.push(idOf([councilAddress], data, salt));
-    await council.connect(holders[0]).propose([councilAddress], [0], data, salt);
+    open.push(idOf([councilAddress], data, description));
+    await council.connect(holders[0]).propose([councilAddress], [0], data, description);
   }
   await oracle.updateAnswer(vixToAnswer(1_600));
   const built = (Date.now() - started) / 1000;
@@ -171,7 +183,7 @@ async function main() {
   const samples: { poll: number; events: number; live: number; count: number }[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     if (i % 2 === 0) {
-      await tx(submitData([policyAddress], nudgeCall(), keccakId(`sample-${i}`), 2));
+      await tx(await submitData([policyAddress], nudgeCall(), `sample ${i}`, 2));
     } else {
       await council
         .connect(holders[1 + ((i >> 1) % 3)])
@@ -221,7 +233,7 @@ async function main() {
   let blockStart = performance.now();
   for (let b = 1; b <= BLOCKS; b++) {
     if (b % 10 === 0) await oracle.updateAnswer(vixToAnswer(1_500 + (b % 200)));
-    else if (b % 100 === 1) await tx(submitData([policyAddress], nudgeCall(), keccakId(`run-${b}`), 2));
+    else if (b % 100 === 1) await tx(await submitData([policyAddress], nudgeCall(), `run ${b}`, 2));
     else await send("evm_mine");
     await watcher.poll();
     if (b % 1_000 === 0) {

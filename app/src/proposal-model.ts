@@ -1,10 +1,10 @@
 // One proposal as the console shows it: on chain (from `ProposalCreated`) or only in a signatures file, with its
 // state, tier rule, counts, seat holders, what the connected account may still do, whether it is outdated (the
-// command line's rule, `staleness` of scripts/lib/proposals), and its description when the signatures file kept here
-// carries one.
+// command line's rule, `staleness` of scripts/lib/proposals), and its description: the text `ProposalCreated`
+// carries, or, before the proposal is on chain, the signatures file's (checked against the id's description hash).
 import { getAddress, ZeroAddress } from "ethers";
 
-import { callsOf, type ApprovalsFile } from "../../scripts/lib/approvals-format";
+import { callsOf, isExpired, type ApprovalsFile } from "../../scripts/lib/approvals-format";
 import { ProposalState, isDescriptionOf, type ProposalCalls } from "../../scripts/lib/council";
 import {
   createdProposals,
@@ -21,7 +21,10 @@ export interface ProposalView {
   calls: ProposalCalls;
   onChain: CreatedProposal | null;
   file: ApprovalsFile | null;
-  /** The proposal's reason: the kept file's description, shown only if it hashes to the proposal's salt. */
+  /**
+   * The proposal's reason (the proposer's words: hostile text, shown made safe): from `ProposalCreated` once on
+   * chain, else the kept file's, which must hash to the id's description hash; null when neither is known.
+   */
   description: string | null;
   state: ProposalState;
   tier: number;
@@ -35,7 +38,20 @@ export interface ProposalView {
   /** Whether it can still run as it stands; judged only while it may still run (off chain, Pending or Queued). */
   staleness: Staleness;
   /** Seat holders now, with what each has done. */
-  holders: { address: string; seatId: number; approved: boolean; signed: boolean; revoked: boolean }[];
+  holders: Holder[];
+}
+
+export interface Holder {
+  address: string;
+  seatId: number;
+  /** Counted on chain (`hasApproved`). */
+  approved: boolean;
+  /** The kept file holds this holder's signature for this seat, still within its deadline. */
+  signed: boolean;
+  /** The kept file holds this holder's signature for this seat, past its deadline: it would be refused. */
+  expired: boolean;
+  /** This address revoked the id (`hasRevoked`): none of its signatures counts for it, whatever seat it holds. */
+  revoked: boolean;
 }
 
 /** Every current seat holder, from the seats' mint and burn events. */
@@ -50,27 +66,42 @@ export async function seatHolders(system: System): Promise<{ address: string; se
   return [...holders.entries()].map(([seatId, address]) => ({ address, seatId })).sort((a, b) => a.seatId - b.seatId);
 }
 
+/**
+ * The proposal `id` at time `now` (the chain's, unix seconds: whether a file's signature is past its deadline), from
+ * `ProposalCreated` and the kept signatures file `file`; null when neither knows it.
+ */
 export async function loadProposal(
   system: System,
   id: string,
   file: ApprovalsFile | null,
+  now: number,
   created?: CreatedProposal[],
 ): Promise<ProposalView | null> {
   const onChain = (created ?? (await createdProposals(system))).find((p) => p.id.toLowerCase() === id) ?? null;
   if (!onChain && !file) return null;
-  const calls = onChain ?? callsOf(file!);
+  const calls: ProposalCalls = onChain ?? callsOf(file!);
   // Files are checked when kept; checking again costs one hash and does not trust the browser's storage.
-  const description =
-    file?.description !== undefined && isDescriptionOf(file.description, calls.salt) ? file.description : null;
+  const description = onChain
+    ? onChain.description
+    : typeof file?.description === "string" && isDescriptionOf(file.description, calls.descriptionHash)
+      ? file.description
+      : null;
   const { council } = system;
   const holders = await seatHolders(system);
-  const marks = await Promise.all(
-    holders.map(async (h) => ({
-      ...h,
-      approved: onChain ? await council.hasApproved(id, h.address) : false,
-      revoked: await council.hasRevoked(id, h.address),
-      signed: !!file?.signatures.some((s) => getAddress(s.signer) === h.address),
-    })),
+  const marks: Holder[] = await Promise.all(
+    holders.map(async (h) => {
+      // A signature counts only for its signer's current seat: one made for another seat is not this holder's.
+      const mine = (file?.signatures ?? []).filter(
+        (s) => getAddress(s.signer) === h.address && Number(s.seatId) === h.seatId,
+      );
+      return {
+        ...h,
+        approved: onChain ? await council.hasApproved(id, h.address) : false,
+        revoked: await council.hasRevoked(id, h.address),
+        signed: mine.some((s) => !isExpired(s, now)),
+        expired: mine.length > 0 && mine.every((s) => isExpired(s, now)),
+      };
+    }),
   );
   const judge = (tier: number) => staleness(system, { ...calls, tier }, (e) => explain(e));
   if (onChain) {

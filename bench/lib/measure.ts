@@ -2,7 +2,10 @@
 // Shared by `npm run bench` (prints the table, writes bench/gas.json) and the snapshot test (compares with it).
 //
 // Every shape applies the same change: the default 4/4/2 policy with coverage raised from 2,500 to 3,000 bps, as the
-// same `setPolicy` calldata on an identical HedgePolicy. Then each adds a member: a seat minted through the council's
+// same `setPolicy` calldata on an identical HedgePolicy. The council's proposals carry an EMPTY description, as the
+// anchor's timelock operations carry no text: what a description costs is measured apart, as the same lifecycle with
+// a 200-character one (`describedLifecycle`). Each signature names its seat and a deadline 7 days ahead
+// (DEFAULT_VALID_FOR_SECONDS), as `hedge:sign` makes them. Then each adds a member: a seat minted through the council's
 // Critical tier, against an owner added to the Safe through the timelock (the timelock is a module of the Safe for
 // that: `addOwnerWithThreshold` only runs when the Safe calls itself).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -14,7 +17,7 @@ import { encode } from "../../scripts/lib/council";
 import { DAY, deploySystem, minThreshold, type System } from "../../scripts/lib/deploy";
 import { defaultPolicy } from "../../scripts/lib/policy";
 import { Tier } from "../../scripts/lib/proposals";
-import { signApproval } from "../../scripts/lib/signing";
+import { DEFAULT_VALID_FOR_SECONDS, signApproval, type SeatSignature } from "../../scripts/lib/signing";
 
 export const SHAPES = [
   { name: "1-of-1", k: 1, n: 1 },
@@ -26,8 +29,10 @@ export const SHAPES = [
 export type ShapeName = (typeof SHAPES)[number]["name"];
 
 export interface ShapeGas {
-  /** Hedge Council via `submit` + `execute`. */
+  /** Hedge Council via `submit` + `execute`, with an empty description. */
   submitLifecycle: number;
+  /** The same lifecycle with a 200-character description (DESCRIBED): what the rationale on chain costs. */
+  describedLifecycle: number;
   /** Hedge Council via `propose`, k − 1 `approve`, `queue`, `execute`. */
   onchainLifecycle: number;
   /** A Fast-tier coverage nudge via `submit` (executes at once). */
@@ -63,6 +68,16 @@ export interface GasReport {
 const EIP170_LIMIT = 24_576;
 export { EIP170_LIMIT };
 
+/** The benchmark's proposals carry no rationale: the empty description (its hash is keccak256 of no bytes). */
+export const EMPTY_DESCRIPTION = "";
+
+/** A 200-character description (ASCII, so 200 bytes), to measure what a rationale costs. */
+export const DESCRIBED = (
+  "Raise the coverage from 25 % to 30 % of the condor's notional: the VIX term structure flattened this week, " +
+  "so the desk wants more protection before the event. Approved by the risk committee."
+).padEnd(200, ".");
+if (DESCRIBED.length !== 200) throw new Error(`the benchmark's description has ${DESCRIBED.length} characters`);
+
 function tightenedPolicy() {
   const next = defaultPolicy();
   next.coverageBps = 3_000;
@@ -97,71 +112,94 @@ async function councilRun(
   const addresses = await Promise.all(holders.map((h) => h.getAddress()));
   const chainId = (await ethers.provider.getNetwork()).chainId;
 
-  const deploySubmit = await deploySystem(deployer, { seats: addresses });
-  const policyAddress = await deploySubmit.policy.getAddress();
-  const data = encode.setPolicy(tightenedPolicy(), 1);
-  // submit + execute
-  const salt = ethers.id("bench");
+  /** Each of the first `count` holders signs `id` as its current seat, valid for the default 7 days. */
+  const signAll = async (system: System, id: string, count: number): Promise<SeatSignature[]> => {
+    const council = await system.council.getAddress();
+    const latest = await ethers.provider.getBlock("latest");
+    const validUntil = BigInt(latest!.timestamp + DEFAULT_VALID_FOR_SECONDS);
+    return Promise.all(
+      holders.slice(0, count).map(async (h) => {
+        const seatId = await system.council.seatOf(await h.getAddress());
+        const signature = await signApproval(h, chainId, council, { proposalId: id, seatId, validUntil });
+        return { seatId, validUntil, signature };
+      }),
+    );
+  };
+
+  /** `submit` + `execute` of the coverage change with `description`, on a fresh system. */
+  const submitLifecycle = async (description: string) => {
+    const system = await deploySystem(deployer, { seats: addresses });
+    const policyAddress = await system.policy.getAddress();
+    const calls: [string[], bigint[], string[]] = [[policyAddress], [0n], [encode.setPolicy(tightenedPolicy(), 1)]];
+    const hash = ethers.id(description);
+    const id = await system.council.hashProposal(...calls, hash);
+    const signatures = await signAll(system, id, k);
+    const submitTx = await system.council.connect(deployer).submit(...calls, description, signatures);
+    const submitGas = await gasOf(Promise.resolve(submitTx));
+    await advance(hre, DAY);
+    const executeTx = await system.council.connect(deployer).execute(...calls, hash);
+    const executeGas = await gasOf(Promise.resolve(executeTx));
+    if ((await system.policy.version()) !== 2n) throw new Error("the council did not apply the change");
+    return { system, policyAddress, submitTx, submitGas, executeTx, executeGas };
+  };
+
+  // submit + execute, with no description, then with a 200-character one
+  const {
+    system: deploySubmit,
+    policyAddress,
+    submitTx,
+    submitGas,
+    executeTx,
+    executeGas,
+  } = await submitLifecycle(EMPTY_DESCRIPTION);
+  const described = await submitLifecycle(DESCRIBED);
+  const describedGas = described.submitGas + described.executeGas;
   const council = deploySubmit.council;
-  const councilAddress = await council.getAddress();
-  const id = await council.hashProposal([policyAddress], [0n], [data], salt);
-  const signatures = await Promise.all(holders.slice(0, k).map((h) => signApproval(h, chainId, councilAddress, id)));
-  const submitTx = await council
-    .connect(deployer)
-    .submit([policyAddress], [0n], [data], salt, addresses.slice(0, k), signatures);
-  const submitGas = await gasOf(Promise.resolve(submitTx));
-  await advance(hre, DAY);
-  const executeTx = await council.connect(deployer).execute([policyAddress], [0n], [data], salt);
-  const executeGas = await gasOf(Promise.resolve(executeTx));
+  const emptyHash = ethers.id(EMPTY_DESCRIPTION);
 
   // propose + approve… + queue + execute, on a fresh system so that storage starts in the same state
   const onchain = await deploySystem(deployer, { seats: addresses });
   const onchainPolicy = await onchain.policy.getAddress();
-  const onchainData = encode.setPolicy(tightenedPolicy(), 1);
-  const args: [string[], bigint[], string[], string] = [[onchainPolicy], [0n], [onchainData], salt];
+  const onchainCalls: [string[], bigint[], string[]] = [
+    [onchainPolicy],
+    [0n],
+    [encode.setPolicy(tightenedPolicy(), 1)],
+  ];
   const onchainTxs: number[] = [];
-  onchainTxs.push(await gasOf(onchain.council.connect(holders[0]).propose(...args)));
-  const onchainId = await onchain.council.hashProposal(...args);
+  onchainTxs.push(await gasOf(onchain.council.connect(holders[0]).propose(...onchainCalls, EMPTY_DESCRIPTION)));
+  const onchainId = await onchain.council.hashProposal(...onchainCalls, emptyHash);
   for (const holder of holders.slice(1, k)) {
     onchainTxs.push(await gasOf(onchain.council.connect(holder).approve(onchainId)));
   }
-  onchainTxs.push(await gasOf(onchain.council.connect(deployer).queue(...args)));
+  onchainTxs.push(await gasOf(onchain.council.connect(deployer).queue(...onchainCalls, emptyHash)));
   await advance(hre, DAY);
-  onchainTxs.push(await gasOf(onchain.council.connect(deployer).execute(...args)));
+  onchainTxs.push(await gasOf(onchain.council.connect(deployer).execute(...onchainCalls, emptyHash)));
 
   // Fast nudge: coverage 2,500 → 2,750 (10 %), submit executes it at once
   const nudgeData = encode.nudgeCoverage(2_750);
-  const fastSigners = Number((await council.tierRule(0)).threshold);
-  const nudgeId = await council.hashProposal([policyAddress], [0n], [nudgeData], salt);
-  const nudgeSignatures = await Promise.all(
-    holders.slice(0, fastSigners).map((h) => signApproval(h, chainId, councilAddress, nudgeId)),
-  );
+  const fastSigners = Number((await council.tierRule(Tier.Fast)).threshold);
+  const nudgeId = await council.hashProposal([policyAddress], [0n], [nudgeData], emptyHash);
+  const nudgeSignatures = await signAll(deploySubmit, nudgeId, fastSigners);
   const fastGas = await gasOf(
-    council
-      .connect(deployer)
-      .submit([policyAddress], [0n], [nudgeData], salt, addresses.slice(0, fastSigners), nudgeSignatures),
+    council.connect(deployer).submit([policyAddress], [0n], [nudgeData], EMPTY_DESCRIPTION, nudgeSignatures),
   );
+  if ((await deploySubmit.policy.policy()).coverageBps !== 2_750n) throw new Error("the nudge did not apply");
 
   // Seat change: a seat minted through the Critical tier, `submit` by the Critical threshold of signers, `execute`
   // after the Critical delay
   const seats = deploySubmit.seats;
-  const mintArgs: [string[], bigint[], string[], string] = [
+  const mintCalls: [string[], bigint[], string[]] = [
     [await seats.getAddress()],
     [0n],
     [seats.interface.encodeFunctionData("mint", [newHolders[0]])],
-    salt,
   ];
   const critical = await council.tierRule(Tier.Critical);
   const criticalSigners = Math.max(Number(critical.threshold), minThreshold(holders.length));
-  const mintId = await council.hashProposal(...mintArgs);
-  const mintSignatures = await Promise.all(
-    holders.slice(0, criticalSigners).map((h) => signApproval(h, chainId, councilAddress, mintId)),
-  );
-  const seatSubmitGas = await gasOf(
-    council.connect(deployer).submit(...mintArgs, addresses.slice(0, criticalSigners), mintSignatures),
-  );
+  const mintId = await council.hashProposal(...mintCalls, emptyHash);
+  const mintSignatures = await signAll(deploySubmit, mintId, criticalSigners);
+  const seatSubmitGas = await gasOf(council.connect(deployer).submit(...mintCalls, EMPTY_DESCRIPTION, mintSignatures));
   await advance(hre, Number(critical.delay));
-  const seatExecuteGas = await gasOf(council.connect(deployer).execute(...mintArgs));
+  const seatExecuteGas = await gasOf(council.connect(deployer).execute(...mintCalls, emptyHash));
   if ((await seats.seatOf(newHolders[0])) === 0n) throw new Error("the council did not mint the seat");
 
   // Raw mint and burn, sent by the timelock, on the other system (its seats are still the initial ones)
@@ -175,6 +213,8 @@ async function councilRun(
   return {
     submitGas,
     executeGas,
+    describedGas,
+    describedTxs: [described.submitGas, described.executeGas],
     onchainTxs,
     fastGas,
     criticalSigners,
@@ -357,6 +397,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
     const anchorLifecycle = anchor.scheduleGas + anchor.executeGas;
     shapes[shape.name] = {
       submitLifecycle,
+      describedLifecycle: council.describedGas,
       onchainLifecycle: council.onchainTxs.reduce((a, b) => a + b, 0),
       fastNudge: council.fastGas,
       anchorLifecycle,
@@ -369,6 +410,7 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
     };
     transactions[shape.name] = {
       "council submit, execute": [council.submitGas, council.executeGas],
+      "council submit, execute (200-character description)": council.describedTxs,
       "council propose, approve…, queue, execute": council.onchainTxs,
       "council Fast nudge (submit)": [council.fastGas],
       "anchor schedule, execute": [anchor.scheduleGas, anchor.executeGas],

@@ -1,5 +1,6 @@
 // hedge:watch — one long-running process that keeps an eye on the council: notices for the seats (proposals awaiting
-// a signature, executable, expiring, vetoed; a stale oracle; layers engaged or disengaged), the audit's rules applied
+// a signature, executable, expiring, vetoed, queued Critical ones a seat can still veto, each with its description
+// made safe; a stale oracle; layers engaged or disengaged), the audit's rules applied
 // to every new block, and with --sync a keeper that sends syncLayers when a sync would change a layer. The engine is
 // scripts/lib/watch (loaded lazily: it needs the compiled contracts); this file checks the flags, wires the node,
 // the keeper account and the signals, and prints.

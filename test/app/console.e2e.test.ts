@@ -2,11 +2,13 @@
 // The council console end to end: the built app (app-dist/) in headless Chromium against a real `hardhat node` on a
 // free port, deployed with the command line. Each seat holder has a browser context with the test wallet
 // (./browser.ts), which signs with the node's unlocked accounts: real eth_signTypedData_v4 signatures and real
-// transactions. Journeys: three seat holders co-sign, one submits, the clock advances, an outsider executes and the
-// Hedge page shows the new policy; a browser co-signer completes a file that the CLI started (its description
-// shown) and the CLI submits it; an outsider sees why it cannot sign; a loosening change is Critical with its
-// reason; a refused action sends nothing; a wrong chain gives one message and a switch request; axe-core finds no
-// serious or critical violation.
+// transactions. Journeys: three seat holders co-sign (each signature names the signer's seat and a deadline, whose
+// hashes the page shows before signing), one submits, the clock advances, an outsider executes and the Hedge page
+// shows the new policy; a seat revokes a proposal that does not exist yet; browser co-signers complete a Critical
+// file that the CLI started (its description shown made safe, from the file and then from ProposalCreated), the CLI
+// submits it, two seats veto it (only a Critical proposal has a Veto button) and anyone cancels it; an outsider sees
+// why it cannot sign; a loosening change is Critical with its reason; a refused action sends nothing; a wrong chain
+// gives one message and a switch request; axe-core finds no serious or critical violation.
 // HEDGE_SCREENSHOTS=1 also writes a screenshot of each page to docs/.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -14,6 +16,8 @@ import path from "node:path";
 
 import { expect } from "chai";
 import { HDNodeWallet, Interface, Mnemonic } from "ethers";
+
+import { approvalDigest } from "../../scripts/lib/signing";
 import type { Browser, Page } from "playwright-core";
 
 import type { Deployment } from "../../scripts/lib/deployments";
@@ -24,6 +28,10 @@ import { CHROMIUM, connectWallet, launch, seriousViolations, serveStatic, wallet
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
 const address = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`).address;
 const [seat1, seat2, seat3, seat4, seat5, outsider] = [1, 2, 3, 4, 5, 9].map(address);
+const DAY = 86_400;
+/** The calldata of `HedgeCouncil.state(id)`. */
+const STATE_OF = (id: string) =>
+  new Interface(["function state(bytes32) view returns (uint8)"]).encodeFunctionData("state", [id]);
 const SCREENSHOTS = process.env.HEDGE_SCREENSHOTS === "1" ? path.join(ROOT, "docs") : null;
 
 describe("council console in Chromium (end to end, against `hardhat node`)", function () {
@@ -70,6 +78,15 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await page.getByRole("button", { name: "Import pasted file" }).click();
     await expect_(page.getByTestId("import-message"), /Imported/);
   }
+  /** The deadline the proposal page would sign with: the unix time in its "Valid until". */
+  async function shownValidUntil(page: Page): Promise<number> {
+    const text = await page.getByTestId("valid-until").innerText();
+    const match = /\(unix (\d+)\)/.exec(text);
+    expect(match, `valid until: ${text}`).to.not.equal(null);
+    return Number(match![1]);
+  }
+  const latestTime = async () =>
+    Number((await rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
   /** Waits until `locator` shows `text`; on a timeout, fails with what the page shows instead. */
   async function expect_(locator: ReturnType<Page["locator"]>, text: RegExp) {
     try {
@@ -185,9 +202,38 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     const id = a.url().split("/").pop()!;
     await expect_(a.getByTestId("call-0"), /coverageBps.*25\.00 %.*30\.00 %.*tightens/);
     await expect_(a.getByTestId("tier"), /Standard/);
+    // The default description names the change and the time; a Standard proposal has no Veto button.
+    await expect_(a.getByTestId("description"), /coverageBps .*2,500.* → .*3,000.* \(proposed /);
+    expect(await action(a, "veto").count()).to.equal(0);
+
+    // What the seat signs: its seat and a deadline, 7 days from the chain's time by default; "Valid for" changes it,
+    // a value that is no duration disables signing in words.
+    expect(await a.getByTestId("sign-seat").innerText()).to.equal("1");
+    const opened = await latestTime();
+    expect((await shownValidUntil(a)) - opened).to.be.within(7 * DAY - 60, 7 * DAY + 60);
+    await a.getByTestId("valid-for").fill("2 weeks");
+    await expect_(why(a, "sign"), /Valid for: 2 weeks: not a duration/);
+    expect(await action(a, "sign").isDisabled()).to.equal(true);
+    await a.getByTestId("valid-for").fill("3d");
+    await expect_(a.getByTestId("valid-until"), /unix/);
+    const validUntil = await shownValidUntil(a);
+    expect(validUntil - opened).to.be.within(3 * DAY - 60, 3 * DAY + 60);
+    // The digest shown is the one the council checks for (id, seat 1, that deadline).
+    const digest = approvalDigest(31337, deployment.contracts.council.address, {
+      proposalId: id,
+      seatId: 1,
+      validUntil,
+    });
+    expect(await a.getByTestId("digest").innerText()).to.equal(digest);
+    await expect_(why(a, "sign"), /would accept it/);
     await action(a, "sign").click();
-    await expect_(a.getByTestId("message"), /Signed/);
+    await expect_(a.getByTestId("message"), /Signed as seat 1, valid until .*unix \d+/);
     await expect_(a.getByTestId("approvals"), /1 of 3/);
+    const signed = JSON.parse(await exported(a)) as { format: string; signatures: Record<string, string>[] };
+    expect(signed.format).to.equal("hedge-council-approvals/2");
+    expect(signed.signatures.map((x) => [x.seatId, x.validUntil, x.signer])).to.deep.equal([
+      ["1", String(validUntil), seat1],
+    ]);
     await expectAccessible(a, "the Proposal page");
 
     // Someone without a seat sees why they cannot sign.
@@ -230,6 +276,9 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
       await shot(page, "proposal");
       await action(page, "submit").click();
       await expect_(page.getByTestId("state"), /Queued/);
+      // On chain now, its description comes from ProposalCreated; still no Veto button (Standard).
+      await expect_(page.getByTestId("description"), /coverageBps .*2,500.* → .*3,000.* \(proposed /);
+      expect(await action(page, "veto").count()).to.equal(0);
       await page.context().close();
     }
     expect(JSON.parse(file).signatures).to.have.length(3);
@@ -276,19 +325,36 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await expectAccessible(a, "an outdated proposal");
     await a.goto(`${app!.url}/#/proposals`);
     await expect_(a.getByTestId("proposals").locator("tr", { hasText: rival.slice(0, 10) }), /outdated/);
+
+    // Seat 1 withdraws its consent to the rival before anyone proposes it: the council keeps the mark, so no
+    // signature of seat 1's holder will ever count for that id.
+    await a.goto(`${app!.url}/#/proposal/${rival}`);
+    expect(
+      await rpc<string>("eth_call", [{ to: deployment.contracts.council.address, data: STATE_OF(rival) }, "latest"]),
+    ).to.match(/0x0+$/); // Unknown: it does not exist
+    await expect_(why(a, "revoke"), /would accept it/);
+    await action(a, "revoke").click();
+    await expect_(a.getByTestId("message"), /Revoke my approval: done/);
+    await expect_(a.getByTestId("holder-1"), /revoked/);
+    await expect_(why(a, "sign"), /you revoked this proposal before it was proposed/);
+    expect(await action(a, "sign").isDisabled()).to.equal(true);
     await a.context().close();
   });
 
-  it("completes a signatures file that the command line started, and the command line submits it", async function () {
+  it("completes a Critical file that the command line started; the CLI submits it; two seats veto it", async function () {
+    // A loosening change (coverage 30 % → 25 %): Critical, 4 of 5 seats, and the one tier a seat can veto. Its
+    // description carries a right-to-left override, which the page shows as an escape, never applied.
+    const description = "Cover less during the earnings season\u202e\nRevisit in April";
+    const shown = "Cover less during the earnings season\\u{202e}\nRevisit in April";
     const file = path.join(dir, "cli.json");
     ok(
       await cli([
         "hedge:propose",
         "policy",
         "--set",
-        "coverageBps=3200",
+        "coverageBps=2500",
         "--description",
-        "Cover the earnings season\nRevisit in April",
+        description,
         "--offchain",
         "--out",
         file,
@@ -299,27 +365,39 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     );
     const id = (JSON.parse(fs.readFileSync(file, "utf8")) as { proposalId: string }).proposalId;
     ok(await cli(["hedge:sign", "--id", id, "--out", file, "--from", "5"]), "hedge:sign");
-    expect(JSON.parse(fs.readFileSync(file, "utf8")).signatures.map((s: { signer: string }) => s.signer)).to.deep.equal(
-      [seat4, seat5],
-    );
+    const fromCli = JSON.parse(fs.readFileSync(file, "utf8")) as { signatures: { signer: string; seatId: string }[] };
+    expect(fromCli.signatures.map((s) => [s.seatId, s.signer])).to.deep.equal([
+      ["4", seat4],
+      ["5", seat5],
+    ]);
 
     const page = await open(seat1, "signatures");
     await page.getByLabel("Or choose a file").setInputFiles(file); // by file this time, not by paste
     await expect_(page.getByTestId("import-message"), /Imported cli\.json: .* 2 signature\(s\) \(2 new\)/);
     await page.goto(`${app!.url}/#/proposal/${id}`);
-    await expect_(page.getByTestId("approvals"), /2 of 3/);
-    // The file's description, which the command line wrote and the import checked against the salt.
-    expect(await page.getByTestId("description").innerText()).to.equal("Cover the earnings season\nRevisit in April");
+    await expect_(page.getByTestId("tier"), /Critical/);
+    await expect_(page.getByTestId("approvals"), /2 of 4/);
+    // The file's description, which the command line wrote and the import checked against the id.
+    expect(await page.getByTestId("description").innerText()).to.equal(shown);
     await action(page, "sign").click();
-    await expect_(page.getByTestId("approvals"), /3 of 3/);
-    fs.writeFileSync(file, await exported(page));
+    await expect_(page.getByTestId("approvals"), /3 of 4/);
+    const second = await open(seat2, "signatures");
+    await importFile(second, await exported(page));
+    await second.goto(`${app!.url}/#/proposal/${id}`);
+    await action(second, "sign").click();
+    await expect_(second.getByTestId("approvals"), /4 of 4/);
+    fs.writeFileSync(file, await exported(second));
+    await second.context().close();
 
     const out = ok(await cli(["hedge:submit", "--signatures", file]), "hedge:submit");
     expect(out).to.match(/Queued|queued/);
     await expect_(page.getByTestId("state"), /Queued/);
+    // On chain, the text is ProposalCreated's: the same words, made safe the same way.
+    expect(await page.getByTestId("description").innerText()).to.equal(shown);
 
-    // Two seats veto it from their browsers (veto threshold 2); then anyone may cancel it in the timelock.
-    for (const seat of [seat4, seat5]) {
+    // Two seats veto it from their browsers (veto threshold 2): seat 3, which never approved, and seat 5, which
+    // changed its mind. Then anyone may cancel it in the timelock.
+    for (const seat of [seat3, seat5]) {
       const v = await open(seat, `proposal/${id}`);
       await expect_(why(v, "veto"), /would accept it/);
       await action(v, "veto").click();
@@ -343,6 +421,9 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     const id = a.url().split("/").pop()!;
     await expect_(a.getByTestId("state"), /Pending/);
     await expect_(a.getByTestId("approvals"), /1 of 2/);
+    // Proposed without a description: the default, on chain, names the change; no veto for a Fast nudge.
+    await expect_(a.getByTestId("description"), /^nudge the coverage to 31\.00 % \(proposed /);
+    expect(await action(a, "veto").count()).to.equal(0);
     await expect_(why(a, "approve"), /already approved|\S/);
     expect(await action(a, "approve").isDisabled()).to.equal(true);
 

@@ -1,13 +1,14 @@
 // Recomputes the gas benchmark and compares it with the committed bench/gas.json, both ways, as Uniswap v4-core checks
 // its snapshots: a figure that grows by more than 1 % fails (a regression), and so does one that drops by more than
 // 1 % (a stale snapshot hides progress), until `npm run bench` rewrites the file and it is committed.
-// Also the code-size check: every deployed contract stays under the 24,576-byte limit of EIP-170.
+// Also the code-size check: every deployed contract stays under the 24,576-byte limit of EIP-170, and what a
+// description costs: it travels in calldata and the ProposalCreated event, never in storage.
 import { expect } from "chai";
 import hre from "hardhat";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { EIP170_LIMIT, measureGas, snapshotOf } from "../../bench/lib/measure";
+import { DESCRIBED, EIP170_LIMIT, SHAPES, measureGas, snapshotOf, type GasReport } from "../../bench/lib/measure";
 
 type Snapshot = Record<string, Record<string, number>>;
 
@@ -16,10 +17,12 @@ const TOLERANCE = 0.01;
 describe("gas snapshot (bench/gas.json)", function () {
   let committed: Snapshot;
   let measured: Snapshot;
+  let report: GasReport;
 
   before(async function () {
     committed = JSON.parse(readFileSync(path.join(__dirname, "../../bench/gas.json"), "utf8"));
-    measured = snapshotOf(await measureGas(hre)) as unknown as Snapshot;
+    report = await measureGas(hre);
+    measured = snapshotOf(report) as unknown as Snapshot;
   });
 
   it("has the same sections and figures as the committed snapshot", function () {
@@ -59,6 +62,21 @@ describe("gas snapshot (bench/gas.json)", function () {
   it("keeps every contract's runtime bytecode under the EIP-170 limit", function () {
     for (const [name, size] of Object.entries(measured.bytecode)) {
       expect(size, name).to.be.greaterThan(0).and.lessThan(EIP170_LIMIT);
+    }
+  });
+
+  it("charges a description in submit only, as calldata and event data, never as storage", function () {
+    // Floor: 16 gas per non-zero calldata byte and 8 per byte of log data. A description kept out of the event (or
+    // not sent) costs less; one written to storage costs at least 20,000 per 32 bytes, far above the ceiling.
+    const floor = DESCRIBED.length * (16 + 8);
+    for (const { name } of SHAPES) {
+      const [submitEmpty, executeEmpty] = report.transactions[name]["council submit, execute"];
+      const [submitDescribed, executeDescribed] =
+        report.transactions[name]["council submit, execute (200-character description)"];
+      expect(submitDescribed - submitEmpty, name).to.be.within(floor, 2 * floor);
+      // execute takes the description's hash: the same 32 bytes whatever the text (a few zero bytes more or less).
+      expect(Math.abs(executeDescribed - executeEmpty), name).to.be.at.most(12 * 4);
+      expect(report.shapes[name].describedLifecycle, name).to.equal(submitDescribed + executeDescribed);
     }
   });
 });

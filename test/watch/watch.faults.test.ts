@@ -16,11 +16,12 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, id as keccakId, type JsonRpcSigner } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, type JsonRpcSigner } from "ethers";
 
 import { HedgeCouncil__factory, HedgePolicy__factory, MockV3Aggregator__factory } from "../../typechain-types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import { descriptionHash } from "../../scripts/lib/council";
 import { deploySystem } from "../../scripts/lib/deploy";
 import { recordDeployment, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
 import { defaultPolicy } from "../../scripts/lib/policy";
@@ -94,15 +95,18 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
   const council = async (i: number) =>
     HedgeCouncil__factory.connect(deployment.contracts.council.address, await signer(i));
 
-  /** A setPolicy proposal of seat 1, with `coverageBps`, and its id. */
-  async function propose(coverageBps: number, salt: string): Promise<string> {
+  /**
+   * A setPolicy proposal of seat 1, with `coverageBps` (above 2,500 it tightens: Standard; below, it loosens:
+   * Critical), described by `description`, and its id.
+   */
+  async function propose(coverageBps: number, description: string): Promise<string> {
     const next = defaultPolicy();
     next.coverageBps = coverageBps;
     const data = HedgePolicy__factory.createInterface().encodeFunctionData("setPolicy", [next, 1]);
     const targets = [deployment.contracts.policy.address];
     const c = await council(1);
-    const id = await c.hashProposal(targets, [0], [data], keccakId(salt));
-    await (await c.propose(targets, [0], [data], keccakId(salt))).wait();
+    const id = await c.hashProposal(targets, [0], [data], descriptionHash(description));
+    await (await c.propose(targets, [0], [data], description)).wait();
     return id;
   }
 
@@ -165,7 +169,7 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
   it("tells each seat what awaits it, and what became executable, through RPC errors and timeouts", async () => {
     expect(receiver.refusedCount, "the webhook was refused while failing").to.be.greaterThan(0);
     receiver.failing = false;
-    p1 = await propose(3_000, "p1");
+    p1 = await propose(3_000, "p1: raise the coverage to 30 %");
     await waitFor(
       "awaiting-signature notices for seats 2..5",
       () => notices(first).filter((n) => n.kind === "awaiting-signature" && n.proposalId === p1).length === 4,
@@ -173,6 +177,12 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
     const seats = (await Promise.all([2, 3, 4, 5].map(signer))).map((s) => s.address);
     const told = notices(first).filter((n) => n.kind === "awaiting-signature" && n.proposalId === p1);
     expect(told.map((n) => n.seat).sort()).to.deep.equal([...seats].sort());
+    // A Standard proposal: no seat is asked to veto it (it cannot be); its description ends each notice.
+    for (const n of told) {
+      expect(n.message).to.not.match(/veto/);
+      expect(n.message).to.match(/; described by its proposer as "p1: raise the coverage to 30 %"$/);
+      expect(n.details?.description).to.equal("p1: raise the coverage to 30 %");
+    }
 
     proxy.mode = "faulty";
     await (await (await council(2)).approve(p1)).wait();
@@ -191,7 +201,8 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
   it("retries while the node is unreachable and catches up with every block it missed", async () => {
     proxy.mode = "refuse";
     const before = Number(await rpc<string>(node.url, "eth_blockNumber"));
-    p2 = await propose(3_500, "p2");
+    // Critical (it lowers the coverage): only a Critical proposal can be vetoed.
+    p2 = await propose(2_000, "p2: lower the coverage to 20 %");
     await (await (await council(2)).veto(p2)).wait();
     await (await (await council(3)).veto(p2)).wait();
     await waitFor("the watcher to report the outage", () => first.stderr.some((l) => /unreachable or failing/.test(l)));
@@ -204,6 +215,10 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
     const awaiting = notices(first).filter((n) => n.kind === "awaiting-signature" && n.proposalId === p2);
     expect(awaiting).to.have.length(4);
     expect(awaiting.every((n) => n.block === before + 1)).to.equal(true);
+    // Critical: each seat is told it may veto it instead.
+    expect(
+      awaiting.every((n) => n.message.includes(`or veto it: 0 of 2 vetoes so far (hedge:veto --id ${p2})`)),
+    ).to.equal(true);
   });
 
   it("reports a storage edit behind governance's back at the first block after it", async () => {
@@ -287,7 +302,7 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
   async function callsOf(id: string): Promise<[string[], number[], string[], string]> {
     const c = await council(0);
     const logs = await c.queryFilter(c.filters.ProposalCreated(id));
-    const args = logs[0].args; // (id, proposer, tier, targets, values, calldatas, salt)
-    return [[...args[3]], [...args[4]].map(Number), [...args[5]], args[6]];
+    const args = logs[0].args; // (id, proposer, tier, targets, values, calldatas, description)
+    return [[...args[3]], [...args[4]].map(Number), [...args[5]], descriptionHash(args[6])];
   }
 });

@@ -1,19 +1,24 @@
 // The watcher's engine in-process (scripts/lib/watch/watcher, on the in-process network, polled by hand): which
 // notices a block gives, --seat narrowing, conditions told once while they hold and again when they come back, the
 // passage of time (expiring, executable at the eta, expired), a veto, a stale oracle, and a restart from the
-// checkpoint that tells nothing twice.
+// checkpoint that tells nothing twice. Rules v3: a seat is asked to veto only a Critical proposal (and every such ask
+// is one the council would take), a proposal's description ends its notices made safe, a revocation made before its
+// proposal exists and a nudge back toward the baseline within the cooldown are normal: no notice, no finding.
 import fs from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { id as keccakId } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
+import { Tier, descriptionHash } from "../../scripts/lib/council";
 import { deploySystem, vixToAnswer } from "../../scripts/lib/deploy";
 import { recordDeployment } from "../../scripts/lib/deployments";
 import { defaultPolicy } from "../../scripts/lib/policy";
-import type { Notice } from "../../scripts/lib/watch/notices";
+import { signApproval } from "../../scripts/lib/signing";
+import { humanLine, type Notice } from "../../scripts/lib/watch/notices";
+import { DESCRIPTION_DETAILS_MAX } from "../../scripts/lib/watch/proposals";
 import { RetryingRpc } from "../../scripts/lib/watch/rpc";
 import { Watcher } from "../../scripts/lib/watch/watcher";
 import { tempDir } from "../tasks/helpers";
@@ -56,23 +61,71 @@ describe("hedge:watch engine (in-process)", function () {
     return { w, out };
   }
 
-  /** A Standard setPolicy proposal of seat 1 (one approval), returning its id and calls. */
-  async function propose(f: Fixture, coverageBps: number, salt: string) {
+  /** A setPolicy proposal's id and its calls with the description's hash (what queue and execute take). */
+  async function setPolicyCalls(f: Fixture, coverageBps: number, description: string) {
     const next = defaultPolicy();
     next.coverageBps = coverageBps;
     const data = f.policy.interface.encodeFunctionData("setPolicy", [next, 1]);
     const targets = [await f.policy.getAddress()];
-    const id = await f.council.hashProposal(targets, [0], [data], keccakId(salt));
-    await f.council.connect(f.holders[0]).propose(targets, [0], [data], keccakId(salt));
-    const calls: [string[], number[], string[], string] = [targets, [0], [data], keccakId(salt)];
-    return { id, calls };
+    const calls: [string[], number[], string[], string] = [targets, [0], [data], descriptionHash(description)];
+    return {
+      id: await f.council.hashProposal(...calls),
+      calls,
+      propose: [targets, [0], [data], description] as [string[], number[], string[], string],
+    };
+  }
+
+  /**
+   * A setPolicy proposal of seat 1 (one approval), returning its id and calls: a coverage above 2,500 tightens
+   * (Standard), below it loosens (Critical).
+   */
+  async function propose(f: Fixture, coverageBps: number, description: string) {
+    const p = await setPolicyCalls(f, coverageBps, description);
+    await f.council.connect(f.holders[0]).propose(...p.propose);
+    return p;
+  }
+
+  /** A Fast coverage nudge to `coverageBps`, relayed with `submit` by the deployer, signed by `signers`. */
+  async function nudge(f: Fixture, coverageBps: number, description: string, signers: HardhatEthersSigner[]) {
+    const data = f.policy.interface.encodeFunctionData("nudgeCoverage", [coverageBps]);
+    const targets = [await f.policy.getAddress()];
+    const id = await f.council.hashProposal(targets, [0], [data], descriptionHash(description));
+    const council = await f.council.getAddress();
+    const chainId = (await hre.ethers.provider.getNetwork()).chainId;
+    const validUntil = BigInt(await time.latest()) + 3_600n;
+    const signatures = await Promise.all(
+      signers.map(async (s) => {
+        const seatId = await f.council.seatOf(s.address);
+        const signature = await signApproval(s, chainId, council, { proposalId: id, seatId, validUntil });
+        return { seatId, validUntil, signature };
+      }),
+    );
+    await f.council.connect(f.deployer).submit(targets, [0], [data], description, signatures);
+    return id;
+  }
+
+  /** The notices that ask a seat to veto: the veto window, or an awaiting-signature that offers the veto. */
+  const vetoAsks = (notices: Notice[]) =>
+    notices.filter((x) => x.kind === "veto-window" || /hedge:veto/.test(x.message));
+
+  /**
+   * Every notice that asks a seat to veto is about a Critical proposal, names the seat, and the council would take
+   * that seat's veto now: the watcher never asks for a veto that reverts.
+   */
+  async function expectVetoAsksHold(f: Fixture, notices: Notice[]) {
+    for (const x of vetoAsks(notices)) {
+      expect(await f.council.proposalTier(x.proposalId!), x.message).to.equal(BigInt(Tier.Critical));
+      const seat = f.holders.find((h) => h.address === x.seat);
+      expect(seat, `a veto ask names a seat: ${x.message}`).to.not.equal(undefined);
+      await f.council.connect(seat!).veto.staticCall(x.proposalId!);
+    }
   }
 
   const kinds = (notices: Notice[]) => notices.map((x) => `${x.kind}${x.seat ? `:${x.seat.slice(0, 6)}` : ""}`);
 
   it("tells the seats a new proposal awaits them; --seat narrows it to one holder", async function () {
     const f = await loadFixture(fixture);
-    const { id } = await propose(f, 3_000, "a");
+    const { id } = await propose(f, 3_000, "a: raise the coverage");
     const all = watcher(f);
     await all.w.start();
     const awaiting = all.out.filter((x) => x.kind === "awaiting-signature");
@@ -86,7 +139,7 @@ describe("hedge:watch engine (in-process)", function () {
 
   it("tells a condition once while it holds, and again (a new id) when it comes back", async function () {
     const f = await loadFixture(fixture);
-    const { id } = await propose(f, 3_000, "b");
+    const { id } = await propose(f, 3_000, "b: raise the coverage");
     const { w, out } = watcher(f, { seat: f.holders[2].address });
     await w.start();
     expect(out).to.have.length(1);
@@ -104,8 +157,9 @@ describe("hedge:watch engine (in-process)", function () {
 
   it("follows a proposal through approvals, its eta and its deadline; a veto; a stale oracle", async function () {
     const f = await loadFixture(fixture);
-    const a = await propose(f, 3_000, "c");
-    const b = await propose(f, 3_100, "d");
+    const a = await propose(f, 3_000, "c: raise the coverage");
+    // Critical (it lowers the coverage): only a Critical proposal can be vetoed.
+    const b = await propose(f, 2_000, "d: lower the coverage");
     const { w, out } = watcher(f, { seat: f.holders[4].address });
     await w.start();
     out.length = 0;
@@ -142,7 +196,7 @@ describe("hedge:watch engine (in-process)", function () {
 
   it("restarted on its checkpoint, tells nothing twice and what happened since, once", async function () {
     const f = await loadFixture(fixture);
-    const { id } = await propose(f, 3_000, "e");
+    const { id } = await propose(f, 3_000, "e: raise the coverage");
     const checkpoint = path.join(dir, "restart.json");
     const first = watcher(f, { checkpoint });
     await first.w.start();
@@ -161,5 +215,166 @@ describe("hedge:watch engine (in-process)", function () {
     const ids = [...first.out, ...second.out].map((x) => x.id);
     expect(new Set(ids).size).to.equal(told + 1);
     expect(JSON.parse(fs.readFileSync(checkpoint, "utf8")).unprinted).to.deep.equal([]);
+  });
+
+  it("asks a seat to veto only a Critical proposal, while the council would take its veto", async function () {
+    const f = await loadFixture(fixture);
+    const standard = await propose(f, 3_000, "tighten: coverage 30 %");
+    const critical = await propose(f, 2_000, "loosen: coverage 20 %");
+    expect(await f.council.proposalTier(standard.id)).to.equal(BigInt(Tier.Standard));
+    expect(await f.council.proposalTier(critical.id)).to.equal(BigInt(Tier.Critical));
+    const { w, out } = watcher(f);
+    await w.start();
+
+    // Pending: each seat but the proposer awaits; only the Critical proposal's notices offer the veto.
+    const awaiting = (id: string) => out.filter((x) => x.kind === "awaiting-signature" && x.proposalId === id);
+    expect(awaiting(standard.id)).to.have.length(4);
+    expect(awaiting(critical.id)).to.have.length(4);
+    expect(awaiting(standard.id).filter((x) => /veto/.test(x.message))).to.deep.equal([]);
+    for (const x of awaiting(critical.id)) {
+      expect(x.message).to.include(`; or veto it: 0 of 2 vetoes so far (hedge:veto --id ${critical.id})`);
+      expect(x.details).to.include({ vetoes: 0, vetoThreshold: 2 });
+    }
+    await expectVetoAsksHold(f, out);
+    // What the watcher does not offer, the council refuses.
+    await expect(f.council.connect(f.holders[4]).veto(standard.id))
+      .to.be.revertedWithCustomError(f.council, "HedgeCouncilVetoNotCritical")
+      .withArgs(standard.id, Tier.Standard);
+
+    // Both reach their thresholds and are queued: the veto window opens for the Critical one only, for the one seat
+    // that neither approved nor vetoed it.
+    for (const h of f.holders.slice(1, 3)) await f.council.connect(h).approve(standard.id);
+    for (const h of f.holders.slice(1, 4)) await f.council.connect(h).approve(critical.id);
+    await f.council.queue(...standard.calls);
+    await f.council.queue(...critical.calls);
+    let seen = out.length;
+    await w.poll();
+    const windows = out.slice(seen).filter((x) => x.kind === "veto-window");
+    expect(windows.map((x) => [x.proposalId, x.seat])).to.deep.equal([[critical.id, f.holders[4].address]]);
+    expect(windows[0].severity).to.equal("warning");
+    expect(windows[0].message).to.include(`to stop it, veto it: 0 of 2 vetoes so far (hedge:veto --id ${critical.id})`);
+    expect(windows[0].message).to.match(/; described by its proposer as "loosen: coverage 20 %"$/);
+    await expectVetoAsksHold(f, out.slice(seen));
+
+    // Told once while it holds; the seat's veto ends it, and nothing asks for a veto it already cast.
+    await hre.network.provider.send("evm_mine", []);
+    seen = out.length;
+    await w.poll();
+    expect(vetoAsks(out.slice(seen))).to.deep.equal([]);
+    await f.council.connect(f.holders[4]).veto(critical.id);
+    seen = out.length;
+    await w.poll();
+    expect(out.slice(seen)).to.deep.equal([]);
+    expect(w.checkpoint.told.filter((k) => k.startsWith("veto-window:"))).to.deep.equal([]);
+
+    // At the eta both are executable; no seat is asked to veto the Standard one at any point.
+    await time.increase(3 * 86_400);
+    await f.oracle.updateAnswer(vixToAnswer(1_600));
+    seen = out.length;
+    await w.poll();
+    expect(
+      out
+        .slice(seen)
+        .filter((x) => x.kind === "executable")
+        .map((x) => x.proposalId),
+    ).to.have.members([standard.id, critical.id]);
+    expect(vetoAsks(out).filter((x) => x.proposalId === standard.id)).to.deep.equal([]);
+  });
+
+  it("ends every proposal notice with its description, made safe, after the watcher's own words", async function () {
+    const f = await loadFixture(fixture);
+    // Hostile text: a right-to-left override, a terminal escape that erases the line, and a second line worded as a
+    // watcher notice.
+    const hostile =
+      "raise the coverage \u202e%03 ot\u202c\u001b[2K\r\nexecutable: anyone can queue it now (hedge:queue --id 0x00)";
+    const a = await propose(f, 3_000, hostile);
+    const long = await propose(f, 3_100, "x".repeat(5_000));
+    const empty = await propose(f, 3_200, "");
+    const { w, out } = watcher(f, { seat: f.holders[1].address });
+    await w.start();
+    const of = (id: string) => out.find((x) => x.kind === "awaiting-signature" && x.proposalId === id)!;
+
+    const safeFirstLine = "raise the coverage \\u{202e}%03 ot\\u{202c}\\u{1b}[2K";
+    expect(of(a.id).message).to.match(/awaits this seat's approval: 1 of 3 so far/);
+    expect(of(a.id).message.endsWith(`; described by its proposer as "${safeFirstLine}"`)).to.equal(true);
+    expect(of(a.id).details?.description).to.equal(
+      `${safeFirstLine}\nexecutable: anyone can queue it now (hedge:queue --id 0x00)`,
+    );
+    // The printed line: one line, no control or bidirectional character, the second line of the text nowhere.
+    for (const x of out) {
+      const line = humanLine(x);
+      // eslint-disable-next-line no-control-regex
+      expect(line, line).to.not.match(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(line).to.not.include("anyone can queue it now");
+    }
+    // A long description: the title is cut on the line, the details carry at most DESCRIPTION_DETAILS_MAX characters.
+    expect(of(long.id).message.endsWith(`; described by its proposer as "${"x".repeat(79)}…"`)).to.equal(true);
+    expect([...String(of(long.id).details?.description)]).to.have.length(DESCRIPTION_DETAILS_MAX);
+    expect(of(empty.id).message.endsWith("; no description")).to.equal(true);
+    expect(of(empty.id).details?.description).to.equal("");
+
+    // The same at every step: executable, then (Standard, so never a veto) vetoed never; expired.
+    for (const h of f.holders.slice(1, 3)) await f.council.connect(h).approve(a.id);
+    await w.poll();
+    const executable = out.find((x) => x.kind === "executable" && x.proposalId === a.id)!;
+    expect(executable.message.endsWith(`; described by its proposer as "${safeFirstLine}"`)).to.equal(true);
+    await time.increase(8 * 86_400);
+    await f.oracle.updateAnswer(vixToAnswer(1_600));
+    await w.poll();
+    const expired = out.filter((x) => x.kind === "expired").map((x) => x.message);
+    expect(expired).to.have.length(3);
+    expect(expired.some((m) => m.endsWith(`; described by its proposer as "${safeFirstLine}"`))).to.equal(true);
+  });
+
+  it("takes a revocation made before its proposal exists in its stride: no notice, no finding", async function () {
+    const f = await loadFixture(fixture);
+    const { w, out } = watcher(f);
+    await w.start();
+    const told = out.length;
+    const p = await setPolicyCalls(f, 3_000, "raise the coverage, revoked early");
+    // Seat 3 revokes the id before anyone proposes it; another id is revoked and never proposed.
+    await expect(f.council.connect(f.holders[2]).revoke(p.id))
+      .to.emit(f.council, "Revoked")
+      .withArgs(p.id, f.holders[2].address);
+    const never = (await setPolicyCalls(f, 3_300, "never proposed")).id;
+    await f.council.connect(f.holders[3]).revoke(never);
+    await w.poll();
+    expect(out.slice(told)).to.deep.equal([]);
+
+    // Then it is proposed: the seats are told as for any proposal; the revoker's on-chain approval still counts.
+    await f.council.connect(f.holders[0]).propose(...p.propose);
+    await w.poll();
+    const awaiting = out.slice(told).filter((x) => x.kind === "awaiting-signature" && x.proposalId === p.id);
+    expect(awaiting.map((x) => x.seat)).to.have.members(f.holders.slice(1).map((h) => h.address));
+    expect(awaiting.every((x) => x.details?.approvals === 1)).to.equal(true);
+    await f.council.connect(f.holders[2]).approve(p.id);
+    expect(await f.council.approvalCount(p.id)).to.equal(2n);
+    await w.poll();
+    expect(out.slice(told).filter((x) => x.kind === "finding")).to.deep.equal([]);
+
+    // A watcher started afterwards replays those Revoked events from its start-up audit: nothing to tell either.
+    const later = watcher(f);
+    await later.w.start();
+    expect(later.out.filter((x) => x.kind === "finding")).to.deep.equal([]);
+    expect(later.out.filter((x) => x.proposalId === never)).to.deep.equal([]);
+    expect(later.out.filter((x) => x.kind === "awaiting-signature" && x.proposalId === p.id)).to.have.length(3);
+  });
+
+  it("takes a nudge back toward the baseline within the cooldown as normal: no finding", async function () {
+    const f = await loadFixture(fixture);
+    const { w, out } = watcher(f);
+    await w.start();
+    const told = out.length;
+    // Coverage 25 % → 24 % (the loose side of its baseline), then straight back to 25 % within the cooldown.
+    await nudge(f, 2_400, "nudge down", f.holders.slice(0, 2));
+    const cooldownStart = await f.policy.lastNudgeAt(5);
+    await w.poll();
+    await nudge(f, 2_500, "back to the baseline", f.holders.slice(2, 4));
+    expect((await f.policy.policy()).coverageBps).to.equal(2_500n);
+    expect(await f.policy.lastNudgeAt(5), "a return does not restart the cooldown").to.equal(cooldownStart);
+    await w.poll();
+    // Both ran in their submit: nothing open, nothing to tell, and the audit's replay agrees with the chain.
+    expect(out.slice(told)).to.deep.equal([]);
+    expect(w.checkpoint.told.filter((k) => !k.startsWith("oracle"))).to.deep.equal([]);
   });
 });

@@ -1,16 +1,20 @@
 // A new proposal: a policy change (edited against the invariants, its tier shown as you type, with the same rules
 // as the command line), a nudge, or a seat change. It is created on chain (`propose`, which counts as the
-// proposer's approval) or starts a signatures file that seat holders sign off-chain. An optional description (the
-// reason in words) becomes the salt, keccak256 of its text, and is kept in the proposal's signatures file.
+// proposer's approval) or starts a signatures file that seat holders sign off-chain. Its description (the reason in
+// words) goes on chain with it, in `ProposalCreated`, and the id commits to its keccak256; left empty, the console
+// writes one naming the change and the time, as `hedge:propose` does, so that the same calls proposed again get
+// another id. An id that already exists is refused in one line.
 import { useEffect, useState } from "react";
-import { BrowserProvider, hexlify, isAddress, randomBytes } from "ethers";
+import { BrowserProvider, isAddress } from "ethers";
 
 import { newApprovalsFile } from "../../../scripts/lib/approvals-format";
 import {
   COVERAGE_PARAMETER,
+  ProposalState,
+  STATE_NAMES,
   TIER_NAMES,
   Tier,
-  descriptionSalt,
+  descriptionHash,
   encode,
   looseningReasons,
   nudgeBand,
@@ -18,6 +22,8 @@ import {
   type Baseline,
   type ProposalCalls,
 } from "../../../scripts/lib/council";
+import { descriptionLines } from "../../../scripts/lib/descriptions";
+import { fmtBps, fmtDuration, fmtTime, fmtVix } from "../../../scripts/lib/format";
 import { INSTRUMENT_NAMES, policyViolation, toPolicyValues, type PolicyValues } from "../../../scripts/lib/policy";
 import { policyChangeRows } from "../../../scripts/lib/policy-edit";
 import { explain } from "../chain";
@@ -25,6 +31,9 @@ import { keepFile } from "../store";
 import { ChangesTable, Section, useApp, useLoad } from "../ui";
 
 type Kind = "policy" | "nudgeTrigger" | "nudgeCoverage" | "mint" | "burn" | "tierRule" | "vetoThreshold" | "expiry";
+
+/** A proposal's calls before its description is chosen. */
+type Calls = Omit<ProposalCalls, "descriptionHash">;
 
 /** Whole numbers from a text field ("2, 86400" → [2, 86400]); null when any is not one. */
 function numbers(text: string, count: number): number[] | null {
@@ -76,7 +85,9 @@ export function NewProposalPage() {
   }, [data, next]);
 
   // The calls and what is wrong with them, recomputed as the user types.
-  let calls: ProposalCalls | null = null;
+  let calls: Calls | null = null;
+  /** The change in a few words: the default description's first part. */
+  let change = "";
   let problem: string | null = null;
   let localTier: Tier | null = null;
   let reasons: string[] = [];
@@ -90,7 +101,10 @@ export function NewProposalPage() {
       if (!problem) {
         reasons = looseningReasons(data.current, next, data.baseline);
         localTier = reasons.length > 0 ? Tier.Critical : Tier.Standard;
-        calls = { targets: [policyAddress], values: [0n], calldatas: [encode.setPolicy(next, data.version)], salt: "" };
+        calls = { targets: [policyAddress], values: [0n], calldatas: [encode.setPolicy(next, data.version)] };
+        change = policyChangeRows(data.current, next)
+          .map((r) => `${r.field} ${r.before} → ${r.after}`)
+          .join("; ");
       }
     } else if (kind === "nudgeTrigger" || kind === "nudgeCoverage") {
       const parameter = kind === "nudgeCoverage" ? COVERAGE_PARAMETER : layer;
@@ -105,15 +119,19 @@ export function NewProposalPage() {
           targets: [policyAddress],
           values: [0n],
           calldatas: [parameter === COVERAGE_PARAMETER ? encode.nudgeCoverage(n) : encode.nudgeTrigger(layer, n)],
-          salt: "",
         };
+        change =
+          parameter === COVERAGE_PARAMETER
+            ? `nudge the coverage to ${fmtBps(n)}`
+            : `nudge layer ${layer}'s trigger to VIX ${fmtVix(n)}`;
       }
     } else if (kind === "mint") {
       if (!isAddress(value)) problem = "enter the new holder's address";
       else {
         localTier = Tier.Critical;
         reasons = ["a seat change: Critical"];
-        calls = { targets: [targetOf(kind)], values: [0n], calldatas: [encode.mint(value)], salt: "" };
+        calls = { targets: [targetOf(kind)], values: [0n], calldatas: [encode.mint(value)] };
+        change = `a seat for ${value}`;
       }
     } else if (kind === "tierRule" || kind === "vetoThreshold" || kind === "expiry") {
       const council = system.deployment.contracts.council.address;
@@ -129,14 +147,21 @@ export function NewProposalPage() {
             : kind === "vetoThreshold"
               ? encode.setVetoThreshold(v[0])
               : encode.setExpiry(v[0], v[1]);
-        calls = { targets: [council], values: [0n], calldatas: [data], salt: "" };
+        calls = { targets: [council], values: [0n], calldatas: [data] };
+        change =
+          kind === "tierRule"
+            ? `${TIER_NAMES[layer]} tier: ${v[0]} approvals, ${fmtDuration(v[1])} delay`
+            : kind === "vetoThreshold"
+              ? `veto threshold ${v[0]}`
+              : `proposals expire ${fmtDuration(v[0])} unless queued, ${fmtDuration(v[1])} after their eta`;
       }
     } else if (kind === "burn") {
       if (!/^\d+$/.test(value) || n === 0) problem = "enter the seat id to burn";
       else {
         localTier = Tier.Critical;
         reasons = ["a seat change: Critical"];
-        calls = { targets: [targetOf(kind)], values: [0n], calldatas: [encode.burn(n)], salt: "" };
+        calls = { targets: [targetOf(kind)], values: [0n], calldatas: [encode.burn(n)] };
+        change = `remove seat ${n}`;
       }
     }
   }
@@ -157,40 +182,57 @@ export function NewProposalPage() {
     update(copy);
     setNext(copy);
   };
-  // A described proposal's salt is the hash of its text, as with `hedge:propose --description`; otherwise random.
-  const described = description.trim() === "" ? undefined : description;
-  const withSalt = (): ProposalCalls => ({
-    ...calls!,
-    salt: described === undefined ? hexlify(randomBytes(32)) : descriptionSalt(described),
-  });
   const council = system.deployment.contracts.council.address;
+  const given = description.trim() === "" ? null : description;
+
+  /**
+   * The proposal to create: the calls with the given description or, without one, the default naming the change and
+   * the time ("coverageBps … → … (proposed <time>)", then ", #2"… while that id exists). Refuses an id that exists.
+   */
+  async function withDescription(): Promise<{ calls: ProposalCalls; description: string; id: string }> {
+    const stamp = fmtTime(now);
+    for (let n = 1; ; n++) {
+      const text = given ?? `${change} (proposed ${stamp}${n === 1 ? "" : `, #${n}`})`;
+      const c = { ...calls!, descriptionHash: descriptionHash(text) };
+      const id = proposalIdOf(c);
+      const state = Number(await system.council.state(id));
+      if (state === ProposalState.Unknown) return { calls: c, description: text, id };
+      if (given !== null) {
+        throw new Error(
+          `proposal ${id} already exists (${STATE_NAMES[state]}): the same calls need another description`,
+        );
+      }
+    }
+  }
 
   async function proposeOnChain() {
     setMessage(null);
     try {
       if (!wallet || !account) throw new Error("connect a wallet to propose on chain");
-      const c = withSalt();
-      const args = [c.targets, c.values, c.calldatas, c.salt] as const;
+      const { calls: c, description: text, id } = await withDescription();
+      const args = [c.targets, c.values, c.calldatas, text] as const;
       await system.council.propose.staticCall(...args, { from: account }).catch((e: unknown) => {
         throw new Error(`refused before sending: ${explain(e, now)}`);
       });
       const signer = await new BrowserProvider(wallet.provider).getSigner(account);
       const tx = await system.council.connect(signer).propose(...args);
       await tx.wait();
-      // The chain keeps only the salt: the text is kept here (and exported with the file) so it can be shown.
-      if (described !== undefined) keepFile(newApprovalsFile(system.chainId, council, proposalIdOf(c), c, described));
       refresh();
-      location.hash = `#/proposal/${proposalIdOf(c)}`;
+      location.hash = `#/proposal/${id}`;
     } catch (e) {
       setMessage({ ok: false, text: explain(e, now) });
     }
   }
 
-  function startFile() {
-    const c = withSalt();
-    const id = proposalIdOf(c);
-    keepFile(newApprovalsFile(system.chainId, council, id, c, described));
-    location.hash = `#/proposal/${id}`;
+  async function startFile() {
+    setMessage(null);
+    try {
+      const { calls: c, description: text, id } = await withDescription();
+      keepFile(newApprovalsFile(system.chainId, council, id, c, text));
+      location.hash = `#/proposal/${id}`;
+    } catch (e) {
+      setMessage({ ok: false, text: explain(e, now) });
+    }
   }
 
   return (
@@ -370,8 +412,8 @@ export function NewProposalPage() {
           </>
         )}
         <label>
-          Description (optional): the reason, in words. Its keccak256 becomes the salt, so the proposal id commits to
-          it.
+          Description: the reason, in words. It goes on chain with the proposal, and the proposal id commits to it. Left
+          empty: a text naming the change and the time.
           <textarea
             value={description}
             onChange={(e) => setDescription(e.target.value)}
@@ -379,6 +421,19 @@ export function NewProposalPage() {
             data-testid="new-description"
           />
         </label>
+        {calls && (
+          <p data-testid="description-preview">
+            On chain as:{" "}
+            {given === null
+              ? `${change} (proposed ${fmtTime(now)})`
+              : descriptionLines(given).map((line, i) => (
+                  <span key={i}>
+                    {i > 0 && <br />}
+                    {line}
+                  </span>
+                ))}
+          </p>
+        )}
         <button disabled={!calls || !wallet} onClick={proposeOnChain}>
           Propose on chain
         </button>{" "}

@@ -1,18 +1,32 @@
-// One proposal: its calls decoded as a before / after / effect table, the tier and why, who approved and what is
-// missing, the EIP-712 hashes to compare on a hardware wallet, and the actions. Each action is simulated
-// (eth_call from the connected account) on every block: enabled only when the contracts would accept it, its
-// refusal shown in words otherwise, and simulated once more right before the wallet sends it. An outdated proposal
-// (its calls would revert now) says so and why, and keeps sign, approve, relay, submit and queue disabled, as the
-// command line refuses them; a veto stays possible.
+// One proposal: its description (made safe), its calls decoded as a before / after / effect table, the tier and
+// why, who approved and what is missing, what a signature signs (the seat, the deadline and the EIP-712 hashes to
+// compare on a hardware wallet), and the actions. Each action is simulated (eth_call from the connected account) on
+// every block: enabled only when the contracts would accept it, its refusal shown in words otherwise, and simulated
+// once more right before the wallet sends it. An outdated proposal (its calls would revert now) says so and why, and
+// keeps sign, approve, relay, submit and queue disabled, as the command line refuses them.
+//
+// Rules v3: a signature is Approval(proposalId, seatId, validUntil) in domain version 2, made as the signer's current
+// seat (`seatOf`) with a deadline ("Valid for", default DEFAULT_VALID_FOR_SECONDS, pinned when the page opens or the
+// field changes, so the hashes shown are the ones signed); relaying sends SeatSignature[] after the command line's
+// checks (`signaturesToRelay`: an expired or revoked signature is refused in one line); a Veto button exists only for
+// a Critical proposal (the council refuses any other veto); Revoke works before the proposal exists.
 import { useEffect, useMemo, useState } from "react";
 import { BrowserProvider, TypedDataEncoder, ZeroAddress, getAddress } from "ethers";
 
-import { approvalsText, newApprovalsFile, type ApprovalsFile } from "../../../scripts/lib/approvals-format";
+import {
+  APPROVALS_FORMAT,
+  approvalsText,
+  fileSignature,
+  newApprovalsFile,
+  seatSignaturesOf,
+  type ApprovalsFile,
+} from "../../../scripts/lib/approvals-format";
 import {
   GOVERNED_ABI,
   ProposalState,
   STATE_NAMES,
   TIER_NAMES,
+  Tier,
   fieldEffect,
   requiredValue,
   tierReasons,
@@ -20,18 +34,23 @@ import {
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix } from "../../../scripts/lib/format";
 import { toPolicyValues, type PolicyLike, type PolicyValues } from "../../../scripts/lib/policy";
 import { policyChangeRows, type PolicyChangeRow } from "../../../scripts/lib/policy-edit";
-import { describeCall } from "../../../scripts/lib/proposals";
+import { describeCall, signaturesToRelay } from "../../../scripts/lib/proposals";
+import { parseValidFor } from "../../../scripts/lib/shell/args";
 import {
-  APPROVAL_TYPES,
-  approvalDigest,
+  APPROVAL_DOMAIN_VERSION,
+  APPROVAL_TYPE,
+  DEFAULT_VALID_FOR_SECONDS,
   approvalDomain,
+  approvalHashes,
   approvalTypedDataV4,
-  packApprovals,
+  fmtValidUntil,
   recoverApprover,
+  type Approval,
+  type SeatSignature,
 } from "../../../scripts/lib/signing";
 import { descriptionLines } from "../../../scripts/lib/descriptions";
 import { explain, type System } from "../chain";
-import { loadProposal, type ProposalView } from "../proposal-model";
+import { loadProposal, type Holder, type ProposalView } from "../proposal-model";
 import { keepFile } from "../store";
 import { ChangesTable, Hex, Section, short, useApp, useLoad } from "../ui";
 import { open, useFiles } from "./Proposals";
@@ -59,17 +78,37 @@ const LABELS: Record<ActionKey, string> = {
   cancel: "Cancel",
 };
 
-/** The signatures of the kept file that are not already counted on chain. */
-function collected(p: ProposalView): { signers: string[]; signatures: string[] } {
-  const counted = new Set(p.holders.filter((h) => h.approved).map((h) => h.address));
-  return packApprovals((p.file?.signatures ?? []).filter((s) => !counted.has(getAddress(s.signer))));
+/** The default "Valid for", as the command line's `--valid-for` would take it. */
+const DEFAULT_VALID_FOR = `${DEFAULT_VALID_FOR_SECONDS / 86_400}d`;
+
+/** What a relay (`approveBySig` or `submit`) would send: the kept file's signatures the council would count. */
+interface Relay {
+  signatures: SeatSignature[];
+  /** Why nothing can be relayed, in one line (an expired or revoked signature, none left to count). */
+  refusal: string | null;
+}
+
+/**
+ * The kept file's signatures for a relay, checked as `hedge:submit` and `hedge:approve --signatures` check them
+ * (`signaturesToRelay`): a seat already counted on chain is left out; an expired signature, or one by an address that
+ * revoked the proposal, refuses the relay in one line naming its seat.
+ */
+async function relayOf(system: System, p: ProposalView, now: number): Promise<Relay> {
+  const list = p.file?.signatures ?? [];
+  try {
+    const { fresh } = await signaturesToRelay(system, p.id, list, "the signatures file kept here", now);
+    if (fresh.length === 0) {
+      return { signatures: [], refusal: "there is no collected signature that is not already counted" };
+    }
+    return { signatures: seatSignaturesOf(fresh), refusal: null };
+  } catch (e) {
+    return { signatures: [], refusal: explain(e, now) };
+  }
 }
 
 /** The council function an action calls, and its arguments. */
-function callOf(key: ActionKey, p: ProposalView): [string, unknown[]] {
-  const { targets, values, calldatas, salt } = p.calls;
-  const calls = [targets, values, calldatas, salt];
-  const sigs = collected(p);
+function callOf(key: ActionKey, p: ProposalView, relay: Relay): [string, unknown[]] {
+  const { targets, values, calldatas, descriptionHash } = p.calls;
   switch (key) {
     case "approve":
     case "revoke":
@@ -78,11 +117,13 @@ function callOf(key: ActionKey, p: ProposalView): [string, unknown[]] {
     case "queue":
     case "execute":
     case "cancel":
-      return [key, calls];
+      return [key, [targets, values, calldatas, descriptionHash]];
     case "relay":
-      return ["approveBySig", [p.id, sigs.signers, sigs.signatures]];
+      return ["approveBySig", [p.id, relay.signatures]];
     case "submit":
-      return ["submit", [...calls, sigs.signers, sigs.signatures]];
+      // `submit` takes the description's text (the id commits to its hash; ProposalCreated carries it).
+      if (p.description === null) throw new Error("the proposal's description is unknown: import its signatures file");
+      return ["submit", [targets, values, calldatas, p.description, relay.signatures]];
     default:
       throw new Error(`${key} is not a transaction`);
   }
@@ -92,11 +133,12 @@ function callOf(key: ActionKey, p: ProposalView): [string, unknown[]] {
 async function perform(
   key: ActionKey,
   p: ProposalView,
+  relay: Relay,
   council: System["council"],
   from: string,
   simulate: boolean,
 ): Promise<unknown> {
-  const [name, args] = callOf(key, p);
+  const [name, args] = callOf(key, p, relay);
   const overrides = {
     ...(simulate ? { from } : {}),
     ...(key === "execute" ? { value: requiredValue(p.calls.values) } : {}),
@@ -105,16 +147,31 @@ async function perform(
   return simulate ? fn.staticCall(...args, overrides) : fn(...args, overrides);
 }
 
-function signRefusal(p: ProposalView, account: string | null, connected: boolean): string | null {
+/** The signature the connected seat would make: its seat, and the deadline (or why there is none). */
+interface Signing {
+  seatId: number;
+  validUntil: number | null;
+  problem: string | null;
+}
+
+function signRefusal(p: ProposalView, account: string | null, connected: boolean, signing: Signing, now: number) {
   if (!account || !connected) return "connect a wallet on the council's chain to sign";
   const me = p.holders.find((h) => h.address === getAddress(account));
-  if (!me)
+  if (!me || signing.seatId === 0)
     return `${account} holds no council seat: only seat holders can approve (a signature from it would not count)`;
   if (p.state !== ProposalState.Unknown && p.state !== ProposalState.Pending) {
     return `the proposal is ${STATE_NAMES[p.state]}: approvals no longer count`;
   }
-  if (me.revoked) return "you revoked your approval of this proposal: only a new on-chain approval counts again";
+  if (me.revoked) {
+    return p.onChain
+      ? "you revoked your approval of this proposal: no signature of yours counts for it; only a new on-chain approval counts again"
+      : "you revoked this proposal before it was proposed: no signature of yours counts for it; once it is on chain, an on-chain approval (or proposing it yourself) still counts";
+  }
   if (me.approved || me.signed) return "you already approved this proposal";
+  if (signing.problem) return signing.problem;
+  if (signing.validUntil !== null && signing.validUntil <= now) {
+    return `the deadline ${fmtValidUntil(signing.validUntil)} has passed: change "Valid for" to count again from now`;
+  }
   return null;
 }
 
@@ -126,6 +183,15 @@ function outdatedRefusal(p: ProposalView, key: ActionKey): string | null {
   return p.staleness.outdated && NEEDS_CURRENT.includes(key) ? `outdated: ${p.staleness.reason}` : null;
 }
 
+/** What the holders table says of one seat. */
+function approvalOf(h: Holder): string {
+  if (h.revoked) return "revoked";
+  if (h.approved) return "approved on chain";
+  if (h.signed) return "signed (in the signatures file)";
+  if (h.expired) return "signature expired (in the signatures file): sign again";
+  return "missing";
+}
+
 export function ProposalPage({ id }: { id: string }) {
   const app = useApp();
   const { system, account, wallet, now, refresh } = app;
@@ -133,31 +199,43 @@ export function ProposalPage({ id }: { id: string }) {
   const file = files[id] ?? null;
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // The deadline counts from the chain's time when the page opened, or when "Valid for" last changed: pinned, so the
+  // hashes shown do not move with every block and are the ones the wallet signs.
+  const [validFor, setValidFor] = useState(DEFAULT_VALID_FOR);
+  const [validFrom, setValidFrom] = useState(now);
 
   const { data, error } = useLoad(async () => {
-    const p = await loadProposal(system, id, file);
+    const p = await loadProposal(system, id, file, now);
     if (!p) return null;
-    const [policy, version, baseline] = await Promise.all([
+    const [policy, version, baseline, seat] = await Promise.all([
       system.policy.policy(),
       system.policy.version(),
       system.policy.baseline(),
+      account ? system.council.seatOf(account) : 0n,
     ]);
     const current = toPolicyValues(policy);
     const base = { coverageBps: Number(baseline[0]), triggers: baseline[1].map(Number) };
     const from = account ?? ZeroAddress;
+    const relay = await relayOf(system, p, now);
+    // Only a Critical proposal can be vetoed: no Veto button on any other. Revoke works before the proposal exists.
     const keys: ActionKey[] = p.onChain
-      ? ["approve", "relay", "queue", "execute", "veto", "revoke", "cancel"]
-      : ["submit"];
-    const checks: Check[] = [
-      { key: "sign", label: LABELS.sign, refusal: signRefusal(p, account, !!wallet) ?? outdatedRefusal(p, "sign") },
-    ];
+      ? [
+          "approve",
+          "relay",
+          "queue",
+          "execute",
+          ...(p.tier === Tier.Critical ? ["veto" as const] : []),
+          "revoke",
+          "cancel",
+        ]
+      : ["submit", "revoke"];
+    const checks: Check[] = [];
     for (const key of keys) {
       let refusal: string | null = null;
-      if ((key === "relay" || key === "submit") && collected(p).signers.length === 0) {
-        refusal = "there is no collected signature that is not already counted";
-      } else {
+      if (key === "relay" || key === "submit") refusal = relay.refusal;
+      if (refusal === null) {
         try {
-          await perform(key, p, system.council, from, true);
+          await perform(key, p, relay, system.council, from, true);
         } catch (e) {
           refusal = explain(e, now);
         }
@@ -166,7 +244,7 @@ export function ProposalPage({ id }: { id: string }) {
       if (refusal === null && !wallet) refusal = "the contracts would accept it: connect a wallet to send it";
       checks.push({ key, label: LABELS[key], refusal });
     }
-    return { p, current, version: Number(version), baseline: base, checks };
+    return { p, current, version: Number(version), baseline: base, checks, relay, seatId: Number(seat) };
   }, [id, file, account, wallet]);
 
   if (error) return <p role="alert">Cannot read the proposal: {error}</p>;
@@ -179,9 +257,27 @@ export function ProposalPage({ id }: { id: string }) {
       </p>
     );
   }
-  const { p, current, checks } = data;
+  const { p, current, relay, seatId } = data;
   const council = system.deployment.contracts.council.address;
   const domain = approvalDomain(system.chainId, council);
+
+  let signing: Signing;
+  try {
+    signing = { seatId, validUntil: validFrom + parseValidFor(validFor, DEFAULT_VALID_FOR_SECONDS), problem: null };
+  } catch (e) {
+    signing = { seatId, validUntil: null, problem: `Valid for: ${explain(e, now).replace(/^--valid-for /, "")}` };
+  }
+  const approval: Approval | null =
+    seatId > 0 && signing.validUntil !== null ? { proposalId: p.id, seatId, validUntil: signing.validUntil } : null;
+  const hashes = approval ? approvalHashes(system.chainId, council, approval) : null;
+  const checks: Check[] = [
+    {
+      key: "sign",
+      label: LABELS.sign,
+      refusal: signRefusal(p, account, !!wallet, signing, now) ?? outdatedRefusal(p, "sign"),
+    },
+    ...data.checks,
+  ];
 
   async function act(key: ActionKey) {
     setMessage(null);
@@ -189,22 +285,29 @@ export function ProposalPage({ id }: { id: string }) {
     try {
       if (!wallet || !account) throw new Error("connect a wallet first");
       if (key === "sign") {
-        const payload = JSON.stringify(approvalTypedDataV4(system.chainId, council, p.id));
+        if (!approval) throw new Error(signing.problem ?? "the connected account holds no seat");
+        if (p.description === null)
+          throw new Error("the proposal's description is unknown: import its signatures file");
+        const payload = JSON.stringify(approvalTypedDataV4(system.chainId, council, approval));
         const signature = (await wallet.provider.request({
           method: "eth_signTypedData_v4",
           params: [account, payload],
         })) as string;
-        const signer = getAddress(recoverApprover(system.chainId, council, p.id, signature));
+        const signer = getAddress(recoverApprover(system.chainId, council, approval, signature));
         if (signer !== getAddress(account)) throw new Error(`the wallet signed as ${signer}, not ${account}`);
-        const base: ApprovalsFile = p.file ?? newApprovalsFile(system.chainId, council, p.id, p.calls);
-        keepFile({ ...base, signatures: [...base.signatures, { signer, signature }] });
-        setMessage({ ok: true, text: "Signed: your signature is in the signatures file below." });
+        const base: ApprovalsFile = p.file ?? newApprovalsFile(system.chainId, council, p.id, p.calls, p.description);
+        const signed = fileSignature({ seatId: approval.seatId, validUntil: approval.validUntil, signer, signature });
+        keepFile({ ...base, signatures: [...base.signatures, signed] });
+        setMessage({
+          ok: true,
+          text: `Signed as seat ${signed.seatId}, valid until ${fmtValidUntil(BigInt(signed.validUntil))}: your signature is in the signatures file below.`,
+        });
       } else {
-        await perform(key, p, system.council, account, true).catch((e: unknown) => {
+        await perform(key, p, relay, system.council, account, true).catch((e: unknown) => {
           throw new Error(`refused before sending: ${explain(e, now)}`);
         });
         const signer = await new BrowserProvider(wallet.provider).getSigner(account);
-        const tx = (await perform(key, p, system.council.connect(signer), account, false)) as {
+        const tx = (await perform(key, p, relay, system.council.connect(signer), account, false)) as {
           wait(): Promise<unknown>;
           hash: string;
         };
@@ -219,7 +322,8 @@ export function ProposalPage({ id }: { id: string }) {
     }
   }
 
-  const missing = Math.max(0, p.threshold - (p.onChain ? p.approvals : (p.file?.signatures.length ?? 0)));
+  const counted = p.onChain ? p.approvals : p.holders.filter((h) => h.signed && !h.revoked).length;
+  const missing = Math.max(0, p.threshold - counted);
   return (
     <>
       <h2 className="page-title">Proposal</h2>
@@ -229,35 +333,37 @@ export function ProposalPage({ id }: { id: string }) {
       {p.staleness.outdated && (
         <p data-testid="outdated">
           <strong className="badge">Outdated:</strong> it cannot run as it stands ({p.staleness.reason}). Signing,
-          approving and queueing are disabled; a veto is still possible.
+          approving and queueing are disabled{p.tier === Tier.Critical ? "; a veto is still possible" : ""}.
         </p>
       )}
       <dl className="facts">
-        {p.description !== null && (
-          <>
-            <dt>Description</dt>
-            <dd data-testid="description" className="description">
-              {descriptionLines(p.description).map((line, i) => (
-                <span key={i}>
-                  {i > 0 && <br />}
-                  {line}
-                </span>
-              ))}
-            </dd>
-          </>
-        )}
+        <dt>Description</dt>
+        <dd data-testid="description" className="description">
+          {p.description === null
+            ? "unknown: import the proposal's signatures file"
+            : p.description === ""
+              ? "(none)"
+              : descriptionLines(p.description).map((line, i) => (
+                  <span key={i}>
+                    {i > 0 && <br />}
+                    {line}
+                  </span>
+                ))}
+        </dd>
         <dt>State</dt>
         <dd data-testid="state">{p.onChain ? STATE_NAMES[p.state] : "not on chain yet (signatures file)"}</dd>
         <dt>Tier</dt>
         <dd data-testid="tier">{TIER_NAMES[p.tier]}</dd>
         <dt>Approvals</dt>
         <dd data-testid="approvals">
-          {p.onChain ? p.approvals : (p.file?.signatures.length ?? 0)} of {p.threshold}
+          {counted} of {p.threshold}
           {missing > 0 ? ` (${missing} missing)` : ""}
         </dd>
         <dt>Vetoes</dt>
         <dd>
-          {p.vetoes} of {p.vetoThreshold}
+          {p.tier === Tier.Critical
+            ? `${p.vetoes} of ${p.vetoThreshold}`
+            : `none possible: only a Critical proposal can be vetoed`}
         </dd>
         <dt>Delay</dt>
         <dd>{fmtDuration(p.delay)}</dd>
@@ -327,15 +433,7 @@ export function ProposalPage({ id }: { id: string }) {
                 <td>
                   <code>{h.address}</code>
                 </td>
-                <td>
-                  {h.revoked
-                    ? "revoked"
-                    : h.approved
-                      ? "approved on chain"
-                      : h.signed
-                        ? "signed (in the signatures file)"
-                        : "missing"}
-                </td>
+                <td data-testid={`holder-${h.seatId}`}>{approvalOf(h)}</td>
               </tr>
             ))}
           </tbody>
@@ -343,24 +441,44 @@ export function ProposalPage({ id }: { id: string }) {
       </Section>
 
       <Section title="What you sign">
-        <p>EIP-712 Approval(bytes32 proposalId): compare these with your hardware wallet's screen.</p>
+        <p>
+          EIP-712 <code>{APPROVAL_TYPE}</code>: your seat, and the last second your signature counts. Compare these with
+          your hardware wallet's screen.
+        </p>
+        <label>
+          Valid for (a duration: 30m, 12h, 7d; at most 365d){" "}
+          <input
+            value={validFor}
+            data-testid="valid-for"
+            onChange={(e) => {
+              setValidFor(e.target.value);
+              setValidFrom(now);
+            }}
+          />
+        </label>
         <dl className="facts">
           <dt>Domain</dt>
           <dd>
-            HedgeCouncil, version 1, chain {system.chainId}, council <code>{council}</code>
+            HedgeCouncil, version {APPROVAL_DOMAIN_VERSION}, chain {system.chainId}, council <code>{council}</code>
+          </dd>
+          <dt>Seat</dt>
+          <dd data-testid="sign-seat">
+            {seatId > 0 ? seatId : "none: the connected account holds no seat (connect a seat holder's wallet)"}
+          </dd>
+          <dt>Valid until</dt>
+          <dd data-testid="valid-until">
+            {signing.validUntil === null
+              ? signing.problem
+              : `${fmtValidUntil(signing.validUntil)} (${fmtRelative(signing.validUntil, now)})`}
           </dd>
           <dt>Domain hash</dt>
           <dd>
             <Hex value={TypedDataEncoder.hashDomain(domain)} label="domain hash" />
           </dd>
           <dt>Message hash</dt>
-          <dd>
-            <Hex value={TypedDataEncoder.from(APPROVAL_TYPES).hash({ proposalId: p.id })} label="message hash" />
-          </dd>
+          <dd>{hashes ? <Hex value={hashes.structHash} label="message hash" /> : "-"}</dd>
           <dt>Digest</dt>
-          <dd>
-            <Hex value={approvalDigest(system.chainId, council, p.id)} label="digest" />
-          </dd>
+          <dd>{hashes ? <Hex value={hashes.digest} label="digest" /> : "-"}</dd>
         </dl>
       </Section>
 
@@ -400,13 +518,16 @@ export function FileExport({ file }: { file: ApprovalsFile }) {
     <Section title="Signatures file">
       <p>
         {file.signatures.length} signature{file.signatures.length === 1 ? "" : "s"}:{" "}
-        {file.signatures.map((s) => short(s.signer)).join(", ") || "none yet"}.{" "}
+        {file.signatures
+          .map((s) => `seat ${s.seatId} (${short(s.signer)}, valid until ${fmtValidUntil(BigInt(s.validUntil))})`)
+          .join(", ") || "none yet"}
+        .{" "}
         <a href={href} download={`${file.proposalId}.json`}>
           Download {file.proposalId.slice(0, 10)}….json
         </a>
       </p>
       <label>
-        Signatures file (hedge-council-approvals/1), to copy
+        Signatures file ({APPROVALS_FORMAT}), to copy
         <textarea readOnly value={text} rows={8} data-testid="export" />
       </label>
     </Section>

@@ -1,11 +1,11 @@
 // The queue: every proposal on chain and every signatures file kept here, with state, tier, approvals (x of y),
 // vetoes, the countdown to the eta and the expiry, an "outdated" badge on those that can no longer run as they
-// stand, and the description's first line when a kept file carries it; "awaiting my signature" keeps those the
-// connected seat can sign.
+// stand, and the description's first line (from ProposalCreated, or the kept file before it is on chain), made
+// safe; "awaiting my signature" keeps those the connected seat can sign.
 import { useEffect, useState } from "react";
 import { getAddress } from "ethers";
 
-import { ProposalState, STATE_NAMES, TIER_NAMES } from "../../../scripts/lib/council";
+import { ProposalState, STATE_NAMES, TIER_NAMES, Tier } from "../../../scripts/lib/council";
 import { descriptionTitle } from "../../../scripts/lib/descriptions";
 import { fmtRelative, shortId } from "../../../scripts/lib/format";
 import { createdProposals } from "../chain";
@@ -45,7 +45,7 @@ export function ProposalsPage() {
   const { data, error } = useLoad(async () => {
     const created = await createdProposals(system);
     const ids = [...new Set([...created.map((p) => p.id.toLowerCase()), ...Object.keys(files)])];
-    const views = await Promise.all(ids.map((id) => loadProposal(system, id, files[id] ?? null, created)));
+    const views = await Promise.all(ids.map((id) => loadProposal(system, id, files[id] ?? null, now, created)));
     return views.filter((v): v is ProposalView => v !== null).reverse();
   }, [files]);
   if (error) return <p role="alert">Cannot read the proposals: {error}</p>;
@@ -87,14 +87,12 @@ export function ProposalsPage() {
                 <td>{p.onChain ? STATE_NAMES[p.state] : "off-chain (signatures file)"}</td>
                 <td>{TIER_NAMES[p.tier]}</td>
                 <td>
-                  {p.onChain ? p.approvals : p.file!.signatures.length} of {p.threshold}
+                  {p.onChain ? p.approvals : p.holders.filter((h) => h.signed && !h.revoked).length} of {p.threshold}
                 </td>
-                <td>
-                  {p.vetoes} of {p.vetoThreshold}
-                </td>
+                <td>{p.tier === Tier.Critical ? `${p.vetoes} of ${p.vetoThreshold}` : "-"}</td>
                 <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
                 <td>{p.deadline && open(p) ? fmtRelative(p.deadline, now) : "-"}</td>
-                <td>{p.description === null ? "-" : descriptionTitle(p.description)}</td>
+                <td>{p.description === null || p.description === "" ? "-" : descriptionTitle(p.description)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,4 @@
-// Import and export of the command line's signatures file (hedge-council-approvals/1), by paste or by file. Every
+// Import and export of the command line's signatures file (hedge-council-approvals/2), by paste or by file. Every
 // import is checked by the same code as `hedge:submit` (scripts/lib/approvals-format.ts) and merged with what is
 // already kept for its proposal: merging never loses a signature.
 import { useState } from "react";

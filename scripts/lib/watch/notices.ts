@@ -13,6 +13,7 @@ export type NoticeKind =
   | "executable" // a proposal can be queued (or, Fast, executed) now, or its eta has come
   | "expiring" // a pending or queued proposal expires within 24 h
   | "expired" // a proposal reached its deadline without running
+  | "veto-window" // a queued Critical proposal this seat did not approve can still be vetoed (only Critical can be)
   | "vetoed" // a proposal was vetoed
   | "oracle-stale" // the oracle's answer is one syncLayers refuses (stale, future, broken...)
   | "oracle-recovered" // the oracle answers usably again

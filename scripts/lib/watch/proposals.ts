@@ -4,8 +4,16 @@
 // council's rules or seats change, so a block costs calls in proportion to its events, not to the history; the
 // passage of time (an eta reached, a deadline passed) is judged locally from what was read. Closed proposals are
 // forgotten: memory holds the open ones only.
+//
+// Rules v3 as the seats hear them: only a Critical proposal can be vetoed, so only a Critical proposal's notices tell
+// a seat it can veto (`awaiting-signature` while Pending; `veto-window` while Queued, for each seat that neither
+// approved nor vetoed it). A proposal's description is on chain (ProposalCreated): every notice about a proposal ends
+// with its first line, quoted and made safe (../descriptions), after everything the watcher itself says, so the
+// proposer's words can neither move the terminal nor pass for the watcher's. A revocation made before its proposal
+// exists (`Revoked` of an id the watcher does not know) is only remembered by the council: nothing to tell.
 import { getAddress } from "ethers";
 
+import { descriptionLines, descriptionTitle } from "../descriptions";
 import { fmtDuration, fmtTime, shortId } from "../format";
 import type { AuditEvent, Rpc } from "./audit";
 import { ABI, view } from "./chain";
@@ -14,14 +22,21 @@ import type { NoticeDraft } from "./notices";
 const TIERS = ["Fast", "Standard", "Critical"] as const;
 /** HedgeCouncil.ProposalState */
 const State = { Unknown: 0, Pending: 1, Queued: 2, Executed: 3, Vetoed: 4, Expired: 5 } as const;
+/** HedgeCouncil.Tier.Critical: the one tier a seat can veto. */
+const CRITICAL = 2;
 const DAY = 86_400;
+/** The most of a description a notice's details carry (characters): a proposer can post a long one, once per seat. */
+export const DESCRIPTION_DETAILS_MAX = 1_000;
 
 interface OpenProposal {
   id: string;
   tier: number;
   proposer: string;
+  /** The description as ProposalCreated carries it (the proposer's words: hostile text). */
+  description: string;
   state: number;
   approvals: number;
+  vetoes: number;
   deadline: number;
   eta: number;
   /** Seat holders (lower case) that approved, as the council counts them now. */
@@ -35,7 +50,7 @@ export interface ProposalsOptions {
   rpc: Rpc;
   council: string;
   seats: string;
-  /** Only this holder's "awaiting signature" notices (lower case); absent: every seat's. */
+  /** Only this holder's seat notices, "awaiting signature" and "veto window" (lower case); absent: every seat's. */
   seat?: string;
 }
 
@@ -43,6 +58,7 @@ export class Proposals {
   private readonly open = new Map<string, OpenProposal>();
   private holders: string[] = [];
   private thresholds: number[] = [0, 0, 0];
+  private vetoThreshold = 0;
   private rulesDirty = true;
 
   constructor(private readonly o: ProposalsOptions) {}
@@ -72,8 +88,10 @@ export class Proposals {
             id,
             tier: Number(ev.args[2]),
             proposer: String(ev.args[1]).toLowerCase(),
+            description: typeof ev.args[6] === "string" ? ev.args[6] : "",
             state: State.Pending,
             approvals: 0,
+            vetoes: 0,
             deadline: 0,
             eta: 0,
             approvedBy: new Set(),
@@ -85,6 +103,8 @@ export class Proposals {
         case "Revoked":
         case "Queued":
         case "VetoCast": {
+          // A Revoked of an id not open here is a revocation made before the proposal exists (or of a closed one):
+          // the council keeps the mark, and ProposalCreated, when it comes, starts from the council's own counts.
           const p = this.open.get(id);
           if (!p) break;
           p.dirty = true;
@@ -95,9 +115,11 @@ export class Proposals {
         case "ProposalCanceled":
           this.open.delete(id);
           break;
-        case "Vetoed":
-          if (this.open.delete(id)) drafts.push(vetoedDraft(id));
+        case "Vetoed": {
+          const p = this.open.get(id);
+          if (p && this.open.delete(id)) drafts.push(vetoedDraft(p));
           break;
+        }
         case "SeatUpdated":
         case "TierRuleUpdated":
         case "VetoThresholdUpdated":
@@ -131,9 +153,13 @@ export class Proposals {
           String((await view(rpc, ABI.seats, seats, "ownerOf", [seatId], block))[0]).toLowerCase(),
         ),
       );
-      const rules = await Promise.all(TIERS.map((_, t) => view(rpc, ABI.council, council, "tierRule", [t], block)));
+      const [rules, veto] = await Promise.all([
+        Promise.all(TIERS.map((_, t) => view(rpc, ABI.council, council, "tierRule", [t], block))),
+        view(rpc, ABI.council, council, "vetoThreshold", [], block),
+      ]);
       // What the council applies: the stored threshold, and never fewer than two seats once there are two.
       this.thresholds = rules.map((r) => Math.max(Number(r[0]), Math.min(2, this.holders.length)));
+      this.vetoThreshold = Number(veto[0]);
       for (const p of this.open.values()) p.dirty = true;
       this.rulesDirty = false;
     }
@@ -145,14 +171,16 @@ export class Proposals {
         .map(async (p) => {
           const call = async (fn: string, args: unknown[] = [p.id]) =>
             (await view(rpc, ABI.council, council, fn, args, block))[0];
-          const [state, approvals, deadline, eta] = await Promise.all([
+          const [state, approvals, deadline, eta, vetoes] = await Promise.all([
             call("state"),
             call("approvalCount"),
             call("proposalDeadline"),
             call("proposalEta"),
+            p.tier === CRITICAL ? call("vetoCount") : 0,
           ]);
           p.state = Number(state);
           p.approvals = Number(approvals);
+          p.vetoes = Number(vetoes);
           p.deadline = Number(deadline);
           p.eta = Number(eta);
           p.approvedBy = new Set();
@@ -161,7 +189,7 @@ export class Proposals {
           p.dirty = false;
           if (p.state === State.Pending || p.state === State.Queued) return;
           this.open.delete(p.id);
-          if (p.state === State.Vetoed && !quiet) drafts.push(vetoedDraft(p.id));
+          if (p.state === State.Vetoed && !quiet) drafts.push(vetoedDraft(p));
         }),
     );
     return drafts;
@@ -177,6 +205,8 @@ export class Proposals {
     const asked = this.o.seat ? this.holders.filter((h) => h === this.o.seat) : this.holders;
     for (const p of this.open.values()) {
       const name = `proposal ${shortId(p.id)} (${TIERS[p.tier] ?? p.tier})`;
+      const said = described(p);
+      const details = (more: Record<string, unknown> = {}) => ({ ...more, description: descriptionDetails(p) });
       if (p.deadline > 0 && timestamp > p.deadline) {
         this.open.delete(p.id);
         if (!quiet)
@@ -185,10 +215,13 @@ export class Proposals {
             kind: "expired",
             severity: "warning",
             proposalId: p.id,
-            message: `${name} expired at ${fmtTime(p.deadline)} without ${p.state === State.Queued ? "being executed" : "being queued"}; it can never run`,
+            message: `${name} expired at ${fmtTime(p.deadline)} without ${p.state === State.Queued ? "being executed" : "being queued"}; it can never run${said}`,
+            details: details(),
           });
         continue;
       }
+      const critical = p.tier === CRITICAL;
+      const vetoes = `${p.vetoes} of ${this.vetoThreshold} vetoes so far`;
       const threshold = this.thresholds[p.tier] ?? 0;
       if (p.state === State.Pending) {
         if (p.approvals >= threshold) {
@@ -197,8 +230,8 @@ export class Proposals {
             kind: "executable",
             severity: "info",
             proposalId: p.id,
-            message: `${name} has ${p.approvals} of ${threshold} approvals: anyone can ${p.tier === 0 ? "execute" : "queue"} it now (hedge:${p.tier === 0 ? "execute" : "queue"} --id ${p.id})`,
-            details: { approvals: p.approvals, threshold, step: p.tier === 0 ? "execute" : "queue" },
+            message: `${name} has ${p.approvals} of ${threshold} approvals: anyone can ${p.tier === 0 ? "execute" : "queue"} it now (hedge:${p.tier === 0 ? "execute" : "queue"} --id ${p.id})${said}`,
+            details: details({ approvals: p.approvals, threshold, step: p.tier === 0 ? "execute" : "queue" }),
           });
         } else {
           for (const holder of asked) {
@@ -209,20 +242,44 @@ export class Proposals {
               severity: "info",
               seat: getAddress(holder),
               proposalId: p.id,
-              message: `${name} awaits this seat's approval: ${p.approvals} of ${threshold} so far, to be queued by ${fmtTime(p.deadline)} (hedge:sign or hedge:approve --id ${p.id})`,
-              details: { approvals: p.approvals, threshold, deadline: p.deadline },
+              message:
+                `${name} awaits this seat's approval: ${p.approvals} of ${threshold} so far, to be queued by ${fmtTime(p.deadline)} (hedge:sign or hedge:approve --id ${p.id})` +
+                (critical ? `; or veto it: ${vetoes} (hedge:veto --id ${p.id})` : "") +
+                said,
+              details: details({
+                approvals: p.approvals,
+                threshold,
+                deadline: p.deadline,
+                ...(critical ? { vetoes: p.vetoes, vetoThreshold: this.vetoThreshold } : {}),
+              }),
             });
           }
         }
-      } else if (p.state === State.Queued && p.eta <= timestamp) {
-        conditions.push({
-          key: `executable:${p.id}:execute`,
-          kind: "executable",
-          severity: "info",
-          proposalId: p.id,
-          message: `${name} is executable now: its eta ${fmtTime(p.eta)} has come (hedge:execute --id ${p.id}), until ${fmtTime(p.deadline)}`,
-          details: { eta: p.eta, deadline: p.deadline, step: "execute" },
-        });
+      } else if (p.state === State.Queued) {
+        if (p.eta <= timestamp)
+          conditions.push({
+            key: `executable:${p.id}:execute`,
+            kind: "executable",
+            severity: "info",
+            proposalId: p.id,
+            message: `${name} is executable now: its eta ${fmtTime(p.eta)} has come (hedge:execute --id ${p.id}), until ${fmtTime(p.deadline)}${said}`,
+            details: details({ eta: p.eta, deadline: p.deadline, step: "execute" }),
+          });
+        // Queued, a Critical proposal can still be vetoed until it runs: each seat that neither approved nor vetoed
+        // it hears so once. Fast and Standard proposals cannot be vetoed (HedgeCouncilVetoNotCritical).
+        if (critical)
+          for (const holder of asked) {
+            if (p.approvedBy.has(holder) || p.vetoedBy.has(holder)) continue;
+            conditions.push({
+              key: `veto-window:${p.id}:${holder}`,
+              kind: "veto-window",
+              severity: "warning",
+              seat: getAddress(holder),
+              proposalId: p.id,
+              message: `${name} is queued without this seat's approval and can run ${p.eta <= timestamp ? "now" : `at ${fmtTime(p.eta)}`}: to stop it, veto it: ${vetoes} (hedge:veto --id ${p.id})${said}`,
+              details: details({ eta: p.eta, vetoes: p.vetoes, vetoThreshold: this.vetoThreshold }),
+            });
+          }
       }
       const left = p.deadline - timestamp;
       if (p.deadline > 0 && left <= DAY) {
@@ -231,8 +288,8 @@ export class Proposals {
           kind: "expiring",
           severity: "warning",
           proposalId: p.id,
-          message: `${name} expires in ${fmtDuration(left)} (${fmtTime(p.deadline)}) unless ${p.state === State.Queued ? "executed" : "queued"}`,
-          details: { deadline: p.deadline, state: p.state === State.Queued ? "Queued" : "Pending" },
+          message: `${name} expires in ${fmtDuration(left)} (${fmtTime(p.deadline)}) unless ${p.state === State.Queued ? "executed" : "queued"}${said}`,
+          details: details({ deadline: p.deadline, state: p.state === State.Queued ? "Queued" : "Pending" }),
         });
       }
     }
@@ -240,12 +297,29 @@ export class Proposals {
   }
 }
 
-function vetoedDraft(id: string): NoticeDraft {
+function vetoedDraft(p: OpenProposal): NoticeDraft {
   return {
-    key: `vetoed:${id}`,
+    key: `vetoed:${p.id}`,
     kind: "vetoed",
     severity: "warning",
-    proposalId: id,
-    message: `proposal ${shortId(id)} was vetoed: it can never run (hedge:cancel --id ${id} removes its timelock operation)`,
+    proposalId: p.id,
+    message: `proposal ${shortId(p.id)} (${TIERS[p.tier] ?? p.tier}) was vetoed: it can never run (hedge:cancel --id ${p.id} removes its timelock operation)${described(p)}`,
+    details: { description: descriptionDetails(p) },
   };
+}
+
+/**
+ * The end of a notice about `p`: its description's first line, made safe and quoted, behind a label saying whose
+ * words they are. Last on the line, so that nothing the watcher says can follow (and be forged by) the text.
+ */
+function described(p: OpenProposal): string {
+  const title = descriptionTitle(p.description, 80);
+  return title === "" ? "; no description" : `; described by its proposer as "${title}"`;
+}
+
+/** The description for a notice's details: every line made safe, cut at DESCRIPTION_DETAILS_MAX characters. */
+function descriptionDetails(p: OpenProposal): string {
+  const text = descriptionLines(p.description).join("\n");
+  const chars = [...text];
+  return chars.length > DESCRIPTION_DETAILS_MAX ? `${chars.slice(0, DESCRIPTION_DETAILS_MAX - 1).join("")}…` : text;
 }
