@@ -32,6 +32,10 @@ const FROM_HELP = `Who signs: ${SIGNERS} (default: the first account)`;
 /** The help text of `--from` for a seat action: required, as the first account (the deployer) holds no seat. */
 const SEAT_FROM_HELP = `The seat holder who signs (required to sign): ${SIGNERS}`;
 
+/** The help text of `--valid-for` (the default is DEFAULT_VALID_FOR_SECONDS of scripts/lib/signing.ts). */
+const VALID_FOR_HELP =
+  "How long the signature counts, from the chain's latest block: 30m, 12h, 7d... (1 s to 365 d; default 7d, the default proposal TTL)";
+
 /** The help text of every `--allow-outdated` flag (what counts as outdated: `staleness` in scripts/lib/proposals). */
 const ALLOW_OUTDATED_HELP =
   "Go on even though the proposal is outdated (one of its calls would revert now: the state it was built against moved on)";
@@ -82,12 +86,6 @@ task(
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")
   .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
-  .addOptionalParam(
-    "descriptions",
-    "Where to find the proposals' descriptions: signatures files and .txt/.md files whose keccak256 is a proposal's salt (default proposals/)",
-    undefined,
-    types.string,
-  )
   .setAction(lazyAction(() => import("../scripts/commands/status")));
 
 task("hedge:propose", "Proposes a change to the council: shows the change and its tier, checks it, then sends it")
@@ -118,14 +116,8 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
   )
   .addOptionalParam("address", "oracle: the new Chainlink VIX feed", undefined, types.string)
   .addOptionalParam(
-    "salt",
-    "Makes the proposal id unique: bytes32 hex or any text (default: random)",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam(
     "description",
-    "The proposal's reason in words; its keccak256 becomes the salt, so the id commits to it (excludes --salt)",
+    'The proposal\'s reason in words; it goes on chain and the id commits to its keccak256 (default: the change and the time, e.g. "coverageBps 2,500 → 3,000 (proposed 2026-12-06 01:30:12 UTC)")',
     undefined,
     types.string,
   )
@@ -147,6 +139,7 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
     undefined,
     types.string,
   )
+  .addOptionalParam("validFor", `With --offchain: ${VALID_FOR_HELP}`, undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/propose")));
 
 task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the signature to its signatures file")
@@ -155,21 +148,28 @@ task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the sign
   .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
   .addFlag("noSimulate", "Do not simulate the proposal to its end before signing (see hedge:simulate)")
   .addFlag("allowOutdated", ALLOW_OUTDATED_HELP)
+  .addOptionalParam("validFor", VALID_FOR_HELP, undefined, types.string)
   .addOptionalParam(
     "export",
-    "Sign nothing: write the EIP-712 typed data (eth_signTypedData_v4 JSON) to this file, for a hardware or other wallet",
+    "Sign nothing: write the EIP-712 typed data (eth_signTypedData_v4 JSON) for --signer's seat to this file, for a hardware or other wallet",
     undefined,
     types.string,
   )
   .addOptionalParam(
     "importSignature",
-    "Add a signature made elsewhere (from the --export JSON), after checking it recovers to --signer",
+    "Add a signature made elsewhere for the --typed-data file, after checking it is the seat holder's",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "typedData",
+    "With --import-signature: the typed-data file (written by --export) the signature was made for; it names the seat and the deadline",
     undefined,
     types.string,
   )
   .addOptionalParam(
     "signer",
-    "With --import-signature: the seat holder who signed (address or account index)",
+    "With --export: the seat holder who will sign (address or account index); with --import-signature, optional: checked to hold the seat",
     undefined,
     types.string,
   )
@@ -222,12 +222,26 @@ task("hedge:execute", "Executes a queued proposal once its eta has come (Fast ti
   .addOptionalParam("from", FROM_HELP, undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/execute")));
 
-task("hedge:revoke", "Withdraws the caller's approval of a pending proposal; its signatures never count for it again")
-  .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
+task(
+  "hedge:revoke",
+  "Withdraws the caller's consent to a pending proposal, or to one not on chain yet: its signatures never count for it again",
+)
+  .addOptionalParam(
+    "id",
+    "The proposal id or a unique prefix; the full id of a proposal not on chain yet",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "signatures",
+    "Instead of --id: the signatures file of the proposal (shown before revoking)",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/revoke")));
 
-task("hedge:veto", "Casts a seat holder's veto against a pending or queued proposal")
+task("hedge:veto", "Casts a seat holder's veto against a pending or queued Critical proposal")
   .addParam("id", "The proposal id or a unique prefix", undefined, types.string)
   .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/veto")));
@@ -265,12 +279,6 @@ task(
     types.string,
   )
   .addOptionalParam("toBlock", "Audit up to this block (default: the latest)", undefined, types.string)
-  .addOptionalParam(
-    "descriptions",
-    "A folder of descriptions (signatures files, .txt/.md files): each text whose keccak256 is a proposal's salt is shown and reported with it",
-    undefined,
-    types.string,
-  )
   .addFlag("noProgress", "No progress bar even on a terminal")
   .setAction(lazyAction(() => import("../scripts/commands/audit"), { errorExitCode: 2 }));
 

@@ -1,10 +1,11 @@
 // hedge:approve — approves a proposal on chain as the caller's seat, or (--signatures FILE) relays the off-chain
-// approvals of a signatures file with `approveBySig` (anyone may relay; signers that already approved are skipped).
-import { getAddress } from "ethers";
+// approvals of a signatures file with `approveBySig` (anyone may relay). Seats whose approval is already recorded
+// are skipped with a note, as the council ignores them; an expired signature, or one by an address that revoked the
+// proposal, is refused in one line naming its seat, and nothing is sent.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { readApprovalsFile } from "../lib/approvals-file";
-import { CliError, say } from "../lib/shell/output";
+import { readApprovalsFile, seatSignaturesOf } from "../lib/approvals-file";
+import { CliError, say, sayLines } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
@@ -16,10 +17,10 @@ import {
   requireSeatHolder,
   requireState,
   showProposal,
+  signaturesToRelay,
 } from "../lib/proposals";
 import { ProposalState, Tier } from "../lib/council";
 import path from "node:path";
-import { keptDescription } from "../lib/descriptions-files";
 
 export interface ApproveArgs {
   id?: string;
@@ -43,13 +44,7 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
     if (await system.council.hasApproved(proposal.id, address)) {
       throw new CliError(`${label} already approved proposal ${proposal.id}`);
     }
-    const description = keptDescription(hre.config.paths.root, proposal.salt);
-    await showProposal(
-      hre,
-      system,
-      { ...proposal, description },
-      { action: "approve", allowOutdated: args.allowOutdated },
-    );
+    await showProposal(hre, system, proposal, { action: "approve", allowOutdated: args.allowOutdated });
     await simulate(hre, () => council.approve.staticCall(proposal.id));
     await sendAndWait(hre, "approve", () => council.approve(proposal.id));
     const after = await proposalStatus(system, proposal.id);
@@ -76,29 +71,16 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   }
   const status = await proposalStatus(system, proposal.id);
   requireState(proposal.id, status.state, [ProposalState.Pending], "approve");
-  const description = content.description ?? keptDescription(hre.config.paths.root, proposal.salt);
-  await showProposal(
-    hre,
-    system,
-    { ...proposal, description },
-    { action: "approve", allowOutdated: args.allowOutdated },
-  );
-  const fresh = [];
-  for (const s of content.signatures) {
-    await requireSeatHolder(system, s.signer, `signer ${s.signer} of ${args.signatures}`);
-    if (await system.council.hasApproved(proposal.id, s.signer)) {
-      say(`  ${getAddress(s.signer)} already approved on chain: skipped`);
-    } else {
-      fresh.push(s);
-    }
-  }
+  const latest = (await hre.ethers.provider.getBlock("latest"))?.timestamp ?? Math.floor(Date.now() / 1000);
+  const { fresh, notes } = await signaturesToRelay(system, proposal.id, content.signatures, args.signatures, latest);
+  await showProposal(hre, system, proposal, { action: "approve", allowOutdated: args.allowOutdated });
+  sayLines(notes);
   if (fresh.length === 0) {
-    throw new CliError(`every signer of ${args.signatures} already approved proposal ${proposal.id}; nothing to relay`);
+    throw new CliError(`every seat of ${args.signatures} already approved proposal ${proposal.id}; nothing to relay`);
   }
-  const signers = fresh.map((s) => s.signer);
-  const signatures = fresh.map((s) => s.signature);
-  await simulate(hre, () => council.approveBySig.staticCall(proposal.id, signers, signatures));
-  await sendAndWait(hre, "approveBySig", () => council.approveBySig(proposal.id, signers, signatures));
+  const signatures = seatSignaturesOf(fresh);
+  await simulate(hre, () => council.approveBySig.staticCall(proposal.id, signatures));
+  await sendAndWait(hre, "approveBySig", () => council.approveBySig(proposal.id, signatures));
   const after = await proposalStatus(system, proposal.id);
   say(
     `Relayed ${fresh.length} approval${fresh.length === 1 ? "" : "s"} from ${args.signatures} as ${label}: ${after.approvals} of ${after.threshold} approvals.`,

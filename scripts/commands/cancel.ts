@@ -21,8 +21,8 @@ async function cancel(args: CancelArgs, hre: HardhatRuntimeEnvironment) {
   requireState(p.id, status.state, [ProposalState.Vetoed, ProposalState.Expired], "cancel");
   const { signer, label } = await selectSigner(hre, args.from);
   const council = system.council.connect(signer);
-  await simulate(hre, () => council.cancel.staticCall(p.targets, p.values, p.calldatas, p.salt));
-  await sendAndWait(hre, "cancel", () => council.cancel(p.targets, p.values, p.calldatas, p.salt));
+  await simulate(hre, () => council.cancel.staticCall(p.targets, p.values, p.calldatas, p.descriptionHash));
+  await sendAndWait(hre, "cancel", () => council.cancel(p.targets, p.values, p.calldatas, p.descriptionHash));
   say(`Cancelled by ${label}: the timelock operation of proposal ${p.id} is removed.`);
   return { id: p.id };
 }

@@ -1,7 +1,8 @@
 // hedge:demo — what `npm run demo` runs: the product's main job told as a story on a local chain, through the same
 // tasks a user types. Deploy 5 seats, show the 4/4/2 policy, raise the VIX so layers engage, propose a loosening
-// change, watch one seat holder fail to force it, co-sign it off-chain to the Critical threshold, fail to execute
-// it early, let the timelock delay pass, execute it, and read the audit trail back from the chain.
+// change with its reason (the description goes on chain), watch one seat holder fail to force it, co-sign it off-chain
+// to the Critical threshold (each signature names its seat and carries a deadline), fail to execute it early, let the
+// timelock delay pass, execute it, and read the audit trail back from the chain.
 //
 // Every step checks that the system behaved as the story says; the demo stops with a non-zero exit otherwise.
 import fs from "node:fs";
@@ -17,6 +18,9 @@ import { describeError } from "../lib/errors";
 import { describePolicyChange } from "../lib/policy-edit";
 import { currentPolicy, proposalStatus } from "../lib/proposals";
 import { TIER_NAMES, Tier } from "../lib/council";
+import { descriptionBlock } from "../lib/descriptions";
+import { signatureLines, type ApprovalsFile } from "../lib/approvals-format";
+import { DEFAULT_VALID_FOR_SECONDS } from "../lib/signing";
 import type { AuditReport } from "../lib/audit/types";
 import type { ProposeResult } from "./propose";
 import { printPolicy } from "./status";
@@ -110,9 +114,11 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
 
   // 4. A loosening proposal
   const change = "coverageBps=1500,layers.2.triggerVix=4000";
+  const reason = "Less protection before the Fed day: coverage 15 %, layer 2 from VIX 40";
   const proposed = await story.run<ProposeResult>("hedge:propose", {
     kind: "policy",
     set: change,
+    description: reason,
     from: "1",
     dryRun: false,
     offchain: false,
@@ -126,10 +132,14 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
   next.coverageBps = 1500;
   next.layers[2].triggerVix = 4000;
   for (const l of describePolicyChange(v1, next)) story.detail(l);
+  const [created] = await system.council.queryFilter(system.council.filters.ProposalCreated(id));
+  const onChain = created.args.description;
+  for (const l of descriptionBlock(onChain, "description, read back from ProposalCreated: ")) story.detail(l);
   story.check(
     proposed.tier === Tier.Critical && status.threshold === 4,
     "expected a Critical proposal needing 4 approvals",
   );
+  story.check(onChain === reason, "expected the description on chain");
 
   // 5. One seat cannot force it
   const alone = await story.refused("hedge:queue", { id, from: "1" }, /1 approval .* needs 4/);
@@ -138,9 +148,17 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
 
   // 6. Off-chain co-signing
   for (const seat of ["2", "3", "4"]) await story.run("hedge:sign", { id, from: seat, out: signatures });
-  const file = JSON.parse(fs.readFileSync(signatures, "utf8")) as { signatures: unknown[] };
-  story.line(`Seats 2, 3 and 4 review it and co-sign off-chain (EIP-712), into one signatures file.`);
-  story.check(file.signatures.length === 3, "expected 3 signatures in the file");
+  const file = JSON.parse(fs.readFileSync(signatures, "utf8")) as ApprovalsFile;
+  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+  story.line(
+    `Seats 2, 3 and 4 review it and co-sign off-chain (EIP-712) into one signatures file: each signature names its seat and counts for ${fmtDuration(DEFAULT_VALID_FOR_SECONDS)}.`,
+  );
+  for (const l of signatureLines(file, now)) story.detail(l.trim());
+  story.check(
+    file.signatures.map((s) => s.seatId).join() === "2,3,4" &&
+      file.signatures.every((s) => Number(s.validUntil) === now + DEFAULT_VALID_FOR_SECONDS),
+    "expected the signatures of seats 2, 3 and 4, each valid for the default time",
+  );
 
   // 7. Relay and queue
   await story.run("hedge:approve", { signatures, from: "0" });

@@ -1,12 +1,13 @@
 // hedge:execute — runs a proposal (anyone may): a queued one through the timelock once its eta has come, a
-// Fast-tier one directly once approved. Refused early, after expiry, or when approvals fell below the threshold.
+// Fast-tier one directly once approved, after showing what it runs (its calls, and its description from the chain).
+// Refused early, after expiry, or when approvals fell below the threshold.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { parseProposalId, proposalStatus, requireProposal, requireState, showProposal } from "../lib/proposals";
 import { ProposalState, Tier } from "../lib/council";
 
 export interface ExecuteArgs {
@@ -25,10 +26,11 @@ async function execute(args: ExecuteArgs, hre: HardhatRuntimeEnvironment) {
     "execute",
   );
   const { signer, label } = await selectSigner(hre, args.from);
+  await showProposal(hre, system, p);
   const council = system.council.connect(signer);
   const versionBefore = await system.policy.version();
-  await simulate(hre, () => council.execute.staticCall(p.targets, p.values, p.calldatas, p.salt));
-  await sendAndWait(hre, "execute", () => council.execute(p.targets, p.values, p.calldatas, p.salt));
+  await simulate(hre, () => council.execute.staticCall(p.targets, p.values, p.calldatas, p.descriptionHash));
+  await sendAndWait(hre, "execute", () => council.execute(p.targets, p.values, p.calldatas, p.descriptionHash));
   const version = await system.policy.version();
   say(
     `Executed by ${label}: proposal ${p.id}` +

@@ -14,41 +14,38 @@
 //   expiry          [--ttl D] [--grace D]
 //   oracle          --address FEED
 //
-// The salt makes the id unique: random by default, --salt TEXT|BYTES32, or --description "…" / --description-file
-// PATH, the proposal's reason, whose keccak256 becomes the salt (./lib/council descriptionSalt) so the id commits to
-// the text. The text travels in the signatures file (--offchain) or is kept in proposals/<id>.txt (sent on chain),
-// where hedge:status finds it.
+// Every proposal carries a description, as in OpenZeppelin Governor: --description "…" or --description-file PATH,
+// the proposal's reason in words. It goes on chain (`propose` and `submit` take it, `ProposalCreated` carries it) and
+// the id commits to its keccak256, so the same calls proposed again need another description. Without one, a default
+// names the change and the time ("coverageBps 2,500 → 3,000 (proposed 2026-12-06 01:30:12 UTC)"), made unique
+// against the proposals that exist.
 import fs from "node:fs";
 
-import { getAddress, hexlify, isAddress, isHexString, randomBytes } from "ethers";
+import { getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { defaultApprovalsPath, newApprovalsFile, writeApprovalsFile } from "../lib/approvals-file";
-import { parseDuration, parseIntIn } from "../lib/shell/args";
-import { fmtDuration } from "../lib/format";
+import { defaultApprovalsPath, fileSignature, newApprovalsFile, writeApprovalsFile } from "../lib/approvals-file";
+import { parseDuration, parseIntIn, parseValidFor } from "../lib/shell/args";
+import { fmtDuration, fmtTime } from "../lib/format";
 import { CliError, say, sayLines } from "../lib/shell/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { descriptionBlock } from "../lib/descriptions";
-import {
-  checkDescription,
-  defaultDescriptionPath,
-  readDescriptionFile,
-  writeDescriptionFile,
-} from "../lib/descriptions-files";
 import { sendAndWait, simulate } from "../lib/errors";
-import { MAX_LAYERS, applyAssignments, parseAssignments } from "../lib/policy-edit";
-import { currentPolicy, describeCalls, requireSeatHolder } from "../lib/proposals";
+import { MAX_LAYERS, applyAssignments, parseAssignments, policyChangeRows } from "../lib/policy-edit";
+import { currentPolicy, describeCalls, requireSeatHolder, type Calls } from "../lib/proposals";
+import type { PolicyValues } from "../lib/policy";
 import {
   ProposalState,
+  STATE_NAMES,
   TIER_NAMES,
-  descriptionSalt,
+  descriptionHash,
   proposalIdOf,
   tierReasons,
   type ProposalCalls,
   Tier,
 } from "../lib/council";
-import { approvalHashLines, approvalHashes, signApproval } from "../lib/signing";
+import { DEFAULT_VALID_FOR_SECONDS, approvalHashLines, approvalHashes, signApproval } from "../lib/signing";
 import { PROPOSAL_KINDS } from "./propose-kinds";
 
 type Kind = (typeof PROPOSAL_KINDS)[number];
@@ -65,21 +62,24 @@ export interface ProposeArgs {
   ttl?: string;
   grace?: string;
   address?: string;
-  salt?: string;
   description?: string;
   descriptionFile?: string;
   from?: string;
   dryRun: boolean;
   offchain: boolean;
   out?: string;
+  validFor?: string;
 }
 
 export interface ProposeResult {
   id: string;
   tier: number;
   calls: ProposalCalls;
+  /** The text that went on chain or into the signatures file (the default one when none was given). */
+  description: string;
   file?: string;
-  description?: string;
+  /** With --offchain: the deadline of the proposer's signature (unix seconds). */
+  validUntil?: number;
 }
 
 async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promise<ProposeResult> {
@@ -89,15 +89,20 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   if (args.dryRun && args.offchain) throw new CliError("--dry-run and --offchain exclude each other");
   if (args.out !== undefined && !args.offchain)
     throw new CliError("--out needs --offchain (it names the signatures file)");
-  const description = readDescription(args);
+  if (args.validFor !== undefined && !args.offchain) {
+    throw new CliError("--valid-for needs --offchain: it is how long the proposer's signature counts");
+  }
+  const validFor = parseValidFor(args.validFor, DEFAULT_VALID_FOR_SECONDS);
+  const given = readDescription(args);
   const system = await openSystem(hre);
   const current = await currentPolicy(system);
-  const { calls: built, summary } = await buildCalls(hre, system, args.kind as Kind, args);
-  const salt = description === undefined ? parseSalt(args.salt) : descriptionSalt(description);
-  const calls: ProposalCalls = { ...built, salt };
+  const { calls: built, summary, change } = await buildCalls(hre, system, args.kind as Kind, args);
 
   say(`Proposal: ${summary}`);
-  if (description !== undefined) sayLines(describedAs(description));
+  const description =
+    given ?? (await defaultDescription(hre, system, built, change, args.offchain && args.out === undefined));
+  sayLines(descriptionBlock(description, "Description: "));
+  const calls: ProposalCalls = { ...built, descriptionHash: descriptionHash(description) };
   sayLines(describeCalls(system, calls, current));
 
   const tier = Number(await simulate(hre, () => system.council.tierOf(calls.targets, calls.calldatas)));
@@ -115,11 +120,10 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   }
   const id = proposalIdOf(calls);
   say(`Id: ${id}`);
-  if (Number(await system.council.state(id)) !== ProposalState.Unknown) {
+  const state = Number(await system.council.state(id));
+  if (state !== ProposalState.Unknown) {
     throw new CliError(
-      description === undefined
-        ? `a proposal with these calls and salt already exists (${id}); pass another --salt`
-        : `a proposal with these calls and this description already exists (${id}); word the description differently`,
+      `proposal ${id} already exists (${STATE_NAMES[state]}): the same calls need another description`,
     );
   }
 
@@ -131,7 +135,7 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   const { signer, address, label } = await selectSigner(hre, args.from, {
     seatAction: { task: "hedge:propose", system },
   });
-  await requireSeatHolder(system, address, `--from ${label}`);
+  const seatId = await requireSeatHolder(system, address, `--from ${label}`);
 
   if (args.offchain) {
     const file = args.out ?? defaultApprovalsPath(hre.config.paths.root, id);
@@ -145,44 +149,61 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
       calls,
       description,
     );
-    sayLines(approvalHashLines(approvalHashes(system.chainId, content.council, id)));
-    content.signatures.push({
-      signer: address,
-      signature: await signApproval(signer, system.chainId, content.council, id),
-    });
+    const latest = await hre.ethers.provider.getBlock("latest");
+    const validUntil = (latest?.timestamp ?? Math.floor(Date.now() / 1000)) + validFor;
+    const approval = { proposalId: id, seatId, validUntil };
+    sayLines(approvalHashLines(approvalHashes(system.chainId, content.council, approval), approval));
+    const signature = await signApproval(signer, system.chainId, content.council, approval);
+    content.signatures.push(fileSignature({ seatId, validUntil, signer: address, signature }));
     const written = await writeApprovalsFile(file, content, { name, provider: hre.ethers.provider });
-    say(`Signed as proposer by ${label}; nothing was sent.`);
+    say(`Signed as proposer by ${label} (seat ${seatId}, valid for ${fmtDuration(validFor)}); nothing was sent.`);
     say(`Wrote ${name} (${written.signatures.length} of ${threshold} signatures).`);
     const out = args.out === undefined ? "" : ` --out ${name}`;
     say(
       `Next: co-signers run \`hedge:sign --id ${id}${out} --from <account>\`, then anyone \`hedge:submit --signatures ${name}\`.`,
     );
-    return { id, tier, calls, file, description };
+    return { id, tier, calls, description, file, validUntil };
   }
 
   const council = system.council.connect(signer);
-  await simulate(hre, () => council.propose.staticCall(calls.targets, calls.values, calls.calldatas, calls.salt));
-  await sendAndWait(hre, "propose", () => council.propose(calls.targets, calls.values, calls.calldatas, calls.salt));
+  const proposeArgs = [calls.targets, calls.values, calls.calldatas, description] as const;
+  await simulate(hre, () => council.propose.staticCall(...proposeArgs));
+  await sendAndWait(hre, "propose", () => council.propose(...proposeArgs));
   say(`Proposed by ${label}: approvals 1 of ${threshold}.`);
-  if (description !== undefined) {
-    // The chain keeps only the salt: the text is kept where hedge:status (and hedge:audit --descriptions) find it.
-    const file = defaultDescriptionPath(hre.config.paths.root, id);
-    writeDescriptionFile(file, description);
-    say(`Wrote ${displayPath(hre, file)} (the description: share it with the council; its hash is the salt).`);
-  }
   say(
     `Next: seat holders run \`hedge:approve --id ${id}\` (or sign off-chain with hedge:sign), then \`hedge:${tier === Tier.Fast ? "execute" : "queue"} --id ${id}\`.`,
   );
   return { id, tier, calls, description };
 }
 
+/**
+ * The description written when none is given: the change and the time it was proposed, "coverageBps 2,500 → 3,000
+ * (proposed 2026-12-06 01:30:12 UTC)". Proposing the same change twice in one second would give the same text, so the
+ * id is checked: a text whose proposal exists on chain (or, for `--offchain` without `--out`, whose signatures file
+ * exists) gets a number, ", #2", and so on.
+ */
+async function defaultDescription(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  calls: Calls,
+  change: string,
+  checkFile: boolean,
+): Promise<string> {
+  const stamp = fmtTime(Math.floor(Date.now() / 1000));
+  for (let n = 1; ; n++) {
+    const text = `${change} (proposed ${stamp}${n === 1 ? "" : `, #${n}`})`;
+    const id = proposalIdOf({ ...calls, descriptionHash: descriptionHash(text) });
+    const taken =
+      Number(await system.council.state(id)) !== ProposalState.Unknown ||
+      (checkFile && fs.existsSync(defaultApprovalsPath(hre.config.paths.root, id)));
+    if (!taken) return text;
+  }
+}
+
 /** The text of --description or --description-file, checked; undefined when neither is given. */
 function readDescription(args: ProposeArgs): string | undefined {
-  const given = (["salt", "description", "descriptionFile"] as const).filter((k) => args[k] !== undefined);
-  if (given.length > 1) {
-    throw new CliError(
-      `${given.map(flagName).join(" and ")} exclude each other: a described proposal's salt is the hash of its description`,
-    );
+  if (args.description !== undefined && args.descriptionFile !== undefined) {
+    throw new CliError("--description and --description-file exclude each other: give the text one way");
   }
   if (args.description !== undefined) return checkDescription(args.description, "--description");
   if (args.descriptionFile !== undefined) {
@@ -192,24 +213,34 @@ function readDescription(args: ProposeArgs): string | undefined {
   return undefined;
 }
 
-/** The description as `hedge:propose` shows it before anything is signed or sent, with the salt it gives. */
-function describedAs(description: string): string[] {
-  return [
-    ...descriptionBlock(description, "Description: "),
-    `Salt: ${descriptionSalt(description)} (keccak256 of the description)`,
-  ];
+/** Throws unless `text` can describe a proposal: some visible text. `flag` names where it came from. */
+function checkDescription(text: string, flag: string): string {
+  if (text.trim() === "") throw new CliError(`${flag} is empty: give the proposal's reason in words`);
+  return text;
 }
 
-/** The command-line spelling of a parameter: descriptionFile → --description-file. */
+/**
+ * Reads the text of a description file named by `flag`: its exact bytes as UTF-8 (no byte-order mark removed, no
+ * newline trimmed), so the description hash is keccak256 of the file. Refuses a missing file, a folder and bytes that
+ * are not UTF-8.
+ */
+function readDescriptionFile(file: string, flag: string): string {
+  if (!fs.existsSync(file)) throw new CliError(`${flag} ${file}: no such file`);
+  if (fs.statSync(file).isDirectory()) throw new CliError(`${flag} ${file}: is a directory, give a text file`);
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(fs.readFileSync(file));
+  } catch {
+    throw new CliError(`${flag} ${file}: not UTF-8 text`);
+  }
+}
+
+/** The command-line spelling of a parameter: removeLayer → --remove-layer. */
 function flagName(key: keyof ProposeArgs): string {
   return `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
 }
 
-function parseSalt(text: string | undefined): string {
-  if (text === undefined || text === "") return hexlify(randomBytes(32));
-  // Any other text is hashed like a description, so `--salt TEXT` and `--description TEXT` give the same id.
-  return isHexString(text, 32) ? text.toLowerCase() : descriptionSalt(text);
-}
+/** A value as the change in a default description names it: "2,500 (25.00 %)" → "2,500". */
+const rawValue = (cell: string) => cell.replace(/ \(.*\)$/, "");
 
 /** Builds the calls of one kind of proposal and rehearses each against its target. */
 async function buildCalls(
@@ -217,7 +248,24 @@ async function buildCalls(
   system: HedgeSystem,
   kind: Kind,
   args: ProposeArgs,
-): Promise<{ calls: Omit<ProposalCalls, "salt">; summary: string }> {
+): Promise<{ calls: Calls; summary: string; change: string }> {
+  const built = await buildKind(hre, system, kind, args);
+  return { ...built, change: built.change ?? built.summary };
+}
+
+/** The change in a few words for a default description: "coverageBps 2,500 → 3,000, layers.1.triggerVix 2,800 → 2,600". */
+function changeWords(before: PolicyValues, after: PolicyValues): string {
+  return policyChangeRows(before, after)
+    .map((r) => `${r.field} ${rawValue(r.before)} → ${rawValue(r.after)}`)
+    .join(", ");
+}
+
+async function buildKind(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  kind: Kind,
+  args: ProposeArgs,
+): Promise<{ calls: Calls; summary: string; change?: string }> {
   const c = system.deployment.contracts;
   const asTimelock = { from: c.timelock.address };
   const asCouncil = { from: c.council.address };
@@ -260,6 +308,7 @@ async function buildCalls(
       return {
         calls: single(c.policy.address, system.policy.interface.encodeFunctionData("setPolicy", [next, version])),
         summary: `change the policy (version ${version} -> ${version + 1n})`,
+        change: changeWords(current, next),
       };
     }
     case "nudge": {
@@ -301,6 +350,7 @@ async function buildCalls(
       return {
         calls: { targets: calldatas.map(() => c.policy.address), values: calldatas.map(() => 0n), calldatas },
         summary: `steward nudge${calldatas.length > 1 ? "s" : ""} (${assignments.map((a) => a.text).join(", ")})`,
+        change: `nudge ${changeWords(current, next)}`,
       };
     }
     case "seat-add": {

@@ -10,7 +10,6 @@ import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
 import { parseProposalId, proposalStatus, requireProposal, requireState, showProposal } from "../lib/proposals";
 import { ProposalState, Tier } from "../lib/council";
-import { keptDescription } from "../lib/descriptions-files";
 
 export interface QueueArgs {
   id: string;
@@ -28,16 +27,11 @@ async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
       `proposal ${p.id} is Fast tier (steward nudges): it skips the timelock, run hedge:execute instead`,
     );
   }
-  await showProposal(
-    hre,
-    system,
-    { ...p, description: keptDescription(hre.config.paths.root, p.salt) },
-    { action: "queue", allowOutdated: args.allowOutdated },
-  );
+  await showProposal(hre, system, p, { action: "queue", allowOutdated: args.allowOutdated });
   const { signer, label } = await selectSigner(hre, args.from);
   const council = system.council.connect(signer);
-  await simulate(hre, () => council.queue.staticCall(p.targets, p.values, p.calldatas, p.salt));
-  await sendAndWait(hre, "queue", () => council.queue(p.targets, p.values, p.calldatas, p.salt));
+  await simulate(hre, () => council.queue.staticCall(p.targets, p.values, p.calldatas, p.descriptionHash));
+  await sendAndWait(hre, "queue", () => council.queue(p.targets, p.values, p.calldatas, p.descriptionHash));
   const after = await proposalStatus(system, p.id);
   const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
   say(

@@ -1,62 +1,95 @@
-// hedge:revoke — a seat holder withdraws its approval of a pending proposal. The revocation belongs to the address
-// (docs/RULES.md §5): no signature of that address counts for the proposal again, whatever seat it holds later;
-// only a new on-chain `hedge:approve` by the address itself does. What `revoke` requires is checked in words before
-// sending: the proposal exists and is Pending, the caller holds a seat, and that seat's approval stands.
+// hedge:revoke — a seat holder withdraws its consent to a proposal: its approval of a pending proposal, or, before the
+// proposal exists, every signature it gave for it (a signatures file not relayed yet). The revocation belongs to the
+// address (docs/RULES.md §5): no signature of that address counts for the proposal again, whatever seat it holds
+// later; only a new on-chain `hedge:approve` (or proposing it) by the address itself does. The proposal is shown first
+// when it is known (on chain, or from its signatures file). What `revoke` requires is checked in words before
+// sending: the proposal does not exist yet or is Pending, the caller holds a seat, and something changes (an approval
+// to withdraw, or no revocation yet).
+import fs from "node:fs";
+import path from "node:path";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import { callsOf, defaultApprovalsPath, readApprovalsFile, type ApprovalsFile } from "../lib/approvals-file";
 import { CliError, say, sayLines } from "../lib/shell/output";
 import { accountIndex, accountLabel, selectSigner } from "../lib/shell/signers";
-import { openSystem, type HedgeSystem } from "../lib/deployments";
+import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
 import { shortId } from "../lib/format";
 import {
+  findProposal,
   liveSeatIds,
   parseProposalId,
   proposalStatus,
-  requireProposal,
   requireSeatHolder,
-  requireState,
+  showProposal,
 } from "../lib/proposals";
-import { ProposalState } from "../lib/council";
+import { ProposalState, STATE_NAMES } from "../lib/council";
 
 export interface RevokeArgs {
-  id: string;
+  id?: string;
+  signatures?: string;
   from?: string;
 }
 
 export interface RevokeResult {
   id: string;
+  /** Whether the proposal existed on chain when it was revoked. */
+  existed: boolean;
   approvals: number;
   approvers: string[];
 }
 
 async function revoke(args: RevokeArgs, hre: HardhatRuntimeEnvironment): Promise<RevokeResult> {
   const system = await openSystem(hre);
-  const p = await requireProposal(system, parseProposalId(args.id));
-  const status = await proposalStatus(system, p.id);
-  requireState(p.id, status.state, [ProposalState.Pending], "revoke");
+  const { id, file } = await target(hre, system, args);
+  const state = Number(await system.council.state(id)) as ProposalState;
+  if (state !== ProposalState.Unknown && state !== ProposalState.Pending) {
+    throw new CliError(
+      `cannot revoke proposal ${shortId(id)}: it is ${STATE_NAMES[state]} (revoke needs Pending, or a proposal not on chain yet)`,
+    );
+  }
+  const existed = state === ProposalState.Pending;
   const { signer, address, label } = await selectSigner(hre, args.from, {
     seatAction: { task: "hedge:revoke", system },
   });
   await requireSeatHolder(system, address, `--from ${label}`);
-  if (!(await system.council.hasApproved(p.id, address))) {
-    throw new CliError(
-      (await system.council.hasRevoked(p.id, address))
-        ? `${label} already revoked its approval of proposal ${shortId(p.id)}`
-        : `${label} has not approved proposal ${shortId(p.id)}: there is no approval to revoke`,
-    );
+  const [approved, revoked] = await Promise.all([
+    system.council.hasApproved(id, address),
+    system.council.hasRevoked(id, address),
+  ]);
+  if (!approved && revoked) {
+    throw new CliError(`${label} already revoked proposal ${shortId(id)}`);
   }
-  const council = system.council.connect(signer);
-  await simulate(hre, () => council.revoke.staticCall(p.id));
-  await sendAndWait(hre, "revoke", () => council.revoke(p.id));
 
-  const after = await proposalStatus(system, p.id);
-  const approvers = await approversOf(system, p.id);
+  if (existed) {
+    const created = await findProposal(system, id);
+    await showProposal(hre, system, created!);
+  } else if (file) {
+    const calls = callsOf(file.content);
+    const tier = Number(await system.council.tierOf(calls.targets, calls.calldatas));
+    say(`From ${file.name}:`);
+    await showProposal(hre, system, { ...calls, id, tier, blockNumber: null, description: file.content.description });
+  } else {
+    say(`Proposal ${id} is not on chain yet, and no signatures file of it is shown here: revoking it by its id alone.`);
+  }
+
+  const council = system.council.connect(signer);
+  await simulate(hre, () => council.revoke.staticCall(id));
+  await sendAndWait(hre, "revoke", () => council.revoke(id));
+
+  if (!existed) {
+    say(`Revoked by ${label} before proposal ${shortId(id)} exists.`);
+    say(
+      `  No signature of ${address} for it will ever count, whatever seat it holds; only an on-chain hedge:approve (or proposing it) from it does.`,
+    );
+    return { id, existed, approvals: 0, approvers: [] };
+  }
+  const after = await proposalStatus(system, id);
+  const approvers = await approversOf(system, id);
   const names = await accountIndex(hre);
   say(`Revoked by ${label}: ${after.approvals} of ${after.threshold} approvals.`);
-  say(
-    `  No signature of ${address} counts for proposal ${shortId(p.id)} again; only a new hedge:approve from it does.`,
-  );
+  say(`  No signature of ${address} counts for proposal ${shortId(id)} again; only a new hedge:approve from it does.`);
   sayLines(
     approvers.length === 0
       ? ["  Approved by: nobody"]
@@ -66,7 +99,51 @@ async function revoke(args: RevokeArgs, hre: HardhatRuntimeEnvironment): Promise
           return `  ${i === 0 ? "Approved by:" : "            "} seat ${a.seat} ${who}`;
         }),
   );
-  return { id: p.id, approvals: after.approvals, approvers: approvers.map((a) => a.holder) };
+  return { id, existed, approvals: after.approvals, approvers: approvers.map((a) => a.holder) };
+}
+
+/**
+ * The proposal to revoke: `--id` (a proposal on chain by its id or a unique prefix, or the full id of one that does
+ * not exist yet) or `--signatures FILE` (the proposal of a signatures file), with its signatures file when there is
+ * one (the given one, or proposals/<id>.json).
+ */
+async function target(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  args: RevokeArgs,
+): Promise<{ id: string; file: { name: string; content: ApprovalsFile } | null }> {
+  const expect = { chainId: system.chainId, council: system.deployment.contracts.council.address };
+  if (args.signatures !== undefined) {
+    const wanted = args.id === undefined ? undefined : parseProposalId(args.id);
+    const content = await readApprovalsFile(
+      path.resolve(args.signatures),
+      args.signatures,
+      { ...expect, proposalId: wanted },
+      hre.ethers.provider,
+    );
+    return { id: content.proposalId, file: { name: args.signatures, content } };
+  }
+  if (args.id === undefined) {
+    throw new CliError("--id is required (or --signatures FILE): the proposal whose consent you withdraw");
+  }
+  const wanted = parseProposalId(args.id);
+  const onChain = await findProposal(system, wanted);
+  if (!onChain && wanted.length !== 66) {
+    throw new CliError(
+      `--id ${args.id}: no such proposal on this council; to revoke one that does not exist yet, give its full id (0x followed by 64 hex digits)`,
+    );
+  }
+  const id = onChain?.id.toLowerCase() ?? wanted;
+  const fallback = defaultApprovalsPath(hre.config.paths.root, id);
+  if (onChain || !fs.existsSync(fallback)) return { id, file: null };
+  const name = displayPath(hre, fallback);
+  try {
+    return { id, file: { name, content: await readApprovalsFile(fallback, name, { ...expect, proposalId: id }) } };
+  } catch (error) {
+    // A revocation must never depend on a local file: one that cannot be read is only not shown.
+    say(`(not shown: ${(error as Error).message})`);
+    return { id, file: null };
+  }
 }
 
 /** The current seats whose approval of proposal `id` stands, with their holders. */

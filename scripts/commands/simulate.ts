@@ -11,7 +11,6 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { callsOf, defaultApprovalsPath, readApprovalsFile } from "../lib/approvals-file";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
-import { keptDescription } from "../lib/descriptions-files";
 import { findProposal, parseProposalId, showProposal, type ShownProposal } from "../lib/proposals";
 import { CliError, say, sayLines } from "../lib/shell/output";
 import { simulateProposal, simulationLines, type SimulatedProposal, type Simulation } from "../lib/simulate";
@@ -24,7 +23,7 @@ export interface SimulateArgs {
 /**
  * The proposal behind `--id`: one created on chain (the id or a unique prefix), or, for a full id, one that exists
  * only in its signatures file (proposals/<id>.json, written by hedge:propose --offchain); with what the other seat
- * commands show of it (its tier, where it is, its description when one is kept).
+ * commands show of it (its tier, where it is, its description from the chain or the file).
  */
 async function resolveProposal(
   hre: HardhatRuntimeEnvironment,
@@ -33,10 +32,9 @@ async function resolveProposal(
 ): Promise<{ proposal: SimulatedProposal; shown: ShownProposal }> {
   const wanted = parseProposalId(text);
   const onChain = await findProposal(system, wanted);
-  const kept = (salt: string) => keptDescription(hre.config.paths.root, salt);
   if (onChain) {
-    const shown = { ...onChain, id: onChain.id.toLowerCase(), description: kept(onChain.salt) };
-    return { proposal: { id: shown.id, calls: onChain, onChain: true }, shown };
+    const shown = { ...onChain, id: onChain.id.toLowerCase() };
+    return { proposal: { id: shown.id, calls: onChain, description: onChain.description, onChain: true }, shown };
   }
   const file = defaultApprovalsPath(hre.config.paths.root, wanted);
   if (wanted.length !== 66 || !fs.existsSync(file)) {
@@ -53,9 +51,9 @@ async function resolveProposal(
   );
   const calls = callsOf(content);
   const tier = Number(await system.council.tierOf(calls.targets, calls.calldatas));
-  const description = content.description ?? kept(calls.salt);
+  const description = content.description;
   return {
-    proposal: { id: wanted, calls, onChain: false },
+    proposal: { id: wanted, calls, description, onChain: false },
     shown: { ...calls, id: wanted, tier, blockNumber: null, description },
   };
 }

@@ -1,8 +1,7 @@
 // hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
 // layers, the seats, the tier rules and every open proposal, with an OUTDATED mark and its reason on those that can
-// no longer run as they stand, and its description when one is found: the chain keeps only a proposal's salt, so the
-// text comes from the signatures files and .txt/.md files of proposals/ (or --descriptions DIR) whose keccak256 is
-// that salt.
+// no longer run as they stand, and the first line of its description, read from the chain (`ProposalCreated`) and
+// printed safely (./lib/descriptions: the text is whatever its proposer wrote).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table, fmtLayers } from "../lib/format";
@@ -10,8 +9,7 @@ import { say, sayLines } from "../lib/shell/output";
 import { describeError } from "../lib/errors";
 import { accountIndex } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
-import { descriptionOf, descriptionTitle, type DescriptionIndex } from "../lib/descriptions";
-import { defaultDescriptionsDir, descriptionsDir, readDescriptions } from "../lib/descriptions-files";
+import { descriptionTitle } from "../lib/descriptions";
 import { policyTable } from "../lib/policy-edit";
 import { createdProposals, currentPolicy, liveSeatIds, proposalStatus, staleness } from "../lib/proposals";
 import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../lib/council";
@@ -42,7 +40,7 @@ export async function printPolicy(system: HedgeSystem): Promise<void> {
 export async function printStatus(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
-  options: { all?: boolean; descriptions?: DescriptionIndex } = {},
+  options: { all?: boolean } = {},
 ): Promise<void> {
   const c = system.deployment.contracts;
   const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
@@ -126,10 +124,7 @@ export async function printStatus(
   const proposals = await createdProposals(system);
   const rows: string[][] = [];
   const outdated: string[] = [];
-  const describe = (salt: string) => {
-    const text = options.descriptions && descriptionOf(options.descriptions, salt);
-    return text ? descriptionTitle(text) : "-";
-  };
+  const describe = (text: string) => descriptionTitle(text) || "-";
   for (const p of proposals) {
     const s = await proposalStatus(system, p.id);
     const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
@@ -145,7 +140,7 @@ export async function printStatus(
       stale.outdated ? `${s.stateName}, OUTDATED` : s.stateName,
       s.eta ? `${fmtTime(s.eta)} (${fmtRelative(s.eta, now)})` : "-",
       open ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})` : "-",
-      describe(p.salt),
+      describe(p.description),
     ]);
   }
   say(
@@ -194,10 +189,9 @@ async function printNudgeBands(system: HedgeSystem, maxNudgeBps: number, cooldow
   say();
 }
 
-const statusAction = async (args: { all: boolean; descriptions?: string }, hre: HardhatRuntimeEnvironment) => {
-  const dir = descriptionsDir(args.descriptions, defaultDescriptionsDir(hre.config.paths.root));
+const statusAction = async (args: { all: boolean }, hre: HardhatRuntimeEnvironment) => {
   const system = await openSystem(hre);
-  await printStatus(hre, system, { all: args.all, descriptions: readDescriptions(dir).index });
+  await printStatus(hre, system, { all: args.all });
 };
 
 export default statusAction;

@@ -1,9 +1,11 @@
-// hedge:veto — a seat holder casts a veto against a pending or queued proposal, after seeing what it does; at the veto
-// threshold the proposal is dead for good (then anyone may clean its timelock operation up with hedge:cancel). An
-// outdated proposal may be vetoed like any other (see showProposal).
+// hedge:veto — a seat holder casts a veto against a pending or queued Critical proposal, after seeing what it does;
+// at the veto threshold the proposal is dead for good (then anyone may clean its timelock operation up with
+// hedge:cancel). Only a Critical proposal can be vetoed (rules v3): a veto exists to stop a change that weakens the
+// hedge or changes who governs, and Fast and Standard changes never do; a veto of one is refused in one line before
+// anything is sent. An outdated proposal may be vetoed like any other (see showProposal).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { say } from "../lib/shell/output";
+import { CliError, say } from "../lib/shell/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
@@ -14,9 +16,9 @@ import {
   requireSeatHolder,
   requireState,
   showProposal,
+  TIER_COVERS,
 } from "../lib/proposals";
-import { ProposalState } from "../lib/council";
-import { keptDescription } from "../lib/descriptions-files";
+import { ProposalState, TIER_NAMES, Tier } from "../lib/council";
 
 export interface VetoArgs {
   id: string;
@@ -28,9 +30,14 @@ async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   const p = await requireProposal(system, parseProposalId(args.id));
   const status = await proposalStatus(system, p.id);
   requireState(p.id, status.state, [ProposalState.Pending, ProposalState.Queued], "veto");
+  if (status.tier !== Tier.Critical) {
+    throw new CliError(
+      `only Critical proposals can be vetoed: ${p.id} is ${TIER_NAMES[status.tier]} (${TIER_COVERS[status.tier]})`,
+    );
+  }
   const { signer, address, label } = await selectSigner(hre, args.from, { seatAction: { task: "hedge:veto", system } });
   await requireSeatHolder(system, address, `--from ${label}`);
-  await showProposal(hre, system, { ...p, description: keptDescription(hre.config.paths.root, p.salt) });
+  await showProposal(hre, system, p);
   const council = system.council.connect(signer);
   await simulate(hre, () => council.veto.staticCall(p.id));
   await sendAndWait(hre, "veto", () => council.veto(p.id));

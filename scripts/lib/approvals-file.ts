@@ -1,20 +1,9 @@
 // The signatures file: EIP-712 approvals of one proposal, collected off-chain by `hedge:sign` and relayed by
 // `hedge:approve --signatures` (`approveBySig`) or `hedge:submit` (`submit`). Default place: proposals/<id>.json.
 //
-// Format "hedge-council-approvals/1" (JSON):
-//   {
-//     "format": "hedge-council-approvals/1",
-//     "chainId": 31337,                       // the chain the approvals are for (part of the EIP-712 domain)
-//     "council": "0x…",                      // the HedgeCouncil (the domain's verifyingContract)
-//     "proposalId": "0x…",                   // hashProposal(targets, values, calldatas, salt)
-//     "targets": ["0x…"], "values": ["0"], "calldatas": ["0x…"], "salt": "0x…",
-//     "description": "…",                    // optional: the proposal's reason; keccak256 of it must be the salt
-//     "signatures": [{ "signer": "0x…", "signature": "0x…" }]   // in signing order; `submit` records the first
-//   }                                                           // signer as the proposer
-//
-// Every field is checked on read: the format, the chain and council against the network's deployment, the id against
-// the calls, and each signature against its signer (ECDSA recovery, or ERC-1271 `isValidSignature` for a contract
-// signer such as a Safe). A file that fails any check is refused as a whole.
+// The format ("hedge-council-approvals/2": the calls, the description, and per signature its seat, deadline, signer
+// and signature) and its checks are in ./approvals-format, shared with the console. A file that fails any check is
+// refused as a whole; an expired signature is kept, and refused only when relayed.
 //
 // Every writer goes through writeApprovalsFile: under an exclusive lock it re-reads the file, merges, and renames a
 // temporary file over it, so co-signers writing at the same moment all keep their signatures.

@@ -3,28 +3,52 @@
 // collected off-chain by `hedge:sign` (or the console) and relayed by `hedge:approve --signatures` (`approveBySig`)
 // or `hedge:submit` (`submit`). Default place: proposals/<id>.json.
 //
-// Format "hedge-council-approvals/1" (JSON):
+// Format "hedge-council-approvals/2" (JSON):
 //   {
-//     "format": "hedge-council-approvals/1",
+//     "format": "hedge-council-approvals/2",
 //     "chainId": 31337,                       // the chain the approvals are for (part of the EIP-712 domain)
 //     "council": "0x…",                      // the HedgeCouncil (the domain's verifyingContract)
-//     "proposalId": "0x…",                   // hashProposal(targets, values, calldatas, salt)
-//     "targets": ["0x…"], "values": ["0"], "calldatas": ["0x…"], "salt": "0x…",
-//     "description": "…",                   // optional: the proposal's reason, when salt = keccak256(its UTF-8)
-//     "signatures": [{ "signer": "0x…", "signature": "0x…" }]   // in signing order; `submit` records the first
-//   }                                                           // signer as the proposer
+//     "proposalId": "0x…",                   // hashProposal(targets, values, calldatas, keccak256(description))
+//     "targets": ["0x…"], "values": ["0"], "calldatas": ["0x…"],
+//     "description": "…",                   // the proposal's reason; required: `submit` puts it on chain
+//     "signatures": [                         // in signing order; `submit` records the first seat's holder as the
+//       { "seatId": "3", "validUntil": "1796951864", "signer": "0x…", "signature": "0x…" }   // proposer
+//     ]
+//   }
 //
 // Every field is checked on read: the format, the chain and council against the network's deployment, the id against
-// the calls, the description (when present) against the salt, and each signature against its signer (ECDSA recovery,
-// or ERC-1271 `isValidSignature` for a contract signer such as a Safe). A file that fails any check is refused as a
-// whole.
-import { Contract, Signature, getAddress, isAddress, isHexString, type Provider } from "ethers";
+// the calls and the description's hash, and each signature: made by `signer` for Approval(id, seatId, validUntil)
+// (ECDSA recovery, or ERC-1271 `isValidSignature` for a contract signer such as a Safe) and, with a provider, `signer`
+// is the seat's current holder (`HedgeCouncil.holderOf`). A file that fails any check is refused as a whole. An
+// expired signature is kept (it was valid consent when made): `hedge:submit` and `hedge:approve` refuse to relay it,
+// and its seat holder signs again (the later deadline replaces it, see mergeApprovals).
+//
+// A file of format "hedge-council-approvals/1" (rules v2: signatures without a seat or a deadline) is refused with
+// what to do: the council no longer accepts such signatures.
+import { Contract, Signature, ZeroAddress, getAddress, isAddress, isHexString, type Provider } from "ethers";
 
 import { CliError } from "./shell/output";
-import { descriptionSalt, proposalIdOf, type ProposalCalls } from "./council";
-import { approvalDigest, recoverApprover, type SignedApproval } from "./signing";
+import { descriptionHash, proposalIdOf, type ProposalCalls } from "./council";
+import {
+  approvalDigest,
+  fmtValidUntil,
+  packSignatures,
+  recoverApprover,
+  type Approval,
+  type SeatSignature,
+} from "./signing";
 
-export const APPROVALS_FORMAT = "hedge-council-approvals/1";
+export const APPROVALS_FORMAT = "hedge-council-approvals/2";
+/** The format of rules v2, refused on read (its signatures name no seat and carry no deadline). */
+export const APPROVALS_FORMAT_V1 = "hedge-council-approvals/1";
+
+/** One signature as the file keeps it: integers as decimal strings (JSON has no bigint). */
+export interface ApprovalsSignature {
+  seatId: string;
+  validUntil: string;
+  signer: string;
+  signature: string;
+}
 
 export interface ApprovalsFile {
   format: typeof APPROVALS_FORMAT;
@@ -34,10 +58,9 @@ export interface ApprovalsFile {
   targets: string[];
   values: string[];
   calldatas: string[];
-  salt: string;
-  /** The proposal's reason in words; present only when `salt` is keccak256 of its UTF-8 bytes (checked on read). */
-  description?: string;
-  signatures: SignedApproval[];
+  /** The proposal's reason in words, whose keccak256 the id commits to; `submit` puts it on chain. */
+  description: string;
+  signatures: ApprovalsSignature[];
 }
 
 /** What the file must match: the network's chain and council, and the proposal when the user named one. */
@@ -48,42 +71,82 @@ export interface ApprovalsExpectation {
 }
 
 const ERC1271_MAGIC = "0x1626ba7e";
+const MAX_SEAT_ID = 64n;
+const MAX_UINT64 = (1n << 64n) - 1n;
 
-/** A signatures file with no signature yet; `description` only for a proposal whose salt is its hash. */
+/** A signatures file with no signature yet. */
 export function newApprovalsFile(
   chainId: number,
   council: string,
   id: string,
-  calls: ProposalCalls,
-  description?: string,
+  calls: Pick<ProposalCalls, "targets" | "values" | "calldatas">,
+  description: string,
 ): ApprovalsFile {
   return {
     format: APPROVALS_FORMAT,
     chainId,
     council: getAddress(council),
-    proposalId: id,
+    proposalId: id.toLowerCase(),
     targets: calls.targets.map((t) => getAddress(t)),
     values: calls.values.map((v) => v.toString()),
     calldatas: calls.calldatas,
-    salt: calls.salt,
-    ...(description === undefined ? {} : { description }),
+    description,
     signatures: [],
   };
 }
 
-/** The calls recorded in a signatures file, as the council's functions take them. */
+/** The calls recorded in a signatures file, as `queue`, `execute` and `cancel` take them (the description's hash). */
 export function callsOf(file: ApprovalsFile): ProposalCalls {
   return {
     targets: file.targets,
     values: file.values.map((v) => BigInt(v)),
     calldatas: file.calldatas,
-    salt: file.salt,
+    descriptionHash: descriptionHash(file.description),
   };
 }
 
+/** A signature as the file keeps it. */
+export function fileSignature(s: {
+  seatId: bigint | number | string;
+  validUntil: bigint | number | string;
+  signer: string;
+  signature: string;
+}): ApprovalsSignature {
+  return {
+    seatId: BigInt(s.seatId).toString(),
+    validUntil: BigInt(s.validUntil).toString(),
+    signer: getAddress(s.signer),
+    signature: s.signature,
+  };
+}
+
+/** The approval a file's signature signs. */
+export function approvalOf(file: Pick<ApprovalsFile, "proposalId">, s: ApprovalsSignature): Approval {
+  return { proposalId: file.proposalId, seatId: BigInt(s.seatId), validUntil: BigInt(s.validUntil) };
+}
+
+/** The `SeatSignature[]` that `submit` and `approveBySig` take, in the file's order. */
+export function seatSignaturesOf(signatures: ApprovalsSignature[]): SeatSignature[] {
+  return packSignatures(signatures.map((s) => ({ ...s, seatId: BigInt(s.seatId), validUntil: BigInt(s.validUntil) })));
+}
+
+/** Whether a signature no longer counts at time `now` (unix seconds): the council requires now <= validUntil. */
+export function isExpired(s: Pick<ApprovalsSignature, "validUntil">, now: number | bigint): boolean {
+  return BigInt(now) > BigInt(s.validUntil);
+}
+
+/** The signatures of a file, one line each: seat, signer, deadline, and EXPIRED once `now` is past it. */
+export function signatureLines(file: ApprovalsFile, now: number | bigint): string[] {
+  return file.signatures.map(
+    (s) =>
+      `  seat ${s.seatId}  ${s.signer}  valid until ${fmtValidUntil(BigInt(s.validUntil))}${isExpired(s, now) ? "  EXPIRED" : ""}`,
+  );
+}
+
 /**
- * Checks the parsed content of a signatures file; `name` is how errors refer to it. With a provider, a signature that
- * does not recover to its signer is accepted only if the signer is a contract that validates it (ERC-1271).
+ * Checks the parsed content of a signatures file; `name` is how errors refer to it. With a provider, each signer must
+ * be its seat's current holder, and a signature that does not recover to its signer is accepted only if the signer is
+ * a contract that validates it (ERC-1271).
  */
 export async function parseApprovals(
   raw: unknown,
@@ -95,6 +158,12 @@ export async function parseApprovals(
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad("expected a JSON object");
   const f = raw as Record<string, unknown>;
 
+  if (f.format === APPROVALS_FORMAT_V1) {
+    const id = isHexString(f.proposalId, 32) ? (f.proposalId as string).toLowerCase() : "<id>";
+    throw new CliError(
+      `signatures file ${name} is of format ${APPROVALS_FORMAT_V1} (rules v2: signatures without a seat or a deadline); the council no longer accepts them: move it aside and sign again with \`npx hardhat hedge:sign --id ${id} --from <account>\` (a proposal not on chain yet: propose it again with \`hedge:propose … --offchain\`)`,
+    );
+  }
   if (f.format !== APPROVALS_FORMAT) throw bad(`format is ${JSON.stringify(f.format)}, expected "${APPROVALS_FORMAT}"`);
   if (!Number.isSafeInteger(f.chainId)) throw bad("chainId must be a number");
   if (f.chainId !== expect.chainId) {
@@ -132,14 +201,10 @@ export async function parseApprovals(
   calldatas.forEach((d, i) => {
     if (!isHexString(d)) throw bad(`calldatas[${i}] is not hex data`);
   });
-  if (!isHexString(f.salt, 32)) throw bad("salt must be 0x followed by 64 hex digits");
-  if (f.description !== undefined) {
-    if (typeof f.description !== "string") throw bad("description must be a string");
-    // The id commits to the salt and the salt to the text: a text that does not hash to it is not the one signed.
-    if (descriptionSalt(f.description) !== (f.salt as string).toLowerCase()) {
-      throw bad("the description does not match the proposal's salt: the file was edited");
-    }
+  if (f.description === undefined) {
+    throw bad("description is missing: it must be the proposal's text (the id commits to its keccak256)");
   }
+  if (typeof f.description !== "string") throw bad("description must be a string: the proposal's text");
 
   const content: ApprovalsFile = {
     format: APPROVALS_FORMAT,
@@ -149,67 +214,103 @@ export async function parseApprovals(
     targets: (targets as string[]).map((t) => getAddress(t)),
     values: values as string[],
     calldatas: calldatas as string[],
-    salt: f.salt as string,
-    ...(f.description === undefined ? {} : { description: f.description as string }),
+    description: f.description,
     signatures: [],
   };
+  // The id commits to the calls and to the description's hash: an edited call or text gives another id.
   const computed = proposalIdOf(callsOf(content));
   if (computed.toLowerCase() !== proposalId) {
-    throw bad(`proposalId ${proposalId} does not match its calls (hashProposal gives ${computed})`);
+    throw bad(
+      `proposalId ${proposalId} does not match its calls and description (hashProposal gives ${computed}): the file was edited`,
+    );
   }
 
-  const seen = new Set<string>();
-  const digest = approvalDigest(content.chainId, content.council, proposalId);
-  for (const [i, entry] of list("signatures").entries()) {
+  const seats = new Set<string>();
+  const entries = list("signatures").map((entry, i) => {
     const e = (entry ?? {}) as Record<string, unknown>;
-    if (typeof e.signer !== "string" || !isAddress(e.signer)) throw bad(`signatures[${i}].signer is not an address`);
+    const at = `signatures[${i}]`;
+    const seatId = decimal(e.seatId);
+    if (seatId === null || seatId < 1n || seatId > MAX_SEAT_ID) {
+      throw bad(`${at}.seatId must be a seat number 1..${MAX_SEAT_ID} as a decimal string`);
+    }
+    const validUntil = decimal(e.validUntil);
+    if (validUntil === null || validUntil > MAX_UINT64) {
+      throw bad(`${at}.validUntil must be a unix time (seconds) as a decimal string`);
+    }
+    if (typeof e.signer !== "string" || !isAddress(e.signer)) throw bad(`${at}.signer is not an address`);
     const signer = getAddress(e.signer);
-    if (!isHexString(e.signature)) throw bad(`signatures[${i}].signature (${signer}) is not hex data`);
-    if (seen.has(signer)) throw bad(`${signer} signed twice`);
-    seen.add(signer);
-    const signature = e.signature as string;
-    if (!(await signatureIsValid(content, signer, signature, digest, provider))) {
+    if (!isHexString(e.signature)) throw bad(`${at}.signature (seat ${seatId}, ${signer}) is not hex data`);
+    if (seats.has(seatId.toString())) throw bad(`seat ${seatId} signed twice`);
+    seats.add(seatId.toString());
+    return fileSignature({ seatId, validUntil, signer, signature: e.signature as string });
+  });
+
+  const holders = provider ? await seatHolders(provider, content.council, entries) : undefined;
+  for (const [i, s] of entries.entries()) {
+    if (holders) {
+      const holder = holders[i];
+      if (holder === ZeroAddress) {
+        throw bad(
+          `seat ${s.seatId} does not exist (burned, or never minted), so the signature of ${s.signer} for it can never count: remove signatures[${i}] from the file; ${s.signer} may sign again as the seat it holds now`,
+        );
+      }
+      if (holder !== s.signer) {
+        throw bad(
+          `seat ${s.seatId} is held by ${holder}, not ${s.signer}: a signature counts only for its signer's own seat; remove signatures[${i}] from the file`,
+        );
+      }
+    }
+    if (!(await signatureIsValid(content, s, provider))) {
       throw bad(
-        `the signature of ${signer} does not verify: it was not made by ${signer} for this proposal, chain and council (tampered?)`,
+        `the signature of seat ${s.seatId} (${s.signer}) does not verify: it was not made by ${s.signer} for this proposal, seat, deadline, chain and council (tampered?)`,
       );
     }
-    content.signatures.push({ signer, signature });
+    content.signatures.push(s);
   }
   return content;
 }
 
-async function signatureIsValid(
-  content: ApprovalsFile,
-  signer: string,
-  signature: string,
-  digest: string,
-  provider?: Provider,
-): Promise<boolean> {
-  if (isHexString(signature, 65)) {
+/** A non-negative integer given as a decimal string (or a safe JSON number); null otherwise. */
+function decimal(value: unknown): bigint | null {
+  if (typeof value === "string" && /^\d{1,30}$/.test(value)) return BigInt(value);
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  return null;
+}
+
+/** The current holder of each signature's seat (the zero address for a seat that does not exist). */
+async function seatHolders(provider: Provider, council: string, entries: ApprovalsSignature[]): Promise<string[]> {
+  const contract = new Contract(council, ["function holderOf(uint256) view returns (address)"], provider);
+  return Promise.all(entries.map(async (s) => getAddress((await contract.holderOf(s.seatId)) as string)));
+}
+
+async function signatureIsValid(content: ApprovalsFile, s: ApprovalsSignature, provider?: Provider): Promise<boolean> {
+  const approval = approvalOf(content, s);
+  if (isHexString(s.signature, 65)) {
     try {
       // Signature.from refuses high-s (malleable) signatures, which the council refuses too.
-      Signature.from(signature);
-      if (getAddress(recoverApprover(content.chainId, content.council, content.proposalId, signature)) === signer) {
+      Signature.from(s.signature);
+      if (getAddress(recoverApprover(content.chainId, content.council, approval, s.signature)) === s.signer) {
         return true;
       }
     } catch {
       // not a valid ECDSA signature: maybe a contract signer's
     }
   }
-  if (!provider || (await provider.getCode(signer)) === "0x") return false;
+  if (!provider || (await provider.getCode(s.signer)) === "0x") return false;
   try {
-    const wallet = new Contract(signer, ["function isValidSignature(bytes32,bytes) view returns (bytes4)"], provider);
-    return (await wallet.isValidSignature(digest, signature)) === ERC1271_MAGIC;
+    const wallet = new Contract(s.signer, ["function isValidSignature(bytes32,bytes) view returns (bytes4)"], provider);
+    const digest = approvalDigest(content.chainId, content.council, approval);
+    return (await wallet.isValidSignature(digest, s.signature)) === ERC1271_MAGIC;
   } catch {
     return false;
   }
 }
 
 /**
- * Merges two checked files of the same proposal: every signature of either, each signer once, in the order they
- * were first collected (`a` first). Never drops a signature; refuses files of different proposals, chains or
- * councils, and a signer with two different signatures keeps the first (both verify: either one is consent). The
- * description of either is kept: both were checked against the same salt.
+ * Merges two checked files of the same proposal, keyed by seat: every seat of either, in the order they were first
+ * collected (`a` first). Of two signatures of the same seat (both verified for it), the one with the later deadline
+ * stays, in the place of the first: signing again replaces an expired signature, and no seat ever loses consent it
+ * gave. Refuses files of different proposals, chains or councils.
  */
 export function mergeApprovals(a: ApprovalsFile, b: ApprovalsFile): ApprovalsFile {
   if (a.chainId !== b.chainId || getAddress(a.council) !== getAddress(b.council)) {
@@ -220,15 +321,14 @@ export function mergeApprovals(a: ApprovalsFile, b: ApprovalsFile): ApprovalsFil
   if (a.proposalId.toLowerCase() !== b.proposalId.toLowerCase()) {
     throw new CliError(`the files are for different proposals (${a.proposalId}, ${b.proposalId})`);
   }
-  const seen = new Set(a.signatures.map((s) => getAddress(s.signer)));
-  const added = b.signatures.filter((s) => !seen.has(getAddress(s.signer)));
-  const { description: _a, signatures: _b, ...fields } = a;
-  const description = a.description ?? b.description;
-  return {
-    ...fields,
-    ...(description === undefined ? {} : { description }),
-    signatures: [...a.signatures, ...added],
-  };
+  const bySeat = new Map<string, ApprovalsSignature>();
+  for (const s of [...a.signatures, ...b.signatures]) {
+    const kept = bySeat.get(s.seatId);
+    if (kept === undefined) bySeat.set(s.seatId, s);
+    else if (BigInt(s.validUntil) > BigInt(kept.validUntil)) bySeat.set(s.seatId, s);
+  }
+  // The same id commits to the same description hash: the two descriptions are the same text.
+  return { ...a, signatures: [...bySeat.values()] };
 }
 
 /** The text of a signatures file, as `hedge:sign` writes it. */

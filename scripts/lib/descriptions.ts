@@ -1,27 +1,9 @@
-// Proposal descriptions as the command line, the audit and the console show them. A description is the text whose
-// keccak256 is the proposal's salt (./council descriptionSalt), so it is matched to proposals by that hash alone and
-// needs no other trust: a text from any file either hashes to a proposal's salt or explains nothing. The text comes
-// from whoever proposed, so it is shown with its control and bidirectional-override characters made visible: a
-// description must not be able to move the terminal's cursor or reorder the words around it.
-// Pure (no file system): the browser console imports it; ./descriptions-files reads texts from a folder.
-import { descriptionSalt } from "./council";
-
-/** Texts by the salt they hash to (lower-case hex). */
-export type DescriptionIndex = Map<string, string>;
-
-/** Indexes texts by their salt; the first of two equal texts wins (they are the same text). */
-export function indexDescriptions(texts: Iterable<string>, into: DescriptionIndex = new Map()): DescriptionIndex {
-  for (const text of texts) {
-    const salt = descriptionSalt(text);
-    if (!into.has(salt)) into.set(salt, text);
-  }
-  return into;
-}
-
-/** The description of a proposal with this salt, when one of the indexed texts hashes to it. */
-export function descriptionOf(index: DescriptionIndex, salt: string): string | undefined {
-  return index.get(salt.toLowerCase());
-}
+// Proposal descriptions as the command line, the audit and the console show them. A description is on chain, in
+// `ProposalCreated`, and the proposal id commits to its keccak256 (./council descriptionHash), so any copy proves
+// itself. The text comes from whoever proposed, so it is shown with its control and bidirectional-override characters
+// made visible, and its lines behind a gutter: a description must not be able to move the terminal's cursor, reorder
+// the words around it, or pass for the decoded calls printed next to it.
+// Pure (no file system): the browser console imports it.
 
 // C0 and C1 controls but tab and line feed, DEL, and the bidirectional marks, embeddings, overrides and isolates.
 // eslint-disable-next-line no-control-regex

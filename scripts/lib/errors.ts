@@ -10,6 +10,12 @@ import { CliError, say } from "./shell/output";
 /** The artifacts whose errors the tasks can meet, directly or bubbled up through the council and the timelock. */
 export const ERROR_SOURCES = ["HedgeCouncil", "HedgePolicy", "CouncilSeats", "TimelockController", "MockV3Aggregator"];
 
+const TIER_WORDS = [
+  "Fast (steward nudges only)",
+  "Standard (a setPolicy that does not loosen)",
+  "Critical (a loosening setPolicy, or anything else)",
+];
+
 const STATE_WORDS = [
   "does not exist on this council",
   "is Pending (approved but not queued yet)",
@@ -63,19 +69,24 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgeCouncilNotSeatHolder: (a) => `${a[0]} holds no council seat`,
   HedgeCouncilInvalidProposalLength: (a) =>
     `a proposal needs at least one call and as many values and calldatas as targets (got ${a[0]}, ${a[1]}, ${a[2]})`,
+  HedgeCouncilInvalidCallsLength: (a) =>
+    `the calls to classify need as many calldatas as targets (got ${a[0]} targets and ${a[1]} calldatas)`,
   HedgeCouncilMixedFastBatch: (a) =>
     `call ${a[0]} mixes steward nudges (Fast tier) with other calls; propose nudges on their own`,
   HedgeCouncilProposalExists: (a) =>
-    `proposal ${a[0]} already exists (same calls and salt); it cannot be created twice`,
+    `proposal ${a[0]} already exists (the same calls and description); the same calls need another description`,
   HedgeCouncilUnexpectedProposalState: (a) =>
     `proposal ${id(a[0])} ${STATE_WORDS[Number(a[1])] ?? `is in state ${a[1]}`}`,
   HedgeCouncilFastTierNotQueued: (a) =>
     `proposal ${id(a[0])} is Fast tier (steward nudges): it skips the timelock, so execute it instead of queueing it`,
   HedgeCouncilAlreadyApproved: (a) => `${a[1]} already approved proposal ${id(a[0])}`,
-  HedgeCouncilNotApproved: (a) => `${a[1]} has no approval on proposal ${id(a[0])} to revoke`,
+  HedgeCouncilAlreadyRevoked: (a) =>
+    `${a[1]} already revoked proposal ${id(a[0])} and has no approval of it to withdraw: nothing would change`,
   HedgeCouncilAlreadyVetoed: (a) => `${a[1]} already vetoed proposal ${id(a[0])}`,
+  HedgeCouncilVetoNotCritical: (a) =>
+    `only Critical proposals can be vetoed: ${id(a[0])} is ${TIER_WORDS[Number(a[1])] ?? `tier ${a[1]}`}`,
   HedgeCouncilSignatureRevoked: (a) =>
-    `${a[1]} revoked its approval of proposal ${id(a[0])}: no signature of that address counts for it again; it may approve on chain`,
+    `the signature of seat ${a[1]} is by ${a[2]}, which revoked proposal ${id(a[0])}: no signature of that address counts for it again; it may approve on chain`,
   HedgeCouncilFastTierTakesNoValue: (a) =>
     `a Fast proposal (steward nudges) runs from the council, which keeps no ether: its calls cannot send ${n(a[0])} wei`,
   HedgeCouncilValueMismatch: (a) =>
@@ -83,10 +94,14 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgeCouncilSeatsNotLinked: (a) =>
     `the seats contract reports to another council (${a[0]}): deploy the council the seats name`,
   HedgeCouncilUnauthorizedSeats: (a) => `only the seats contract may report seat changes; ${a[0]} is not it`,
-  HedgeCouncilSignatureCountMismatch: (a) =>
-    `${a[0]} signers but ${a[1]} signatures: at least one of each is needed, as many signers as signatures`,
+  HedgeCouncilNoSignatures: () => "no signature was given: at least one seat's signature is needed",
+  HedgeCouncilSeatNotFound: (a) =>
+    `a signature names seat ${a[0]}, which does not exist (never minted, or burned): it can never count`,
+  HedgeCouncilDuplicateSeat: (a) => `seat ${a[0]} has two signatures in one call: each seat signs once`,
+  HedgeCouncilSignatureExpired: (a) =>
+    `the signature of seat ${a[0]} was valid until ${fmtTime(a[1] as bigint)}, which has passed: seat ${a[0]} must sign again`,
   HedgeCouncilInvalidSignature: (a) =>
-    `the signature given for ${a[0]} is not its EIP-712 approval of this proposal on this chain and council`,
+    `the signature given for seat ${a[0]} is not its current holder's EIP-712 approval of this proposal, with that seat and deadline, on this chain and council`,
   HedgeCouncilInsufficientApprovals: (a) =>
     `proposal ${id(a[0])} has ${a[1]} approval${Number(a[1]) === 1 ? "" : "s"} from current seat holders; its tier needs ${a[2]}`,
   HedgeCouncilNotReady: (a, now) =>
@@ -184,7 +199,6 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   AccessControlUnauthorizedAccount: (a) => `${a[0]} lacks the role ${id(a[1])} this needs`,
   FailedCall: () => "a call made by the contract failed without a reason",
   AddressEmptyCode: (a) => `${a[0]} has no code`,
-  ECDSAInvalidSignature: () => "the signature is invalid",
 };
 
 /** Explains decoded revert data in words. */

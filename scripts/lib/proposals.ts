@@ -1,5 +1,6 @@
 // Council proposals as the tasks see them. Like OpenZeppelin Governor, the council keeps a proposal's hash only; its
-// calls are read back from the `ProposalCreated` event (or, before `submit`, from a signatures file). This module
+// calls and its description are read back from the `ProposalCreated` event (or, before `submit`, from a signatures
+// file). A description is whatever its proposer wrote: it is printed only through ./descriptions. This module
 // finds proposals by id (or a unique prefix of it), names their tiers and states, decodes their calls into words, and
 // tells whether they are outdated (`staleness`). The console imports it too: nothing here may need Hardhat.
 import { getAddress, id as keccakText, isHexString, type Result } from "ethers";
@@ -9,19 +10,33 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { describeError, revertData } from "./errors";
 import { fmtBps, fmtDuration, fmtVix, shortId } from "./format";
+import { isExpired, type ApprovalsSignature } from "./approvals-format";
+import { fmtValidUntil } from "./signing";
 import { CliError, sayLines } from "./shell/output";
 import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
 import { describePolicyChange } from "./policy-edit";
-import { GOVERNED_ABI, ProposalState, STATE_NAMES, TIER_NAMES, Tier, type ProposalCalls } from "./council";
+import {
+  GOVERNED_ABI,
+  ProposalState,
+  STATE_NAMES,
+  TIER_NAMES,
+  Tier,
+  descriptionHash,
+  type ProposalCalls,
+} from "./council";
 import { descriptionBlock } from "./descriptions";
 
 /** @deprecated import from ./council; kept for test/fuzz/council.model.ts until its rewrite lands. */
 export { Tier, ProposalState as State } from "./council";
 
-/** A proposal created on chain, as its `ProposalCreated` event tells it. */
+/** The calls of a proposal without its description: what decoding and rehearsing them need. */
+export type Calls = Pick<ProposalCalls, "targets" | "values" | "calldatas">;
+
+/** A proposal created on chain, as its `ProposalCreated` event tells it (the description is the proposer's text). */
 export interface CreatedProposal extends ProposalCalls {
   id: string;
+  description: string;
   proposer: string;
   tier: number;
   blockNumber: number;
@@ -52,7 +67,8 @@ export async function createdProposals(system: Pick<HedgeSystem, "council" | "fr
     targets: [...e.args[3]],
     values: [...e.args[4]],
     calldatas: [...e.args[5]],
-    salt: e.args[6],
+    description: e.args[6],
+    descriptionHash: descriptionHash(e.args[6]),
     blockNumber: e.blockNumber,
     transactionHash: e.transactionHash,
   }));
@@ -196,11 +212,7 @@ export function describeCall(
 }
 
 /** Every call of a proposal, numbered. */
-export function describeCalls(
-  system: Pick<HedgeSystem, "deployment">,
-  calls: Omit<ProposalCalls, "salt">,
-  current?: PolicyValues,
-): string[] {
+export function describeCalls(system: Pick<HedgeSystem, "deployment">, calls: Calls, current?: PolicyValues): string[] {
   const lines: string[] = [];
   calls.targets.forEach((target, i) => {
     const [first, ...rest] = describeCall(system, target, calls.values[i], calls.calldatas[i], current);
@@ -214,9 +226,13 @@ export async function currentPolicy(system: HedgeSystem): Promise<PolicyValues> 
   return toPolicyValues(await system.policy.policy());
 }
 
-/** Throws unless `address` holds a seat now; `who` describes it in the message. */
-export async function requireSeatHolder(system: HedgeSystem, address: string, who: string): Promise<number> {
-  const seatId = Number(await system.seats.seatOf(address));
+/** Throws unless `address` holds a seat now (as the council counts seats); returns its seat id. */
+export async function requireSeatHolder(
+  system: Pick<HedgeSystem, "council">,
+  address: string,
+  who: string,
+): Promise<number> {
+  const seatId = Number(await system.council.seatOf(address));
   if (seatId === 0) throw new CliError(`${who} holds no council seat`);
   return seatId;
 }
@@ -255,7 +271,7 @@ const COOLING_DOWN = keccakText("HedgePolicyNudgeCoolingDown(uint8,uint256)").sl
  */
 export async function staleness(
   system: { deployment: HedgeSystem["deployment"]; council: Pick<HedgeSystem["council"], "runner"> },
-  proposal: Omit<ProposalCalls, "salt"> & { tier: number },
+  proposal: Calls & { tier: number },
   explain: (error: unknown) => string | Promise<string>,
 ): Promise<Staleness> {
   const provider = system.council.runner?.provider;
@@ -288,11 +304,11 @@ export function refuseOutdated(id: string, stale: Staleness, action: string, all
 }
 
 /** A proposal as the tasks show it: on chain (`blockNumber` set) or only in a signatures file (null). */
-export type ShownProposal = Omit<ProposalCalls, "salt"> & {
+export type ShownProposal = Calls & {
   id: string;
   tier: number;
   blockNumber: number | null;
-  /** Its reason in words, when known (already checked against the salt: see ./descriptions). */
+  /** Its reason in words: from `ProposalCreated`, or from a signatures file (checked against the id). */
   description?: string;
 };
 
@@ -337,4 +353,57 @@ export async function showProposal(
   sayLines(await describeProposal(system, proposal, stale));
   if (refuse) refuseOutdated(proposal.id, stale, refuse.action, refuse.allowOutdated);
   return stale;
+}
+
+/** What a tier covers, in the words of hedge:status's tier table. */
+export const TIER_COVERS = [
+  "steward nudges only",
+  "a setPolicy that does not loosen",
+  "a loosening setPolicy, or anything else",
+] as const;
+
+/** The signatures of a file that a relay sends, and the notes on those it leaves out. */
+export interface Relay {
+  fresh: ApprovalsSignature[];
+  notes: string[];
+}
+
+/**
+ * Checks, before anything is sent, the signatures a relay (`submit`, `approveBySig`) would send for proposal `id`,
+ * as the council will: a seat whose approval is already recorded is left out with a note (the council ignores it);
+ * a signature past its deadline at the next block (`latest` is the latest block's time), or by an address that
+ * revoked the proposal, is refused in one line naming its seat. `name` is how the file is named; the seats and their
+ * holders were checked when the file was read (parseApprovals).
+ */
+export async function signaturesToRelay(
+  system: Pick<HedgeSystem, "council">,
+  id: string,
+  signatures: ApprovalsSignature[],
+  name: string,
+  latest: number,
+): Promise<Relay> {
+  const fresh: ApprovalsSignature[] = [];
+  const notes: string[] = [];
+  for (const s of signatures) {
+    const [recorded, revoked] = await Promise.all([
+      system.council.hasApproved(id, s.signer),
+      system.council.hasRevoked(id, s.signer),
+    ]);
+    if (recorded) {
+      notes.push(`  seat ${s.seatId} (${getAddress(s.signer)}) already approved on chain: skipped`);
+      continue;
+    }
+    if (isExpired(s, latest + 1)) {
+      throw new CliError(
+        `the signature of seat ${s.seatId} (${s.signer}) in ${name} expired: it was valid until ${fmtValidUntil(BigInt(s.validUntil))}, and the council refuses it; seat ${s.seatId} signs again with \`hedge:sign --id ${id} --from <account>\` (the new signature replaces it)`,
+      );
+    }
+    if (revoked) {
+      throw new CliError(
+        `the signature of seat ${s.seatId} (${s.signer}) in ${name} can never count: ${s.signer} revoked proposal ${shortId(id)}; remove it from the file (that address may still approve on chain)`,
+      );
+    }
+    fresh.push(s);
+  }
+  return { fresh, notes };
 }

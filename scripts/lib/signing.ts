@@ -65,7 +65,7 @@ export function approvalHashes(chainId: bigint | number, council: string, approv
   };
 }
 
-/** A deadline as the command line shows it: "2026-12-13 01:17:44 UTC (unix 1796951864)". */
+/** A deadline as the command line shows it: "2026-12-11 01:17:44 UTC (unix 1796951864)". */
 export function fmtValidUntil(validUntil: bigint | number): string {
   const seconds = Number(validUntil);
   const date = new Date(seconds * 1000);

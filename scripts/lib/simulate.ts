@@ -31,10 +31,14 @@ import { describeCall, liveSeatIds } from "./proposals";
 import { chainIdOf } from "./shell/network";
 import { readOracle } from "./watch/oracle";
 
-/** The proposal to simulate: its id and calls, and whether it exists on chain (otherwise it is proposed first). */
+/**
+ * The proposal to simulate: its id, its calls (with the description's hash, as queue and execute take them), its
+ * description (what `propose` takes), and whether it exists on chain (otherwise it is proposed first).
+ */
 export interface SimulatedProposal {
   id: string;
   calls: ProposalCalls;
+  description: string;
   onChain: boolean;
 }
 
@@ -292,7 +296,12 @@ async function run(
   const { council } = contracts;
   const councilAddress = system.deployment.contracts.council.address;
   const { id, calls } = proposal;
-  const args: [string[], bigint[], string[], string] = [calls.targets, calls.values, calls.calldatas, calls.salt];
+  const args: [string[], bigint[], string[], string] = [
+    calls.targets,
+    calls.values,
+    calls.calldatas,
+    calls.descriptionHash,
+  ];
   const readPolicy = async () =>
     [toPolicyValues(await contracts.policy.policy()), Number(await contracts.policy.version())] as const;
 
@@ -325,7 +334,12 @@ async function run(
     ok = await step(
       `propose (${seatLabel(holders[0])})`,
       sender,
-      council.interface.encodeFunctionData("propose", args),
+      council.interface.encodeFunctionData("propose", [
+        calls.targets,
+        calls.values,
+        calls.calldatas,
+        proposal.description,
+      ]),
     );
   }
   // A proposal that could not be created has no stored tier: the council's judgement of its calls says it.

@@ -50,7 +50,13 @@ export function tableRows(markdown: string): string[][] {
   return rows;
 }
 
-/** The files git tracks, as paths relative to the project root with `/` separators. */
+/**
+ * The files git tracks that are in the working tree, as paths relative to the project root with `/` separators (a
+ * file deleted but not yet committed is not one of the project's files any more).
+ */
 export function trackedFiles(): string[] {
-  return execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean);
+  return execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean)
+    .filter((f) => fs.existsSync(path.join(ROOT, f)));
 }

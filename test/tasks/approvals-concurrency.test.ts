@@ -7,17 +7,20 @@ import os from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { Wallet, getAddress, hexlify, randomBytes } from "ethers";
+import { HDNodeWallet, Wallet, getAddress } from "ethers";
 
 import {
+  fileSignature,
+  mergeApprovals,
   newApprovalsFile,
   readApprovalsFile,
   writeApprovalsFile,
   type ApprovalsFile,
+  type ApprovalsSignature,
 } from "../../scripts/lib/approvals-file";
 import { CliError } from "../../scripts/lib/shell/output";
-import { proposalIdOf } from "../../scripts/lib/council";
-import { signApproval, type SignedApproval } from "../../scripts/lib/signing";
+import { descriptionHash, proposalIdOf } from "../../scripts/lib/council";
+import { signApproval } from "../../scripts/lib/signing";
 import type { WriterJob } from "./approvals-writer";
 import { ROOT, tempDir } from "./helpers";
 
@@ -30,24 +33,54 @@ describe("signatures files: concurrent writers, the lock, and merge on write", f
   let dir: string;
   let base: ApprovalsFile;
   let counter = 0;
+  /** The next seat id to sign for: a file holds each seat once, and seats go up to 64. */
+  let nextSeat = 1;
 
   before(() => {
     dir = tempDir("approvals-concurrency");
     const council = Wallet.createRandom().address;
-    const calls = { targets: [council], values: [0n], calldatas: ["0x"], salt: hexlify(randomBytes(32)) };
-    base = newApprovalsFile(CHAIN_ID, council, proposalIdOf(calls), calls);
+    const description = "a proposal signed by many at once";
+    const calls = {
+      targets: [council],
+      values: [0n],
+      calldatas: ["0x"],
+      descriptionHash: descriptionHash(description),
+    };
+    base = newApprovalsFile(CHAIN_ID, council, proposalIdOf(calls), calls, description);
+  });
+  beforeEach(() => {
+    nextSeat = 1;
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Approvals of the test proposal by `n` fresh keys (the file checks signatures, not seats). */
-  async function approvals(n: number): Promise<SignedApproval[]> {
+  /**
+   * Approvals of the test proposal by `n` fresh keys, each for a seat of its own, valid for an hour (without a
+   * provider the file checks signatures, not who holds the seats).
+   */
+  async function approvals(
+    n: number,
+    validUntil = Math.floor(Date.now() / 1000) + 3_600,
+  ): Promise<ApprovalsSignature[]> {
     const wallets = Array.from({ length: n }, () => Wallet.createRandom());
     return Promise.all(
-      wallets.map(async (w) => ({
-        signer: w.address,
-        signature: await signApproval(w, CHAIN_ID, base.council, base.proposalId),
-      })),
+      wallets.map(async (w) => {
+        const seatId = nextSeat++;
+        const approval = { proposalId: base.proposalId, seatId, validUntil };
+        const signature = await signApproval(w, CHAIN_ID, base.council, approval);
+        return fileSignature({ seatId, validUntil, signer: w.address, signature });
+      }),
     );
+  }
+
+  /** Another approval of the seat of `s`, by its signer's key, with another deadline. */
+  async function resigned(
+    wallet: Wallet | HDNodeWallet,
+    s: ApprovalsSignature,
+    validUntil: number,
+  ): Promise<ApprovalsSignature> {
+    const approval = { proposalId: base.proposalId, seatId: BigInt(s.seatId), validUntil };
+    const signature = await signApproval(wallet, CHAIN_ID, base.council, approval);
+    return fileSignature({ seatId: s.seatId, validUntil, signer: wallet.address, signature });
   }
 
   const fileName = () => path.join(dir, `p${++counter}.json`);
@@ -96,6 +129,7 @@ describe("signatures files: concurrent writers, the lock, and merge on write", f
     const expected = signatures.flat().map((s) => getAddress(s.signer));
     expect(written.signatures.map((s) => s.signer)).to.have.members(expected);
     expect(written.signatures).to.have.length(WRITERS * ROUNDS);
+    expect(new Set(written.signatures.map((s) => s.seatId)).size).to.equal(WRITERS * ROUNDS);
     // Each writer's own signatures stay in the order it wrote them (a merge appends what is new).
     for (const own of signatures) {
       const positions = own.map((s) => written.signatures.findIndex((w) => w.signer === s.signer));
@@ -114,6 +148,34 @@ describe("signatures files: concurrent writers, the lock, and merge on write", f
     const written = await writeApprovalsFile(file, { ...base, signatures: [a, c] });
     expect(written.signatures.map((s) => s.signer)).to.deep.equal([a.signer, b.signer, c.signer]);
     expect((await read(file)).signatures).to.deep.equal(written.signatures);
+  });
+
+  it("keys signatures by seat: the later deadline of a seat replaces the earlier, in its place, and never the other way", async () => {
+    const wallet = Wallet.createRandom();
+    const now = Math.floor(Date.now() / 1000);
+    const approval = { proposalId: base.proposalId, seatId: 7, validUntil: now + 60 };
+    const early = fileSignature({
+      seatId: 7,
+      validUntil: now + 60,
+      signer: wallet.address,
+      signature: await signApproval(wallet, CHAIN_ID, base.council, approval),
+    });
+    const [other] = await approvals(1);
+    const late = await resigned(wallet, early, now + 7_200);
+    const file = fileName();
+    await writeApprovalsFile(file, { ...base, signatures: [early, other] });
+    const written = await writeApprovalsFile(file, { ...base, signatures: [late] });
+    expect(written.signatures).to.deep.equal([late, other]);
+    // A writer that still holds the earlier signature does not bring it back.
+    const again = await writeApprovalsFile(file, { ...base, signatures: [early] });
+    expect(again.signatures).to.deep.equal([late, other]);
+    expect((await read(file)).signatures).to.deep.equal([late, other]);
+    expect(mergeApprovals({ ...base, signatures: [early] }, { ...base, signatures: [late] }).signatures).to.deep.equal([
+      late,
+    ]);
+    expect(mergeApprovals({ ...base, signatures: [late] }, { ...base, signatures: [early] }).signatures).to.deep.equal([
+      late,
+    ]);
   });
 
   it("breaks a lock left by a process that is gone", async () => {
@@ -159,7 +221,7 @@ describe("signatures files: concurrent writers, the lock, and merge on write", f
     const tampered = fs.readFileSync(file, "utf8").replace(a.signature.slice(10, 20), "0".repeat(10));
     fs.writeFileSync(file, tampered);
     const error = await writeApprovalsFile(file, { ...base, signatures: [b] }).catch((e) => e);
-    expect((error as Error).message).to.include(`the signature of ${a.signer} does not verify`);
+    expect((error as Error).message).to.include(`the signature of seat ${a.seatId} (${a.signer}) does not verify`);
     expect(fs.readFileSync(file, "utf8")).to.equal(tampered);
     expect(fs.existsSync(`${file}.lock`)).to.equal(false);
   });

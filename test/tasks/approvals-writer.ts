@@ -5,8 +5,7 @@
 // `hardhat test` loads every file under test/, so it does nothing unless run as the main module.
 import fs from "node:fs";
 
-import { writeApprovalsFile, type ApprovalsFile } from "../../scripts/lib/approvals-file";
-import type { SignedApproval } from "../../scripts/lib/signing";
+import { writeApprovalsFile, type ApprovalsFile, type ApprovalsSignature } from "../../scripts/lib/approvals-file";
 
 /** What the test hands to each writer. */
 export interface WriterJob {
@@ -15,7 +14,7 @@ export interface WriterJob {
   /** The signatures file without signatures: the proposal every writer signs. */
   base: ApprovalsFile;
   /** For writer i: the signatures it adds, one write each. */
-  signatures: SignedApproval[][];
+  signatures: ApprovalsSignature[][];
 }
 
 async function main(jobFile: string, index: number): Promise<void> {

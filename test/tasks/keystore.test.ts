@@ -193,7 +193,9 @@ describe("tasks: --from keystore:FILE against `hardhat node` (child processes, -
       ),
       "hedge:propose --offchain --from keystore",
     );
-    expect(out).to.include(`Signed as proposer by ${holder.address} (keystore ${file}); nothing was sent.`);
+    expect(out).to.include(
+      `Signed as proposer by ${holder.address} (keystore ${file}) (seat 1, valid for 7 d); nothing was sent.`,
+    );
     const content = JSON.parse(fs.readFileSync(approvals, "utf8")) as ApprovalsFile;
     expect(content.signatures.map((s) => s.signer)).to.deep.equal([holder.address]);
     expect(await nonce(holder.address)).to.equal(0);

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import type { ProposeResult } from "../../scripts/commands/propose";
-import { deployFresh, expectRefused, runOk, useDeployedSystem } from "./helpers";
+import { deployFresh, expectRefused, runOk, runTask, useDeployedSystem } from "./helpers";
 
 describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and the demo", function () {
   const fixture = useDeployedSystem();
@@ -75,9 +75,9 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
     );
   });
 
-  it("vetoes a queued proposal to death, then cancels its timelock operation", async () => {
-    const id = await propose("coverageBps=3000");
-    for (const from of ["2", "3"]) await runOk("hedge:approve", { id, from });
+  it("vetoes a queued Critical proposal to death, then cancels its timelock operation", async () => {
+    const id = await propose("coverageBps=2000");
+    for (const from of ["2", "3", "4"]) await runOk("hedge:approve", { id, from });
     await runOk("hedge:queue", { id });
     await expectRefused(
       "hedge:cancel",
@@ -91,10 +91,35 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
     const second = await runOk("hedge:veto", { id, from: "5" });
     expect(second.out.join("\n")).to.include("2 of 2 vetoes, proposal");
     expect(await (await council()).state(id)).to.equal(4n);
-    await runOk("hedge:time", { advance: "1d" });
+    await runOk("hedge:time", { advance: "3d" });
     await expectRefused("hedge:execute", { id }, /it is Vetoed/);
     await runOk("hedge:cancel", { id });
     await expectRefused("hedge:cancel", { id }, /has no pending operation in the timelock/);
+  });
+
+  it("refuses a veto of a Standard or Fast proposal in one line, before sending", async () => {
+    const standard = await propose("coverageBps=3000");
+    for (const from of ["2", "3"]) await runOk("hedge:approve", { id: standard, from });
+    await runOk("hedge:queue", { id: standard });
+    const fast = (await runOk<ProposeResult>("hedge:propose", { kind: "nudge", set: "coverageBps=2600", from: "1" }))
+      .result.id;
+    const run = await runTask("hedge:veto", { id: standard, from: "4" });
+    expect(run.out, "nothing is shown of a veto that cannot be cast").to.deep.equal([]);
+    for (const [id, words] of [
+      [standard, "Standard (a setPolicy that does not loosen)"],
+      [fast, "Fast (steward nudges only)"],
+    ]) {
+      const reason = await expectRefused("hedge:veto", { id, from: "4" }, /^only Critical proposals can be vetoed/);
+      expect(reason).to.equal(`only Critical proposals can be vetoed: ${id} is ${words}`);
+    }
+    const c = await council();
+    expect(await c.vetoCount(standard)).to.equal(0n);
+    expect(await c.vetoCount(fast)).to.equal(0n);
+    // The contract says the same, were the check skipped.
+    const [, , , , seat4] = await hre.ethers.getSigners();
+    await expect(c.connect(seat4).veto(standard))
+      .to.be.revertedWithCustomError(c, "HedgeCouncilVetoNotCritical")
+      .withArgs(standard, 1);
   });
 
   it("lets a proposal expire when nobody queues it", async () => {
@@ -153,6 +178,12 @@ describe("tasks: approve, queue, execute, veto, cancel, oracle, sync, time and t
     const text = out.join("\n");
     expect(text).to.include("Seat 1 tries to force it through alone (hedge:queue): refused, nothing sent.");
     expect(text).to.include("has 1 approval from current seat holders; its tier needs 4");
+    expect(text).to.include("description, read back from ProposalCreated: Less protection before the Fed day");
+    for (const seat of [2, 3, 4]) {
+      expect(text).to.match(
+        new RegExp(`^    seat ${seat}  0x[0-9a-fA-F]{40}  valid until .* UTC \\(unix \\d+\\)$`, "m"),
+      );
+    }
     expect(text).to.include("Someone tries to execute it at once: refused by the timelock delay, nothing sent.");
     expect(text).to.include("the policy is now version 2");
     expect(text).to.include("The audit replays the chain since the deployment and re-derives every rule");

@@ -101,7 +101,10 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
     id = /Id: (0x[0-9a-f]{64})/.exec(proposed)![1];
     ok(await cli(["hedge:sign", "--id", id, "--out", file, "--from", "env:HEDGE_SEAT2_KEY"]), "hedge:sign");
     const content = JSON.parse(fs.readFileSync(file, "utf8")) as ApprovalsFile;
-    expect(content.signatures.map((s) => s.signer)).to.deep.equal([seat1.address, seat2.address]);
+    expect(content.signatures.map((s) => [s.seatId, s.signer])).to.deep.equal([
+      ["1", seat1.address],
+      ["2", seat2.address],
+    ]);
 
     const before = Number(await rpc<string>("eth_blockNumber"));
     const submitted = ok(await cli(["hedge:submit", "--signatures", file]), "hedge:submit");
@@ -119,7 +122,7 @@ describe("tasks against `hardhat node` (child processes, --network remote)", fun
     const elsewhere = tempDir("node-elsewhere");
     const tampered = path.join(dir, "tampered.json");
     const content = JSON.parse(fs.readFileSync(file, "utf8")) as ApprovalsFile;
-    content.salt = `0x${"11".repeat(32)}`;
+    content.description = `${content.description} (edited)`;
     fs.writeFileSync(tampered, JSON.stringify(content));
     // Deployments files edited by hand: on a real chain the advice must never be to deploy over them (--force).
     const deployment = JSON.parse(fs.readFileSync(path.join(dir, "remote.json"), "utf8")) as Deployment;

@@ -53,22 +53,31 @@ describe("an outdated proposal against `hardhat node` (child process, --network 
     const version = await policy.version();
     const setPolicy = (coverageBps: number) =>
       policy.interface.encodeFunctionData("setPolicy", [{ ...current, coverageBps }, version]);
-    const calls = (coverageBps: number, salt: string): [string[], bigint[], string[], string] => [
-      [c.policy.address],
-      [0n],
-      [setPolicy(coverageBps)],
-      keccakText(salt),
-    ];
+    // propose takes the description; hashProposal, queue and execute its keccak256.
+    const calls = (coverageBps: number, description: string) => ({
+      propose: [[c.policy.address], [0n], [setPolicy(coverageBps)], description] as [
+        string[],
+        bigint[],
+        string[],
+        string,
+      ],
+      hashed: [[c.policy.address], [0n], [setPolicy(coverageBps)], keccakText(description)] as [
+        string[],
+        bigint[],
+        string[],
+        string,
+      ],
+    });
     const seat1 = await councilAs(1);
     const [executed, outdated] = [calls(3000, "executed"), calls(3500, "outdated")];
-    await (await seat1.propose(...executed)).wait();
-    await (await seat1.propose(...outdated)).wait();
-    const outdatedId = await seat1.hashProposal(...outdated);
-    await (await (await councilAs(2)).approve(await seat1.hashProposal(...executed))).wait();
-    await (await seat1.queue(...executed)).wait();
+    await (await seat1.propose(...executed.propose)).wait();
+    await (await seat1.propose(...outdated.propose)).wait();
+    const outdatedId = await seat1.hashProposal(...outdated.hashed);
+    await (await (await councilAs(2)).approve(await seat1.hashProposal(...executed.hashed))).wait();
+    await (await seat1.queue(...executed.hashed)).wait();
     await rpc("evm_increaseTime", [86_400]);
     await rpc("evm_mine");
-    await (await seat1.execute(...executed)).wait();
+    await (await seat1.execute(...executed.hashed)).wait();
     expect(await policy.version()).to.equal(version + 1n);
 
     const before = await fingerprint();
@@ -78,6 +87,7 @@ describe("an outdated proposal against `hardhat node` (child process, --network 
       `error: proposal ${outdatedId.slice(0, 10)}… is outdated, it cannot run as it stands: call 0: the change was built against policy version 1, but the policy is now at version 2; propose it again; pass --allow-outdated to approve it anyway`,
     ]);
     expect(run.stdout).to.include(`Proposal ${outdatedId}\n`);
+    expect(run.stdout).to.include("  description: outdated\n");
     expect(run.stdout).to.match(/^ {6}coverageBps\s+3,000 \(30\.00 %\)\s+3,500 \(35\.00 %\)\s+tightens$/m);
     expect(run.stdout).to.include("  OUTDATED: call 0: the change was built against policy version 1");
     expect(await fingerprint(), "the refused approve sent a transaction").to.equal(before);

@@ -106,8 +106,8 @@ describe("tasks: outdated proposals are marked and refused; approve and veto sho
   });
 
   it("marks a seat for an address that got one meanwhile, and refuses to approve it", async () => {
-    const first = await propose({ kind: "seat-add", holder: "7", salt: "first" });
-    const second = await propose({ kind: "seat-add", holder: "7", salt: "second" });
+    const first = await propose({ kind: "seat-add", holder: "7", description: "first" });
+    const second = await propose({ kind: "seat-add", holder: "7", description: "second" });
     for (const from of ["2", "3", "4"]) await runOk("hedge:approve", { id: first, from });
     await runOk("hedge:queue", { id: first });
     await runOk("hedge:time", { advance: "3d" });
@@ -135,30 +135,37 @@ describe("tasks: outdated proposals are marked and refused; approve and veto sho
   });
 
   it("approve and veto print the decoded change before acting; an outdated proposal may be vetoed", async () => {
-    const id = await propose({ kind: "policy", set: "coverageBps=3000,layers.1.triggerVix=2600" });
+    // Critical (coverage down): the tier a veto applies to.
+    const id = await propose({
+      kind: "policy",
+      set: "coverageBps=2000,layers.1.triggerVix=2600",
+      description: "Less coverage, an earlier layer 1",
+    });
     const created = (await (await council()).queryFilter((await council()).filters.ProposalCreated(id)))[0];
     const expected = [
       `Proposal ${id}`,
       `  chain 31337, council ${fixture.deployment.contracts.council.address}, created in block ${created.blockNumber}`,
+      "  description: Less coverage, an earlier layer 1",
       "  call 0: HedgePolicy.setPolicy(next, expectedVersion 1)",
       "      field                before             after              effect",
       "      -------------------  -----------------  -----------------  --------",
       "      layers.1.triggerVix  2,800 (VIX 28.00)  2,600 (VIX 26.00)  tightens",
-      "      coverageBps          2,500 (25.00 %)    3,000 (30.00 %)    tightens",
-      "  tier Standard: needs 3 approvals, then 1 d in the timelock",
+      "      coverageBps          2,500 (25.00 %)    2,000 (20.00 %)    loosens",
+      "  tier Critical: needs 4 approvals, then 3 d in the timelock",
     ];
     const [, , seat2, , seat4] = await hre.ethers.getSigners();
     const approved = await runOk("hedge:approve", { id, from: "2" });
     expect(approved.out.slice(0, expected.length)).to.deep.equal(expected);
     expect(approved.out[expected.length]).to.match(/^ {2}sent approve: tx 0x[0-9a-f]{64} /);
-    expect(approved.out.at(-1)).to.equal(`Approved by account 2 (${seat2.address}): 2 of 3 approvals.`);
+    expect(approved.out.at(-1)).to.equal(`Approved by account 2 (${seat2.address}): 2 of 4 approvals.`);
 
     const vetoed = await runOk("hedge:veto", { id, from: "4" });
     expect(vetoed.out.slice(0, expected.length)).to.deep.equal(expected);
     expect(vetoed.out[expected.length]).to.match(/^ {2}sent veto: tx 0x[0-9a-f]{64} /);
     expect(vetoed.out.at(-1)).to.equal(`Veto cast by account 4 (${seat4.address}): 1 of 2 vetoes.`);
 
-    const { outdated } = await versionMovedOn();
+    const outdated = await propose({ kind: "policy", set: "coverageBps=1900" });
+    await versionMovedOn();
     const killed = await runOk("hedge:veto", { id: outdated, from: "5" });
     expect(killed.out).to.include(`  OUTDATED: ${VERSION_MOVED}`);
     expect(await (await council()).vetoCount(outdated)).to.equal(1n);

@@ -1,6 +1,7 @@
 // hedge:propose in-process: policy changes with their diff and tier, --dry-run, nudges, seat changes (rotation as
 // one batch), council settings and the oracle; every bad value refused with one line and nothing sent.
 import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
 import hre from "hardhat";
 
 import type { ProposeResult } from "../../scripts/commands/propose";
@@ -83,6 +84,48 @@ describe("tasks: hedge:propose", function () {
     expect(out.join("\n")).to.include(`Id: ${result.id}`);
     expect(await hre.ethers.provider.getBlockNumber()).to.equal(before);
     expect(await (await council()).state(result.id)).to.equal(0n);
+  });
+
+  it("writes a default description naming the change and the time, unique for the same change proposed twice", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const runs = [
+      await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3000,layers.1.triggerVix=2600")),
+      await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3000,layers.1.triggerVix=2600")),
+    ];
+    const after = Math.floor(Date.now() / 1000);
+    const c = await council();
+    const stamp =
+      /^layers\.1\.triggerVix 2,800 → 2,600, coverageBps 2,500 → 3,000 \(proposed (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC(, #\d+)?\)$/;
+    for (const { out, result } of runs) {
+      const match = stamp.exec(result.description);
+      expect(match, result.description).not.to.equal(null);
+      const at = Date.parse(`${match![1]}Z`) / 1000;
+      expect(at).to.be.within(before, after);
+      expect(out).to.include(`Description: ${result.description}`);
+      // On chain, as proposed: the event carries the text, and the id commits to its hash.
+      const [created] = await c.queryFilter(c.filters.ProposalCreated(result.id));
+      expect(created.args.description).to.equal(result.description);
+      expect(result.calls.descriptionHash).to.equal(keccak256(toUtf8Bytes(result.description)));
+    }
+    expect(runs[1].result.description).not.to.equal(runs[0].result.description);
+    expect(runs[1].result.id).not.to.equal(runs[0].result.id);
+    expect(await c.state(runs[1].result.id)).to.equal(1n);
+  });
+
+  it("gives the same change proposed in the same second a numbered default description", async () => {
+    // The wall clock stands still: the second proposal finds the first's text taken on chain.
+    const frozen = Date.now;
+    const at = frozen();
+    Date.now = () => at;
+    try {
+      const a = await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3000", { dryRun: true }));
+      const b = await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3000"));
+      const c = await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3000"));
+      expect(b.result.description).to.equal(a.result.description, "a dry run takes nothing");
+      expect(c.result.description).to.equal(a.result.description.replace(/\)$/, ", #2)"));
+    } finally {
+      Date.now = frozen;
+    }
   });
 
   it("removes and adds layers", async () => {
@@ -299,13 +342,24 @@ describe("tasks: hedge:propose", function () {
       });
     }
 
-    it("the same calls and salt twice", async () => {
-      await runOk("hedge:propose", policyArgs("coverageBps=3000", { salt: "same" }));
-      await expectRefused(
+    it("an id that already exists: the same calls with the same description", async () => {
+      const first = await runOk<ProposeResult>("hedge:propose", policyArgs("coverageBps=3000", { description: "why" }));
+      for (const offchain of [{}, { offchain: true }]) {
+        const reason = await expectRefused(
+          "hedge:propose",
+          policyArgs("coverageBps=3000", { description: "why", ...offchain }),
+          /^proposal 0x[0-9a-f]{64} already exists/,
+        );
+        expect(reason).to.equal(
+          `proposal ${first.result.id} already exists (Pending): the same calls need another description`,
+        );
+      }
+      // The same calls with another description are another proposal.
+      const second = await runOk<ProposeResult>(
         "hedge:propose",
-        policyArgs("coverageBps=3000", { salt: "same" }),
-        /^a proposal with these calls and salt already exists \(0x[0-9a-f]{64}\); pass another --salt/,
+        policyArgs("coverageBps=3000", { description: "why, again" }),
       );
+      expect(second.result.id).not.to.equal(first.result.id);
     });
 
     it("a change built against an old version once the policy moved on (a nudge keeps the version)", async () => {

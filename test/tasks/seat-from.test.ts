@@ -16,6 +16,8 @@ describe("tasks: seat actions require --from", function () {
   useTaskSandbox();
   let holders = "";
   let id = "";
+  /** A Critical proposal: the only kind a veto applies to. */
+  let critical = "";
   const dir = tempDir("seat-from");
   const file = path.join(dir, "approvals.json");
 
@@ -25,6 +27,8 @@ describe("tasks: seat actions require --from", function () {
     holders = [1, 2, 3, 4, 5].map((i) => `account ${i} (${signers[i].address})`).join(", ");
     id = (await runOk<ProposeResult>("hedge:propose", { kind: "policy", set: "coverageBps=3000", from: "1" })).result
       .id;
+    critical = (await runOk<ProposeResult>("hedge:propose", { kind: "policy", set: "coverageBps=2000", from: "1" }))
+      .result.id;
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -37,7 +41,8 @@ describe("tasks: seat actions require --from", function () {
       ["hedge:propose", { kind: "policy", set: "coverageBps=3100", offchain: true, out: file }],
       ["hedge:sign", { id, out: file }],
       ["hedge:approve", { id }],
-      ["hedge:veto", { id }],
+      ["hedge:veto", { id: critical }],
+      ["hedge:revoke", { id }],
     ];
     for (const [task, args] of cases) {
       const reason = await expectRefused(task, args, needsFrom(task));

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, id as keccakText } from "ethers";
 import hre from "hardhat";
 
 import type { Deployment } from "../../scripts/lib/deployments";
@@ -141,10 +141,12 @@ describe("hedge:simulate against `hardhat node` (child processes, --network loca
     await (await (await council(2)).approve(other)).wait();
     const c = await council(0);
     const p = (await c.queryFilter(c.filters.ProposalCreated(other)))[0].args;
-    await (await c.queue([...p[3]], [...p[4]], [...p[5]], p[6])).wait();
+    // ProposalCreated carries the description; queue and execute take its keccak256.
+    const hashed: [string[], bigint[], string[], string] = [[...p[3]], [...p[4]], [...p[5]], keccakText(p[6])];
+    await (await c.queue(...hashed)).wait();
     await rpc("evm_increaseTime", [86_400]);
     await rpc("evm_mine");
-    await (await c.execute([...p[3]], [...p[4]], [...p[5]], p[6])).wait();
+    await (await c.execute(...hashed)).wait();
 
     const before = await fingerprint([standard, other]);
     const out = exitedWith(await cli(["hedge:simulate", "--id", standard]), 1, "hedge:simulate");

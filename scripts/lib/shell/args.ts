@@ -40,3 +40,28 @@ export function parseVix(flag: string, value: string | number): number {
     throw new CliError(`${flag} ${value}: out of range, must be above 0 and at most 1000`);
   return hundredths;
 }
+
+/** The longest `--valid-for`: a signature should never wake up long after it was given. */
+export const MAX_VALID_FOR_SECONDS = 365 * 86_400;
+
+/**
+ * Parses `--valid-for`, how long a signature counts from now (the chain's latest block): a duration as `--delay`
+ * takes it (`30m`, `12h`, `7d`), at least 1 s and at most 365 d. Absent: `fallback`.
+ */
+export function parseValidFor(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const text = String(value).trim();
+  if (!/^\d+\s*[smhdw]?$/.test(text)) {
+    throw new CliError(
+      `--valid-for ${value}: not a duration (seconds, or a number with s, m, h, d or w, such as 30m, 12h or 7d)`,
+    );
+  }
+  const seconds = parseDuration("--valid-for", text);
+  if (seconds === 0) throw new CliError(`--valid-for ${value}: a signature must count for at least 1 s`);
+  if (seconds > MAX_VALID_FOR_SECONDS) {
+    throw new CliError(
+      `--valid-for ${value}: at most 365d: a signature must not be able to wake up long after it was given`,
+    );
+  }
+  return seconds;
+}
