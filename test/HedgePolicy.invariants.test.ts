@@ -314,6 +314,8 @@ const boundaries: Boundary[] = [
 ];
 
 describe("HedgePolicy invariants", function () {
+  before(async () => loadFixture(fixture)); // the deployment, once, outside the tests' time
+
   it("starts from a default policy that every case below edits one field of", async function () {
     const { policy } = await loadFixture(fixture);
     expect(await currentPolicy(policy)).to.deep.equal(defaultPolicy());

@@ -1,7 +1,9 @@
 // HedgePolicy nudges: the steward moves one trigger or the coverage to any value within maxNudgeBps of its baseline (the
 // value the last setPolicy set), once per parameter per cooldown, never past an invariant. A nudge changes the policy
 // hash but keeps the version, so it can never void a proposal approved against that version; however many nudges run,
-// the policy stays within one band of the baseline.
+// the policy stays within one band of the baseline. A return from the loose side toward the baseline (a trigger above
+// it moved down, the coverage below it moved up, ending between the current value and the baseline) skips the
+// cooldown and does not restart it; overshooting to the tight side, or undoing a protective nudge, waits.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
@@ -24,6 +26,8 @@ async function fixture() {
 const DAY = Number(DEFAULT_NUDGE_COOLDOWN);
 
 describe("HedgePolicy nudges", function () {
+  before(async () => loadFixture(fixture)); // the deployment, once, outside the tests' time
+
   describe("nudgeTrigger", function () {
     for (const [layer, from, to] of [
       [0, 2_000, 2_200],
@@ -437,6 +441,258 @@ describe("HedgePolicy nudges", function () {
         1n,
       );
       expect(await policy.baseline()).to.deep.equal([2_500n, [10_000n]]);
+    });
+  });
+
+  describe("a return from the loose side toward the baseline: no cooldown, and none restarted", function () {
+    /**
+     * Nudges `parameter` (a layer or COVERAGE_PARAMETER) to `requested` within the cooldown of an earlier nudge and
+     * expects it to run as an exempt return: the value changes, the version and the baseline do not, PolicyUpdated is
+     * emitted, and every lastNudgeAt is as it was.
+     */
+    async function expectExemptReturn(
+      f: Awaited<ReturnType<typeof fixture>>,
+      parameter: number,
+      requested: number,
+    ): Promise<void> {
+      const { policy, steward } = f;
+      const before = await snapshotState(policy);
+      const baseline = await policy.baseline();
+      const next = withEdit((p) => {
+        if (parameter === COVERAGE_PARAMETER) p.coverageBps = requested;
+        else p.layers[parameter].triggerVix = requested;
+      }, before.policy);
+      const tx =
+        parameter === COVERAGE_PARAMETER
+          ? policy.connect(steward).nudgeCoverage(requested)
+          : policy.connect(steward).nudgeTrigger(parameter, requested);
+      await expect(tx).to.emit(policy, "PolicyUpdated").withArgs(before.version, before.policyHash, hashPolicy(next));
+      expect(await snapshotState(policy)).to.deep.equal({ ...before, policy: next, policyHash: hashPolicy(next) });
+      expect(await policy.baseline()).to.deep.equal(baseline);
+    }
+
+    /** Nudges `parameter` to `requested` and expects HedgePolicyNudgeCoolingDown(parameter, until); nothing changes. */
+    async function expectCoolingDown(
+      f: Awaited<ReturnType<typeof fixture>>,
+      parameter: number,
+      requested: number,
+      until: number,
+    ): Promise<void> {
+      const { policy, steward } = f;
+      const before = await snapshotState(policy);
+      const tx =
+        parameter === COVERAGE_PARAMETER
+          ? policy.connect(steward).nudgeCoverage(requested)
+          : policy.connect(steward).nudgeTrigger(parameter, requested);
+      await expect(tx).to.be.revertedWithCustomError(policy, "HedgePolicyNudgeCoolingDown").withArgs(parameter, until);
+      await expectUnchanged(policy, before);
+    }
+
+    it("a trigger above its baseline moved down toward it, within the cooldown: runs, lastNudgeAt unchanged", async function () {
+      const f = await loadFixture(fixture);
+      await f.policy.connect(f.steward).nudgeTrigger(1, 3_080);
+      const nudgedAt = await time.latest();
+      await expectExemptReturn(f, 1, 2_900);
+      expect(await f.policy.lastNudgeAt(1)).to.equal(BigInt(nudgedAt));
+      // The cooldown still runs from the loosening nudge, not from the return: moving out again waits for it.
+      await expectCoolingDown(f, 1, 3_000, nudgedAt + DAY);
+      // All the way to the baseline, a second before the cooldown ends.
+      await time.setNextBlockTimestamp(nudgedAt + DAY - 1);
+      await expectExemptReturn(f, 1, 2_800);
+      expect(await currentPolicy(f.policy)).to.deep.equal(defaultPolicy());
+      // A second later the cooldown of the loosening nudge is over: an ordinary nudge runs and restarts it.
+      await f.policy.connect(f.steward).nudgeTrigger(1, 2_900);
+      expect(await f.policy.lastNudgeAt(1)).to.equal(BigInt(nudgedAt + DAY));
+    });
+
+    it("landing exactly on the baseline is exempt, from the loose edge in one nudge", async function () {
+      const f = await loadFixture(fixture);
+      await f.policy.connect(f.steward).nudgeTrigger(2, 3_850);
+      const nudgedAt = await time.latest();
+      await expectExemptReturn(f, 2, 3_500);
+      expect(await currentPolicy(f.policy)).to.deep.equal(defaultPolicy());
+      expect(await f.policy.lastNudgeAt(2)).to.equal(BigInt(nudgedAt));
+    });
+
+    it("overshooting past the baseline to the tight side is not exempt: cooling down", async function () {
+      const f = await loadFixture(fixture);
+      await f.policy.connect(f.steward).nudgeTrigger(0, 2_200);
+      const nudgedAt = await time.latest();
+      await expectCoolingDown(f, 0, 1_999, nudgedAt + DAY);
+      await expectCoolingDown(f, 0, 1_800, nudgedAt + DAY);
+      // Once the cooldown is over it is an ordinary nudge, within the band, and restarts the cooldown.
+      await time.setNextBlockTimestamp(nudgedAt + DAY);
+      await f.policy.connect(f.steward).nudgeTrigger(0, 1_800);
+      expect(await f.policy.lastNudgeAt(0)).to.equal(BigInt(nudgedAt + DAY));
+    });
+
+    it("from the tight side back toward the baseline is not exempt: undoing a protective nudge waits", async function () {
+      const f = await loadFixture(fixture);
+      await f.policy.connect(f.steward).nudgeTrigger(0, 1_800);
+      const nudgedAt = await time.latest();
+      await expectCoolingDown(f, 0, 1_900, nudgedAt + DAY);
+      await expectCoolingDown(f, 0, 2_000, nudgedAt + DAY);
+      await time.setNextBlockTimestamp(nudgedAt + DAY);
+      await f.policy.connect(f.steward).nudgeTrigger(0, 2_000);
+      expect(await f.policy.lastNudgeAt(0)).to.equal(BigInt(nudgedAt + DAY));
+      expect(await currentPolicy(f.policy)).to.deep.equal(defaultPolicy());
+    });
+
+    it("a move further out on the loose side is not exempt, nor a move within it away from the baseline", async function () {
+      const f = await loadFixture(fixture);
+      await f.policy.connect(f.steward).nudgeTrigger(0, 2_100);
+      const nudgedAt = await time.latest();
+      await expectCoolingDown(f, 0, 2_200, nudgedAt + DAY);
+      await f.policy.connect(f.steward).nudgeCoverage(2_400);
+      const coverageAt = await time.latest();
+      await expectCoolingDown(f, COVERAGE_PARAMETER, 2_300, coverageAt + DAY);
+    });
+
+    describe("the coverage, mirrored: below its baseline is the loose side", function () {
+      it("coverage below its baseline moved up toward it, within the cooldown: runs, lastNudgeAt unchanged", async function () {
+        const f = await loadFixture(fixture);
+        await f.policy.connect(f.steward).nudgeCoverage(2_250);
+        const nudgedAt = await time.latest();
+        await expectExemptReturn(f, COVERAGE_PARAMETER, 2_400);
+        await expectExemptReturn(f, COVERAGE_PARAMETER, 2_500);
+        expect(await f.policy.lastNudgeAt(COVERAGE_PARAMETER)).to.equal(BigInt(nudgedAt));
+        expect(await currentPolicy(f.policy)).to.deep.equal(defaultPolicy());
+        await expectCoolingDown(f, COVERAGE_PARAMETER, 2_400, nudgedAt + DAY);
+      });
+
+      it("overshooting past the baseline to the tight side is not exempt", async function () {
+        const f = await loadFixture(fixture);
+        await f.policy.connect(f.steward).nudgeCoverage(2_250);
+        const nudgedAt = await time.latest();
+        await expectCoolingDown(f, COVERAGE_PARAMETER, 2_501, nudgedAt + DAY);
+        await expectCoolingDown(f, COVERAGE_PARAMETER, 2_750, nudgedAt + DAY);
+      });
+
+      it("from the tight side (above the baseline) back down toward it is not exempt", async function () {
+        const f = await loadFixture(fixture);
+        await f.policy.connect(f.steward).nudgeCoverage(2_750);
+        const nudgedAt = await time.latest();
+        await expectCoolingDown(f, COVERAGE_PARAMETER, 2_600, nudgedAt + DAY);
+        await expectCoolingDown(f, COVERAGE_PARAMETER, 2_500, nudgedAt + DAY);
+      });
+    });
+
+    it("an exempt return still respects the invariants: triggers strictly increasing", async function () {
+      const f = await loadFixture(fixture);
+      const { policy, governance, steward } = f;
+      // Baseline 2,000 / 2,100 / 3,500: layer 1 pushed up to 2,300, then layer 0 up to 2,200 under it.
+      const close = withEdit((p) => (p.layers[1].triggerVix = 2_100));
+      await policy.connect(governance).setPolicy(close, 1n);
+      await policy.connect(steward).nudgeTrigger(1, 2_300);
+      await policy.connect(steward).nudgeTrigger(0, 2_200);
+      const before = await snapshotState(policy);
+      // Layer 1's return to 2,150 would put it under layer 0: refused by the invariant, not waved through.
+      for (const requested of [2_200, 2_150, 2_100]) {
+        await expect(policy.connect(steward).nudgeTrigger(1, requested))
+          .to.be.revertedWithCustomError(policy, "HedgePolicyTriggerNotIncreasing")
+          .withArgs(1n, 2_200n, requested);
+        await expectUnchanged(policy, before);
+      }
+      // Down to one above layer 0 it runs; once layer 0 is back, layer 1 goes back too: both exempt.
+      await policy.connect(steward).nudgeTrigger(1, 2_201);
+      await policy.connect(steward).nudgeTrigger(0, 2_000);
+      await policy.connect(steward).nudgeTrigger(1, 2_100);
+      expect(await currentPolicy(policy)).to.deep.equal(close);
+      expect(await snapshotState(policy)).to.deep.equal({ ...before, policy: close, policyHash: hashPolicy(close) });
+    });
+
+    it("an exempt return after setNudgeLimits shrank the band: still allowed, though outside the new band", async function () {
+      const f = await loadFixture(fixture);
+      const { policy, governance, steward } = f;
+      await policy.connect(steward).nudgeTrigger(0, 2_200);
+      const nudgedAt = await time.latest();
+      await policy.connect(governance).setNudgeLimits(500, DAY); // the band around 2,000 is now 1,900..2,100
+      // 2,150 is outside the new band, but nearer the baseline than 2,200: the return runs.
+      await expectExemptReturn(f, 0, 2_150);
+      // A move back out, even within the old band, is an ordinary nudge: cooling down, then outside the band.
+      await expectCoolingDown(f, 0, 2_180, nudgedAt + DAY);
+      await time.setNextBlockTimestamp(nudgedAt + DAY);
+      const before = await snapshotState(policy);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_180))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(0n, 2_000n, 2_180n, 100n);
+      await expectUnchanged(policy, before);
+      // Nudges switched off (maxNudgeBps 0): a return to the baseline is still allowed, and nothing else.
+      await policy.connect(governance).setNudgeLimits(0, DAY);
+      await expect(policy.connect(steward).nudgeTrigger(0, 2_151))
+        .to.be.revertedWithCustomError(policy, "HedgePolicyNudgeOutsideBand")
+        .withArgs(0n, 2_000n, 2_151n, 0n);
+      await expectExemptReturn(f, 0, 2_000);
+      expect(await policy.lastNudgeAt(0)).to.equal(BigInt(nudgedAt));
+      expect(await currentPolicy(policy)).to.deep.equal(defaultPolicy());
+    });
+
+    describe("across setPolicy: the loose side is judged against the new baseline", function () {
+      it("a value that was loose against the old baseline is the new baseline: moving off it waits", async function () {
+        const f = await loadFixture(fixture);
+        const { policy, governance, steward } = f;
+        await policy.connect(steward).nudgeTrigger(0, 2_200);
+        const nudgedAt = await time.latest();
+        // Against the old baseline 2,000, a move 2,200 -> 2,100 is an exempt return.
+        await policy.connect(steward).nudgeTrigger.staticCall(0, 2_100);
+        // The council approves 2,200 as the new baseline (a Critical change through the council; here, governance).
+        const approved = withEdit((p) => (p.layers[0].triggerVix = 2_200));
+        await policy.connect(governance).setPolicy(approved, 1n);
+        expect(await policy.baseline()).to.deep.equal([2_500n, [2_200n, 2_800n, 3_500n]]);
+        // 2,100 is now the tight side of 2,200: an ordinary nudge, and the cooldown survived setPolicy.
+        await expectCoolingDown(f, 0, 2_100, nudgedAt + DAY);
+        await expectCoolingDown(f, 0, 2_300, nudgedAt + DAY);
+      });
+
+      it("after a setPolicy, a return is judged against the new baseline: to it is exempt, past it is not", async function () {
+        const f = await loadFixture(fixture);
+        const { policy, governance, steward } = f;
+        await policy.connect(steward).nudgeTrigger(0, 2_200);
+        const nudgedAt = await time.latest();
+        // The council lowers the first trigger to VIX 21 (from the nudged 22: no loosening against the current value).
+        const approved = withEdit((p) => (p.layers[0].triggerVix = 2_100));
+        await policy.connect(governance).setPolicy(approved, 1n);
+        expect(await policy.baseline()).to.deep.equal([2_500n, [2_100n, 2_800n, 3_500n]]);
+        // The cooldown of the nudge before still runs: the first loosening against 2,100 waits for it.
+        await expectCoolingDown(f, 0, 2_310, nudgedAt + DAY);
+        await time.setNextBlockTimestamp(nudgedAt + DAY);
+        await policy.connect(steward).nudgeTrigger(0, 2_310); // the loose edge of the new band (±210)
+        const loosenedAt = nudgedAt + DAY;
+        // Back to the old baseline 2,000 overshoots the new one: tight side, not exempt.
+        await expectCoolingDown(f, 0, 2_000, loosenedAt + DAY);
+        await expectCoolingDown(f, 0, 2_099, loosenedAt + DAY);
+        // Toward and onto the new baseline: exempt.
+        const before = await snapshotState(policy);
+        await policy.connect(steward).nudgeTrigger(0, 2_200);
+        await policy.connect(steward).nudgeTrigger(0, 2_100);
+        expect(await currentPolicy(policy)).to.deep.equal(approved);
+        expect(await snapshotState(policy)).to.deep.equal({
+          ...before,
+          policy: approved,
+          policyHash: hashPolicy(approved),
+        });
+        expect(await policy.lastNudgeAt(0)).to.equal(BigInt(loosenedAt));
+      });
+
+      it("the coverage: after a setPolicy to 24 %, the old baseline of 25 % is the tight side", async function () {
+        const f = await loadFixture(fixture);
+        const { policy, governance, steward } = f;
+        await policy.connect(steward).nudgeCoverage(2_250);
+        const nudgedAt = await time.latest();
+        const approved = withEdit((p) => (p.coverageBps = 2_400));
+        await policy.connect(governance).setPolicy(approved, 1n);
+        await time.setNextBlockTimestamp(nudgedAt + DAY);
+        await policy.connect(steward).nudgeCoverage(2_160); // the loose edge of the band around 2,400 (±240)
+        const loosenedAt = nudgedAt + DAY;
+        // Up to the old baseline 2,500 overshoots the new one: not exempt.
+        await expectCoolingDown(f, COVERAGE_PARAMETER, 2_500, loosenedAt + DAY);
+        await expectCoolingDown(f, COVERAGE_PARAMETER, 2_401, loosenedAt + DAY);
+        // Toward and onto the new baseline: exempt.
+        await expectExemptReturn(f, COVERAGE_PARAMETER, 2_300);
+        await expectExemptReturn(f, COVERAGE_PARAMETER, 2_400);
+        expect(await currentPolicy(policy)).to.deep.equal(approved);
+        expect(await policy.lastNudgeAt(COVERAGE_PARAMETER)).to.equal(BigInt(loosenedAt));
+      });
     });
   });
 

@@ -56,6 +56,8 @@ async function expectOutOfRange(
 const MAX_UINT32 = 2n ** 32n - 1n;
 
 describe("HedgePolicy.syncLayers", function () {
+  before(async () => loadFixture(fixture)); // the deployment, once, outside the tests' time
+
   describe("normalising the oracle answer to VIX hundredths", function () {
     const cases: [number, bigint, number][] = [
       [0, 22n, 2_200], // VIX 22.50 given as 22

@@ -68,6 +68,8 @@ function minPolicy(): PolicyValues {
 }
 
 describe("HedgePolicy", function () {
+  before(async () => loadFixture(fixture)); // the deployment, once, outside the tests' time
+
   describe("constructor", function () {
     it("starts at version 1 with the given policy", async function () {
       const { policy } = await loadFixture(fixture);

@@ -48,6 +48,8 @@ async function expectUnusable(f: Fixture, status: number) {
 }
 
 describe("HedgeUpkeep", function () {
+  before(async () => loadFixture(fixture)); // the deployment, once, outside the tests' time
+
   describe("deployment", function () {
     it("refuses a policy that is not a contract", async function () {
       const factory = await ethers.getContractFactory("HedgeUpkeep");
@@ -194,6 +196,29 @@ describe("HedgeUpkeep", function () {
       await time.setNextBlockTimestamp(updatedAt + 3_601n);
       await ethers.provider.send("evm_mine", []);
       await expectUnusable(f, Status.Stale);
+    });
+
+    it("follows the policy's maxOracleAge: an answer 30 minutes old is fresh at 3,600 s and stale at 60 s", async function () {
+      const f = await loadFixture(fixture);
+      await setVix(f, 4_000);
+      const updatedAt = (await f.oracle.latestRoundData())[3];
+      await time.increaseTo(updatedAt + 1_800n); // half a heartbeat of a feed updated every 30 minutes
+      expect(await check(f.upkeep)).to.deep.equal({ needed: true, engaged: 0, next: 0b111 });
+      await f.policy.connect(f.governance).setPolicy(
+        withEdit((p) => (p.maxOracleAge = 60)),
+        1,
+      );
+      await expectUnusable(f, Status.Stale);
+      await expect(f.policy.syncLayers())
+        .to.be.revertedWithCustomError(f.policy, "HedgePolicyOracleAnswerStale")
+        .withArgs(updatedAt, 60);
+      await f.policy.connect(f.governance).setPolicy(
+        withEdit((p) => (p.maxOracleAge = 3_600)),
+        2,
+      );
+      await expect(f.upkeep.performUpkeep("0x"))
+        .to.emit(f.upkeep, "UpkeepPerformed")
+        .withArgs(f.deployer.address, 0, 0b111, 4_000);
     });
 
     it("an answer dated in the future", async function () {

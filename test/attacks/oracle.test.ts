@@ -2,7 +2,9 @@
 // zero, negative, future-dated or incomplete rounds, or answers that normalise to nothing or overflow; and a feed under
 // the attacker's control (installed through governance) that changes its decimals, serves out-of-range words,
 // answers malformed data or goes down. `syncLayers` must revert with the exact error and the engaged layers stay as
-// they were: a broken feed can neither engage nor drop a hedge.
+// they were: a broken feed can neither engage nor drop a hedge. And the oracle age (issue 23, gap 4): rules v2 let a
+// Standard majority cut `maxOracleAge` from 1 h to 60 s; with a feed on a 30-minute heartbeat that starves
+// `syncLayers` and the upkeep through a spike. Any change of the oracle age is Critical now, shorter or longer.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -10,8 +12,19 @@ import { id as keccakId } from "ethers";
 
 import { vixToAnswer } from "../../scripts/lib/deploy";
 import type { AttackOracle } from "../../typechain-types";
-import { args, atNextBlock, deployCouncilSystem, pass, proposal } from "../helpers/system";
+import {
+  args,
+  atNextBlock,
+  deployCouncilSystem,
+  pass,
+  proposal,
+  setPolicyCall,
+  Tier,
+  withEdit,
+  type CouncilSystem,
+} from "../helpers/system";
 import { expectUnchanged, readyToExecute, scopeOf } from "./attacks.behavior";
+import { expectShortOfApprovals } from "./minority.behavior";
 
 async function fixture() {
   const sys = await deployCouncilSystem();
@@ -46,6 +59,8 @@ async function expectSyncRefused(sys: Sys, error: string, errorArgs: unknown[], 
 }
 
 describe("Attacks: oracle manipulation", function () {
+  before(async () => loadFixture(fixture)); // the deployment, once, outside the tests' time
+
   describe("a Chainlink-style feed reporting bad rounds", function () {
     it("a crash answer one second older than maxOracleAge", async function () {
       const sys = await loadFixture(fixture);
@@ -191,6 +206,100 @@ describe("Attacks: oracle manipulation", function () {
           .to.be.revertedWithCustomError(sys.policy, "HedgePolicyOracleNotContract")
           .withArgs(nobody),
       );
+    });
+  });
+
+  describe("the oracle age: a change either way is Critical (issue 23, gap 4)", function () {
+    /** A Chainlink-like feed's heartbeat: one round every 30 minutes. */
+    const HEARTBEAT = 1_800;
+    /** IHedgeUpkeep.OracleStatus.Stale */
+    const STALE = 4;
+
+    async function upkeepFixture() {
+      const sys = await deployCouncilSystem({ upkeep: true });
+      return { ...sys, upkeep: sys.system.upkeep! };
+    }
+    before(async () => loadFixture(upkeepFixture));
+
+    /** The setPolicy proposal that sets `maxOracleAge`, against the current version. */
+    async function oracleAgeProposal(sys: CouncilSystem, maxOracleAge: number) {
+      return proposal(
+        [
+          await setPolicyCall(
+            sys,
+            withEdit((p) => (p.maxOracleAge = maxOracleAge)),
+          ),
+        ],
+        `oracle age ${maxOracleAge} s`,
+      );
+    }
+
+    for (const maxOracleAge of [60, 3_599, 3_601, 7_200]) {
+      it(`3,600 s -> ${maxOracleAge.toLocaleString("en-US")} s loosens: isLoosening true, tierOf Critical, three seats are short`, async function () {
+        const sys = await loadFixture(fixture);
+        const p = await oracleAgeProposal(sys, maxOracleAge);
+        expect(await sys.policy.isLoosening(withEdit((q) => (q.maxOracleAge = maxOracleAge)))).to.equal(true);
+        expect(await sys.council.tierOf(p.targets, p.calldatas)).to.equal(Tier.Critical);
+        await expectShortOfApprovals(sys, p, sys.holders.slice(0, 3), 4);
+      });
+    }
+
+    /**
+     * A feed on a 30-minute heartbeat (one round of `answers[r]` every {HEARTBEAT} s) watched by a keeper that looks
+     * every five minutes: at each look, checkUpkeep decides and, when it says so, performUpkeep runs. Returns when
+     * (seconds after the first round) the upkeep first ran, or null if it never did.
+     */
+    async function watchHeartbeat(sys: Awaited<ReturnType<typeof upkeepFixture>>, answers: number[]) {
+      const start = (await time.latest()) + 10;
+      let ranAt: number | null = null;
+      for (const [r, vix] of answers.entries()) {
+        const round = start + r * HEARTBEAT;
+        await atNextBlock(round);
+        await sys.oracle.updateAnswer(vixToAnswer(vix));
+        for (let offset = 300; offset < HEARTBEAT; offset += 300) {
+          await time.increaseTo(round + offset);
+          const [needed] = await sys.upkeep.checkUpkeep("0x");
+          if (!needed) continue;
+          await sys.upkeep.connect(sys.stranger).performUpkeep("0x");
+          ranAt ??= round + offset - start;
+        }
+      }
+      return ranAt;
+    }
+
+    it("a feed on a 30-minute heartbeat, 3,600 s policy: a spike to VIX 40 engages every layer at the keeper's next look", async function () {
+      const sys = await loadFixture(upkeepFixture);
+      // Two calm rounds, then VIX 40 for two rounds: the keeper's first look after the spike (5 minutes) engages all.
+      expect(await watchHeartbeat(sys, [1_500, 1_500, 4_000, 4_000])).to.equal(2 * HEARTBEAT + 300);
+      expect(await sys.policy.engagedLayers()).to.equal(0b111n);
+      // Anywhere in the heartbeat, until the next round, the answer is fresh enough.
+      const [, , , updatedAt] = await sys.oracle.latestRoundData();
+      await time.increaseTo(updatedAt + BigInt(HEARTBEAT - 1));
+      expect((await sys.upkeep.preview()).status).to.equal(0n); // Fresh
+    });
+
+    it("the same feed under a 60 s policy starves: syncLayers stale and checkUpkeep false through two hours of VIX 40", async function () {
+      const sys = await loadFixture(upkeepFixture);
+      // What rules v2 let three seats do as a Standard change takes four now (a Critical decision).
+      await pass(sys, await oracleAgeProposal(sys, 60));
+      expect((await sys.policy.policy()).maxOracleAge).to.equal(60n);
+      // The same feed, the same keeper: it never finds an answer fresh enough, and no layer engages.
+      expect(await watchHeartbeat(sys, [1_500, 1_500, 4_000, 4_000, 4_000, 4_000])).to.equal(null);
+      expect(await sys.policy.engagedLayers()).to.equal(0n);
+      const [, , , updatedAt] = await sys.oracle.latestRoundData();
+      expect((await sys.upkeep.preview()).status).to.equal(BigInt(STALE));
+      await expectUnchanged(sys, await scopeOf(sys), async () => {
+        await expect(sys.policy.connect(sys.stranger).syncLayers())
+          .to.be.revertedWithCustomError(sys.policy, "HedgePolicyOracleAnswerStale")
+          .withArgs(updatedAt, 60);
+        await expect(sys.upkeep.connect(sys.stranger).performUpkeep("0x"))
+          .to.be.revertedWithCustomError(sys.upkeep, "HedgeUpkeepOracleUnusable")
+          .withArgs(STALE);
+      });
+      // Only in the first minute after a round would a sync run: 60 s of every 1,800.
+      await atNextBlock(Number(updatedAt) + HEARTBEAT);
+      await sys.oracle.updateAnswer(vixToAnswer(4_000));
+      expect(await sys.policy.syncLayers.staticCall()).to.equal(0b111n);
     });
   });
 });
