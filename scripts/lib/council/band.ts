@@ -63,12 +63,13 @@ export function nudgeViolation(
   const name = parameterName(parameter);
   if (requested === current) return `the nudge does not change the ${name} (${current})`;
   if (isReturnFromLooseSide(nudge)) return null;
+  // The contract's order (HedgePolicy._checkNudge): the cooldown, then the band, so both name the same reason.
+  if (lastNudgeAt !== 0 && now < lastNudgeAt + limits.nudgeCooldown) {
+    return `the ${name} was nudged ${fmtDuration(now - lastNudgeAt)} before, within the cooldown of ${fmtDuration(limits.nudgeCooldown)}`;
+  }
   const band = nudgeBand(baseline, limits.maxNudgeBps);
   if (requested < band.min || requested > band.max) {
     return `the nudge moves the ${name} to ${requested}, outside the band ${band.min}..${band.max} around its baseline ${baseline} (±${band.maxStep}, maxNudgeBps ${limits.maxNudgeBps})`;
-  }
-  if (lastNudgeAt !== 0 && now < lastNudgeAt + limits.nudgeCooldown) {
-    return `the ${name} was nudged ${fmtDuration(now - lastNudgeAt)} before, within the cooldown of ${fmtDuration(limits.nudgeCooldown)}`;
   }
   return null;
 }
