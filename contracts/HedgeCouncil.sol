@@ -34,7 +34,9 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     // ---------------------------------------------------------------- constants
 
     /// @dev EIP-712 type of an approval: the proposal, the seat that approves it and the last second it counts.
-    bytes32 private constant APPROVAL_TYPEHASH = keccak256("Approval(bytes32 proposalId,uint256 seatId,uint64 validUntil)");
+    bytes32 private constant APPROVAL_TYPEHASH = keccak256(
+        "Approval(bytes32 proposalId,uint256 seatId,uint64 validUntil)"
+    );
 
     /// @dev `keccak256("")`: the code hash of an account without code.
     bytes32 private constant EMPTY_CODEHASH = 0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470;
@@ -537,22 +539,26 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             revert HedgeCouncilInvalidProposalLength(targets.length, values.length, calldatas.length);
         }
         id = hashProposal(targets, values, calldatas, keccak256(bytes(description)));
-        Proposal memory existing = _proposals[id];
-        if (existing.status != Status.None) revert HedgeCouncilProposalExists(id);
-        proposal.revoked = existing.revoked;
-        (Tier tier, uint256 mixedAt) = _classify(targets, calldatas);
-        if (mixedAt != 0) revert HedgeCouncilMixedFastBatch(mixedAt);
-        // Fast proposals run from the council itself, which keeps no ether.
-        if (tier == Tier.Fast) {
-            uint256 value = _sum(values);
-            if (value != 0) revert HedgeCouncilFastTierTakesNoValue(value);
+        // The blocks below keep the stack shallow enough for the legacy code generator (the mutation build).
+        {
+            Proposal memory existing = _proposals[id];
+            if (existing.status != Status.None) revert HedgeCouncilProposalExists(id);
+            proposal.revoked = existing.revoked;
         }
-
+        {
+            (Tier tier, uint256 mixedAt) = _classify(targets, calldatas);
+            if (mixedAt != 0) revert HedgeCouncilMixedFastBatch(mixedAt);
+            // Fast proposals run from the council itself, which keeps no ether.
+            if (tier == Tier.Fast) {
+                uint256 value = _sum(values);
+                if (value != 0) revert HedgeCouncilFastTierTakesNoValue(value);
+            }
+            proposal.tier = tier;
+        }
         proposal.deadline = uint40(block.timestamp + _settings.proposalTtl);
         proposal.status = Status.Pending;
-        proposal.tier = tier;
         proposal.codeHash = _codeHash(targets);
-        emit ProposalCreated(id, proposer, tier, targets, values, calldatas, description);
+        emit ProposalCreated(id, proposer, proposal.tier, targets, values, calldatas, description);
     }
 
     /**
@@ -651,9 +657,7 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
     /**
      * @dev Records the signatures in the approvals of `proposal` and returns them with the number of seats added. A
      * signature of a live seat already among the approvals is ignored; any other must count, or the whole call reverts
-     * naming its seat: the seat is live, appears once in the call, its deadline has not passed, its holder's address
-     * has not revoked the proposal (looked up only when the proposal's word says someone did), and its holder signed
-     * `Approval(id, seatId, validUntil)`.
+     * naming its seat: the seat is live and appears once in the call, and {_signerOf} accepts the signature.
      */
     function _addSignatures(
         bytes32 id,
@@ -673,16 +677,30 @@ contract HedgeCouncil is IHedgeCouncil, EIP712 {
             if (seen & bit != 0) revert HedgeCouncilDuplicateSeat(seatId);
             seen |= bit;
             if (approvals & bit != 0) continue;
-            address holder = _holderOf[seatId];
-            uint64 validUntil = signature.validUntil;
-            if (block.timestamp > validUntil) revert HedgeCouncilSignatureExpired(seatId, validUntil);
-            if (proposal.revoked && _revoked[id][holder]) revert HedgeCouncilSignatureRevoked(id, seatId, holder);
-            if (!_isSigned(holder, approvalDigest(id, seatId, validUntil), signature.signature)) {
-                revert HedgeCouncilInvalidSignature(seatId);
-            }
+            address holder = _signerOf(id, proposal.revoked, signature);
             approvals |= bit;
             ++added;
             emit Approved(id, holder);
+        }
+    }
+
+    /**
+     * @dev The holder of the live seat `signature` names, once checked that the signature still counts: its deadline
+     * has not passed, the holder's address has not revoked proposal `id` (looked up only when `revoked` says someone
+     * did), and the holder signed `Approval(id, seatId, validUntil)`.
+     */
+    function _signerOf(
+        bytes32 id,
+        bool revoked,
+        SeatSignature calldata signature
+    ) private view returns (address holder) {
+        uint256 seatId = signature.seatId;
+        holder = _holderOf[seatId];
+        uint64 validUntil = signature.validUntil;
+        if (block.timestamp > validUntil) revert HedgeCouncilSignatureExpired(seatId, validUntil);
+        if (revoked && _revoked[id][holder]) revert HedgeCouncilSignatureRevoked(id, seatId, holder);
+        if (!_isSigned(holder, approvalDigest(id, seatId, validUntil), signature.signature)) {
+            revert HedgeCouncilInvalidSignature(seatId);
         }
     }
 
