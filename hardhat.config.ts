@@ -98,15 +98,12 @@ const SOLC_VERSION = "0.8.28";
  * before any mutant. It writes to its own folders so it never replaces the normal build.
  */
 const MUTATION_BUILD = process.env.HEDGE_MUTATION === "1";
+// The storage layout in the build info, in both builds: the audit tests find the slots they tamper with there, and
+// the attack tests' state snapshots read each proposal's storage word through it.
+const outputSelection = { "*": { "*": ["storageLayout"] } };
 const compilerSettings = MUTATION_BUILD
-  ? { optimizer: { enabled: false }, evmVersion: "cancun", viaIR: false }
-  : {
-      optimizer: { enabled: true, runs: 10000 },
-      evmVersion: "cancun",
-      viaIR: true,
-      // The storage layout in the build info: the audit tests find the slots they tamper with there.
-      outputSelection: { "*": { "*": ["storageLayout"] } },
-    };
+  ? { optimizer: { enabled: false }, evmVersion: "cancun", viaIR: false, outputSelection }
+  : { optimizer: { enabled: true, runs: 10000 }, evmVersion: "cancun", viaIR: true, outputSelection };
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC_VERSION) return runSuper();
