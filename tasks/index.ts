@@ -17,7 +17,7 @@ function lazyAction<A = any>(
   options: { errorExitCode?: number } = {},
 ) {
   return async (args: A, hre: HardhatRuntimeEnvironment) => {
-    const { cliAction } = await import("../scripts/lib/shell/action");
+    const { cliAction } = await import("../scripts/commands/action");
     return cliAction(async (a: A, h: HardhatRuntimeEnvironment) => (await load()).default(a, h), options)(args, hre);
   };
 }
@@ -288,7 +288,7 @@ task(
 )
   .addOptionalParam(
     "seat",
-    "Only this seat holder's notices of proposals awaiting its signature",
+    "Only this seat holder's notices: proposals awaiting its signature, and queued Critical ones it may veto",
     undefined,
     types.string,
   )
