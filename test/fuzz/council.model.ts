@@ -1,31 +1,43 @@
-// The TypeScript model of Hedge Council's rules v2 that the model-based fuzzer runs side by side with the chain:
-// proposals and their states, approvals and vetoes by current seats, revocations, tier classification, thresholds,
-// delays, expiry, the policy's invariants and compare-and-swap, steward nudges, seats, council settings, the timelock's
-// operations and the oracle-driven layers. Every function predicts the exact outcome of one call (success, or the
-// exact custom error with its arguments) and, on success, applies its effects. Nothing here talks to the chain;
-// calldata and ids are computed off-chain with ethers.
+// The TypeScript model of Hedge Council's rules v3 that the model-based fuzzer runs side by side with the chain:
+// proposals and their states, approvals and vetoes by current seats, revocations (also of proposals that do not exist
+// yet), seat signatures with their deadlines, tier classification, thresholds, delays, expiry, the policy's invariants
+// and compare-and-swap, steward nudges, seats, council settings, the timelock's operations and the oracle-driven
+// layers. Every function predicts the exact outcome of one call (success, or the exact custom error with its
+// arguments) and, on success, applies its effects. Nothing here talks to the chain; calldata and ids are computed
+// off-chain with ethers.
 //
 // This is an independent copy of the rules on purpose: it imports nothing of the project's own rules (tiers, states,
-// loosening, thresholds, nudges; only the policy's type and default values and the contracts' ABIs), so that a mistake in the contracts or in the shared TypeScript rules cannot hide
-// behind the same mistake here. The rules v2 it implements (docs/RULES.md states them in words):
+// loosening, thresholds, nudges, signatures, description hashes; only the policy's type and default values and the
+// contracts' ABIs), so that a mistake in the contracts or in the shared TypeScript rules cannot hide behind the same
+// mistake here. The rules v3 it implements (docs/RULES.md states them in words):
+// - a proposal is named by its calls and the hash of its description (the text is on chain): the same calls with
+//   another description are another proposal;
 // - nudges move one trigger or the coverage within `maxNudgeBps` of its baseline (the value the last setPolicy set),
-//   once per cooldown per parameter, and keep the version: `version` counts setPolicy calls only;
+//   once per cooldown per parameter, and keep the version: `version` counts setPolicy calls only. A nudge that brings
+//   a parameter back from the loose side toward its baseline (a trigger above it moved down, the coverage below it
+//   moved up, ending between the current value and the baseline, baseline included) skips the cooldown and the band
+//   check and does not restart the cooldown;
 // - loosening is judged by the protection curve (coverage × the allocations of the layers engaged at a VIX level),
 //   against the current policy and against the baseline policy (the current one with the baseline triggers and
-//   coverage), plus the structural rules (layer count, instruments, shorter tenors, delta max, wing, hysteresis,
-//   oracle age);
-// - vetoes count from current seats only and are judged again whenever the state is read: a Pending or Queued
-//   proposal whose vetoes reach the veto threshold in force is Vetoed (so queue and execute refuse it); `veto` and
-//   `cancel` record it for good;
-// - a revocation belongs to the address: its signatures never count again for that proposal, whatever seat it holds;
-//   its own on-chain approve still does;
+//   coverage), plus the structural rules and the condor's own fields: layer count, instruments, shorter tenors, delta
+//   max higher, delta min higher, wing wider, hysteresis lower, scale step lower, and any change of the oracle age or
+//   of the days to expiry;
+// - only a Critical proposal can be vetoed; vetoes count from current seats only and are judged again whenever the
+//   state is read: a Pending or Queued proposal whose vetoes reach the veto threshold in force is Vetoed (so queue
+//   and execute refuse it); `veto` and `cancel` record it for good;
+// - a signature names a seat and a deadline: it counts only if, when presented, the seat is alive, its holder signed
+//   Approval(id, seatId, validUntil) and the block's timestamp is at most validUntil; a signature of a live seat whose
+//   approval is already recorded is ignored; any other one that does not count (a burned seat's included, even if its
+//   approval was recorded before the burn) reverts the whole call naming its seat;
+// - a revocation belongs to the address, and may come before the proposal exists: its signatures never count for
+//   that id, whatever seat it holds; its own on-chain approve or propose still does;
 // - execute takes exactly the ether its calls send; a Fast proposal takes none, refused at creation;
 // - every threshold is at least min(2, seats), both when set and when used.
 // By design a nudge never voids a majority decision: a Standard policy queued before a nudge runs after it, so a nudge
 // that tightened in between may be undone by the majority's policy. The fuzzer therefore checks a Standard change
 // against the baseline it replaced and the policy it was judged against when it was proposed, not against whatever a
 // nudge left in between.
-import { AbiCoder, keccak256, ZeroHash } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
 
 import { defaultPolicy, type PolicyValues } from "../../scripts/lib/policy";
 import {
@@ -99,6 +111,8 @@ export type Spec =
   | { kind: "nudgeCoverage"; deltaBps: number; wei?: number }
   | { kind: "nudgeEdge"; parameter: number; side: number; off: number }
   | { kind: "nudgeTrigger"; layer: number; deltaBps: number }
+  | { kind: "nudgeReturn"; parameter: number; how: number }
+  | { kind: "nudges"; to: { parameter: number; value: number }[] }
   | { kind: "mint"; who: number }
   | { kind: "burn"; seatId: number }
   | { kind: "rotate"; seatId: number; who: number }
@@ -135,7 +149,9 @@ export interface ProposalCalls {
   targets: string[];
   values: bigint[];
   calldatas: string[];
-  salt: string;
+  /** The rationale: `propose` and `submit` take this text, the other entry points its hash. */
+  description: string;
+  descriptionHash: string;
   calls: ModelCall[];
   id: string;
   opId: string;
@@ -147,8 +163,6 @@ export interface ModelProposal extends ProposalCalls {
   status: "Pending" | "Queued" | "Executed" | "Vetoed";
   approvals: Set<number>;
   vetoes: Set<number>;
-  /** The addresses (lower-case) that revoked their approval. */
-  revoked: Set<string>;
   deadline: number;
   eta: number;
   op: "none" | "pending" | "done" | "cancelled";
@@ -187,6 +201,8 @@ export interface Model {
   oracle: { answer: bigint; updatedAt: number };
   proposals: ModelProposal[];
   byId: Map<string, ModelProposal>;
+  /** Per id (a proposal's, or one that does not exist yet), the addresses (lower-case) that revoked it. */
+  revocations: Map<string, Set<string>>;
   addresses: Addresses;
 }
 
@@ -241,6 +257,7 @@ export function initialModel(
     oracle,
     proposals: [],
     byId: new Map(),
+    revocations: new Map(),
     addresses,
   };
 }
@@ -291,6 +308,34 @@ export function policyHashOf(core: Core): string {
   return hashPolicy(core.policy);
 }
 
+/** The addresses (lower-case) that revoked `id`, before or after it existed. */
+export function revokedBy(m: Model, id: string): Set<string> {
+  return m.revocations.get(id) ?? new Set();
+}
+
+/** The ids someone revoked before they existed and that still do not exist: the fuzzer probes them too. */
+export function revokedAhead(m: Model): string[] {
+  return [...m.revocations.keys()].filter((id) => !m.byId.has(id));
+}
+
+/** Parameter numbers as the policy's cooldown slots: 0..4 a layer's trigger, 5 the coverage. */
+export const COVERAGE = 5;
+
+/**
+ * The parameters on the loose side of their baseline (a trigger above it: the layer engages later; the coverage below
+ * it), with the current value and the baseline.
+ */
+export function looseParameters(core: Core): { parameter: number; current: number; baseline: number }[] {
+  const out: { parameter: number; current: number; baseline: number }[] = [];
+  core.policy.layers.forEach((l, i) => {
+    if (l.triggerVix > core.baseline.triggers[i])
+      out.push({ parameter: i, current: l.triggerVix, baseline: core.baseline.triggers[i] });
+  });
+  if (core.policy.coverageBps < core.baseline.coverage)
+    out.push({ parameter: COVERAGE, current: core.policy.coverageBps, baseline: core.baseline.coverage });
+  return out;
+}
+
 // ---------------------------------------------------------------- the policy's rules
 
 const U16 = 0xffff;
@@ -329,15 +374,20 @@ export function lessProtection(next: PolicyValues, ref: PolicyValues): boolean {
 
 /**
  * `isLoosening(next)` against the current policy and its baseline: a structural change (layer count, an instrument,
- * a shorter tenor, delta max higher, wing wider, hysteresis lower, oracle age longer), or less protection than the
+ * a shorter tenor), a condor field moved the risky way (delta max or delta min higher, wing wider), disengaging
+ * earlier (hysteresis lower), scaling in slower (scale step lower), any change of the oracle age (longer accepts staler
+ * answers, shorter starves the layers between two rounds) or of the days to expiry, or less protection than the
  * current policy or than the baseline policy at some VIX level.
  */
 export function isLoosening(current: PolicyValues, baseline: Core["baseline"], next: PolicyValues): boolean {
   if (next.layers.length !== current.layers.length) return true;
   if (next.shortDeltaMaxBps > current.shortDeltaMaxBps) return true;
+  if (next.shortDeltaMinBps > current.shortDeltaMinBps) return true;
   if (next.wingWidthPts > current.wingWidthPts) return true;
   if (next.hysteresisVix < current.hysteresisVix) return true;
-  if (next.maxOracleAge > current.maxOracleAge) return true;
+  if (next.scaleStepBps < current.scaleStepBps) return true;
+  if (next.maxOracleAge !== current.maxOracleAge) return true;
+  if (next.targetDte !== current.targetDte) return true;
   const structural = current.layers.some(
     (l, i) => next.layers[i].instrument !== l.instrument || next.layers[i].tenorDays < l.tenorDays,
   );
@@ -485,8 +535,31 @@ function encodeCall(a: Addresses, call: ModelCall): { target: string; data: stri
   }
 }
 
-export function hashProposal(targets: string[], values: bigint[], calldatas: string[], salt: string): string {
-  return keccak256(coder.encode(["address[]", "uint256[]", "bytes[]", "bytes32"], [targets, values, calldatas, salt]));
+/** keccak256 of the description's UTF-8 bytes: what queue, execute, cancel and hashProposal take. */
+export function descriptionHashOf(description: string): string {
+  return keccak256(toUtf8Bytes(description));
+}
+
+export function hashProposal(
+  targets: string[],
+  values: bigint[],
+  calldatas: string[],
+  descriptionHash: string,
+): string {
+  return keccak256(
+    coder.encode(["address[]", "uint256[]", "bytes[]", "bytes32"], [targets, values, calldatas, descriptionHash]),
+  );
+}
+
+/**
+ * The `n`-th description of a proposal labelled `label`: the label, the empty text, a multi-line text with non-ASCII
+ * characters, or the label numbered. The same calls with another description are another proposal.
+ */
+export function descriptionOf(label: string, n: number): string {
+  if (n === 0) return label;
+  if (n === 1) return "";
+  if (n === 2) return `${label}\n\nWhy: the term structure is inverted — VIX ≥ 30 for 3 days «stress» ✓`;
+  return `${label} (#${n})`;
 }
 
 export function operationIdOf(targets: string[], values: bigint[], calldatas: string[], id: string): string {
@@ -506,8 +579,11 @@ export function operationIdOf(targets: string[], values: bigint[], calldatas: st
   );
 }
 
-/** The calls `spec` stands for, against the model now; `actors` resolves actor indices to addresses. */
-export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[]): ProposalCalls {
+/**
+ * The calls `spec` stands for, against the model now, with description number `descriptionIndex` (see
+ * `descriptionOf`); `actors` resolves actor indices to addresses.
+ */
+export function resolve(m: Model, spec: Spec, descriptionIndex: number, actors: string[]): ProposalCalls {
   const c = m.core;
   const nudged = (current: number, deltaBps: number, max: number) =>
     clamp(current + Math.trunc((current * deltaBps) / 10_000), max);
@@ -554,6 +630,29 @@ export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[
       label = `nudgeTrigger ${layer} ${spec.deltaBps}bps`;
       break;
     }
+    case "nudgeReturn": {
+      // From the current value toward the baseline: onto it, halfway, one unit toward it, or one unit past it. From
+      // the loose side the first three skip the cooldown; from the tight side (undoing a protective nudge) none does.
+      const parameter = spec.parameter % 6;
+      const coverage = parameter === COVERAGE;
+      const current = coverage ? c.policy.coverageBps : (c.policy.layers[parameter]?.triggerVix ?? 2_000);
+      const base = coverage ? c.baseline.coverage : (c.baseline.triggers[parameter] ?? 2_000);
+      const toward = Math.sign(base - current);
+      const how = spec.how % 4;
+      const target =
+        how === 0 ? base : how === 1 ? Math.trunc((current + base) / 2) : how === 2 ? current + toward : base + toward;
+      const value = clamp(target, coverage ? U16 : U32);
+      calls = [coverage ? { kind: "nudgeCoverage", value } : { kind: "nudgeTrigger", layer: parameter, value }];
+      label = `nudge ${coverage ? "coverage" : `trigger ${parameter}`} back ${["onto", "halfway to", "one unit toward", "one unit past"][how]} the baseline`;
+      break;
+    }
+    case "nudges":
+      // A batch of nudges to given values (parameter 5 the coverage, 0..4 a trigger).
+      calls = spec.to.map(({ parameter, value }) =>
+        parameter === COVERAGE ? { kind: "nudgeCoverage", value } : { kind: "nudgeTrigger", layer: parameter, value },
+      );
+      label = `nudge ${spec.to.map(({ parameter, value }) => `${parameter === COVERAGE ? "coverage" : `trigger ${parameter}`} to ${value}`).join(", ")}`;
+      break;
     case "mint":
       calls = [{ kind: "mint", holder: actors[spec.who] }];
       label = `mint actor ${spec.who}`;
@@ -607,13 +706,20 @@ export function resolve(m: Model, spec: Spec, saltIndex: number, actors: string[
       label = `mixed nudge+ping ${spec.value}`;
       break;
   }
+  return proposalOf(m, calls, label, descriptionIndex);
+}
+
+/** The proposal of `calls`, encoded, with description number `descriptionIndex` (see `descriptionOf`). */
+export function proposalOf(m: Model, calls: ModelCall[], label: string, descriptionIndex: number): ProposalCalls {
   const encoded = calls.map((call) => encodeCall(m.addresses, call));
   const targets = encoded.map((e) => e.target);
   const values = encoded.map((e) => e.value ?? 0n);
   const calldatas = encoded.map((e) => e.data);
-  const salt = keccak256(coder.encode(["uint256"], [saltIndex]));
-  const id = hashProposal(targets, values, calldatas, salt);
-  return { targets, values, calldatas, salt, calls, id, opId: operationIdOf(targets, values, calldatas, id), label };
+  const description = descriptionOf(label, descriptionIndex);
+  const descriptionHash = descriptionHashOf(description);
+  const id = hashProposal(targets, values, calldatas, descriptionHash);
+  const opId = operationIdOf(targets, values, calldatas, id);
+  return { targets, values, calldatas, description, descriptionHash, calls, id, opId, label };
 }
 
 /** The tier of `calls` and the index of the first call that breaks an all-nudge (or no-nudge) batch, or 0. */
@@ -644,7 +750,20 @@ function cloneCore(core: Core): Core {
   return structuredClone(core);
 }
 
-/** A nudge of `parameter` (0..4 a trigger, 5 the coverage) from `current` to `requested`: the band is around `base`. */
+/**
+ * Whether a nudge from `current` to `requested` returns from the loose side toward `base`: a trigger above its
+ * baseline moved down, or the coverage below its baseline moved up, ending between the current value and the baseline
+ * (baseline included).
+ */
+export function returnsFromLooseSide(parameter: number, current: number, base: number, requested: number): boolean {
+  if (parameter === COVERAGE) return current < base && requested > current && requested <= base;
+  return current > base && requested < current && requested >= base;
+}
+
+/**
+ * A nudge of `parameter` (0..4 a trigger, 5 the coverage) from `current` to `requested`: the band is around `base`.
+ * A return from the loose side skips the cooldown and the band and leaves `lastNudgeAt` alone.
+ */
 function checkNudge(
   c: Core,
   parameter: number,
@@ -654,6 +773,7 @@ function checkNudge(
   now: number,
 ): Outcome {
   if (requested === current) return fail("HedgePolicyNudgeUnchanged", current);
+  if (returnsFromLooseSide(parameter, current, base, requested)) return OK;
   const last = c.lastNudgeAt[parameter];
   if (last !== 0 && now < last + c.nudgeCooldown)
     return fail("HedgePolicyNudgeCoolingDown", parameter, last + c.nudgeCooldown);
@@ -690,7 +810,7 @@ function runCall(c: Core, call: ModelCall, now: number): Outcome {
       return OK;
     }
     case "nudgeCoverage": {
-      const checked = checkNudge(c, 5, c.policy.coverageBps, c.baseline.coverage, call.value, now);
+      const checked = checkNudge(c, COVERAGE, c.policy.coverageBps, c.baseline.coverage, call.value, now);
       if (!checked.ok) return checked;
       if (call.value < 500 || call.value > 10_000) return fail("HedgePolicyCoverageOutOfRange", call.value);
       c.policy.coverageBps = call.value;
@@ -798,7 +918,6 @@ function newProposal(m: Model, calls: ProposalCalls, tier: Tier, now: number): M
     status: "Pending",
     approvals: new Set(),
     vetoes: new Set(),
-    revoked: new Set(),
     deadline: now + m.core.ttl,
     eta: 0,
     op: "none",
@@ -841,6 +960,7 @@ export function predictPropose(m: Model, proposer: string, calls: ProposalCalls,
   const created = creation(m, calls);
   if ("error" in created) return refuse(created.error);
   const tier = created.tier;
+  // Proposing is fresh on-chain consent: it counts even if the proposer revoked this id before it existed.
   return {
     outcome: OK,
     apply: () => {
@@ -862,71 +982,104 @@ export function predictApprove(m: Model, actor: string, id: string, now: number)
   return { outcome: OK, apply: () => p!.approvals.add(seat) };
 }
 
+/**
+ * `revoke(id)`: by a seat holder, of a proposal that does not exist yet or is Pending. It withdraws the caller's
+ * recorded approval if any and marks (id, caller) for good; with nothing to withdraw and the mark already there, it
+ * reverts.
+ */
 export function predictRevoke(m: Model, actor: string, id: string, now: number): Prediction {
   const seat = seatOf(m.core, actor);
   if (seat === 0) return refuse(fail("HedgeCouncilNotSeatHolder", actor));
   const p = m.byId.get(id);
   const state = stateAt(m.core, p, now);
-  if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
-  if (!p!.approvals.has(seat)) return refuse(fail("HedgeCouncilNotApproved", id, actor));
+  if (state !== State.Unknown && state !== State.Pending)
+    return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  const approved = p?.approvals.has(seat) ?? false;
+  const account = actor.toLowerCase();
+  if (!approved && revokedBy(m, id).has(account)) return refuse(fail("HedgeCouncilAlreadyRevoked", id, actor));
   return {
     outcome: OK,
     apply: () => {
-      p!.approvals.delete(seat);
-      p!.revoked.add(actor.toLowerCase());
+      p?.approvals.delete(seat);
+      if (!m.revocations.has(id)) m.revocations.set(id, new Set());
+      m.revocations.get(id)!.add(account);
     },
   };
 }
 
-/** A signature in a batch: its signer, and whether it is a genuine EIP-712 approval of the proposal. */
+/**
+ * A `SeatSignature` as presented: the seat it names, its deadline, and who (if anyone) made a genuine signature of
+ * exactly Approval(id, seatId, validUntil) with a low s (null: another message, a malleable twin, garbage).
+ */
 export interface SignedBy {
-  signer: string;
-  valid: boolean;
+  seatId: number;
+  validUntil: bigint;
+  signer: string | null;
 }
 
-/** `_addSignatures`: the seats added, or the first signature's error. */
+/**
+ * `_addSignatures` at `now` over the recorded `approvals` (raw marks, burned seats included): the seats added, the
+ * seats ignored (live and already recorded), or the first signature's error. Seat ids outside 1..64 and burned or
+ * never-minted seats are not found, whatever the marks say.
+ */
 function addSignatures(
   m: Model,
   id: string,
   approvals: Set<number>,
   sigs: SignedBy[],
-): { error: Outcome } | { added: number[] } {
-  if (sigs.length === 0) return { error: fail("HedgeCouncilSignatureCountMismatch", 0, 0) };
-  const seen = new Set(approvals);
+  now: number,
+): { error: Outcome } | { added: number[]; ignored: number[] } {
+  if (sigs.length === 0) return { error: fail("HedgeCouncilNoSignatures") };
+  const revoked = revokedBy(m, id);
+  const seen = new Set<number>();
   const added: number[] = [];
-  for (const { signer, valid } of sigs) {
-    const seat = seatOf(m.core, signer);
-    if (seat === 0) return { error: fail("HedgeCouncilNotSeatHolder", signer) };
-    if (seen.has(seat)) return { error: fail("HedgeCouncilAlreadyApproved", id, signer) };
-    if (!valid) return { error: fail("HedgeCouncilInvalidSignature", signer) };
-    seen.add(seat);
-    added.push(seat);
+  const ignored: number[] = [];
+  for (const { seatId, validUntil, signer } of sigs) {
+    // The seat must be alive before anything else: a burned seat's recorded approval does not make its signature
+    // ignorable (an address re-seated never brings back a signature of its old seat).
+    const holder = m.core.ownerOf.get(seatId);
+    if (!holder) return { error: fail("HedgeCouncilSeatNotFound", seatId) };
+    if (seen.has(seatId)) return { error: fail("HedgeCouncilDuplicateSeat", seatId) };
+    seen.add(seatId);
+    if (approvals.has(seatId)) {
+      ignored.push(seatId);
+      continue;
+    }
+    if (BigInt(now) > validUntil) return { error: fail("HedgeCouncilSignatureExpired", seatId, validUntil) };
+    if (revoked.has(holder)) return { error: fail("HedgeCouncilSignatureRevoked", id, seatId, holder) };
+    if (signer === null || signer.toLowerCase() !== holder)
+      return { error: fail("HedgeCouncilInvalidSignature", seatId) };
+    added.push(seatId);
   }
-  return { added };
+  return { added, ignored };
+}
+
+/** The live seats a batch of signatures would leave out as already recorded (for the fuzzer's statistics). */
+export function alreadyRecorded(m: Model, id: string, sigs: SignedBy[]): number {
+  const p = m.byId.get(id);
+  return p ? sigs.filter((s) => p.approvals.has(s.seatId) && m.core.ownerOf.has(s.seatId)).length : 0;
 }
 
 export function predictApproveBySig(m: Model, id: string, sigs: SignedBy[], now: number): Prediction {
   const p = m.byId.get(id);
   const state = stateAt(m.core, p, now);
   if (state !== State.Pending) return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
-  // Revocations belong to the address, whatever seat it holds now: every signer is checked before any signature.
-  const revoker = sigs.find((s) => p!.revoked.has(s.signer.toLowerCase()));
-  if (revoker) return refuse(fail("HedgeCouncilSignatureRevoked", id, revoker.signer));
-  const result = addSignatures(m, id, p!.approvals, sigs);
+  const result = addSignatures(m, id, p!.approvals, sigs, now);
   if ("error" in result) return refuse(result.error);
   return { outcome: OK, apply: () => result.added.forEach((s) => p!.approvals.add(s)) };
 }
 
 export function predictSubmit(m: Model, calls: ProposalCalls, sigs: SignedBy[], now: number): Prediction {
-  if (sigs.length === 0) return refuse(fail("HedgeCouncilSignatureCountMismatch", 0, 0));
+  if (sigs.length === 0) return refuse(fail("HedgeCouncilNoSignatures"));
   const created = creation(m, calls);
   if ("error" in created) return refuse(created.error);
   const tier = created.tier;
-  // A new proposal: nobody revoked anything yet.
-  const result = addSignatures(m, calls.id, new Set(), sigs);
+  // A new proposal: no approvals yet, but revocations made before it existed count.
+  const result = addSignatures(m, calls.id, new Set(), sigs, now);
   if ("error" in result) return refuse(result.error);
   const needed = threshold(m.core, tier);
-  if (sigs.length < needed) return refuse(fail("HedgeCouncilInsufficientApprovals", calls.id, sigs.length, needed));
+  const added = result.added.length;
+  if (added < needed) return refuse(fail("HedgeCouncilInsufficientApprovals", calls.id, added, needed));
   if (tier === Tier.Fast) {
     const before = m.core;
     const outcome = runCalls(m, calls.calls, now);
@@ -1001,6 +1154,8 @@ export function predictVeto(m: Model, actor: string, id: string, now: number): P
   const state = stateAt(m.core, p, now);
   if (state !== State.Pending && state !== State.Queued)
     return refuse(fail("HedgeCouncilUnexpectedProposalState", id, state));
+  // Only a change that weakens the hedge or changes who governs can be vetoed.
+  if (p!.tier !== Tier.Critical) return refuse(fail("HedgeCouncilVetoNotCritical", id, p!.tier));
   if (p!.vetoes.has(seat)) return refuse(fail("HedgeCouncilAlreadyVetoed", id, actor));
   return {
     outcome: OK,
