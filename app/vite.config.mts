@@ -2,8 +2,9 @@
 // browser never holds a second copy of them:
 //   - `virtual:hedge-abi`: the ABIs (no bytecode) of the system's contracts, read from Hardhat's artifacts, for the
 //     calls and for explaining reverts with the same error list as the command line (scripts/lib/errors.ts);
-//   - `/hedge-config.json`: the network, its RPC URL and its deployment record (deployments/<network>.json). Both
-//     are defaults only: the Settings page overrides them, so a static build can be pointed at any deployment.
+//   - `/hedge-config.json`: the network, its RPC URL and its deployment record (deployments/<network>.json). The
+//     Settings page may override them in a browser (explicitly, and the header says so), so a static build can be
+//     pointed at any deployment; nothing in the page's address can (a link's `?rpc=` is ignored).
 // Environment (app/cli.mjs sets HEDGE_NETWORK from --network): HEDGE_NETWORK (default localhost), HEDGE_RPC_URL
 // (default HEDGE_LOCALHOST_URL or http://127.0.0.1:8545 for localhost), HEDGE_DEPLOYMENTS_DIR (default deployments/).
 import fs from "node:fs";

@@ -86,6 +86,12 @@ task(
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")
   .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
+  .addOptionalParam(
+    "id",
+    "Show one proposal instead: what it does (as it ran, once over) and its timeline (the id or a unique prefix)",
+    undefined,
+    types.string,
+  )
   .setAction(lazyAction(() => import("../scripts/commands/status")));
 
 task("hedge:propose", "Proposes a change to the council: shows the change and its tier, checks it, then sends it")

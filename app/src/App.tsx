@@ -1,8 +1,10 @@
 // The council console: settings and chain, the wallet bar, and the pages chosen by the address's hash
-// (#/hedge, #/proposals, #/proposal/<id>, #/new, #/signatures, #/audit, #/settings).
+// (#/hedge, #/proposals, #/proposal/<id>, #/new, #/signatures, #/audit, #/settings). The header always shows the
+// RPC endpoint the console reads through, and whether it is the served one or this browser's Settings; a link's
+// query parameters (a `?rpc=`) are ignored, and a notice says so.
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from "react";
 
-import { loadSettings, openSystem, type Settings, type System } from "./chain";
+import { loadSettings, openSystem, type LoadedSettings, type System } from "./chain";
 import { HedgePage } from "./pages/Hedge";
 import { NewProposalPage } from "./pages/NewProposal";
 import { ProposalPage } from "./pages/Proposal";
@@ -10,6 +12,8 @@ import { ProposalsPage } from "./pages/Proposals";
 import { SettingsPage } from "./pages/Settings";
 import { SignaturesPage } from "./pages/Signatures";
 import { Ctx, short, type AppContext } from "./ui";
+import { escapeUnsafe } from "../../scripts/lib/untrusted";
+import { Untrusted, errorText } from "./untrusted";
 import { connect, switchChain, useWallets, type Connection } from "./wallet";
 
 // The audit library is the larger part of the code: loaded when its page is first opened.
@@ -35,9 +39,25 @@ function useRoute(): string[] {
   return route;
 }
 
+/** The RPC endpoint in use, on every page, and where it comes from. */
+function Endpoint({ settings, chainId }: { settings: LoadedSettings; chainId: number | null }) {
+  return (
+    <p className="endpoint" data-testid="rpc-endpoint">
+      Reading {chainId === null ? "" : `chain ${chainId} `}through{" "}
+      <code data-testid="rpc-url">{escapeUnsafe(settings.rpcUrl)}</code>{" "}
+      <span data-testid="rpc-source">
+        {settings.saved.rpcUrl
+          ? `(set in Settings in this browser; served: ${escapeUnsafe(settings.served.rpcUrl) || "none"})`
+          : "(served configuration)"}
+        {settings.saved.deployment ? "; deployment set in Settings in this browser" : ""}
+      </span>
+    </p>
+  );
+}
+
 export function App() {
   const route = useRoute();
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<LoadedSettings | null>(null);
   const [system, setSystem] = useState<System | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
@@ -50,7 +70,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    loadSettings().then(setSettings, (e: Error) => setFailure(e.message));
+    loadSettings().then(setSettings, (e: Error) => setFailure(errorText(e)));
   }, []);
   useEffect(() => {
     if (!settings) return;
@@ -60,7 +80,7 @@ export function App() {
         setSystem(s);
         setFailure(null);
       },
-      (e: Error) => setFailure(e.message.split("\n")[0]),
+      (e: Error) => setFailure(errorText(e)),
     );
   }, [settings]);
 
@@ -141,6 +161,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        {settings && <Endpoint settings={settings} chainId={system?.chainId ?? null} />}
         <div className="wallet" role="region" aria-label="Wallet">
           {connection ? (
             <span data-testid="account">
@@ -165,7 +186,7 @@ export function App() {
                       setConnection(c);
                       setWalletError(null);
                     },
-                    (e: Error) => setWalletError(e.message),
+                    (e: Error) => setWalletError(errorText(e)),
                   )
                 }
               >
@@ -178,12 +199,25 @@ export function App() {
           {walletError && <span role="alert">{walletError}</span>}
         </div>
       </header>
+      {settings && settings.ignoredParameters.length > 0 && (
+        <div className="banner" role="note" data-testid="ignored-parameters">
+          This link carries{" "}
+          {settings.ignoredParameters.map((p, i) => (
+            <span key={i}>
+              {i > 0 && ", "}
+              <Untrusted text={`?${p}=`} max={40} />
+            </span>
+          ))}
+          , which the console ignores: it reads only through the RPC endpoint and the deployment it was configured with
+          (above; changed on the <a href="#/settings">Settings</a> page only).
+        </div>
+      )}
       {wrongChain && system && connection && (
         <div className="banner" role="alert">
           Your wallet is on chain {connection.chainId}, but this council is on chain {system.chainId}.{" "}
           <button
             onClick={() =>
-              switchChain(connection.wallet, system.chainId).catch((e: Error) => setWalletError(e.message))
+              switchChain(connection.wallet, system.chainId).catch((e: Error) => setWalletError(errorText(e)))
             }
           >
             Switch to chain {system.chainId}

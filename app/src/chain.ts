@@ -1,4 +1,5 @@
-// The chain as the console reads it: settings (RPC URL and deployment), the contracts with the repository's ABIs and
+// The chain as the console reads it: settings (RPC URL and deployment; never from the page's address), the contracts
+// with the repository's ABIs and
 // TypeChain types, the proposals from `ProposalCreated`, and reverts explained with the command line's own words.
 import { Contract, Interface, JsonRpcProvider, type ContractRunner, type InterfaceAbi } from "ethers";
 import { ABIS } from "virtual:hedge-abi";
@@ -6,6 +7,7 @@ import { ABIS } from "virtual:hedge-abi";
 import type { CouncilSeats, HedgeCouncil, HedgePolicy, MockV3Aggregator } from "../../typechain-types";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { ERROR_SOURCES, explainRevert, revertData } from "../../scripts/lib/errors";
+import { escapeUnsafe } from "../../scripts/lib/untrusted";
 
 export interface Settings {
   network: string;
@@ -13,31 +15,59 @@ export interface Settings {
   deployment: Deployment | null;
 }
 
+/**
+ * The settings in use, and where they came from. Only two places decide what the console trusts: the configuration
+ * served with it (hedge-config.json) and the Settings page of this browser (saved explicitly, shown in the header).
+ * Nothing is taken from the page's address: a link can open a page (`#/proposal/<id>`), never choose the RPC
+ * endpoint or the deployment a signer reads from.
+ */
+export interface LoadedSettings extends Settings {
+  /** The served configuration, as served. */
+  served: Settings;
+  /** Set on this browser's Settings page, overriding the served value. */
+  saved: { rpcUrl: boolean; deployment: boolean };
+  /** Query parameters the page's address carries, which the console ignores (their names, for the notice). */
+  ignoredParameters: string[];
+}
+
 const STORAGE_KEY = "hedge-console-settings";
 
-/** The served defaults (hedge-config.json), then the saved settings, then `?rpc=` in the address. */
-export async function loadSettings(): Promise<Settings> {
-  let settings: Settings = { network: "localhost", rpcUrl: "http://127.0.0.1:8545", deployment: null };
+/** The served defaults (hedge-config.json), then what this browser's Settings page saved. */
+export async function loadSettings(): Promise<LoadedSettings> {
+  let served: Settings = { network: "localhost", rpcUrl: "http://127.0.0.1:8545", deployment: null };
   try {
     const response = await fetch("./hedge-config.json", { cache: "no-store" });
-    if (response.ok) settings = { ...settings, ...((await response.json()) as Settings) };
+    if (response.ok) served = { ...served, ...((await response.json()) as Settings) };
   } catch {
     // no served config: the settings page tells what is missing
   }
-  const saved = localStorage.getItem(STORAGE_KEY);
-  if (saved) settings = { ...settings, ...(JSON.parse(saved) as Partial<Settings>) };
-  const rpc = new URLSearchParams(location.search).get("rpc");
-  if (rpc) settings.rpcUrl = rpc;
-  return settings;
+  let saved: Partial<Settings> = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "{}") as Partial<Settings>;
+  } catch {
+    saved = {};
+  }
+  const rpcSaved = typeof saved.rpcUrl === "string" && saved.rpcUrl !== served.rpcUrl;
+  const deploymentSaved =
+    saved.deployment !== undefined && JSON.stringify(saved.deployment) !== JSON.stringify(served.deployment);
+  return {
+    network: served.network,
+    rpcUrl: rpcSaved ? saved.rpcUrl! : served.rpcUrl,
+    deployment: deploymentSaved ? saved.deployment! : served.deployment,
+    served,
+    saved: { rpcUrl: rpcSaved, deployment: deploymentSaved },
+    ignoredParameters: [...new URLSearchParams(location.search).keys()],
+  };
 }
 
+/** Saves the settings of this browser (only what differs from the served ones); null goes back to those. */
 export function saveSettings(s: Partial<Settings> | null): void {
   if (s === null) localStorage.removeItem(STORAGE_KEY);
   else localStorage.setItem(STORAGE_KEY, JSON.stringify(s));
 }
 
 export interface System {
-  settings: Settings;
+  settings: LoadedSettings;
   deployment: Deployment;
   chainId: number;
   provider: JsonRpcProvider;
@@ -52,7 +82,7 @@ function contract<T>(name: string, address: string, runner: ContractRunner): T {
   return new Contract(address, ABIS[name], runner) as unknown as T;
 }
 
-export async function openSystem(settings: Settings): Promise<System> {
+export async function openSystem(settings: LoadedSettings): Promise<System> {
   const deployment = settings.deployment;
   if (!deployment) throw new Error("no deployment: open Settings and paste deployments/<network>.json");
   const provider = new JsonRpcProvider(settings.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
@@ -98,7 +128,8 @@ export function explain(error: unknown, now = Math.floor(Date.now() / 1000)): st
   if (data) return explainRevert(errorInterface, data, now);
   const record = (error ?? {}) as { code?: unknown; shortMessage?: unknown; message?: unknown };
   if (record.code === 4001 || record.code === "ACTION_REJECTED") return "the wallet refused the request";
-  return String(record.shortMessage ?? record.message ?? error).split("\n")[0];
+  // A node's or a wallet's message: its first line, escaped (the command line's rule, scripts/lib/untrusted).
+  return escapeUnsafe(String(record.shortMessage ?? record.message ?? error).split("\n")[0]);
 }
 
 export {

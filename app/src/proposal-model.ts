@@ -1,133 +1,152 @@
-// One proposal as the console shows it: on chain (from `ProposalCreated`) or only in a signatures file, with its
-// state, tier rule, counts, seat holders, what the connected account may still do, whether it is outdated (the
-// command line's rule, `staleness` of scripts/lib/proposals), and its description: the text `ProposalCreated`
-// carries, or, before the proposal is on chain, the signatures file's (checked against the id's description hash).
-import { getAddress, ZeroAddress } from "ethers";
-
-import { callsOf, isExpired, type ApprovalsFile } from "../../scripts/lib/approvals-format";
-import { ProposalState, isDescriptionOf, type ProposalCalls } from "../../scripts/lib/council";
-import {
-  createdProposals,
-  explain,
-  proposalStatus,
-  staleness,
-  type CreatedProposal,
-  type Staleness,
-  type System,
-} from "./chain";
-
-export interface ProposalView {
-  id: string;
-  calls: ProposalCalls;
-  onChain: CreatedProposal | null;
-  file: ApprovalsFile | null;
-  /**
-   * The proposal's reason (the proposer's words: hostile text, shown made safe): from `ProposalCreated` once on
-   * chain, else the kept file's, which must hash to the id's description hash; null when neither is known.
-   */
-  description: string | null;
-  state: ProposalState;
-  tier: number;
-  approvals: number;
-  threshold: number;
-  delay: number;
-  vetoes: number;
-  vetoThreshold: number;
-  eta: number;
-  deadline: number;
-  /** Whether it can still run as it stands; judged only while it may still run (off chain, Pending or Queued). */
-  staleness: Staleness;
-  /** Seat holders now, with what each has done. */
-  holders: Holder[];
-}
-
-export interface Holder {
-  address: string;
-  seatId: number;
-  /** Counted on chain (`hasApproved`). */
-  approved: boolean;
-  /** The kept file holds this holder's signature for this seat, still within its deadline. */
-  signed: boolean;
-  /** The kept file holds this holder's signature for this seat, past its deadline: it would be refused. */
-  expired: boolean;
-  /** This address revoked the id (`hasRevoked`): none of its signatures counts for it, whatever seat it holds. */
-  revoked: boolean;
-}
-
-/** Every current seat holder, from the seats' mint and burn events. */
-export async function seatHolders(system: System): Promise<{ address: string; seatId: number }[]> {
-  const events = await system.seats.queryFilter(system.seats.filters.Transfer(), system.fromBlock);
-  const holders = new Map<number, string>();
-  for (const e of events) {
-    const [from, to, tokenId] = [e.args[0], e.args[1], Number(e.args[2])];
-    if (from === ZeroAddress) holders.set(tokenId, getAddress(to));
-    if (to === ZeroAddress) holders.delete(tokenId);
-  }
-  return [...holders.entries()].map(([seatId, address]) => ({ address, seatId })).sort((a, b) => a.seatId - b.seatId);
-}
+// What the console's proposal page shows of a proposal, as plain data: the proposal view of scripts/lib/view.ts (the
+// one view the command line prints) turned into the rows, words and timeline the page renders, and nothing else:
+// the page invents no judgement of its own. Pure (no chain, no browser): test/view's consistency test checks that
+// the console, the command line and the audit show the same rows and effect words.
+//
+// It also holds the first check of every proposal the console shows, on a page or in the queue: its calls and its
+// description must hash to its id (HedgeCouncil.hashProposal), or nothing of it is shown and nothing can be signed.
+// That binds what is shown to what a signature approves; it cannot make a lying RPC endpoint tell the truth about the
+// chain's state (its counts, its policy, its events), which only a trusted endpoint can.
+import { Tier, changeRows, proposalIdOf, type ChangeRow, type ProposalCalls } from "../../scripts/lib/council";
+import { fmtDuration, fmtTime } from "../../scripts/lib/format";
+import type { ProposalView, TimelineEntry } from "../../scripts/lib/view";
 
 /**
- * The proposal `id` at time `now` (the chain's, unix seconds: whether a file's signature is past its deadline), from
- * `ProposalCreated` and the kept signatures file `file`; null when neither knows it.
+ * A proposal the console refuses to show: the calls and description it received do not hash to the id they came
+ * with, so what the page would show is not what a signature of that id approves.
  */
-export async function loadProposal(
-  system: System,
-  id: string,
-  file: ApprovalsFile | null,
-  now: number,
-  created?: CreatedProposal[],
-): Promise<ProposalView | null> {
-  const onChain = (created ?? (await createdProposals(system))).find((p) => p.id.toLowerCase() === id) ?? null;
-  if (!onChain && !file) return null;
-  const calls: ProposalCalls = onChain ?? callsOf(file!);
-  // Files are checked when kept; checking again costs one hash and does not trust the browser's storage.
-  const description = onChain
-    ? onChain.description
-    : typeof file?.description === "string" && isDescriptionOf(file.description, calls.descriptionHash)
-      ? file.description
-      : null;
-  const { council } = system;
-  const holders = await seatHolders(system);
-  const marks: Holder[] = await Promise.all(
-    holders.map(async (h) => {
-      // A signature counts only for its signer's current seat: one made for another seat is not this holder's.
-      const mine = (file?.signatures ?? []).filter(
-        (s) => getAddress(s.signer) === h.address && Number(s.seatId) === h.seatId,
-      );
-      return {
-        ...h,
-        approved: onChain ? await council.hasApproved(id, h.address) : false,
-        revoked: await council.hasRevoked(id, h.address),
-        signed: mine.some((s) => !isExpired(s, now)),
-        expired: mine.length > 0 && mine.every((s) => isExpired(s, now)),
-      };
-    }),
+export interface RefusedProposal {
+  id: string;
+  /** Why, in words: where the calls came from, and what they hash to. */
+  refused: string;
+}
+
+export const isRefused = <T extends object>(p: T | RefusedProposal): p is RefusedProposal => "refused" in p;
+
+/**
+ * Why the calls and description shown for `id` cannot be shown, or null when they hash to it: the id a signature
+ * approves is keccak256(abi.encode(targets, values, calldatas, keccak256(description))), recomputed here from exactly
+ * what the page would show. `source` names where they came from.
+ */
+export function idMismatch(id: string, calls: ProposalCalls, source: string): string | null {
+  const recomputed = proposalIdOf(calls);
+  if (recomputed === id.toLowerCase()) return null;
+  return (
+    `the calls and description that ${source} gave for proposal ${id} hash to ${recomputed}, not to that id. ` +
+    "What this page would show is not what a signature of the id approves, so nothing of it is shown and nothing " +
+    "can be signed. Check the RPC endpoint (Settings) or the file, and ask the proposer for the proposal again."
   );
-  const judge = (tier: number) => staleness(system, { ...calls, tier }, (e) => explain(e));
-  if (onChain) {
-    const s = await proposalStatus(system, id);
-    const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
-    const stale: Staleness = open ? await judge(s.tier) : { outdated: false };
-    return { id, calls, onChain, file, description, ...s, staleness: stale, holders: marks };
-  }
-  const tier = Number(await council.tierOf(calls.targets, calls.calldatas));
-  const [threshold, delay] = await council.tierRule(tier);
+}
+
+/** One call as the page shows it: its headline and, for a call that changes policy fields, the rows. */
+export interface CallModel {
+  index: number;
+  headline: string;
+  /** Whether the call changes policy fields (a table, "no change" when empty) or not (no table). */
+  changesPolicy: boolean;
+  rows: ChangeRow[];
+}
+
+/** One event of the proposal's history, in words. */
+export interface TimelineRow {
+  kind: TimelineEntry["kind"];
+  when: string;
+  block: number | null;
+  /** "created by", "approved by", "veto by", "vetoed", "executed"… */
+  event: string;
+  who: string | null;
+  seat: number | null;
+  detail: string | null;
+  tx: string | null;
+}
+
+export interface ProposalModel {
+  id: string;
+  status: ProposalView["status"];
+  judged: ProposalView["judged"];
+  tier: number;
+  tierName: string;
+  /** The tier in words: its approvals and delay now, or, for a proposal that is over, as recorded at creation. */
+  tierText: string;
+  /** The approvals its tier needs now (the council's effective threshold, with the seats there are now). */
+  threshold: number;
+  /** The `why:` lines of hedge:propose, and the notes (where the council's record and the rule differ). */
+  why: string[];
+  whyHeading: string;
+  notes: string[];
+  /** The proposer's words, unescaped: the page renders them through its escaping component. */
+  description: string;
+  /** What the calls' rows are diffed against, in words. */
+  callsCaption: string;
+  calls: CallModel[];
+  /** Null when the view was read without it. */
+  timeline: TimelineRow[] | null;
+  /** Who vetoed it ("0x… (seat 3)"), in the order they did. */
+  vetoers: string[];
+}
+
+const EVENT: Record<TimelineEntry["kind"], string> = {
+  created: "created by",
+  approved: "approved by",
+  revoked: "revoked by",
+  veto: "veto by",
+  vetoed: "vetoed (the threshold reached)",
+  queued: "queued",
+  executed: "executed",
+  canceled: "canceled",
+  expired: "expired",
+};
+
+/** The page's model of a proposal view. */
+export function proposalModelOf(view: ProposalView): ProposalModel {
+  const history = view.judged === "history";
+  const a = view.against;
+  const callsCaption =
+    a.kind === "current"
+      ? "Before and after (against the policy in force now)"
+      : a.kind === "before-execution"
+        ? `As it ran in block ${a.block}, against the policy just before (version ${a.version})`
+        : `As proposed, against the policy when it was created (version ${a.version}, block ${a.block}); it never ran`;
+  const tierText = history
+    ? `${view.tierName}, as the council recorded it at creation${view.created ? ` (block ${view.created.block})` : ""}`
+    : `${view.tierName}, needs ${view.threshold} of ${view.seats} seats${
+        view.tier === Tier.Fast
+          ? ", then runs at once (no timelock)"
+          : `, then waits ${fmtDuration(view.delay)} in the timelock`
+      }`;
+  const timeline =
+    view.timeline?.map((e): TimelineRow => ({
+      kind: e.kind,
+      when: fmtTime(e.timestamp),
+      block: e.block,
+      event: EVENT[e.kind],
+      who: e.who ?? null,
+      seat: e.seat ? e.seat : null,
+      detail: e.detail ?? null,
+      tx: e.tx,
+    })) ?? null;
   return {
-    id,
-    calls,
-    onChain,
-    file,
-    description,
-    state: ProposalState.Unknown,
-    tier,
-    approvals: 0,
-    threshold: Number(threshold),
-    delay: Number(delay),
-    vetoes: 0,
-    vetoThreshold: Number(await council.vetoThreshold()),
-    eta: 0,
-    deadline: 0,
-    staleness: await judge(tier),
-    holders: marks,
+    id: view.id,
+    status: view.status,
+    judged: view.judged,
+    tier: view.tier,
+    tierName: view.tierName,
+    tierText,
+    threshold: view.threshold,
+    why: view.why,
+    whyHeading: history ? "Why this tier (as judged at creation)" : "Why this tier",
+    notes: view.notes,
+    description: view.description,
+    callsCaption,
+    calls: view.decoded.map((c) => ({
+      index: c.index,
+      headline: c.headline,
+      changesPolicy: c.changes !== undefined,
+      rows: changeRows(c.changes ?? []),
+    })),
+    timeline,
+    vetoers: (timeline ?? [])
+      .filter((e) => e.kind === "veto" && e.who)
+      .map((e) => `${e.who}${e.seat ? ` (seat ${e.seat})` : ""}`),
   };
 }

@@ -1,8 +1,9 @@
 // Small shared pieces of the console's pages.
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 
-import type { PolicyChangeRow } from "../../scripts/lib/policy-edit";
+import type { ChangeRow } from "../../scripts/lib/council";
 import type { System } from "./chain";
+import { errorText } from "./untrusted";
 import type { Connection, DiscoveredWallet } from "./wallet";
 
 export interface AppContext {
@@ -39,7 +40,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
         setData(d);
         setError(null);
       },
-      (e: unknown) => live && setError(String((e as Error)?.message ?? e).split("\n")[0]),
+      // The message may quote the node or a file: escaped (./untrusted).
+      (e: unknown) => live && setError(errorText(e)),
     );
     return () => {
       live = false;
@@ -73,7 +75,7 @@ export const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
  * A policy change as a before / after / effect table, one row per changed field (the rows the CLI prints). With
  * `empty`, a change of nothing shows that text in one row.
  */
-export function ChangesTable(props: { rows: PolicyChangeRow[]; caption: string; testId: string; empty?: string }) {
+export function ChangesTable(props: { rows: ChangeRow[]; caption: string; testId: string; empty?: string }) {
   const { rows, caption, testId, empty } = props;
   return (
     <table data-testid={testId}>

@@ -5,7 +5,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { readApprovalsFile, seatSignaturesOf } from "../lib/approvals-file";
-import { CliError, say, sayLines } from "../lib/shell/output";
+import { CliError, say, sayLines } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
@@ -16,9 +16,10 @@ import {
   requireProposal,
   requireSeatHolder,
   requireState,
-  showProposal,
+  seatHolders,
   signaturesToRelay,
 } from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
 import { ProposalState, Tier } from "../lib/council";
 import path from "node:path";
 
@@ -32,7 +33,8 @@ export interface ApproveArgs {
 async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
   const { signer, address, label } = await selectSigner(hre, args.from, {
-    seatAction: args.signatures === undefined ? { task: "hedge:approve", system } : undefined,
+    seatAction:
+      args.signatures === undefined ? { task: "hedge:approve", holders: () => seatHolders(system) } : undefined,
   });
   const council = system.council.connect(signer);
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { parseIntIn } from "../lib/shell/args";
-import { CliError, sayError, sayLines } from "../lib/shell/output";
+import { CliError, sayError, sayLines } from "../lib/output";
 import { loadDeployment } from "../lib/deployments";
 import type { AuditReport } from "../lib/audit/types";
 

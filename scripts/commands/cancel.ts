@@ -2,7 +2,7 @@
 // holds nothing that can never run.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { say } from "../lib/shell/output";
+import { say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";

@@ -12,12 +12,11 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtBps, fmtDuration, fmtTime, fmtVix, shortId } from "../lib/format";
-import { CliError, captureOutput, say, sayLines, withOutput } from "../lib/shell/output";
+import { CliError, captureOutput, say, sayLines, withOutput } from "../lib/output";
 import { openSystem } from "../lib/deployments";
 import { describeError } from "../lib/errors";
-import { describePolicyChange } from "../lib/policy-edit";
 import { currentPolicy, proposalStatus } from "../lib/proposals";
-import { TIER_NAMES, Tier } from "../lib/council";
+import { TIER_NAMES, Tier, changesTable, policyChanges } from "../lib/council";
 import { descriptionBlock } from "../lib/descriptions";
 import { signatureLines, type ApprovalsFile } from "../lib/approvals-format";
 import { DEFAULT_VALID_FOR_SECONDS } from "../lib/signing";
@@ -131,7 +130,7 @@ async function demo(hre: HardhatRuntimeEnvironment): Promise<void> {
   const next = structuredClone(v1);
   next.coverageBps = 1500;
   next.layers[2].triggerVix = 4000;
-  for (const l of describePolicyChange(v1, next)) story.detail(l);
+  for (const l of changesTable(policyChanges(v1, next))) story.detail(l);
   const [created] = await system.council.queryFilter(system.council.filters.ProposalCreated(id));
   const onChain = created.args.description;
   for (const l of descriptionBlock(onChain, "description, read back from ProposalCreated: ")) story.detail(l);

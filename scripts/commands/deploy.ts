@@ -8,7 +8,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { parseDuration, parseIntIn, parseVix } from "../lib/shell/args";
 import { fmtDuration } from "../lib/format";
 import { chainIdOf, isLocalNetwork } from "../lib/shell/network";
-import { CliError, say } from "../lib/shell/output";
+import { CliError, say } from "../lib/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { minThreshold } from "../lib/council";
 import {

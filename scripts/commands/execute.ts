@@ -3,11 +3,12 @@
 // Refused early, after expiry, or when approvals fell below the threshold.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { say } from "../lib/shell/output";
+import { say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState, showProposal } from "../lib/proposals";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
 import { ProposalState, Tier } from "../lib/council";
 
 export interface ExecuteArgs {

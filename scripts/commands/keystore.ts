@@ -5,7 +5,7 @@
 import { Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { CliError, say } from "../lib/shell/output";
+import { CliError, say } from "../lib/output";
 import { checkKeystoreTarget, readPassword, readPrivateKey, writeKeystore } from "../lib/shell/keystore";
 
 export interface KeystoreArgs {

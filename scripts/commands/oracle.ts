@@ -6,7 +6,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { parseVix } from "../lib/shell/args";
 import { fmtVix } from "../lib/format";
 import { requireLocalNetwork } from "../lib/shell/network";
-import { CliError, say } from "../lib/shell/output";
+import { CliError, say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, sameAddress } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";

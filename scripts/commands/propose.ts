@@ -27,21 +27,21 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { defaultApprovalsPath, fileSignature, newApprovalsFile, writeApprovalsFile } from "../lib/approvals-file";
 import { parseDuration, parseIntIn, parseValidFor } from "../lib/shell/args";
 import { fmtDuration, fmtTime } from "../lib/format";
-import { CliError, say, sayLines } from "../lib/shell/output";
+import { CliError, say, sayLines } from "../lib/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
-import { descriptionBlock } from "../lib/descriptions";
 import { sendAndWait, simulate } from "../lib/errors";
-import { MAX_LAYERS, applyAssignments, parseAssignments, policyChangeRows } from "../lib/policy-edit";
-import { currentPolicy, describeCalls, requireSeatHolder, type Calls } from "../lib/proposals";
-import type { PolicyValues } from "../lib/policy";
+import { MAX_LAYERS, applyAssignments, parseAssignments } from "../lib/policy-edit";
+import { buildProposal, type NudgeSpec, type ProposalKind, type ProposalSpec } from "../lib/proposal-builder";
+import { currentPolicy, requireSeatHolder, seatHolders, type Calls } from "../lib/proposals";
+import { openView } from "../lib/show-proposal";
+import { proposalBodyLines } from "../lib/view";
 import {
+  COVERAGE_PARAMETER,
   ProposalState,
-  STATE_NAMES,
   TIER_NAMES,
   descriptionHash,
   proposalIdOf,
-  tierReasons,
   type ProposalCalls,
   Tier,
 } from "../lib/council";
@@ -49,6 +49,10 @@ import { DEFAULT_VALID_FOR_SECONDS, approvalHashLines, approvalHashes, signAppro
 import { PROPOSAL_KINDS } from "./propose-kinds";
 
 type Kind = (typeof PROPOSAL_KINDS)[number];
+/** The kinds of the help (propose-kinds.ts) are those the builder builds, no more and no fewer. */
+type SameKinds = [Kind] extends [ProposalKind] ? ([ProposalKind] extends [Kind] ? true : never) : never;
+const SAME_KINDS: SameKinds = true;
+void SAME_KINDS;
 
 export interface ProposeArgs {
   kind: string;
@@ -95,36 +99,22 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   const validFor = parseValidFor(args.validFor, DEFAULT_VALID_FOR_SECONDS);
   const given = readDescription(args);
   const system = await openSystem(hre);
-  const current = await currentPolicy(system);
   const { calls: built, summary, change } = await buildCalls(hre, system, args.kind as Kind, args);
 
   say(`Proposal: ${summary}`);
   const description =
     given ?? (await defaultDescription(hre, system, built, change, args.offchain && args.out === undefined));
-  sayLines(descriptionBlock(description, "Description: "));
   const calls: ProposalCalls = { ...built, descriptionHash: descriptionHash(description) };
-  sayLines(describeCalls(system, calls, current));
-
-  const tier = Number(await simulate(hre, () => system.council.tierOf(calls.targets, calls.calldatas)));
-  const [threshold, delay] = await system.council.tierRule(tier);
-  const seatCount = await system.seats.seatCount();
-  say(
-    `Tier: ${TIER_NAMES[tier]}, needs ${threshold} of ${seatCount} seats` +
-      (tier === Tier.Fast ? ", then runs at once (no timelock)" : `, then waits ${fmtDuration(delay)} in the timelock`),
-  );
-  if (tier === Tier.Critical) {
-    const [version, [coverageBps, triggers]] = await Promise.all([system.policy.version(), system.policy.baseline()]);
-    const baseline = { coverageBps: Number(coverageBps), triggers: triggers.map(Number) };
-    const why = tierReasons(calls, await system.policy.getAddress(), current, Number(version), baseline);
-    sayLines(why.filter((r) => !/: (Standard|Fast)$/.test(r)).map((r) => `  why: ${r}`));
-  }
   const id = proposalIdOf(calls);
+  // The tier the council will record (`tierOf`: refused in words when it cannot judge the calls), then the proposal as
+  // every seat command shows it (scripts/lib/view.ts): description, calls, tier and why.
+  await simulate(hre, () => system.council.tierOf(calls.targets, calls.calldatas));
+  const view = await openView(hre, system, { ...built, id, description }, { timeline: false });
+  const { tier, threshold } = view;
+  sayLines(proposalBodyLines(view));
   say(`Id: ${id}`);
-  const state = Number(await system.council.state(id));
-  if (state !== ProposalState.Unknown) {
-    throw new CliError(
-      `proposal ${id} already exists (${STATE_NAMES[state]}): the same calls need another description`,
-    );
+  if (view.status !== "Draft") {
+    throw new CliError(`proposal ${id} already exists (${view.status}): the same calls need another description`);
   }
 
   if (args.dryRun) {
@@ -133,7 +123,7 @@ async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promi
   }
 
   const { signer, address, label } = await selectSigner(hre, args.from, {
-    seatAction: { task: "hedge:propose", system },
+    seatAction: { task: "hedge:propose", holders: () => seatHolders(system) },
   });
   const seatId = await requireSeatHolder(system, address, `--from ${label}`);
 
@@ -239,37 +229,41 @@ function flagName(key: keyof ProposeArgs): string {
   return `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
 }
 
-/** A value as the change in a default description names it: "2,500 (25.00 %)" → "2,500". */
-const rawValue = (cell: string) => cell.replace(/ \(.*\)$/, "");
-
-/** Builds the calls of one kind of proposal and rehearses each against its target. */
+/** Builds the calls of one kind of proposal (scripts/lib/proposal-builder.ts) and rehearses each against its target. */
 async function buildCalls(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
   kind: Kind,
   args: ProposeArgs,
 ): Promise<{ calls: Calls; summary: string; change: string }> {
-  const built = await buildKind(hre, system, kind, args);
-  return { ...built, change: built.change ?? built.summary };
+  const spec = await specOf(hre, system, kind, args);
+  const c = system.deployment.contracts;
+  const built = buildProposal(spec, {
+    contracts: {
+      policy: c.policy.address,
+      seats: c.seats.address,
+      council: c.council.address,
+      timelock: c.timelock.address,
+    },
+    current: await currentPolicy(system),
+    version: await system.policy.version(),
+  });
+  return { calls: built.calls, summary: built.summary, change: built.change };
 }
 
-/** The change in a few words for a default description: "coverageBps 2,500 → 3,000, layers.1.triggerVix 2,800 → 2,600". */
-function changeWords(before: PolicyValues, after: PolicyValues): string {
-  return policyChangeRows(before, after)
-    .map((r) => `${r.field} ${rawValue(r.before)} → ${rawValue(r.after)}`)
-    .join(", ");
-}
-
-async function buildKind(
+/**
+ * The proposal the flags describe, read against the chain (the current policy, a holder's seat, the current tier
+ * rule and expiry), each of its calls rehearsed with the values it will carry: a static call from the timelock, or
+ * from the council for nudges.
+ */
+async function specOf(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
   kind: Kind,
   args: ProposeArgs,
-): Promise<{ calls: Calls; summary: string; change?: string }> {
-  const c = system.deployment.contracts;
-  const asTimelock = { from: c.timelock.address };
-  const asCouncil = { from: c.council.address };
-  const single = (target: string, data: string) => ({ targets: [target], values: [0n], calldatas: [data] });
+): Promise<ProposalSpec> {
+  const asTimelock = { from: system.deployment.contracts.timelock.address };
+  const asCouncil = { from: system.deployment.contracts.council.address };
   const unused = (allowed: (keyof ProposeArgs)[]) => {
     const optional: (keyof ProposeArgs)[] = [
       "set",
@@ -305,11 +299,7 @@ async function buildKind(
         throw new CliError("policy: the new policy equals the current one");
       const version = await system.policy.version();
       await simulate(hre, () => system.policy.setPolicy.staticCall(next, version, asTimelock));
-      return {
-        calls: single(c.policy.address, system.policy.interface.encodeFunctionData("setPolicy", [next, version])),
-        summary: `change the policy (version ${version} -> ${version + 1n})`,
-        change: changeWords(current, next),
-      };
+      return { kind, next };
     }
     case "nudge": {
       unused(["set"]);
@@ -331,7 +321,7 @@ async function buildKind(
         }
       }
       const next = applyAssignments(current, assignments);
-      const calldatas: string[] = [];
+      const nudges: NudgeSpec[] = [];
       for (const a of assignments) {
         if (a.path === "coverageBps") {
           await simulate(
@@ -339,38 +329,28 @@ async function buildKind(
             () => system.policy.nudgeCoverage.staticCall(next.coverageBps, asCouncil),
             `--set ${a.text}`,
           );
-          calldatas.push(system.policy.interface.encodeFunctionData("nudgeCoverage", [next.coverageBps]));
+          nudges.push({ parameter: COVERAGE_PARAMETER, value: next.coverageBps });
           continue;
         }
         const layer = Number(a.path.split(".")[1]);
         const trigger = next.layers[layer].triggerVix;
         await simulate(hre, () => system.policy.nudgeTrigger.staticCall(layer, trigger, asCouncil), `--set ${a.text}`);
-        calldatas.push(system.policy.interface.encodeFunctionData("nudgeTrigger", [layer, trigger]));
+        nudges.push({ parameter: layer, value: trigger });
       }
-      return {
-        calls: { targets: calldatas.map(() => c.policy.address), values: calldatas.map(() => 0n), calldatas },
-        summary: `steward nudge${calldatas.length > 1 ? "s" : ""} (${assignments.map((a) => a.text).join(", ")})`,
-        change: `nudge ${changeWords(current, next)}`,
-      };
+      return { kind, nudges };
     }
     case "seat-add": {
       unused(["holder"]);
       const holder = await requiredAccount(hre, "--holder", args.holder);
       await simulate(hre, () => system.seats.mint.staticCall(holder, asTimelock), `--holder ${holder}`);
-      return {
-        calls: single(c.seats.address, system.seats.interface.encodeFunctionData("mint", [holder])),
-        summary: `give a seat to ${holder}`,
-      };
+      return { kind, holder };
     }
     case "seat-remove": {
       unused(["holder"]);
       const holder = await requiredAccount(hre, "--holder", args.holder);
       const seatId = await requireSeatHolder(system, holder, `--holder ${holder}`);
       await simulate(hre, () => system.seats.burn.staticCall(seatId, asTimelock), `--holder ${holder}`);
-      return {
-        calls: single(c.seats.address, system.seats.interface.encodeFunctionData("burn", [seatId])),
-        summary: `remove seat ${seatId} of ${holder}`,
-      };
+      return { kind, holder, seatId };
     }
     case "seat-rotate": {
       unused(["holder", "newHolder"]);
@@ -378,14 +358,7 @@ async function buildKind(
       const newHolder = await requiredAccount(hre, "--new-holder", args.newHolder);
       const seatId = await requireSeatHolder(system, holder, `--holder ${holder}`);
       await simulate(hre, () => system.seats.mint.staticCall(newHolder, asTimelock), `--new-holder ${newHolder}`);
-      const data = [
-        system.seats.interface.encodeFunctionData("mint", [newHolder]),
-        system.seats.interface.encodeFunctionData("burn", [seatId]),
-      ];
-      return {
-        calls: { targets: [c.seats.address, c.seats.address], values: [0n, 0n], calldatas: data },
-        summary: `rotate seat ${seatId} from ${holder} to ${newHolder} (mint the new seat, then burn the old, in one batch)`,
-      };
+      return { kind, holder, seatId, newHolder };
     }
     case "tier-rule": {
       unused(["tier", "threshold", "delay"]);
@@ -399,23 +372,14 @@ async function buildKind(
         args.threshold === undefined ? Number(currentThreshold) : parseIntIn("--threshold", args.threshold, 1, 64);
       const delay = args.delay === undefined ? Number(currentDelay) : parseDuration("--delay", args.delay);
       await simulate(hre, () => system.council.setTierRule.staticCall(tier, threshold, delay, asTimelock));
-      return {
-        calls: single(
-          c.council.address,
-          system.council.interface.encodeFunctionData("setTierRule", [tier, threshold, delay]),
-        ),
-        summary: `set the ${TIER_NAMES[tier]} tier to ${threshold} approvals and a ${fmtDuration(delay)} delay`,
-      };
+      return { kind, tier, threshold, delay };
     }
     case "veto-threshold": {
       unused(["threshold"]);
       if (args.threshold === undefined) throw new CliError("veto-threshold: give --threshold N");
       const threshold = parseIntIn("--threshold", args.threshold, 1, 64);
       await simulate(hre, () => system.council.setVetoThreshold.staticCall(threshold, asTimelock));
-      return {
-        calls: single(c.council.address, system.council.interface.encodeFunctionData("setVetoThreshold", [threshold])),
-        summary: `set the veto threshold to ${threshold}`,
-      };
+      return { kind, threshold };
     }
     case "expiry": {
       unused(["ttl", "grace"]);
@@ -424,33 +388,25 @@ async function buildKind(
       const ttl = args.ttl === undefined ? Number(currentTtl) : parseDuration("--ttl", args.ttl);
       const grace = args.grace === undefined ? Number(currentGrace) : parseDuration("--grace", args.grace);
       await simulate(hre, () => system.council.setExpiry.staticCall(ttl, grace, asTimelock));
-      return {
-        calls: single(c.council.address, system.council.interface.encodeFunctionData("setExpiry", [ttl, grace])),
-        summary: `set the proposal TTL to ${fmtDuration(ttl)} and the grace period to ${fmtDuration(grace)}`,
-      };
+      return { kind, ttl, grace };
     }
     case "oracle": {
       unused(["address"]);
       if (args.address === undefined || !isAddress(args.address)) {
         throw new CliError(`--address ${args.address ?? "(missing)"}: give the new feed's address`);
       }
-      const feedAddress = getAddress(args.address);
-      if ((await hre.ethers.provider.getCode(feedAddress)) === "0x")
-        throw new CliError(`--address ${feedAddress}: no contract there`);
-      const feed = await hre.ethers.getContractAt("MockV3Aggregator", feedAddress);
+      const feed = getAddress(args.address);
+      if ((await hre.ethers.provider.getCode(feed)) === "0x")
+        throw new CliError(`--address ${feed}: no contract there`);
+      const contract = await hre.ethers.getContractAt("MockV3Aggregator", feed);
       try {
-        await feed.decimals();
-        await feed.latestRoundData();
+        await contract.decimals();
+        await contract.latestRoundData();
       } catch {
-        throw new CliError(
-          `--address ${feedAddress}: does not answer decimals() and latestRoundData() like a Chainlink feed`,
-        );
+        throw new CliError(`--address ${feed}: does not answer decimals() and latestRoundData() like a Chainlink feed`);
       }
-      await simulate(hre, () => system.policy.setOracle.staticCall(feedAddress, asTimelock));
-      return {
-        calls: single(c.policy.address, system.policy.interface.encodeFunctionData("setOracle", [feedAddress])),
-        summary: `switch the VIX oracle to ${feedAddress}`,
-      };
+      await simulate(hre, () => system.policy.setOracle.staticCall(feed, asTimelock));
+      return { kind, feed };
     }
   }
 }

@@ -4,11 +4,12 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtRelative, fmtTime } from "../lib/format";
-import { CliError, say } from "../lib/shell/output";
+import { CliError, say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState, showProposal } from "../lib/proposals";
+import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
 import { ProposalState, Tier } from "../lib/council";
 
 export interface QueueArgs {

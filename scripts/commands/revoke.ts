@@ -11,7 +11,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { callsOf, defaultApprovalsPath, readApprovalsFile, type ApprovalsFile } from "../lib/approvals-file";
-import { CliError, say, sayLines } from "../lib/shell/output";
+import { CliError, say, sayLines } from "../lib/output";
 import { accountIndex, accountLabel, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
@@ -22,8 +22,9 @@ import {
   parseProposalId,
   proposalStatus,
   requireSeatHolder,
-  showProposal,
+  seatHolders,
 } from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
 import { ProposalState, STATE_NAMES } from "../lib/council";
 
 export interface RevokeArgs {
@@ -51,7 +52,7 @@ async function revoke(args: RevokeArgs, hre: HardhatRuntimeEnvironment): Promise
   }
   const existed = state === ProposalState.Pending;
   const { signer, address, label } = await selectSigner(hre, args.from, {
-    seatAction: { task: "hedge:revoke", system },
+    seatAction: { task: "hedge:revoke", holders: () => seatHolders(system) },
   });
   await requireSeatHolder(system, address, `--from ${label}`);
   const [approved, revoked] = await Promise.all([
@@ -66,10 +67,8 @@ async function revoke(args: RevokeArgs, hre: HardhatRuntimeEnvironment): Promise
     const created = await findProposal(system, id);
     await showProposal(hre, system, created!);
   } else if (file) {
-    const calls = callsOf(file.content);
-    const tier = Number(await system.council.tierOf(calls.targets, calls.calldatas));
     say(`From ${file.name}:`);
-    await showProposal(hre, system, { ...calls, id, tier, blockNumber: null, description: file.content.description });
+    await showProposal(hre, system, { ...callsOf(file.content), id, description: file.content.description });
   } else {
     say(`Proposal ${id} is not on chain yet, and no signatures file of it is shown here: revoking it by its id alone.`);
   }

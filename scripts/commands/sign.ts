@@ -31,7 +31,7 @@ import {
 } from "../lib/approvals-file";
 import { parseValidFor } from "../lib/shell/args";
 import { fmtDuration, shortId } from "../lib/format";
-import { CliError, say, sayLines } from "../lib/shell/output";
+import { CliError, say, sayLines } from "../lib/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import {
@@ -40,9 +40,10 @@ import {
   proposalStatus,
   requireSeatHolder,
   requireState,
-  showProposal,
+  seatHolders,
   type CreatedProposal,
 } from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
 import { ProposalState } from "../lib/council";
 import {
   APPROVAL_DOMAIN_NAME,
@@ -57,6 +58,15 @@ import {
   type Approval,
 } from "../lib/signing";
 import { simulationLine } from "../lib/simulate";
+import { quoted } from "../lib/untrusted";
+
+/** A value read from a file, as an error quotes it: quoted and escaped (../lib/untrusted), whatever its type. */
+const shownValue = (value: unknown) => quoted(typeof value === "string" ? value : String(JSON.stringify(value)));
+/** A number, an address or an id read from a file as it is; anything else quoted and escaped (shownValue). */
+const shownField = (value: unknown) =>
+  typeof value === "number" || (typeof value === "string" && /^(0x)?[0-9a-fA-F]{1,64}$/.test(value))
+    ? String(value)
+    : shownValue(value);
 
 /** The order of secp256k1: a signature's s must be at most half of it (EIP-2). */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -118,7 +128,9 @@ async function sign(args: SignArgs, hre: HardhatRuntimeEnvironment): Promise<Sig
     signature = await checkImported(hre, system, target, approval, signer, args.importSignature);
     done = `Imported the signature of ${signer} (seat ${approval.seatId}, made elsewhere) into ${target.name}; nothing was sent.`;
   } else {
-    const selected = await selectSigner(hre, args.from, { seatAction: { task: "hedge:sign", system } });
+    const selected = await selectSigner(hre, args.from, {
+      seatAction: { task: "hedge:sign", holders: () => seatHolders(system) },
+    });
     signer = selected.address;
     const seatId = await requireSeatHolder(system, signer, `--from ${selected.label}`);
     await requireNewSeat(system, target, seatId, signer, selected.label);
@@ -355,18 +367,20 @@ async function readTypedData(
   }
   if (domain.name !== APPROVAL_DOMAIN_NAME || String(domain.version) !== APPROVAL_DOMAIN_VERSION) {
     throw bad(
-      `its domain is ${JSON.stringify(domain.name)} version ${JSON.stringify(domain.version)}, not ${APPROVAL_DOMAIN_NAME} version ${APPROVAL_DOMAIN_VERSION}: export it again`,
+      `its domain is ${shownValue(domain.name)} version ${shownValue(domain.version)}, not ${APPROVAL_DOMAIN_NAME} version ${APPROVAL_DOMAIN_VERSION}: export it again`,
     );
   }
   if (Number(domain.chainId) !== system.chainId) {
-    throw bad(`it is for chain ${String(domain.chainId)}, but this network is chain ${system.chainId}`);
+    throw bad(`it is for chain ${shownField(domain.chainId)}, but this network is chain ${system.chainId}`);
   }
   const verifying = typeof domain.verifyingContract === "string" ? domain.verifyingContract : "";
   if (verifying.toLowerCase() !== target.council.toLowerCase()) {
-    throw bad(`it is for council ${verifying || "(none)"}, but this network's council is ${target.council}`);
+    throw bad(
+      `it is for council ${verifying ? shownField(verifying) : "(none)"}, but this network's council is ${target.council}`,
+    );
   }
   if (typeof message.proposalId !== "string" || message.proposalId.toLowerCase() !== target.id) {
-    throw bad(`it approves proposal ${String(message.proposalId)}, not ${target.id}`);
+    throw bad(`it approves proposal ${shownField(message.proposalId)}, not ${target.id}`);
   }
   const integer = (value: unknown, what: string, max: bigint) => {
     const text = String(value ?? "");

@@ -1,18 +1,23 @@
 // hedge:simulate — runs a proposal to its end on a sandbox before anyone signs it (scripts/lib/simulate.ts): an
 // in-process fork of the network's node, or a reverted snapshot of the in-process network; nothing is sent to the
-// network. Prints the steps with their gas, the result, the policy before and after, the layers engaged at the
-// current VIX before and after, and the audit of the simulated chain.
+// network. Prints the proposal as every seat command shows it (scripts/lib/view.ts) with its timeline, then the steps
+// with their gas, the result, the policy before and after, the layers engaged at the current VIX before and after,
+// and the audit of the simulated chain. A proposal that is over (executed, vetoed, expired) is shown as it happened —
+// its change as it ran, never against today's policy — and not simulated.
 //
-// Exit status, as hedge:audit's: 0 the proposal executes (and the audit finds nothing), 1 a step reverts or the
-// audit has findings (a result: printed on stdout), 2 the simulation could not run (one `error:` line).
+// Exit status, as hedge:audit's: 0 the proposal executes (and the audit finds nothing) or ran already, 1 a step
+// reverts, the audit has findings, or the proposal can never run (a result: printed on stdout), 2 the simulation
+// could not run (one `error:` line).
 import fs from "node:fs";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { callsOf, defaultApprovalsPath, readApprovalsFile } from "../lib/approvals-file";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
-import { findProposal, parseProposalId, showProposal, type ShownProposal } from "../lib/proposals";
-import { CliError, say, sayLines } from "../lib/shell/output";
+import { findProposal, parseProposalId } from "../lib/proposals";
+import { accountIndex } from "../lib/shell/signers";
+import { showProposal } from "../lib/show-proposal";
+import { CliError, say, sayLines } from "../lib/output";
 import { simulateProposal, simulationLines, type SimulatedProposal, type Simulation } from "../lib/simulate";
 
 export interface SimulateArgs {
@@ -22,19 +27,18 @@ export interface SimulateArgs {
 
 /**
  * The proposal behind `--id`: one created on chain (the id or a unique prefix), or, for a full id, one that exists
- * only in its signatures file (proposals/<id>.json, written by hedge:propose --offchain); with what the other seat
- * commands show of it (its tier, where it is, its description from the chain or the file).
+ * only in its signatures file (proposals/<id>.json, written by hedge:propose --offchain), with its description from
+ * the chain or the file.
  */
 async function resolveProposal(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
   text: string,
-): Promise<{ proposal: SimulatedProposal; shown: ShownProposal }> {
+): Promise<SimulatedProposal> {
   const wanted = parseProposalId(text);
   const onChain = await findProposal(system, wanted);
   if (onChain) {
-    const shown = { ...onChain, id: onChain.id.toLowerCase() };
-    return { proposal: { id: shown.id, calls: onChain, description: onChain.description, onChain: true }, shown };
+    return { id: onChain.id.toLowerCase(), calls: onChain, description: onChain.description, onChain: true };
   }
   const file = defaultApprovalsPath(hre.config.paths.root, wanted);
   if (wanted.length !== 66 || !fs.existsSync(file)) {
@@ -49,19 +53,36 @@ async function resolveProposal(
     { chainId: system.chainId, council: system.deployment.contracts.council.address, proposalId: wanted },
     hre.ethers.provider,
   );
-  const calls = callsOf(content);
-  const tier = Number(await system.council.tierOf(calls.targets, calls.calldatas));
-  const description = content.description;
-  return {
-    proposal: { id: wanted, calls, description, onChain: false },
-    shown: { ...calls, id: wanted, tier, blockNumber: null, description },
-  };
+  return { id: wanted, calls: callsOf(content), description: content.description, onChain: false };
 }
 
-async function simulate(args: SimulateArgs, hre: HardhatRuntimeEnvironment): Promise<Simulation> {
+/**
+ * Prints the proposal (the view every seat command prints), then runs it to its end on a sandbox. A proposal that is
+ * over is shown as it happened instead — its change as it ran, against the policy just before its execution, and its
+ * timeline — and nothing is simulated: it can never run again (exit 0 for an executed one, 1 for a vetoed or expired
+ * one, which never ran).
+ */
+async function simulate(args: SimulateArgs, hre: HardhatRuntimeEnvironment): Promise<Simulation | null> {
   const system = await openSystem(hre);
-  const { proposal, shown } = await resolveProposal(hre, system, args.id);
-  await showProposal(hre, system, shown);
+  const proposal = await resolveProposal(hre, system, args.id);
+  const input = { ...proposal.calls, id: proposal.id, description: proposal.description };
+  const accounts = await accountIndex(hre);
+  const nameOf = (address: string) => {
+    const index = accounts.get(address.toLowerCase());
+    return index === undefined ? address : `${address} (account ${index})`;
+  };
+  const { view } = await showProposal(hre, system, input, undefined, { timeline: true, nameOf });
+  if (view.judged === "history") {
+    if (view.status === "Executed") {
+      say(`Result: it ran in block ${view.executed?.block ?? "?"}, as shown above; there is nothing left to simulate.`);
+    } else {
+      say(
+        `Result: it is ${view.status} and never ran; the council refuses to execute it, so there is nothing to simulate.`,
+      );
+      process.exitCode = 1;
+    }
+    return null;
+  }
   if (!proposal.onChain) say("Not on chain yet: the simulation proposes it first.");
   const sim = await simulateProposal(hre, system, proposal, { audit: !args.noAudit });
   sayLines(simulationLines(sim));

@@ -1,18 +1,30 @@
 // hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
 // layers, the seats, the tier rules and every open proposal, with an OUTDATED mark and its reason on those that can
 // no longer run as they stand, and the first line of its description, read from the chain (`ProposalCreated`) and
-// printed safely (./lib/descriptions: the text is whatever its proposer wrote).
+// printed safely (./lib/descriptions: the text is whatever its proposer wrote). With --id, one proposal: what it does
+// (the proposal view, scripts/lib/view.ts: as it ran once it is over), where it stands, and its timeline.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table, fmtLayers } from "../lib/format";
-import { say, sayLines } from "../lib/shell/output";
+import { CliError, say, sayLines } from "../lib/output";
 import { describeError } from "../lib/errors";
 import { accountIndex } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { descriptionTitle } from "../lib/descriptions";
 import { policyTable } from "../lib/policy-edit";
-import { createdProposals, currentPolicy, liveSeatIds, proposalStatus, staleness } from "../lib/proposals";
-import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES } from "../lib/council";
+import {
+  createdProposals,
+  currentPolicy,
+  liveSeatIds,
+  parseProposalId,
+  proposalStatus,
+  requireProposal,
+  staleness,
+  type Staleness,
+} from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
+import { escapeUnsafe } from "../lib/untrusted";
+import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES, Tier } from "../lib/council";
 
 /** The latest VIX level of the oracle in hundredths, with its time; null when the oracle does not answer. */
 export async function latestVix(system: HedgeSystem): Promise<{ vix: number; updatedAt: number } | null> {
@@ -129,15 +141,32 @@ export async function printStatus(
     const s = await proposalStatus(system, p.id);
     const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
     if (!options.all && !open) continue;
-    // Only a proposal that may still run can be outdated; the others are over whatever the state says.
-    const stale = open ? await staleness(system, p, (e) => describeError(hre, e)) : { outdated: false as const };
-    if (stale.outdated) outdated.push(`  ${shortId(p.id)} OUTDATED: ${stale.reason}`);
+    // Only a proposal that may still run can be outdated; the others are over whatever the state says. A proposal's
+    // calls go to contracts of its proposer's choosing: a rehearsal that fails in a way that is not a revert (an
+    // INVALID opcode, a node error it provokes) is this proposal's line, never the end of the screen, so that no
+    // proposal can hide the others. Its reason is quoted at its source and escaped again here (./lib/untrusted).
+    let stale: Staleness | { outdated: "unknown"; reason: string } = { outdated: false };
+    if (open) {
+      try {
+        stale = await staleness(system, p, (e) => describeError(hre, e));
+      } catch (error) {
+        stale = { outdated: "unknown", reason: await describeError(hre, error) };
+      }
+    }
+    if (stale.outdated === true) outdated.push(`  ${shortId(p.id)} OUTDATED: ${escapeUnsafe(stale.reason)}`);
+    if (stale.outdated === "unknown") {
+      outdated.push(`  ${shortId(p.id)} NOT CHECKED: rehearsing its calls failed: ${escapeUnsafe(stale.reason)}`);
+    }
     rows.push([
       shortId(p.id),
       s.tierName,
       `${s.approvals}/${s.threshold}`,
       s.vetoes ? `${s.vetoes}/${s.vetoThreshold}` : "-",
-      stale.outdated ? `${s.stateName}, OUTDATED` : s.stateName,
+      stale.outdated === true
+        ? `${s.stateName}, OUTDATED`
+        : stale.outdated === "unknown"
+          ? `${s.stateName}, NOT CHECKED`
+          : s.stateName,
       s.eta ? `${fmtTime(s.eta)} (${fmtRelative(s.eta, now)})` : "-",
       open ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})` : "-",
       describe(p.description),
@@ -150,7 +179,8 @@ export async function printStatus(
     sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires", "description"], rows));
   if (outdated.length) {
     sayLines(outdated);
-    say("  An outdated proposal can never run as it stands: propose it again; sign, approve and queue refuse it.");
+    if (outdated.some((l) => l.includes(" OUTDATED: ")))
+      say("  An outdated proposal can never run as it stands: propose it again; sign, approve and queue refuse it.");
   }
 }
 
@@ -189,8 +219,45 @@ async function printNudgeBands(system: HedgeSystem, maxNudgeBps: number, cooldow
   say();
 }
 
-const statusAction = async (args: { all: boolean }, hre: HardhatRuntimeEnvironment) => {
+/**
+ * One proposal (`--id`): what it does, as every seat command shows it (scripts/lib/view.ts) — judged against today's
+ * policy while it may still run, as it ran once it is over — then where it stands and its timeline, vetoers named.
+ */
+export async function printProposal(hre: HardhatRuntimeEnvironment, system: HedgeSystem, idText: string) {
+  const created = await requireProposal(system, parseProposalId(idText));
+  const who = await namer(hre);
+  const { view, stale } = await showProposal(hre, system, { ...created, id: created.id }, undefined, {
+    timeline: true,
+    nameOf: who,
+  });
+  const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  const open = view.status === "Pending" || view.status === "Queued";
+  const parts = [`State: ${view.status}${stale.outdated ? ", OUTDATED" : ""}`];
+  if (open) parts.push(`${view.approvals} of ${view.threshold} approvals`);
+  if (view.tier === Tier.Critical) parts.push(`${view.vetoes} of ${view.vetoThreshold} vetoes`);
+  if (view.status === "Queued" && view.eta)
+    parts.push(`executable from ${fmtTime(view.eta)} (${fmtRelative(view.eta, now)})`);
+  if (open && view.deadline) parts.push(`expires ${fmtTime(view.deadline)} (${fmtRelative(view.deadline, now)})`);
+  say(parts.join("; "));
+  return view;
+}
+
+/** "0x… (account 2)" for the node's accounts, the address otherwise. */
+async function namer(hre: HardhatRuntimeEnvironment): Promise<(address: string) => string> {
+  const accounts = await accountIndex(hre);
+  return (address: string) => {
+    const index = accounts.get(address.toLowerCase());
+    return index === undefined ? address : `${address} (account ${index})`;
+  };
+}
+
+const statusAction = async (args: { all: boolean; id?: string }, hre: HardhatRuntimeEnvironment) => {
   const system = await openSystem(hre);
+  if (args.id !== undefined) {
+    if (args.all) throw new CliError("--all lists every proposal; --id shows one: give one of them");
+    await printProposal(hre, system, args.id);
+    return;
+  }
   await printStatus(hre, system, { all: args.all });
 };
 

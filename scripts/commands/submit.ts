@@ -9,11 +9,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { callsOf, readApprovalsFile, seatSignaturesOf } from "../lib/approvals-file";
 import { fmtRelative, fmtTime } from "../lib/format";
-import { CliError, say } from "../lib/shell/output";
+import { CliError, say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { proposalStatus, showProposal, signaturesToRelay } from "../lib/proposals";
+import { proposalStatus, signaturesToRelay } from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
 import { STATE_NAMES, ProposalState, TIER_NAMES } from "../lib/council";
 
 export interface SubmitArgs {

@@ -5,7 +5,7 @@ import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtVix, fmtLayers } from "../lib/format";
-import { say } from "../lib/shell/output";
+import { say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem, type HedgeSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";

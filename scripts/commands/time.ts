@@ -8,7 +8,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { parseDuration } from "../lib/shell/args";
 import { fmtDuration, fmtTime } from "../lib/format";
 import { requireLocalNetwork } from "../lib/shell/network";
-import { CliError, say } from "../lib/shell/output";
+import { CliError, say } from "../lib/output";
 
 export interface TimeArgs {
   advance: string;

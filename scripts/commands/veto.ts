@@ -5,7 +5,7 @@
 // anything is sent. An outdated proposal may be vetoed like any other (see showProposal).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { CliError, say } from "../lib/shell/output";
+import { CliError, say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
@@ -15,9 +15,10 @@ import {
   requireProposal,
   requireSeatHolder,
   requireState,
-  showProposal,
+  seatHolders,
   TIER_COVERS,
 } from "../lib/proposals";
+import { showProposal } from "../lib/show-proposal";
 import { ProposalState, TIER_NAMES, Tier } from "../lib/council";
 
 export interface VetoArgs {
@@ -35,7 +36,9 @@ async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
       `only Critical proposals can be vetoed: ${p.id} is ${TIER_NAMES[status.tier]} (${TIER_COVERS[status.tier]})`,
     );
   }
-  const { signer, address, label } = await selectSigner(hre, args.from, { seatAction: { task: "hedge:veto", system } });
+  const { signer, address, label } = await selectSigner(hre, args.from, {
+    seatAction: { task: "hedge:veto", holders: () => seatHolders(system) },
+  });
   await requireSeatHolder(system, address, `--from ${label}`);
   await showProposal(hre, system, p);
   const council = system.council.connect(signer);

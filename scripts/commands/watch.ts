@@ -11,9 +11,10 @@ import { HDNodeWallet, Wallet, getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
 
 import { parseIntIn } from "../lib/shell/args";
-import { CliError, say, sayError } from "../lib/shell/output";
+import { CliError, say, sayError } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { displayPath, loadDeployment } from "../lib/deployments";
+import { oneLine } from "../lib/untrusted";
 
 export interface WatchArgs {
   seat?: string;
@@ -24,6 +25,13 @@ export interface WatchArgs {
   checkpoint?: string;
   pollMs: string;
   rpcTimeoutMs: string;
+}
+
+/** The status line of a node outage (or its end); the node's error message is escaped (../lib/untrusted). */
+export function outageLine(url: string, failing: boolean, error?: unknown): string {
+  return failing
+    ? `hedge:watch: node ${url} unreachable or failing (${oneLine(String((error as Error)?.message ?? error))}); retrying with back-off`
+    : `hedge:watch: node ${url} answers again`;
 }
 
 async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -79,12 +87,7 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
 
   const rpc = new RetryingRpc(new HttpRpc(url, rpcTimeoutMs, controller.signal), {
     signal: controller.signal,
-    onOutage: (failing, error) =>
-      sayError(
-        failing
-          ? `hedge:watch: node ${url} unreachable or failing (${(error as Error)?.message ?? error}); retrying with back-off`
-          : `hedge:watch: node ${url} answers again`,
-      ),
+    onOutage: (failing, error) => sayError(outageLine(url, failing, error)),
   });
 
   if (seat) {

@@ -22,7 +22,8 @@ import {
   type ApprovalsFile,
 } from "./approvals-format";
 import { writeFileAtomic } from "./atomic-file";
-import { CliError } from "./shell/output";
+import { CliError } from "./output";
+import { oneLine } from "./untrusted";
 
 export * from "./approvals-format";
 
@@ -200,7 +201,10 @@ export async function readApprovalsFile(
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new CliError(`signatures file ${name} is not valid JSON (${(error as Error).message.split("\n")[0]})`);
+    // The parser's message quotes the file: escaped (./untrusted).
+    throw new CliError(
+      `signatures file ${name} is not valid JSON (${oneLine((error as Error).message.split("\n")[0])})`,
+    );
   }
   return parseApprovals(raw, name, expect, provider);
 }

@@ -27,7 +27,8 @@
 // what to do: the council no longer accepts such signatures.
 import { Contract, Signature, ZeroAddress, getAddress, isAddress, isHexString, type Provider } from "ethers";
 
-import { CliError } from "./shell/output";
+import { CliError } from "./output";
+import { quoted } from "./untrusted";
 import { descriptionHash, proposalIdOf, type ProposalCalls } from "./council";
 import {
   approvalDigest,
@@ -164,7 +165,10 @@ export async function parseApprovals(
       `signatures file ${name} is of format ${APPROVALS_FORMAT_V1} (rules v2: signatures without a seat or a deadline); the council no longer accepts them: move it aside and sign again with \`npx hardhat hedge:sign --id ${id} --from <account>\` (a proposal not on chain yet: propose it again with \`hedge:propose … --offchain\`)`,
     );
   }
-  if (f.format !== APPROVALS_FORMAT) throw bad(`format is ${JSON.stringify(f.format)}, expected "${APPROVALS_FORMAT}"`);
+  if (f.format !== APPROVALS_FORMAT) {
+    const shown = typeof f.format === "string" ? quoted(f.format) : quoted(String(JSON.stringify(f.format)));
+    throw bad(`format is ${shown}, expected "${APPROVALS_FORMAT}"`);
+  }
   if (!Number.isSafeInteger(f.chainId)) throw bad("chainId must be a number");
   if (f.chainId !== expect.chainId) {
     throw bad(`it is for chain ${f.chainId}, but this network is chain ${expect.chainId}`);

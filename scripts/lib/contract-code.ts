@@ -1,6 +1,7 @@
 // Whether code found on chain is one of this project's compiled contracts: its artifact's runtime code, with the
 // immutables (values the constructor writes into the code, such as the council's addresses) left out of the
-// comparison. openSystem uses it to recognise a deployments file that points at someone else's contract.
+// comparison; and whether those immutables link the contracts to each other (`checkWiring`). openSystem uses both to
+// recognise a deployments file that points at someone else's contract; the audit and the watcher report the links.
 //
 // Where the immutables sit is only in the build info (5-7 MB of JSON per compilation); what this module needs of it
 // is kept in <cache>/hedge-immutables.json, keyed by the build info's id (a hash of its contents), so a command
@@ -8,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { AbiCoder, getAddress, id } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { writeFileAtomic } from "./atomic-file";
@@ -109,4 +111,59 @@ export async function isCompiledCode(
 ): Promise<boolean> {
   const { masked, immutables } = await compiledCode(hre, contractName);
   return maskImmutables(code, immutables) === masked;
+}
+
+/** An EIP-1193 provider: what `checkWiring` reads through (the network's provider, or the audit's JSON-RPC). */
+export interface Rpc {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
+}
+
+/** The contracts `checkWiring` reads, by the deployments file's names. */
+export type WiredContract = "seats" | "council" | "timelock" | "policy";
+
+/** A link between the contracts that points elsewhere than the deployments file says. */
+export interface WiringBreak {
+  /** `contract.getter`, e.g. `council.hedgePolicy`. */
+  subject: string;
+  message: string;
+}
+
+/** The immutable links between the contracts: each getter and the contract it must name. */
+const LINKS: [WiredContract, string, WiredContract][] = [
+  ["seats", "governance", "timelock"],
+  ["seats", "council", "council"],
+  ["council", "seats", "seats"],
+  ["council", "timelock", "timelock"],
+  ["council", "hedgePolicy", "policy"],
+  ["policy", "governance", "timelock"],
+];
+
+/** The address a no-argument getter returns, or "(no answer)" when the call fails or returns something else. */
+async function readAddress(rpc: Rpc, to: string, getter: string, blockTag: string): Promise<string> {
+  try {
+    const data = id(`${getter}()`).slice(0, 10);
+    const result = (await rpc.request({ method: "eth_call", params: [{ to, data }, blockTag] })) as string;
+    return getAddress(AbiCoder.defaultAbiCoder().decode(["address"], result)[0] as string);
+  } catch {
+    return "(no answer)";
+  }
+}
+
+/** The immutable links between the contracts, read at `blockTag`, against the addresses of the deployments file. */
+export async function checkWiring(
+  rpc: Rpc,
+  c: Record<WiredContract, string>,
+  blockTag: string,
+): Promise<WiringBreak[]> {
+  const out: WiringBreak[] = [];
+  for (const [contract, getter, expected] of LINKS) {
+    const actual = await readAddress(rpc, c[contract], getter, blockTag);
+    if (actual !== getAddress(c[expected])) {
+      out.push({
+        subject: `${contract}.${getter}`,
+        message: `${contract}.${getter}() is ${actual}, not the ${expected} ${getAddress(c[expected])} of the deployments file`,
+      });
+    }
+  }
+  return out;
 }

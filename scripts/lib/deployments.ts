@@ -27,9 +27,10 @@ import type {
   MockV3Aggregator,
   TimelockController,
 } from "../../typechain-types";
-import { isCompiledCode } from "./contract-code";
+import { checkWiring, isCompiledCode } from "./contract-code";
 import { chainIdOf, isLocalNetwork } from "./shell/network";
-import { CliError } from "./shell/output";
+import { CliError } from "./output";
+import { oneLine, quoted } from "./untrusted";
 import type { System } from "./deploy";
 
 export const DEPLOYMENT_FORMAT = "hedge-council-deployment/1";
@@ -179,13 +180,16 @@ export function parseDeployment(text: string, name: string): Deployment {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${name} is not valid JSON (${(error as Error).message})`);
+    // The parser's message quotes the file: escaped (./untrusted).
+    throw new CliError(`${name} is not valid JSON (${oneLine((error as Error).message)})`);
   }
   const bad = (what: string) => new CliError(`${name}: ${what}`);
   if (typeof raw !== "object" || raw === null) throw bad("expected a JSON object");
   const d = raw as Record<string, unknown>;
   if (d.format !== DEPLOYMENT_FORMAT)
-    throw bad(`format is ${JSON.stringify(d.format)}, expected "${DEPLOYMENT_FORMAT}"`);
+    throw bad(
+      `format is ${quoted(typeof d.format === "string" ? d.format : String(JSON.stringify(d.format)))}, expected "${DEPLOYMENT_FORMAT}"`,
+    );
   if (!Number.isSafeInteger(d.chainId) || (d.chainId as number) <= 0) throw bad("chainId must be a positive integer");
   const contracts = d.contracts as Record<string, Record<string, unknown>> | undefined;
   if (typeof contracts !== "object" || contracts === null) throw bad("contracts is missing");
@@ -297,8 +301,8 @@ async function tamperedOrForeign(
   codes: Partial<Record<ContractKey | "upkeep", string>>,
 ): Promise<string | undefined> {
   const c = deployment.contracts;
-  // The audit's list of links (one home): seats, council and policy against each other and the timelock.
-  const { checkWiring } = await import("./audit/compare");
+  // The links (one list, in contract-code, the audit's too): seats, council and policy against each other and the
+  // timelock.
   const addresses = Object.fromEntries(CONTRACT_KEYS.map((k) => [k, c[k].address])) as Record<ContractKey, string>;
   const keys = recordedKeys(deployment).filter((k) => k !== "oracle" || deployment.oracleIsMock);
   // The code checks read local files only; the links are read one call at a time (see loadDeployment).

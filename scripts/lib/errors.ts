@@ -1,11 +1,26 @@
 // Contract reverts in words. Every custom error of the council, the policy, the seats and the timelock is decoded
 // with the contracts' own ABIs (`Interface.parseError`) and explained in one line, and every transaction a task sends
 // is simulated first (`simulate`), so a call the contracts would refuse is reported and never sent.
-import { Interface, type ErrorDescription, type ContractTransactionResponse, type TransactionReceipt } from "ethers";
+//
+// Revert data comes from whatever contract reverted: a proposal may call any contract, whose revert reason (or the
+// string arguments of an error that borrows one of ours) says what its author wants. Every string decoded from an
+// error is shown quoted and escaped (./untrusted), invalid UTF-8 as U+FFFD; a node's error message is escaped too.
+import {
+  AbiCoder,
+  Interface,
+  Utf8ErrorFuncs,
+  toUtf8String,
+  type ContractTransactionResponse,
+  type ErrorDescription,
+  type ErrorFragment,
+  type ParamType,
+  type TransactionReceipt,
+} from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtDuration, fmtInt, fmtRelative, fmtTime, fmtVix } from "./format";
-import { CliError, say } from "./shell/output";
+import { CliError, say } from "./output";
+import { oneLine, quoted } from "./untrusted";
 
 /** The artifacts whose errors the tasks can meet, directly or bubbled up through the council and the timelock. */
 export const ERROR_SOURCES = ["HedgeCouncil", "HedgePolicy", "CouncilSeats", "TimelockController", "MockV3Aggregator"];
@@ -192,7 +207,7 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   AccessControlBadConfirmation: () => "a role can only be renounced by its holder, for itself",
   InsufficientBalance: (a) => `the contract holds ${n(a[0])} wei but the call needs ${n(a[1])}`,
   InvalidShortString: () => "a short string in the contract's EIP-712 domain is malformed",
-  StringTooLong: (a) => `the string "${a[0]}" is too long for a short string`,
+  StringTooLong: (a) => `the string ${a[0]} is too long for a short string`,
   TimelockUnexpectedOperationState: (a) => `the timelock operation ${id(a[0])} is not in a state that allows this`,
   TimelockUnauthorizedCaller: (a) => `only the timelock itself may do this; ${a[0]} is not the timelock`,
   TimelockUnexecutedPredecessor: (a) => `the timelock operation's predecessor ${id(a[0])} has not executed`,
@@ -201,20 +216,45 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   AddressEmptyCode: (a) => `${a[0]} has no code`,
 };
 
-/** Explains decoded revert data in words. */
+/**
+ * An error's arguments, decoded again from `data` with every string read as bytes: a string is then shown quoted
+ * and escaped (./untrusted `quoted`, invalid UTF-8 as U+FFFD), and nothing about it can throw (ethers throws on
+ * invalid UTF-8 when a decoded string is read). Numbers, addresses, booleans and bytes are as ethers decodes them.
+ */
+function shownArgs(fragment: ErrorFragment, data: string): unknown[] {
+  const asBytes = fragment.inputs.map((p) => p.format("sighash").replace(/\bstring\b/g, "bytes"));
+  const values = AbiCoder.defaultAbiCoder().decode(asBytes, `0x${data.slice(10)}`);
+  return fragment.inputs.map((p, i) => shownValue(p, values[i]));
+}
+
+function shownValue(param: ParamType, value: unknown): unknown {
+  if (param.baseType === "string") return quoted(toUtf8String(value as string, Utf8ErrorFuncs.replace));
+  if (param.isArray()) return [...(value as unknown[])].map((v) => shownValue(param.arrayChildren, v));
+  if (param.isTuple()) return param.components.map((c, i) => shownValue(c, (value as unknown[])[i]));
+  return value;
+}
+
+/** An argument list for the fallback words: arrays and tuples in brackets, strings already quoted. */
+function argsText(args: unknown[]): string {
+  return args.map((a) => (Array.isArray(a) ? `[${argsText(a)}]` : String(a))).join(", ");
+}
+
+/** Explains decoded revert data in words; strings from the data are quoted and escaped. */
 export function explainRevert(iface: Interface, data: string, now: number): string {
   let parsed: ErrorDescription | null = null;
+  let args: unknown[] = [];
   try {
     parsed = iface.parseError(data);
+    if (parsed) args = shownArgs(parsed.fragment, data);
   } catch {
     parsed = null;
   }
   if (!parsed) return `the contract reverted with unknown data ${data.slice(0, 74)}${data.length > 74 ? "…" : ""}`;
-  if (parsed.name === "Error") return `the contract reverted: ${parsed.args[0]}`;
-  if (parsed.name === "Panic") return `the contract panicked (code ${parsed.args[0]})`;
+  if (parsed.name === "Error") return `the contract reverted with the reason ${args[0]}`;
+  if (parsed.name === "Panic") return `the contract panicked (code ${args[0]})`;
   const explain = EXPLAIN[parsed.name];
-  if (explain) return explain(parsed.args, now);
-  return `the contract reverted with ${parsed.name}(${parsed.args.map(String).join(", ")})`;
+  if (explain) return explain(args as unknown as Args, now);
+  return `the contract reverted with ${parsed.name}(${argsText(args)})`;
 }
 
 /** The one-line reason for any error a task meets. */
@@ -239,7 +279,8 @@ export async function describeError(hre: HardhatRuntimeEnvironment, error: unkno
   if (/revert/i.test(message) && !/reason|custom error/i.test(message)) {
     return "the contract reverted without a reason";
   }
-  return message.split("\n")[0];
+  // A node's (or a wallet's) message: its first line, escaped and cut (it may quote a revert reason).
+  return oneLine(message.split("\n")[0]);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Editing the ALVH policy from the command line: `--set coverageBps=3000,layers.1.triggerVix=2600` applied to the
-// current policy, the before/after diff (marking what loosens, as `HedgePolicy.isLoosening` does), and the policy
-// table that `hedge:status` prints.
+// current policy, and the policy table that `hedge:status` prints. The fields, their widths and units are the one
+// field table's (./council/fields); what a change does is the one policy diff's (./council/diff).
 //
 // Field paths: coverageBps, scaleStepBps, shortDeltaMinBps, shortDeltaMaxBps, wingWidthPts, targetDte,
 // hysteresisVix, maxOracleAge, and layers.N.allocationBps | tenorDays | triggerVix | instrument (N from 0, as in
@@ -8,31 +8,26 @@
 // `--remove-layer N` removes one. Values are the contract's raw units (bps, VIX hundredths, days, seconds);
 // instruments may also be given by name (VixFutures, VixCallSpread, VolatilityEtf, SpxPuts).
 import { fmtBps, fmtDelta, fmtDuration, fmtInt, fmtVix, table } from "./format";
-import { CliError } from "./shell/output";
-import { fieldEffect } from "./council";
+import { CliError } from "./output";
+import {
+  LAYER_FIELD_NAMES,
+  LAYER_FIELD_SPECS,
+  POLICY_FIELD_NAMES,
+  POLICY_FIELD_SPECS,
+  type LayerField,
+  type PolicyField as TopField,
+} from "./council";
 import { INSTRUMENT_NAMES, Instrument, type PolicyValues } from "./policy";
 
-type TopField = Exclude<keyof PolicyValues, "layers">;
-type LayerField = keyof PolicyValues["layers"][number];
+/** Top-level fields and the largest value their Solidity type holds (the field table's widths). */
+export const POLICY_FIELDS = Object.fromEntries(
+  POLICY_FIELD_NAMES.map((f) => [f, POLICY_FIELD_SPECS[f].width]),
+) as Record<TopField, number>;
 
-/** Top-level fields and the largest value their Solidity type holds. */
-export const POLICY_FIELDS: Record<TopField, number> = {
-  coverageBps: 0xffff,
-  scaleStepBps: 0xffff,
-  shortDeltaMinBps: 0xffff,
-  shortDeltaMaxBps: 0xffff,
-  wingWidthPts: 0xffff,
-  targetDte: 0xffff,
-  hysteresisVix: 0xffffffff,
-  maxOracleAge: 0xffffffff,
-};
-
-export const LAYER_FIELDS: Record<LayerField, number> = {
-  allocationBps: 0xffff,
-  tenorDays: 0xffff,
-  triggerVix: 0xffffffff,
-  instrument: 3,
-};
+export const LAYER_FIELDS = Object.fromEntries(LAYER_FIELD_NAMES.map((f) => [f, LAYER_FIELD_SPECS[f].width])) as Record<
+  LayerField,
+  number
+>;
 
 export const MAX_LAYERS = 5;
 
@@ -137,79 +132,6 @@ export function applyAssignments(current: PolicyValues, assignments: Assignment[
 }
 
 // ------------------------------------------------------------------------------------------------ display
-
-const FORMAT: Record<TopField | LayerField, (v: number) => string> = {
-  coverageBps: fmtBps,
-  scaleStepBps: fmtBps,
-  shortDeltaMinBps: (v) => `delta ${fmtDelta(v)}`,
-  shortDeltaMaxBps: (v) => `delta ${fmtDelta(v)}`,
-  wingWidthPts: (v) => `${v} pts`,
-  targetDte: (v) => `${v} d`,
-  hysteresisVix: (v) => `VIX ${fmtVix(v)}`,
-  maxOracleAge: (v) => fmtDuration(v),
-  allocationBps: fmtBps,
-  tenorDays: (v) => `${v} d`,
-  triggerVix: (v) => `VIX ${fmtVix(v)}`,
-  instrument: (v) => INSTRUMENT_NAMES[v] ?? `instrument ${v}`,
-};
-
-function show(field: TopField | LayerField, value: number | undefined): string {
-  if (value === undefined) return "-";
-  return field === "instrument" ? FORMAT[field](value) : `${fmtInt(value)} (${FORMAT[field](value)})`;
-}
-
-/** One changed field of a policy change: its path, the values before and after in words, and its effect. */
-export interface PolicyChangeRow {
-  field: string;
-  before: string;
-  after: string;
-  effect: "loosens" | "tightens" | "";
-}
-
-/** The changed fields of a policy change, in order; "loosens" marks less protection. Empty when nothing changes. */
-export function policyChangeRows(before: PolicyValues, after: PolicyValues): PolicyChangeRow[] {
-  const rows: PolicyChangeRow[] = [];
-  const layers = Math.max(before.layers.length, after.layers.length);
-  for (let i = 0; i < layers; i++) {
-    for (const field of Object.keys(LAYER_FIELDS) as LayerField[]) {
-      const b = before.layers[i]?.[field];
-      const a = after.layers[i]?.[field];
-      if (b !== a) {
-        rows.push({
-          field: `layers.${i}.${field}`,
-          before: show(field, b),
-          after: show(field, a),
-          effect: fieldEffect(field, b, a),
-        });
-      }
-    }
-  }
-  const counts = { field: "layers (count)", before: String(before.layers.length), after: String(after.layers.length) };
-  if (after.layers.length < before.layers.length) rows.push({ ...counts, effect: "loosens" });
-  else if (after.layers.length > before.layers.length) rows.push({ ...counts, effect: "" });
-  for (const field of Object.keys(POLICY_FIELDS) as TopField[]) {
-    if (before[field] !== after[field]) {
-      rows.push({
-        field,
-        before: show(field, before[field]),
-        after: show(field, after[field]),
-        effect: fieldEffect(field, before[field], after[field]),
-      });
-    }
-  }
-  return rows;
-}
-
-/** The before/after table of a change, one row per changed field; "loosens" marks less protection. */
-export function describePolicyChange(before: PolicyValues, after: PolicyValues): string[] {
-  const rows = policyChangeRows(before, after);
-  if (rows.length === 0) return ["(no change)"];
-  return table(
-    ["field", "before", "after", "effect"],
-    rows.map((r) => [r.field, r.before, r.after, r.effect]),
-    "",
-  );
-}
 
 /** The policy as a table of layers plus one line per group of scalar parameters. */
 export function policyTable(p: PolicyValues, engagedMask?: number): string[] {

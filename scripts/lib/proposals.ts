@@ -1,31 +1,19 @@
 // Council proposals as the tasks see them. Like OpenZeppelin Governor, the council keeps a proposal's hash only; its
 // calls and its description are read back from the `ProposalCreated` event (or, before `submit`, from a signatures
 // file). A description is whatever its proposer wrote: it is printed only through ./descriptions. This module
-// finds proposals by id (or a unique prefix of it), names their tiers and states, decodes their calls into words, and
-// tells whether they are outdated (`staleness`). The console imports it too: nothing here may need Hardhat.
-import { getAddress, id as keccakText, isHexString, type Result } from "ethers";
+// finds proposals by id (or a unique prefix of it), names their tiers and states, and tells whether they are outdated
+// (`staleness`); what a proposal does is the proposal view's (./view, printed by ./show-proposal). The console imports
+// it too: nothing here may need Hardhat.
+import { AbiCoder, Utf8ErrorFuncs, getAddress, id as keccakText, keccak256, toUtf8String } from "ethers";
 
-import type { IHedgePolicy } from "../../typechain-types";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-
-import { describeError, revertData } from "./errors";
-import { fmtBps, fmtDuration, fmtVix, shortId } from "./format";
+import { revertData } from "./errors";
+import { shortId } from "./format";
 import { isExpired, type ApprovalsSignature } from "./approvals-format";
 import { fmtValidUntil } from "./signing";
-import { CliError, sayLines } from "./shell/output";
+import { CliError } from "./output";
 import type { HedgeSystem } from "./deployments";
 import { toPolicyValues, type PolicyValues } from "./policy";
-import { describePolicyChange } from "./policy-edit";
-import {
-  GOVERNED_ABI,
-  ProposalState,
-  STATE_NAMES,
-  TIER_NAMES,
-  Tier,
-  descriptionHash,
-  type ProposalCalls,
-} from "./council";
-import { descriptionBlock } from "./descriptions";
+import { ProposalState, STATE_NAMES, TIER_NAMES, Tier, descriptionHash, type ProposalCalls } from "./council";
 
 /** @deprecated import from ./council; kept for test/fuzz/council.model.ts until its rewrite lands. */
 export { Tier, ProposalState as State } from "./council";
@@ -67,11 +55,32 @@ export async function createdProposals(system: Pick<HedgeSystem, "council" | "fr
     targets: [...e.args[3]],
     values: [...e.args[4]],
     calldatas: [...e.args[5]],
-    description: e.args[6],
-    descriptionHash: descriptionHash(e.args[6]),
+    ...descriptionOf(system.council, e),
     blockNumber: e.blockNumber,
     transactionHash: e.transactionHash,
   }));
+}
+
+/**
+ * A ProposalCreated's description and its hash. The contract takes any bytes as a description: bytes that are not
+ * UTF-8 (ethers throws when such a decoded string is read) are read again as bytes and shown with U+FFFD, the hash
+ * kept on the bytes themselves (the id commits to them). One such proposal must not stop every command that lists
+ * the proposals (hedge:status, sign, approve, the console).
+ */
+function descriptionOf(
+  council: Pick<HedgeSystem, "council">["council"],
+  e: { args: unknown[]; data: string },
+): { description: string; descriptionHash: string } {
+  try {
+    const text = e.args[6] as string;
+    return { description: text, descriptionHash: descriptionHash(text) };
+  } catch {
+    const fragment = council.interface.getEvent("ProposalCreated");
+    const data = fragment.inputs.filter((p) => !p.indexed);
+    const types = data.map((p) => p.format("sighash").replace(/\bstring\b/g, "bytes"));
+    const bytes = AbiCoder.defaultAbiCoder().decode(types, e.data)[data.findIndex((p) => p.name === "description")];
+    return { description: toUtf8String(bytes as string, Utf8ErrorFuncs.replace), descriptionHash: keccak256(bytes) };
+  }
 }
 
 /** The proposal created on chain with this id or unique id prefix; null when none. */
@@ -126,99 +135,6 @@ export function requireState(id: string, current: ProposalState, allowed: Propos
   throw new CliError(
     `cannot ${action} proposal ${shortId(id)}: it is ${STATE_NAMES[current]} (${action} needs ${allowed.map((s) => STATE_NAMES[s]).join(" or ")})`,
   );
-}
-
-/**
- * Decodes one call into words with the governed ABI (./council), knowing the deployment's addresses; `current` is
- * the policy it would change.
- */
-export function describeCall(
-  system: Pick<HedgeSystem, "deployment">,
-  target: string,
-  value: bigint,
-  data: string,
-  current?: PolicyValues,
-): string[] {
-  const c = system.deployment.contracts;
-  const to = getAddress(target);
-  const withValue = value > 0n ? ` (sending ${value} wei)` : "";
-  const attempt = (contract: {
-    interface: { parseTransaction(tx: { data: string }): { name: string; args: Result } | null };
-  }) => {
-    try {
-      return contract.interface.parseTransaction({ data });
-    } catch {
-      return null;
-    }
-  };
-  if (to === getAddress(c.policy.address)) {
-    const call = attempt({ interface: GOVERNED_ABI.policy });
-    if (call?.name === "setPolicy") {
-      const next = call.args[0] as unknown as IHedgePolicy.PolicyStructOutput;
-      const version = Number(call.args[1]);
-      const lines = [`HedgePolicy.setPolicy(next, expectedVersion ${version})${withValue}`];
-      if (current) lines.push(...describePolicyChange(current, toPolicyValues(next)).map((l) => `    ${l}`));
-      return lines;
-    }
-    if (call?.name === "nudgeTrigger") {
-      const [layer, trigger] = [Number(call.args[0]), Number(call.args[1])];
-      const before = current?.layers[layer]?.triggerVix;
-      return [
-        `HedgePolicy.nudgeTrigger: layer ${layer} trigger ${before !== undefined ? `VIX ${fmtVix(before)} -> ` : ""}VIX ${fmtVix(trigger)}${withValue}`,
-      ];
-    }
-    if (call?.name === "nudgeCoverage") {
-      const before = current?.coverageBps;
-      return [
-        `HedgePolicy.nudgeCoverage: coverage ${before !== undefined ? `${fmtBps(before)} -> ` : ""}${fmtBps(Number(call.args[0]))}${withValue}`,
-      ];
-    }
-    if (call?.name === "setOracle") return [`HedgePolicy.setOracle: VIX oracle -> ${call.args[0]}${withValue}`];
-    if (call?.name === "setSteward") return [`HedgePolicy.setSteward: steward -> ${call.args[0]}${withValue}`];
-    if (call?.name === "setNudgeLimits") {
-      return [
-        `HedgePolicy.setNudgeLimits: max nudge ${fmtBps(Number(call.args[0]))} of the value, cooldown ${fmtDuration(call.args[1] as bigint)}${withValue}`,
-      ];
-    }
-  }
-  if (to === getAddress(c.seats.address)) {
-    const call = attempt({ interface: GOVERNED_ABI.seats });
-    if (call?.name === "mint") return [`CouncilSeats.mint: a new seat for ${call.args[0]}${withValue}`];
-    if (call?.name === "burn") return [`CouncilSeats.burn: seat ${call.args[0]}${withValue}`];
-  }
-  if (to === getAddress(c.council.address)) {
-    const call = attempt({ interface: GOVERNED_ABI.council });
-    if (call?.name === "setTierRule") {
-      return [
-        `HedgeCouncil.setTierRule: ${TIER_NAMES[Number(call.args[0])]} needs ${call.args[1]} approvals, delay ${fmtDuration(call.args[2] as bigint)}${withValue}`,
-      ];
-    }
-    if (call?.name === "setVetoThreshold")
-      return [`HedgeCouncil.setVetoThreshold: ${call.args[0]} vetoes kill a proposal`];
-    if (call?.name === "setExpiry") {
-      return [
-        `HedgeCouncil.setExpiry: proposal TTL ${fmtDuration(call.args[0] as bigint)}, grace period ${fmtDuration(call.args[1] as bigint)}`,
-      ];
-    }
-  }
-  if (to === getAddress(c.timelock.address)) {
-    const call = attempt({ interface: GOVERNED_ABI.timelock });
-    if (call?.name === "updateDelay")
-      return [`TimelockController.updateDelay: minimum delay ${fmtDuration(call.args[0] as bigint)}`];
-  }
-  return [
-    `unknown call to ${to}: ${isHexString(data) && data.length >= 10 ? `selector ${data.slice(0, 10)}` : "no data"}${withValue}`,
-  ];
-}
-
-/** Every call of a proposal, numbered. */
-export function describeCalls(system: Pick<HedgeSystem, "deployment">, calls: Calls, current?: PolicyValues): string[] {
-  const lines: string[] = [];
-  calls.targets.forEach((target, i) => {
-    const [first, ...rest] = describeCall(system, target, calls.values[i], calls.calldatas[i], current);
-    lines.push(`  call ${i}: ${first}`, ...rest.map((l) => `  ${l}`));
-  });
-  return lines;
 }
 
 /** The current policy of the system, as plain numbers. */
@@ -301,58 +217,6 @@ export function refuseOutdated(id: string, stale: Staleness, action: string, all
   throw new CliError(
     `proposal ${shortId(id)} is outdated, it cannot run as it stands: ${stale.reason}; pass --allow-outdated to ${action} it anyway`,
   );
-}
-
-/** A proposal as the tasks show it: on chain (`blockNumber` set) or only in a signatures file (null). */
-export type ShownProposal = Calls & {
-  id: string;
-  tier: number;
-  blockNumber: number | null;
-  /** Its reason in words: from `ProposalCreated`, or from a signatures file (checked against the id). */
-  description?: string;
-};
-
-/**
- * What a proposal does, as hedge:sign, hedge:approve and hedge:veto print it before acting on it: its id and where it
- * is, each call decoded against the policy in force (with the policy diff of a setPolicy), its tier rule, and the
- * reason when it is outdated.
- */
-export async function describeProposal(
-  system: HedgeSystem,
-  proposal: ShownProposal,
-  stale: Staleness,
-): Promise<string[]> {
-  const [[threshold, delay], current] = await Promise.all([
-    system.council.tierRule(proposal.tier),
-    currentPolicy(system),
-  ]);
-  const where = proposal.blockNumber === null ? "not on chain yet" : `created in block ${proposal.blockNumber}`;
-  return [
-    `Proposal ${proposal.id}`,
-    `  chain ${system.chainId}, council ${system.deployment.contracts.council.address}, ${where}`,
-    ...(proposal.description === undefined ? [] : descriptionBlock(proposal.description, "  description: ")),
-    ...describeCalls(system, proposal, current),
-    `  tier ${TIER_NAMES[proposal.tier]}: needs ${threshold} approvals${proposal.tier === Tier.Fast ? "" : `, then ${fmtDuration(delay)} in the timelock`}`,
-    ...(stale.outdated ? [`  OUTDATED: ${stale.reason}`] : []),
-  ];
-}
-
-/**
- * What a task prints before acting on a proposal (`describeProposal`); with `refuse`, it then refuses an outdated
- * proposal for that action unless --allow-outdated was given, so nothing is signed or sent for it. A veto passes no
- * `refuse`: vetoing an outdated proposal costs little and keeps it from running should the state come back (a seat
- * given to an address that holds one runs again once that seat is burned).
- */
-export async function showProposal(
-  hre: HardhatRuntimeEnvironment,
-  system: HedgeSystem,
-  proposal: ShownProposal,
-  refuse?: { action: string; allowOutdated: boolean | undefined },
-): Promise<Staleness> {
-  const stale = await staleness(system, proposal, (e) => describeError(hre, e));
-  sayLines(await describeProposal(system, proposal, stale));
-  if (refuse) refuseOutdated(proposal.id, stale, refuse.action, refuse.allowOutdated);
-  return stale;
 }
 
 /** What a tier covers, in the words of hedge:status's tier table. */

@@ -21,15 +21,25 @@ import { BrowserProvider, type Eip1193Provider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { Finding } from "./audit/types";
-import { effectiveThreshold, ProposalState, requiredValue, Tier, type ProposalCalls } from "./council";
+import {
+  ProposalState,
+  Tier,
+  changeRows,
+  changesTable,
+  decodeCall,
+  effectiveThreshold,
+  policyChanges,
+  readOracle,
+  requiredValue,
+  type ProposalCalls,
+} from "./council";
 import type { HedgeSystem } from "./deployments";
 import { describeError, explainRevert, revertData, systemErrors } from "./errors";
 import { fmtDuration, fmtInt, fmtVix, table } from "./format";
 import { toPolicyValues, type PolicyValues } from "./policy";
-import { describePolicyChange, policyChangeRows } from "./policy-edit";
-import { describeCall, liveSeatIds } from "./proposals";
+import { liveSeatIds } from "./proposals";
 import { chainIdOf } from "./shell/network";
-import { readOracle } from "./watch/oracle";
+import { escapeUnsafe } from "./untrusted";
 
 /**
  * The proposal to simulate: its id, its calls (with the description's hash, as queue and execute take them), its
@@ -206,12 +216,19 @@ async function failingCall(
 ): Promise<string | null> {
   const c = system.deployment.contracts;
   const executor = tier === Tier.Fast ? c.council.address : c.timelock.address;
+  const book = {
+    policy: c.policy.address,
+    seats: c.seats.address,
+    council: c.council.address,
+    timelock: c.timelock.address,
+    oracle: c.oracle.address,
+  };
   for (let i = 0; i < calls.targets.length; i++) {
     try {
       await send(rpc, executor, calls.targets[i], calls.calldatas[i], calls.values[i]);
     } catch (error) {
       if (!isRevert(error)) throw error;
-      return `call ${i} (${describeCall(system, calls.targets[i], calls.values[i], calls.calldatas[i], policy)[0]})`;
+      return `call ${i} (${decodeCall(book, calls.targets[i], calls.values[i], calls.calldatas[i], policy, i).headline})`;
     }
   }
   return null;
@@ -434,9 +451,13 @@ function executeGas(sim: Simulation): bigint | null {
   return sim.steps.find((s) => s.action === "execute")?.gasUsed ?? null;
 }
 
-/** "execute reverts in call 0 (HedgePolicy.setPolicy…): <reason>". */
+/**
+ * "execute reverts in call 0 (HedgePolicy.setPolicy…): <reason>", in one line. The reason holds what the reverting
+ * contract said (quoted at its source, scripts/lib/errors); the line is escaped again here (./untrusted), so that no
+ * reason, however it was made, can break it or move the cursor.
+ */
 function failureText(f: SimulationFailure): string {
-  return `${f.step} reverts${f.where ? ` in ${f.where}` : ""}: ${f.reason}`;
+  return escapeUnsafe(`${f.step} reverts${f.where ? ` in ${f.where}` : ""}: ${f.reason}`);
 }
 
 /** The report of a simulation, as hedge:simulate prints it. */
@@ -457,10 +478,7 @@ export function simulationLines(sim: Simulation): string[] {
       : `Result: executes; execute gas ${fmtInt(gas ?? 0n)}, all steps ${fmtInt(total)}.`,
   );
   const { before, after, versionBefore, versionAfter } = sim.policy;
-  lines.push(
-    `Policy version ${versionBefore} → ${versionAfter}:`,
-    ...describePolicyChange(before, after).map((l) => `  ${l}`),
-  );
+  lines.push(`Policy version ${versionBefore} → ${versionAfter}:`, ...changesTable(policyChanges(before, after), "  "));
   const b = sim.layers.before;
   const vix = b.vix === null ? "the current VIX (the oracle gives none)" : `VIX ${fmtVix(b.vix)}`;
   lines.push(
@@ -472,7 +490,7 @@ export function simulationLines(sim: Simulation): string[] {
     ...b.notes.map((n) => `before: ${n}`),
     ...(sim.layers.after?.notes ?? []).map((n) => `after: ${n}`),
   ])
-    lines.push(`  ${note}`);
+    lines.push(`  ${escapeUnsafe(note)}`);
   lines.push(auditText(sim));
   return lines;
 }
@@ -483,12 +501,14 @@ function auditText(sim: Simulation): string {
       ? "Audit: not run (nothing executed)."
       : "Audit: not run (--no-audit); `hedge:audit` audits the real chain.";
   }
-  if ("error" in sim.audit) return `Audit of the simulated chain could not run: ${sim.audit.error}`;
+  if ("error" in sim.audit) return `Audit of the simulated chain could not run: ${escapeUnsafe(sim.audit.error)}`;
   const { findings } = sim.audit;
   if (findings.length === 0) return "Audit of the simulated chain after execution: no finding.";
   return [
     `Audit of the simulated chain after execution: ${findings.length} finding${findings.length === 1 ? "" : "s"}:`,
-    ...findings.map((f) => `  [${f.kind}]${f.proposalId === sim.id ? " (this proposal)" : ""} ${f.message}`),
+    ...findings.map(
+      (f) => `  [${f.kind}]${f.proposalId === sim.id ? " (this proposal)" : ""} ${escapeUnsafe(f.message)}`,
+    ),
   ].join("\n");
 }
 
@@ -503,7 +523,7 @@ function shortValue(cell: string): string {
  */
 export function simulationSummary(sim: Simulation): string {
   if (sim.failure) return `simulation: ${failureText(sim.failure)}`;
-  const rows = policyChangeRows(sim.policy.before, sim.policy.after);
+  const rows = changeRows(policyChanges(sim.policy.before, sim.policy.after));
   const policy =
     rows.length === 0
       ? "policy unchanged"
@@ -529,6 +549,6 @@ export async function simulationLine(
   try {
     return simulationSummary(await simulateProposal(hre, system, proposal, { audit: false }));
   } catch (error) {
-    return `simulation: could not run: ${await describeError(hre, error)}`;
+    return `simulation: could not run: ${escapeUnsafe(await describeError(hre, error))}`;
   }
 }

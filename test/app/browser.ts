@@ -3,8 +3,10 @@
 // the test's hedge-config.json, Debian's Chromium driven by playwright-core, and a test EIP-1193 wallet injected
 // into the page. The wallet announces itself with EIP-6963 and forwards every request to the `hardhat node`, whose
 // unlocked accounts make real eth_signTypedData_v4 signatures and send real transactions.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -19,6 +21,36 @@ const ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+const REPOSITORY = path.resolve(__dirname, "..", "..");
+/** Where `npm run app:build` writes the console. */
+export const APP_DIST = path.join(REPOSITORY, "app-dist");
+
+let building: Promise<void> | null = null;
+
+/**
+ * Builds the console into app-dist/ as `npm run app:build` does, once per test process (the end-to-end files share
+ * the build). The built hedge-config.json is never used: `serveStatic` serves each test's own.
+ */
+export function buildConsole(): Promise<void> {
+  building ??= new Promise<void>((resolve, reject) => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "hedge-console-build-"));
+    const vite = spawn(process.execPath, [path.join(REPOSITORY, "app", "cli.mjs"), "--build"], {
+      cwd: REPOSITORY,
+      env: { ...process.env, HEDGE_DEPLOYMENTS_DIR: empty },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    vite.stdout?.on("data", (d) => (out += d));
+    vite.stderr?.on("data", (d) => (out += d));
+    vite.on("close", (code) => {
+      fs.rmSync(empty, { recursive: true, force: true });
+      if (code === 0) resolve();
+      else reject(new Error(`vite build failed:\n${out}`));
+    });
+  });
+  return building;
+}
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });

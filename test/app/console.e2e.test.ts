@@ -10,7 +10,7 @@
 // why it cannot sign; a loosening change is Critical with its reason; a refused action sends nothing; a wrong chain
 // gives one message and a switch request; axe-core finds no serious or critical violation.
 // HEDGE_SCREENSHOTS=1 also writes a screenshot of each page to docs/.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -23,7 +23,16 @@ import type { Browser, Page } from "playwright-core";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { rpc as rpcAt, startNode, stopChild } from "../helpers/node";
 import { ROOT, hardhatCli, tempDir, type CliRun } from "../tasks/helpers";
-import { CHROMIUM, connectWallet, launch, seriousViolations, serveStatic, walletContext } from "./browser";
+import {
+  APP_DIST,
+  CHROMIUM,
+  buildConsole,
+  connectWallet,
+  launch,
+  seriousViolations,
+  serveStatic,
+  walletContext,
+} from "./browser";
 
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
 const address = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`).address;
@@ -104,23 +113,12 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
     const started = startNode();
-    // The console build, in parallel with the node's start.
-    const build = new Promise<void>((resolve, reject) => {
-      const vite = spawn(
-        process.execPath,
-        [path.join(ROOT, "app", "cli.mjs"), "--build"], // what `npm run app:build` runs
-        { cwd: ROOT, env: { ...process.env, HEDGE_DEPLOYMENTS_DIR: dir }, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let out = "";
-      vite.stdout?.on("data", (d) => (out += d));
-      vite.stderr?.on("data", (d) => (out += d));
-      vite.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed:\n${out}`))));
-    });
+    const build = buildConsole(); // in parallel with the node's start
     ({ child: node, url: rpcUrl } = await started);
     ok(await cli(["hedge:deploy", "--quiet"]), "hedge:deploy");
     deployment = JSON.parse(fs.readFileSync(path.join(dir, "localhost.json"), "utf8"));
     await build;
-    app = await serveStatic(path.join(ROOT, "app-dist"), () => ({ network: "localhost", rpcUrl, deployment }));
+    app = await serveStatic(APP_DIST, () => ({ network: "localhost", rpcUrl, deployment }));
     browser = await launch();
   });
 
@@ -156,7 +154,10 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await page.getByLabel("layer 0 trigger (VIX hundredths)").fill("2200");
     await expect_(page.getByTestId("new-tier"), /Critical/);
     await expect_(page.getByTestId("new-reasons"), /less protection between VIX 20\.00 and 22\.00/);
-    await expect_(page.locator("body"), /the council's tierOf: Critical/);
+    await expect_(
+      page.locator("body"),
+      /change the policy \(version 1 -> 2\)\. Tier: Critical \(the council's tierOf\)/,
+    );
     await page.getByLabel("layer 0 trigger (VIX hundredths)").fill("2000");
     await page.getByLabel("Coverage (bps)").fill("30000");
     await expect_(page.getByTestId("problem"), /coverage 30000 is outside 500\.\.10000 bps/);
@@ -413,7 +414,8 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
 
   it("proposes a nudge on chain, a second seat approves on chain, and it runs at once (Fast)", async function () {
     const a = await open(seat1, "new");
-    await a.getByLabel("Kind of change").selectOption("nudgeCoverage");
+    await a.getByLabel("Kind of change").selectOption("nudge");
+    await a.getByLabel(/^Nudged parameter/).selectOption({ label: "coverage" });
     await a.getByLabel("New coverage (bps)").fill("3100");
     await expect_(a.getByTestId("new-tier"), /Fast/);
     await a.getByRole("button", { name: "Propose on chain" }).click();
@@ -422,7 +424,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await expect_(a.getByTestId("state"), /Pending/);
     await expect_(a.getByTestId("approvals"), /1 of 2/);
     // Proposed without a description: the default, on chain, names the change; no veto for a Fast nudge.
-    await expect_(a.getByTestId("description"), /^nudge the coverage to 31\.00 % \(proposed /);
+    await expect_(a.getByTestId("description"), /^nudge coverageBps 3,000 → 3,100 \(proposed /);
     expect(await action(a, "veto").count()).to.equal(0);
     await expect_(why(a, "approve"), /already approved|\S/);
     expect(await action(a, "approve").isDisabled()).to.equal(true);

@@ -97,7 +97,7 @@ describe("hedge:audit: replay, rules and tampering", function () {
       expect(p("standard").approvals.map((a) => a.via)).to.deep.equal(["signature", "signature", "signature"]);
       expect(p("standard").executed!.waited).to.be.at.least(DAY);
       expect(p("standard").calls[0].summary).to.equal(
-        "policy.setPolicy for version 1: coverageBps 25.00 % -> 30.00 % (tightens)",
+        "HedgePolicy.setPolicy(next, expectedVersion 1): coverageBps 25.00 % → 30.00 % (tightens)",
       );
 
       expect(p("nudgeOnChain")).to.include({ derivedTier: "Fast", state: "Executed" });

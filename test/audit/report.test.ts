@@ -14,7 +14,7 @@ import { chromium } from "playwright-core";
 import type { AuditReport } from "../../scripts/lib/audit";
 import { deploymentFile, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
 import { descriptionHash } from "../../scripts/lib/council";
-import { captureOutput, withOutput } from "../../scripts/lib/shell/output";
+import { captureOutput, withOutput } from "../../scripts/lib/output";
 import auditCommand from "../../scripts/commands/audit";
 import { runTask, tempDir } from "../tasks/helpers";
 import { nudgeProposal, proposeArgs } from "../helpers/system";
@@ -159,8 +159,16 @@ describe("hedge:audit task and reports", function () {
       expect(text).to.not.match(/[\u0007\u001b\u202e]/);
       const at = run.out.findIndex((l) => l.includes(reported.id.slice(0, 10)));
       expect(run.out[at]).to.match(/Fast\s+Pending\s+!\[pixel\]\(http:\/\/evil\.example\/p\.png\) <img src=x/);
-      expect(run.out[at + 1]).to.match(/^\s+│ \\u\{202e\}gnp\.exe\\u\{7\} \\u\{1b\}\[31mred\\u\{1b\}\[0m & `code`/);
-      expect(run.out[at + 2]).to.match(/^\s+│ call 0: policy\.setPolicy \.\.\. \(tightens\)$/);
+      // A line too long for the terminal's frame (scripts/lib/untrusted BLOCK_WIDTH) continues behind the gutter.
+      const second = run.out.findIndex((l) => l.includes("\\u{202e}gnp.exe"));
+      expect(second).to.be.greaterThan(at);
+      for (const line of run.out.slice(at + 1, second + 1)) expect(line).to.match(/^\s+│ /);
+      expect(run.out[second]).to.match(/^\s+│ \\u\{202e\}gnp\.exe\\u\{7\} \\u\{1b\}\[31mred\\u\{1b\}\[0m & `code`/);
+      expect(
+        run.out
+          .slice(second + 1, second + 3)
+          .some((l) => /^\s+│ call 0: policy\.setPolicy \.\.\. \(tightens\)$/.test(l)),
+      ).to.equal(true);
 
       // Markdown: no image, no link, no HTML, no cell break; the lines joined in one cell.
       const md = fs.readFileSync(out("h.md"), "utf8");

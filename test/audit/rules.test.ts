@@ -8,7 +8,8 @@ import fc from "fast-check";
 import { AbiCoder, ZeroAddress } from "ethers";
 
 import { INTERFACES } from "../../scripts/lib/audit/abi";
-import { Tier, callTier, proposalTier, requiredDelay } from "../../scripts/lib/audit/rules";
+import { requiredDelay } from "../../scripts/lib/audit/rules";
+import { Tier, callTier, proposalTier } from "../../scripts/lib/council";
 import { baselineOf, isLoosening, nudgeViolation } from "../../scripts/lib/council";
 import { defaultPolicy, toPolicyValues, type PolicyValues } from "../../scripts/lib/policy";
 import { nudgeProposal, pass, setPolicyCall, withEdit } from "../helpers/system";

@@ -9,7 +9,7 @@ import { PassThrough, Readable } from "node:stream";
 import { expect } from "chai";
 import { Wallet, encryptKeystoreJson } from "ethers";
 
-import { CliError } from "../../scripts/lib/shell/output";
+import { CliError } from "../../scripts/lib/output";
 import {
   PASSWORD_ENV,
   PASSWORD_FILE_ENV,

@@ -18,7 +18,7 @@ import {
   type ApprovalsFile,
   type ApprovalsSignature,
 } from "../../scripts/lib/approvals-file";
-import { CliError } from "../../scripts/lib/shell/output";
+import { CliError } from "../../scripts/lib/output";
 import { descriptionHash, proposalIdOf } from "../../scripts/lib/council";
 import { signApproval } from "../../scripts/lib/signing";
 import type { WriterJob } from "./approvals-writer";

@@ -85,7 +85,12 @@ describe("tasks: proposal descriptions and hedge:revoke", function () {
     for (const run of runs) {
       const printed = run.out.join("\n");
       expect(printed).to.include(`Proposal ${result.id}\n`);
-      expect(printed).to.include(`  description: ${text}\n`);
+      expect(printed).to.include(`Description: ${text}\n`);
+      // The co-signer sees the tier and why, as hedge:propose prints them.
+      expect(printed).to.include("Tier: Critical, needs 4 of 5 seats, then waits 3 d in the timelock");
+      expect(printed).to.include(
+        "  why: call 0 loosens (Critical): less protection from VIX 20.00 up: coverage 25.00 % → 20.00 %",
+      );
     }
     expect(read(signatures).description, "the signatures file carries the text from the chain").to.equal(text);
   });
@@ -109,13 +114,13 @@ describe("tasks: proposal descriptions and hedge:revoke", function () {
     expect(lines).to.satisfy((ls: string[]) =>
       ls.some((l) => /^ {6}coverageBps\s+2,500 \(25\.00 %\)\s+2,000 \(20\.00 %\)\s+loosens$/.test(l)),
     );
-    expect(lines.filter((l) => /^ {2}tier /.test(l))).to.deep.equal([
-      "  tier Critical: needs 4 approvals, then 3 d in the timelock",
+    expect(lines.filter((l) => /^Tier: /.test(l))).to.deep.equal([
+      "Tier: Critical, needs 4 of 5 seats, then waits 3 d in the timelock",
     ]);
     expect(lines.filter((l) => /tightens$/.test(l))).to.deep.equal([
-      "             │       coverageBps          2,500 (25.00 %)    3,000 (30.00 %)    tightens",
+      "           │       coverageBps          2,500 (25.00 %)    3,000 (30.00 %)    tightens",
     ]);
-    expect(lines).to.include("  description: Routine tightening.");
+    expect(lines).to.include("Description: Routine tightening.");
   });
 
   it("--description-file takes the file's exact bytes; a dry run sends and writes nothing", async () => {
@@ -167,7 +172,7 @@ describe("tasks: proposal descriptions and hedge:revoke", function () {
     );
     expect(read(file).description).to.equal(text);
     const signed = await runOk("hedge:sign", { id: result.id, from: "2", out: file, noSimulate: true });
-    expect(signed.out.join("\n")).to.include(`  description: ${text}\n`);
+    expect(signed.out.join("\n")).to.include(`Description: ${text}\n`);
     expect(read(file).description, "hedge:sign keeps the description").to.equal(text);
 
     const edited = path.join(dir, "edited.json");
@@ -262,7 +267,7 @@ describe("tasks: proposal descriptions and hedge:revoke", function () {
       const { out, result: revoked } = await runOk<RevokeResult>("hedge:revoke", { signatures: file, from: "2" });
       expect(out[0]).to.equal(`From ${file}:`);
       expect(out[1]).to.equal(`Proposal ${result.id}`);
-      expect(out).to.include("  description: Signed on Friday");
+      expect(out).to.include("Description: Signed on Friday");
       expect(out.slice(-2)).to.deep.equal([
         `Revoked by account 2 (${signers[2].address}) before proposal ${result.id.slice(0, 10)}… exists.`,
         `  No signature of ${signers[2].address} for it will ever count, whatever seat it holds; only an on-chain hedge:approve (or proposing it) from it does.`,

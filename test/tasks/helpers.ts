@@ -11,7 +11,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import type { Deployment } from "../../scripts/lib/deployments";
-import { captureOutput, withOutput } from "../../scripts/lib/shell/output";
+import { captureOutput, withOutput } from "../../scripts/lib/output";
 import type { HedgeCouncil } from "../../typechain-types";
 
 export const ROOT = hre.config.paths.root;

@@ -86,8 +86,8 @@ describe("descriptions and hedge:revoke against `hardhat node` (child processes,
       "the id commits to keccak256 of the file's bytes",
     );
     const signed = ok(await cli(["hedge:sign", "--id", id, "--out", file, "--from", "2"]), "hedge:sign");
-    expect(signed).to.include("  description: Raise coverage to 30 %\n");
-    expect(signed).to.include("             │ The March expiries cluster around the FOMC meeting.\n");
+    expect(signed).to.include("Description: Raise coverage to 30 %\n");
+    expect(signed).to.include("           │ The March expiries cluster around the FOMC meeting.\n");
 
     // Seat 2 changes its mind before anyone relays: it revokes the proposal that does not exist yet.
     const revoked = ok(await cli(["hedge:revoke", "--signatures", file, "--from", "2"]), "hedge:revoke");
@@ -137,7 +137,7 @@ describe("descriptions and hedge:revoke against `hardhat node` (child processes,
     );
     const shown = ok(approved, "hedge:approve");
     expect(shown).to.include(`Proposal ${id}\n`);
-    expect(shown).to.include("  description: Trim the coverage step\n             │ agreed on the Tuesday call\n");
+    expect(shown).to.include("Description: Trim the coverage step\n           │ agreed on the Tuesday call\n");
 
     // The approver revokes its approval; a second revocation is refused and sends nothing.
     const revoked = ok(await cli(["hedge:revoke", "--id", id.slice(0, 12), "--from", "5"]), "hedge:revoke");

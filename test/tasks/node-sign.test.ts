@@ -94,7 +94,10 @@ describe("signing what you see against `hardhat node` (child processes, --networ
     expect(exported).to.include(
       `  seat              2\n  valid until       ${fmtValidUntil(BigInt(typed.message.validUntil))}\n`,
     );
-    expect(exported).to.include("  description: node-sign: more coverage\n");
+    expect(exported).to.include("Description: node-sign: more coverage\n");
+    // The hardware-wallet path shows the co-signer the tier and why, as hedge:propose prints them.
+    expect(exported).to.match(/^Tier: Standard, needs \d of 5 seats, then waits 1 d in the timelock$/m);
+    expect(exported).to.include("  why: call 0: a setPolicy for the current version that does not loosen: Standard\n");
 
     const signature = await rpc<string>("eth_signTypedData_v4", [signer, fs.readFileSync(typedFile, "utf8")]);
     const imported = ok(
@@ -170,7 +173,11 @@ describe("signing what you see against `hardhat node` (child processes, --networ
 
     const out = ok(await cli(["hedge:veto", "--id", critical, "--from", "3"]), "hedge:veto");
     expect(out).to.include(`Proposal ${critical}\n`);
-    expect(out).to.include("  description: node-sign: less coverage\n");
+    expect(out).to.include("Description: node-sign: less coverage\n");
+    expect(out).to.match(/^Tier: Critical, needs \d of 5 seats, then waits 3 d in the timelock$/m);
+    expect(out).to.match(
+      /^ {2}why: call 0 loosens \(Critical\): less protection from VIX 20\.00 up: coverage 25\.00 % → 20\.00 %$/m,
+    );
     expect(out).to.match(/^ {6}coverageBps\s+2,500 \(25\.00 %\)\s+2,000 \(20\.00 %\)\s+loosens$/m);
     expect(out.indexOf(`Proposal ${critical}`)).to.be.lessThan(out.search(/veto/i));
     expect(await council().vetoCount(critical)).to.equal(1n);

@@ -87,7 +87,7 @@ describe("an outdated proposal against `hardhat node` (child process, --network 
       `error: proposal ${outdatedId.slice(0, 10)}… is outdated, it cannot run as it stands: call 0: the change was built against policy version 1, but the policy is now at version 2; propose it again; pass --allow-outdated to approve it anyway`,
     ]);
     expect(run.stdout).to.include(`Proposal ${outdatedId}\n`);
-    expect(run.stdout).to.include("  description: outdated\n");
+    expect(run.stdout).to.include("Description: outdated\n");
     expect(run.stdout).to.match(/^ {6}coverageBps\s+3,000 \(30\.00 %\)\s+3,500 \(35\.00 %\)\s+tightens$/m);
     expect(run.stdout).to.include("  OUTDATED: call 0: the change was built against policy version 1");
     expect(await fingerprint(), "the refused approve sent a transaction").to.equal(before);

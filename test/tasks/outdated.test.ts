@@ -144,14 +144,17 @@ describe("tasks: outdated proposals are marked and refused; approve and veto sho
     const created = (await (await council()).queryFilter((await council()).filters.ProposalCreated(id)))[0];
     const expected = [
       `Proposal ${id}`,
-      `  chain 31337, council ${fixture.deployment.contracts.council.address}, created in block ${created.blockNumber}`,
-      "  description: Less coverage, an earlier layer 1",
+      `  chain 31337, council ${fixture.deployment.contracts.council.address}, Pending, created in block ${created.blockNumber}`,
+      "Description: Less coverage, an earlier layer 1",
       "  call 0: HedgePolicy.setPolicy(next, expectedVersion 1)",
       "      field                before             after              effect",
       "      -------------------  -----------------  -----------------  --------",
       "      layers.1.triggerVix  2,800 (VIX 28.00)  2,600 (VIX 26.00)  tightens",
       "      coverageBps          2,500 (25.00 %)    2,000 (20.00 %)    loosens",
-      "  tier Critical: needs 4 approvals, then 3 d in the timelock",
+      "Tier: Critical, needs 4 of 5 seats, then waits 3 d in the timelock",
+      // Why, as hedge:propose says it: where the protection drops (between VIX 26 and 28 it rises).
+      "  why: call 0 loosens (Critical): less protection between VIX 20.00 and 26.00: coverage 25.00 % → 20.00 %",
+      "  why: call 0 loosens (Critical): less protection from VIX 28.00 up: coverage 25.00 % → 20.00 %",
     ];
     const [, , seat2, , seat4] = await hre.ethers.getSigners();
     const approved = await runOk("hedge:approve", { id, from: "2" });

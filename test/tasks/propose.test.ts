@@ -35,6 +35,7 @@ describe("tasks: hedge:propose", function () {
     expect(text).to.match(/layers\.1\.triggerVix\s+2,800 \(VIX 28\.00\)\s+2,600 \(VIX 26\.00\)\s+tightens/);
     expect(text).to.match(/coverageBps\s+2,500 \(25\.00 %\)\s+3,000 \(30\.00 %\)\s+tightens/);
     expect(text).to.include("Tier: Standard, needs 3 of 5 seats, then waits 1 d in the timelock");
+    expect(text).to.include("  why: call 0: a setPolicy for the current version that does not loosen: Standard");
     const c = await council();
     expect(await c.state(result.id)).to.equal(1n);
     expect(await c.approvalCount(result.id)).to.equal(1n);
@@ -134,7 +135,7 @@ describe("tasks: hedge:propose", function () {
       policyArgs("layers.0.allocationBps=6000", { removeLayer: "2", dryRun: true }),
     );
     expect(removed.result.tier).to.equal(2, "fewer layers loosen");
-    expect(removed.out.join("\n")).to.match(/layers \(count\)\s+3\s+2\s+loosens/);
+    expect(removed.out.join("\n")).to.match(/layers\.length\s+3\s+2\s+loosens/);
     const added = await runOk<ProposeResult>(
       "hedge:propose",
       policyArgs(
@@ -142,6 +143,9 @@ describe("tasks: hedge:propose", function () {
       ),
     );
     expect(added.result.tier).to.equal(2, "a different number of layers is a structural change");
+    // Finding 4: the added layer is a structural change, "loosens" in the command line as in the audit and the rules.
+    expect(added.out.join("\n")).to.match(/layers\.length\s+3\s+4\s+loosens/);
+    expect(added.out.join("\n")).to.match(/layers\.3\.instrument\s+-\s+SPX puts\s+loosens/);
     await pass(added.result.id, ["2", "3", "4"], "3d");
     const layers = (await (await policy()).policy()).layers;
     expect(layers.map((l) => Number(l.triggerVix))).to.deep.equal([2000, 2800, 3500, 4500]);
@@ -155,8 +159,11 @@ describe("tasks: hedge:propose", function () {
       from: "1",
     });
     expect(result.tier).to.equal(0);
-    expect(out.join("\n")).to.include("HedgePolicy.nudgeCoverage: coverage 25.00 % -> 27.00 %");
-    expect(out.join("\n")).to.include("HedgePolicy.nudgeTrigger: layer 0 trigger VIX 20.00 -> VIX 21.00");
+    expect(out.join("\n")).to.include("call 0: HedgePolicy.nudgeCoverage(27.00 %)");
+    expect(out.join("\n")).to.match(/coverageBps\s+2,500 \(25\.00 %\)\s+2,700 \(27\.00 %\)\s+tightens/);
+    expect(out.join("\n")).to.include("call 1: HedgePolicy.nudgeTrigger(layer 0, VIX 21.00)");
+    expect(out.join("\n")).to.match(/layers\.0\.triggerVix\s+2,000 \(VIX 20\.00\)\s+2,100 \(VIX 21\.00\)\s+loosens/);
+    expect(out.join("\n")).to.include("  why: call 0: a steward nudge: Fast");
     await expectRefused(
       "hedge:queue",
       { id: result.id },
@@ -192,10 +199,7 @@ describe("tasks: hedge:propose", function () {
       [{ kind: "tier-rule", tier: "standard", threshold: "2", delay: "2d" }, "Standard needs 2 approvals, delay 2 d"],
       [{ kind: "veto-threshold", threshold: "3" }, "setVetoThreshold: 3 vetoes kill a proposal"],
       [{ kind: "expiry", ttl: "10d" }, "proposal TTL 10 d, grace period 14 d"],
-      [
-        { kind: "oracle", address: fixture.deployment.contracts.oracle.address },
-        "HedgePolicy.setOracle: VIX oracle ->",
-      ],
+      [{ kind: "oracle", address: fixture.deployment.contracts.oracle.address }, "HedgePolicy.setOracle: VIX oracle →"],
     ];
     for (const [args, expected] of kinds) {
       const { out, result } = await runOk<ProposeResult>("hedge:propose", { ...args, from: "1", dryRun: true });

@@ -119,7 +119,10 @@ describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --
     const text = third.out.join("\n");
     expect(text).to.include(`Proposal ${id}`);
     expect(text).to.include("not on chain yet");
-    expect(text).to.include("  description: Raise coverage\n");
+    expect(text).to.include("Description: Raise coverage\n");
+    // The co-signer sees the tier and why, as hedge:propose prints them.
+    expect(text).to.include("Tier: Standard, needs 3 of 5 seats, then waits 1 d in the timelock");
+    expect(text).to.include("  why: call 0: a setPolicy for the current version that does not loosen: Standard");
     // Simulated to its end first, proposed with its description on the sandbox.
     expect(text).to.match(/^simulation: executes; coverageBps 25\.00 % → 30\.00 %/m);
     expect(text).to.match(/coverageBps\s+2,500 \(25\.00 %\)\s+3,000 \(30\.00 %\)\s+tightens/);

@@ -1,5 +1,5 @@
 // hedge:watch in-process: every bad flag is refused with one line naming the value and what to do (exit status 1,
-// nothing sent), and the keeper's off-chain judgement (scripts/lib/watch/oracle) agrees with HedgeUpkeep.preview on
+// nothing sent), and the keeper's off-chain judgement (scripts/lib/council/oracle) agrees with HedgeUpkeep.preview on
 // chain for every kind of oracle answer.
 import fs from "node:fs";
 import path from "node:path";
@@ -9,7 +9,7 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import type { HedgeUpkeep } from "../../typechain-types";
-import { ORACLE_STATUS, previewSync, readOracle } from "../../scripts/lib/watch/oracle";
+import { ORACLE_STATUS, previewSync, readOracle } from "../../scripts/lib/council";
 import { deployHedgePolicy, vixAnswer } from "../helpers/hedgePolicy";
 import { expectRefused, tempDir } from "../tasks/helpers";
 

@@ -234,7 +234,13 @@ describe("hedge:watch engine (in-process)", function () {
     for (const x of awaiting(critical.id)) {
       expect(x.message).to.include(`; or veto it: 0 of 2 vetoes so far (hedge:veto --id ${critical.id})`);
       expect(x.details).to.include({ vetoes: 0, vetoThreshold: 2 });
+      // What it does, in the proposal view's words (the one decoder and diff), before the proposer's own words.
+      const does =
+        "; it does: call 0: HedgePolicy.setPolicy(next, expectedVersion 1): coverageBps 25.00 % → 20.00 % (loosens)";
+      expect(x.message).to.include(`${does}; described by its proposer as "loosen: coverage 20 %"`);
+      expect(x.details!.calls).to.deep.equal([does.slice("; it does: ".length)]);
     }
+    for (const x of awaiting(standard.id)) expect(x.message).to.include("coverageBps 25.00 % → 30.00 % (tightens)");
     await expectVetoAsksHold(f, out);
     // What the watcher does not offer, the council refuses.
     await expect(f.council.connect(f.holders[4]).veto(standard.id))
@@ -254,6 +260,9 @@ describe("hedge:watch engine (in-process)", function () {
     expect(windows[0].severity).to.equal("warning");
     expect(windows[0].message).to.include(`to stop it, veto it: 0 of 2 vetoes so far (hedge:veto --id ${critical.id})`);
     expect(windows[0].message).to.match(/; described by its proposer as "loosen: coverage 20 %"$/);
+    expect(windows[0].message).to.include(
+      "; it does: call 0: HedgePolicy.setPolicy(next, expectedVersion 1): coverageBps",
+    );
     await expectVetoAsksHold(f, out.slice(seen));
 
     // Told once while it holds; the seat's veto ends it, and nothing asks for a veto it already cast.

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { AUDIT_FORMAT, runAudit, type AuditReport } from "../../../scripts/lib/audit";
 import { CSS, timelineSvg } from "../../../scripts/lib/audit/report/html";
 import { fmtTime } from "../../../scripts/lib/format";
+import { escapeUnsafe } from "../../../scripts/lib/untrusted";
 import { explain } from "../chain";
 import { Section, useApp } from "../ui";
 
@@ -72,9 +73,10 @@ export function AuditPage() {
       {report && (
         <>
           <p data-testid="audit-summary">
-            {report.network.name} (chain {report.network.chainId}), blocks {report.range.fromBlock}–
-            {report.range.toBlock} ({fmtTime(report.range.toTimestamp)}): {report.summary.proposals} proposals,{" "}
-            {report.summary.findings} finding{report.summary.findings === 1 ? "" : "s"}.
+            {escapeUnsafe(String(report.network.name))} (chain {escapeUnsafe(String(report.network.chainId))}), blocks{" "}
+            {report.range.fromBlock}–{report.range.toBlock} ({fmtTime(report.range.toTimestamp)}):{" "}
+            {report.summary.proposals} proposals, {report.summary.findings} finding
+            {report.summary.findings === 1 ? "" : "s"}.
           </p>
           <Section title="Checks">
             <table>
@@ -89,8 +91,8 @@ export function AuditPage() {
               <tbody>
                 {report.checks.map((c) => (
                   <tr key={c.name}>
-                    <td>{c.description}</td>
-                    <td>{c.status}</td>
+                    <td>{escapeUnsafe(String(c.description))}</td>
+                    <td>{escapeUnsafe(String(c.status))}</td>
                     <td>{c.findings}</td>
                   </tr>
                 ))}
@@ -104,7 +106,8 @@ export function AuditPage() {
               <ul>
                 {report.findings.map((f, i) => (
                   <li key={i}>
-                    <strong>{f.kind}</strong> ({f.check}): {f.message}
+                    <strong>{escapeUnsafe(String(f.kind))}</strong> ({escapeUnsafe(String(f.check))}):{" "}
+                    {escapeUnsafe(String(f.message))}
                   </li>
                 ))}
               </ul>

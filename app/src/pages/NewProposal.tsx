@@ -1,9 +1,13 @@
-// A new proposal: a policy change (edited against the invariants, its tier shown as you type, with the same rules
-// as the command line), a nudge, or a seat change. It is created on chain (`propose`, which counts as the
-// proposer's approval) or starts a signatures file that seat holders sign off-chain. Its description (the reason in
-// words) goes on chain with it, in `ProposalCreated`, and the id commits to its keccak256; left empty, the console
-// writes one naming the change and the time, as `hedge:propose` does, so that the same calls proposed again get
-// another id. An id that already exists is refused in one line.
+// A new proposal: any kind `hedge:propose` builds (a policy change edited against the invariants, a nudge, a seat
+// added, removed or rotated, a tier rule, the veto threshold, the expiry, the oracle), built by the same builder
+// (scripts/lib/proposal-builder.ts) from the same state read from the chain: the policy and its version, the
+// baseline, the nudge limits and each parameter's last nudge (the band and the cooldown are the chain's, never
+// assumed). Its tier is the council's own `tierOf`, with the reasons of scripts/lib/council; every call is rehearsed
+// from whoever will make it (the timelock, or the council for a nudge), and a refusal is shown in words. It is
+// created on chain (`propose`, which counts as the proposer's approval) or starts a signatures file that seat holders
+// sign off-chain. Its description (the reason in words) goes on chain with it, in `ProposalCreated`, and the id
+// commits to its keccak256; left empty, the console writes one naming the change and the time, as `hedge:propose`
+// does, so that the same calls proposed again get another id. An id that already exists is refused in one line.
 import { useEffect, useState } from "react";
 import { BrowserProvider, isAddress } from "ethers";
 
@@ -14,26 +18,45 @@ import {
   STATE_NAMES,
   TIER_NAMES,
   Tier,
+  baselineValue,
+  changeRows,
   descriptionHash,
-  encode,
-  looseningReasons,
   nudgeBand,
+  nudgeViolation,
+  parameterName,
+  policyChanges,
   proposalIdOf,
+  tierReasons,
   type Baseline,
+  type NudgeLimits,
   type ProposalCalls,
 } from "../../../scripts/lib/council";
-import { descriptionLines } from "../../../scripts/lib/descriptions";
-import { fmtBps, fmtDuration, fmtTime, fmtVix } from "../../../scripts/lib/format";
+import { fmtTime } from "../../../scripts/lib/format";
 import { INSTRUMENT_NAMES, policyViolation, toPolicyValues, type PolicyValues } from "../../../scripts/lib/policy";
-import { policyChangeRows } from "../../../scripts/lib/policy-edit";
+import {
+  buildProposal,
+  type BuiltProposal,
+  type ProposalKind,
+  type ProposalSpec,
+} from "../../../scripts/lib/proposal-builder";
 import { explain } from "../chain";
+import { seatHolders } from "../proposal-load";
 import { keepFile } from "../store";
+import { UntrustedBlock } from "../untrusted";
 import { ChangesTable, Section, useApp, useLoad } from "../ui";
 
-type Kind = "policy" | "nudgeTrigger" | "nudgeCoverage" | "mint" | "burn" | "tierRule" | "vetoThreshold" | "expiry";
-
-/** A proposal's calls before its description is chosen. */
-type Calls = Omit<ProposalCalls, "descriptionHash">;
+/** The kinds, as `hedge:propose` names them, and how the form names them. */
+const KINDS: [ProposalKind, string][] = [
+  ["policy", "Policy (setPolicy)"],
+  ["nudge", "Nudge a trigger or the coverage"],
+  ["seat-add", "Add a seat"],
+  ["seat-remove", "Remove a seat"],
+  ["seat-rotate", "Rotate a seat"],
+  ["tier-rule", "A tier's threshold and delay"],
+  ["veto-threshold", "The veto threshold"],
+  ["expiry", "Proposal expiry"],
+  ["oracle", "The VIX oracle"],
+];
 
 /** Whole numbers from a text field ("2, 86400" → [2, 86400]); null when any is not one. */
 function numbers(text: string, count: number): number[] | null {
@@ -59,24 +82,50 @@ const LAYER_FIELDS: [keyof PolicyValues["layers"][number], string][] = [
   ["triggerVix", "trigger (VIX hundredths)"],
 ];
 
+/** What the chain says a proposal is built against, read once per block. */
+interface Chain {
+  current: PolicyValues;
+  version: number;
+  baseline: Baseline;
+  limits: NudgeLimits;
+  /** Each nudgeable parameter's last nudge (unix seconds, 0: never), by parameter number. */
+  lastNudgeAt: Record<number, number>;
+  holders: { address: string; seatId: number }[];
+}
+
 export function NewProposalPage() {
   const { system, account, wallet, now, refresh } = useApp();
-  const policyAddress = system.deployment.contracts.policy.address;
-  const { data } = useLoad(async () => {
-    const [p, version, baseline] = await Promise.all([
+  const c = system.deployment.contracts;
+  const addresses = {
+    policy: c.policy.address,
+    seats: c.seats.address,
+    council: c.council.address,
+    timelock: c.timelock.address,
+  };
+  const { data } = useLoad(async (): Promise<Chain> => {
+    const [p, version, baseline, limits, holders] = await Promise.all([
       system.policy.policy(),
       system.policy.version(),
       system.policy.baseline(),
+      system.policy.nudgeLimits(),
+      seatHolders(system),
     ]);
+    const current = toPolicyValues(p);
+    const parameters = [...current.layers.keys(), COVERAGE_PARAMETER];
+    const last = await Promise.all(parameters.map((n) => system.policy.lastNudgeAt(n)));
     return {
-      current: toPolicyValues(p),
+      current,
       version: Number(version),
-      baseline: { coverageBps: Number(baseline[0]), triggers: baseline[1].map(Number) } as Baseline,
+      baseline: { coverageBps: Number(baseline[0]), triggers: baseline[1].map(Number) },
+      limits: { maxNudgeBps: Number(limits[0]), nudgeCooldown: Number(limits[1]) },
+      lastNudgeAt: Object.fromEntries(parameters.map((n, i) => [n, Number(last[i])])),
+      holders,
     };
   }, []);
-  const [kind, setKind] = useState<Kind>("policy");
+  const [kind, setKind] = useState<ProposalKind>("policy");
   const [next, setNext] = useState<PolicyValues | null>(null);
-  const [layer, setLayer] = useState(0);
+  /** The tier (tier-rule), the layer or COVERAGE_PARAMETER (nudge), or the seat id (seat-remove, seat-rotate). */
+  const [choice, setChoice] = useState(0);
   const [value, setValue] = useState("");
   const [description, setDescription] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -84,96 +133,49 @@ export function NewProposalPage() {
     if (data && !next) setNext(structuredClone(data.current));
   }, [data, next]);
 
-  // The calls and what is wrong with them, recomputed as the user types.
-  let calls: Calls | null = null;
-  /** The change in a few words: the default description's first part. */
-  let change = "";
+  // The proposal and what is wrong with it, recomputed as the user types.
+  let built: BuiltProposal | null = null;
   let problem: string | null = null;
-  let localTier: Tier | null = null;
-  let reasons: string[] = [];
-  const targetOf = (k: Kind) =>
-    k === "mint" || k === "burn" ? system.deployment.contracts.seats.address : policyAddress;
+  let note: string | null = null;
   if (data && next) {
-    const n = Number(value);
-    if (kind === "policy") {
-      problem = policyViolation(next);
-      if (!problem && JSON.stringify(next) === JSON.stringify(data.current)) problem = "nothing changes yet";
-      if (!problem) {
-        reasons = looseningReasons(data.current, next, data.baseline);
-        localTier = reasons.length > 0 ? Tier.Critical : Tier.Standard;
-        calls = { targets: [policyAddress], values: [0n], calldatas: [encode.setPolicy(next, data.version)] };
-        change = policyChangeRows(data.current, next)
-          .map((r) => `${r.field} ${r.before} → ${r.after}`)
-          .join("; ");
-      }
-    } else if (kind === "nudgeTrigger" || kind === "nudgeCoverage") {
-      const parameter = kind === "nudgeCoverage" ? COVERAGE_PARAMETER : layer;
-      const base = kind === "nudgeCoverage" ? data.baseline.coverageBps : data.baseline.triggers[layer];
-      const band = nudgeBand(base ?? 0, 1_000);
-      if (!/^\d+$/.test(value)) problem = "enter a whole number";
-      else if (base === undefined) problem = `the policy has no layer ${layer}`;
-      else {
-        localTier = Tier.Fast;
-        reasons = [`a steward nudge (baseline ${base}, default band ${band.min}..${band.max}): Fast`];
-        calls = {
-          targets: [policyAddress],
-          values: [0n],
-          calldatas: [parameter === COVERAGE_PARAMETER ? encode.nudgeCoverage(n) : encode.nudgeTrigger(layer, n)],
-        };
-        change =
-          parameter === COVERAGE_PARAMETER
-            ? `nudge the coverage to ${fmtBps(n)}`
-            : `nudge layer ${layer}'s trigger to VIX ${fmtVix(n)}`;
-      }
-    } else if (kind === "mint") {
-      if (!isAddress(value)) problem = "enter the new holder's address";
-      else {
-        localTier = Tier.Critical;
-        reasons = ["a seat change: Critical"];
-        calls = { targets: [targetOf(kind)], values: [0n], calldatas: [encode.mint(value)] };
-        change = `a seat for ${value}`;
-      }
-    } else if (kind === "tierRule" || kind === "vetoThreshold" || kind === "expiry") {
-      const council = system.deployment.contracts.council.address;
-      const wanted = kind === "tierRule" ? 2 : kind === "expiry" ? 2 : 1;
-      const v = numbers(value, wanted);
-      if (!v) problem = `enter ${wanted === 1 ? "a whole number" : "two whole numbers"}`;
-      else {
-        localTier = Tier.Critical;
-        reasons = ["a change of the council's settings: Critical"];
-        const data =
-          kind === "tierRule"
-            ? encode.setTierRule(layer as Tier, v[0], v[1])
-            : kind === "vetoThreshold"
-              ? encode.setVetoThreshold(v[0])
-              : encode.setExpiry(v[0], v[1]);
-        calls = { targets: [council], values: [0n], calldatas: [data] };
-        change =
-          kind === "tierRule"
-            ? `${TIER_NAMES[layer]} tier: ${v[0]} approvals, ${fmtDuration(v[1])} delay`
-            : kind === "vetoThreshold"
-              ? `veto threshold ${v[0]}`
-              : `proposals expire ${fmtDuration(v[0])} unless queued, ${fmtDuration(v[1])} after their eta`;
-      }
-    } else if (kind === "burn") {
-      if (!/^\d+$/.test(value) || n === 0) problem = "enter the seat id to burn";
-      else {
-        localTier = Tier.Critical;
-        reasons = ["a seat change: Critical"];
-        calls = { targets: [targetOf(kind)], values: [0n], calldatas: [encode.burn(n)] };
-        change = `remove seat ${n}`;
+    const spec = specOf(kind, data, next, choice, value, now);
+    if (typeof spec === "string") problem = spec;
+    else {
+      try {
+        built = buildProposal(spec.spec, { contracts: addresses, current: data.current, version: data.version });
+        note = spec.note;
+      } catch (e) {
+        problem = explain(e, now);
       }
     }
   }
-  const callsKey = calls ? calls.calldatas.join() + calls.targets.join() : "";
-  const { data: chainTier } = useLoad(async () => {
-    if (!calls) return null;
+  const callsKey = built ? built.calls.calldatas.join() + built.calls.targets.join() : "";
+  // The council's tierOf, and each call rehearsed from whoever will make it, as hedge:propose checks before sending.
+  const { data: checked } = useLoad(async () => {
+    if (!built) return null;
+    const { calls, caller } = built;
+    let tier: number | null = null;
+    let refusal: string | null = null;
     try {
-      return { tier: Number(await system.council.tierOf(calls.targets, calls.calldatas)), error: null };
+      tier = Number(await system.council.tierOf(calls.targets, calls.calldatas));
     } catch (e) {
-      return { tier: null, error: explain(e, now) };
+      refusal = `the council refuses it: ${explain(e, now)}`;
     }
+    for (let i = 0; i < calls.targets.length && refusal === null; i++) {
+      try {
+        await system.provider.call({
+          from: caller,
+          to: calls.targets[i],
+          value: calls.values[i],
+          data: calls.calldatas[i],
+        });
+      } catch (e) {
+        refusal = `call ${i} would revert: ${explain(e, now)}`;
+      }
+    }
+    return { key: callsKey, tier, refusal };
   }, [callsKey]);
+  const check = checked && checked.key === callsKey ? checked : null;
 
   if (!data || !next) return <p aria-busy="true">Loading the policy…</p>;
 
@@ -182,8 +184,10 @@ export function NewProposalPage() {
     update(copy);
     setNext(copy);
   };
-  const council = system.deployment.contracts.council.address;
+  const council = c.council.address;
   const given = description.trim() === "" ? null : description;
+  /** Built, rehearsed and accepted by the council's tierOf. */
+  const ready = !!built && !!check && check.refusal === null;
 
   /**
    * The proposal to create: the calls with the given description or, without one, the default naming the change and
@@ -192,8 +196,8 @@ export function NewProposalPage() {
   async function withDescription(): Promise<{ calls: ProposalCalls; description: string; id: string }> {
     const stamp = fmtTime(now);
     for (let n = 1; ; n++) {
-      const text = given ?? `${change} (proposed ${stamp}${n === 1 ? "" : `, #${n}`})`;
-      const c = { ...calls!, descriptionHash: descriptionHash(text) };
+      const text = given ?? `${built!.change} (proposed ${stamp}${n === 1 ? "" : `, #${n}`})`;
+      const c = { ...built!.calls, descriptionHash: descriptionHash(text) };
       const id = proposalIdOf(c);
       const state = Number(await system.council.state(id));
       if (state === ProposalState.Unknown) return { calls: c, description: text, id };
@@ -243,19 +247,17 @@ export function NewProposalPage() {
         <select
           value={kind}
           onChange={(e) => {
-            setKind(e.target.value as Kind);
+            const k = e.target.value as ProposalKind;
+            setKind(k);
             setValue("");
-            setLayer(0);
+            setChoice(k === "seat-remove" || k === "seat-rotate" ? (data.holders[0]?.seatId ?? 0) : 0);
           }}
         >
-          <option value="policy">Policy (setPolicy)</option>
-          <option value="nudgeTrigger">Nudge a trigger</option>
-          <option value="nudgeCoverage">Nudge the coverage</option>
-          <option value="mint">Add a seat</option>
-          <option value="burn">Remove a seat</option>
-          <option value="tierRule">A tier's threshold and delay</option>
-          <option value="vetoThreshold">The veto threshold</option>
-          <option value="expiry">Proposal expiry</option>
+          {KINDS.map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
         </select>
       </label>
 
@@ -344,10 +346,10 @@ export function NewProposalPage() {
         </Section>
       ) : (
         <Section title="Parameters">
-          {kind === "tierRule" && (
+          {kind === "tier-rule" && (
             <label>
               Tier{" "}
-              <select value={layer} onChange={(e) => setLayer(Number(e.target.value))}>
+              <select value={choice} onChange={(e) => setChoice(Number(e.target.value))}>
                 {TIER_NAMES.map((name, i) => (
                   <option key={name} value={i}>
                     {name}
@@ -356,34 +358,37 @@ export function NewProposalPage() {
               </select>
             </label>
           )}
-          {kind === "nudgeTrigger" && (
+          {kind === "nudge" && (
             <label>
-              Layer{" "}
-              <select value={layer} onChange={(e) => setLayer(Number(e.target.value))}>
+              Nudged parameter{" "}
+              <select value={choice} onChange={(e) => setChoice(Number(e.target.value))}>
                 {data.current.layers.map((_, i) => (
                   <option key={i} value={i}>
-                    {i}
+                    {parameterName(i)}
+                  </option>
+                ))}
+                <option value={COVERAGE_PARAMETER}>{parameterName(COVERAGE_PARAMETER)}</option>
+              </select>
+            </label>
+          )}
+          {(kind === "seat-remove" || kind === "seat-rotate") && (
+            <label>
+              Seat{" "}
+              <select value={choice} onChange={(e) => setChoice(Number(e.target.value))}>
+                {data.holders.map((h) => (
+                  <option key={h.seatId} value={h.seatId}>
+                    seat {h.seatId} ({h.address})
                   </option>
                 ))}
               </select>
             </label>
           )}
-          <label>
-            {kind === "tierRule"
-              ? "Threshold and delay in seconds (e.g. 3, 86400)"
-              : kind === "vetoThreshold"
-                ? "Vetoes that kill a proposal"
-                : kind === "expiry"
-                  ? "Proposal TTL and grace period in seconds (e.g. 604800, 1209600)"
-                  : kind === "nudgeTrigger"
-                    ? "New trigger (VIX hundredths)"
-                    : kind === "nudgeCoverage"
-                      ? "New coverage (bps)"
-                      : kind === "mint"
-                        ? "New holder's address"
-                        : "Seat id"}{" "}
-            <input value={value} onChange={(e) => setValue(e.target.value)} />
-          </label>
+          {kind !== "seat-remove" && (
+            <label>
+              {VALUE_LABELS[kind === "nudge" && choice === COVERAGE_PARAMETER ? "nudge-coverage" : kind]}{" "}
+              <input value={value} onChange={(e) => setValue(e.target.value)} />
+            </label>
+          )}
         </Section>
       )}
 
@@ -392,25 +397,39 @@ export function NewProposalPage() {
           <p role="alert" data-testid="problem">
             {problem}
           </p>
-        ) : (
+        ) : built ? (
           <>
             <p>
-              Tier: <strong data-testid="new-tier">{localTier !== null ? TIER_NAMES[localTier] : "-"}</strong>
-              {chainTier?.tier !== undefined && chainTier?.tier !== null && (
-                <span> (the council's tierOf: {TIER_NAMES[chainTier.tier]})</span>
-              )}
-              {chainTier?.error && <span> (the council refuses it: {chainTier.error})</span>}
+              {built.summary}. Tier:{" "}
+              <strong data-testid="new-tier">{check?.tier != null ? TIER_NAMES[check.tier] : "…"}</strong> (the
+              council's tierOf)
             </p>
+            {check?.refusal && (
+              <p role="alert" data-testid="refusal">
+                {check.refusal}
+              </p>
+            )}
             <ul data-testid="new-reasons">
-              {reasons.map((r, i) => (
+              {tierReasons(
+                built.calls,
+                { ...addresses, oracle: c.oracle.address },
+                data.current,
+                data.version,
+                data.baseline,
+              ).map((r, i) => (
                 <li key={i}>{r}</li>
               ))}
+              {note && <li>{note}</li>}
             </ul>
             {kind === "policy" && (
-              <ChangesTable rows={policyChangeRows(data.current, next)} caption="What changes" testId="new-changes" />
+              <ChangesTable
+                rows={changeRows(policyChanges(data.current, next))}
+                caption="What changes"
+                testId="new-changes"
+              />
             )}
           </>
-        )}
+        ) : null}
         <label>
           Description: the reason, in words. It goes on chain with the proposal, and the proposal id commits to it. Left
           empty: a text naming the change and the time.
@@ -421,23 +440,16 @@ export function NewProposalPage() {
             data-testid="new-description"
           />
         </label>
-        {calls && (
+        {built && (
           <p data-testid="description-preview">
             On chain as:{" "}
-            {given === null
-              ? `${change} (proposed ${fmtTime(now)})`
-              : descriptionLines(given).map((line, i) => (
-                  <span key={i}>
-                    {i > 0 && <br />}
-                    {line}
-                  </span>
-                ))}
+            {given === null ? `${built.change} (proposed ${fmtTime(now)})` : <UntrustedBlock text={given} />}
           </p>
         )}
-        <button disabled={!calls || !wallet} onClick={proposeOnChain}>
+        <button disabled={!ready || !wallet} onClick={proposeOnChain}>
           Propose on chain
         </button>{" "}
-        <button disabled={!calls} onClick={startFile}>
+        <button disabled={!ready} onClick={startFile}>
           Start a signatures file
         </button>
         {!wallet && <p>Proposing on chain needs a connected seat holder's wallet; a signatures file does not.</p>}
@@ -447,4 +459,89 @@ export function NewProposalPage() {
       </Section>
     </>
   );
+}
+
+/** What the value field asks for, by kind. */
+const VALUE_LABELS: Record<ProposalKind | "nudge-coverage", string> = {
+  policy: "",
+  nudge: "New trigger (VIX hundredths)",
+  "nudge-coverage": "New coverage (bps)",
+  "seat-add": "New holder's address",
+  "seat-remove": "",
+  "seat-rotate": "New holder's address",
+  "tier-rule": "Threshold and delay in seconds (e.g. 3, 86400)",
+  "veto-threshold": "Vetoes that kill a proposal",
+  expiry: "Proposal TTL and grace period in seconds (e.g. 604800, 1209600)",
+  oracle: "New feed's address",
+};
+
+/**
+ * The form as the builder's input, or what is wrong with it in words. A nudge is checked against the chain's nudge
+ * limits, its baseline and its last nudge (`nudgeViolation`, the contract's own order of checks); `note` says which.
+ */
+function specOf(
+  kind: ProposalKind,
+  chain: Chain,
+  next: PolicyValues,
+  choice: number,
+  value: string,
+  now: number,
+): { spec: ProposalSpec; note: string | null } | string {
+  const whole = /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
+  const holder = chain.holders.find((h) => h.seatId === choice);
+  switch (kind) {
+    case "policy": {
+      const violation = policyViolation(next);
+      if (violation) return violation;
+      if (JSON.stringify(next) === JSON.stringify(chain.current)) return "nothing changes yet";
+      return { spec: { kind, next }, note: null };
+    }
+    case "nudge": {
+      if (whole === null) return "enter a whole number";
+      const baseline = baselineValue(chain.baseline, choice);
+      if (baseline === undefined) return `the policy has no layer ${choice}`;
+      const current =
+        choice === COVERAGE_PARAMETER ? chain.current.coverageBps : chain.current.layers[choice].triggerVix;
+      const violation = nudgeViolation(chain.limits, {
+        parameter: choice,
+        baseline,
+        current,
+        requested: whole,
+        lastNudgeAt: chain.lastNudgeAt[choice] ?? 0,
+        now,
+      });
+      if (violation) return violation;
+      const band = nudgeBand(baseline, chain.limits.maxNudgeBps);
+      return {
+        spec: { kind, nudges: [{ parameter: choice, value: whole }] },
+        note: `the band of the ${parameterName(choice)}, from the chain: ${band.min}..${band.max} around its baseline ${baseline} (maxNudgeBps ${chain.limits.maxNudgeBps})`,
+      };
+    }
+    case "seat-add":
+      return isAddress(value.trim())
+        ? { spec: { kind, holder: value.trim() }, note: null }
+        : "enter the new holder's address";
+    case "seat-remove":
+      return holder ? { spec: { kind, holder: holder.address, seatId: holder.seatId }, note: null } : "choose a seat";
+    case "seat-rotate":
+      if (!holder) return "choose a seat";
+      if (!isAddress(value.trim())) return "enter the new holder's address";
+      return { spec: { kind, holder: holder.address, seatId: holder.seatId, newHolder: value.trim() }, note: null };
+    case "tier-rule": {
+      const v = numbers(value, 2);
+      return v
+        ? { spec: { kind, tier: choice as Tier, threshold: v[0], delay: v[1] }, note: null }
+        : "enter two whole numbers";
+    }
+    case "veto-threshold":
+      return whole === null ? "enter a whole number" : { spec: { kind, threshold: whole }, note: null };
+    case "expiry": {
+      const v = numbers(value, 2);
+      return v ? { spec: { kind, ttl: v[0], grace: v[1] }, note: null } : "enter two whole numbers";
+    }
+    case "oracle":
+      return isAddress(value.trim())
+        ? { spec: { kind, feed: value.trim() }, note: null }
+        : "enter the new feed's address";
+  }
 }

@@ -1,5 +1,10 @@
-// One proposal: its description (made safe), its calls decoded as a before / after / effect table, the tier and
-// why, who approved and what is missing, what a signature signs (the seat, the deadline and the EIP-712 hashes to
+// One proposal: first, its calls and description must hash to its id, or the page shows only that refusal, in words,
+// and no action at all. Then what hedge:propose, hedge:sign and hedge:status --id print of it, from the one proposal
+// view (scripts/lib/view.ts, modelled by ../proposal-model): its description (escaped), the tier and the `why:`
+// reasons, its calls decoded as before / after / effect rows (against the policy in force while it may still run;
+// for one that is over, as it happened: against the policy just before its execution), and its timeline (created,
+// each approval, revocation and veto with who, when and the transaction, queued, executed or vetoed; the vetoers
+// named). Then who approved and what is missing, what a signature signs (the seat, the deadline and the EIP-712 hashes to
 // compare on a hardware wallet), and the actions. Each action is simulated (eth_call from the connected account) on
 // every block: enabled only when the contracts would accept it, its refusal shown in words otherwise, and simulated
 // once more right before the wallet sends it. An outdated proposal (its calls would revert now) says so and why, and
@@ -21,20 +26,9 @@ import {
   seatSignaturesOf,
   type ApprovalsFile,
 } from "../../../scripts/lib/approvals-format";
-import {
-  GOVERNED_ABI,
-  ProposalState,
-  STATE_NAMES,
-  TIER_NAMES,
-  Tier,
-  fieldEffect,
-  requiredValue,
-  tierReasons,
-} from "../../../scripts/lib/council";
-import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix } from "../../../scripts/lib/format";
-import { toPolicyValues, type PolicyLike, type PolicyValues } from "../../../scripts/lib/policy";
-import { policyChangeRows, type PolicyChangeRow } from "../../../scripts/lib/policy-edit";
-import { describeCall, signaturesToRelay } from "../../../scripts/lib/proposals";
+import { ProposalState, STATE_NAMES, Tier, requiredValue } from "../../../scripts/lib/council";
+import { fmtDuration, fmtRelative, fmtTime } from "../../../scripts/lib/format";
+import { signaturesToRelay } from "../../../scripts/lib/proposals";
 import { parseValidFor } from "../../../scripts/lib/shell/args";
 import {
   APPROVAL_DOMAIN_VERSION,
@@ -48,10 +42,12 @@ import {
   type Approval,
   type SeatSignature,
 } from "../../../scripts/lib/signing";
-import { descriptionLines } from "../../../scripts/lib/descriptions";
 import { explain, type System } from "../chain";
-import { loadProposal, type Holder, type ProposalView } from "../proposal-model";
+import { loadProposal, type Holder, type LoadedProposal } from "../proposal-load";
+import { isRefused, proposalModelOf, type ProposalModel, type RefusedProposal } from "../proposal-model";
 import { keepFile } from "../store";
+import { UntrustedBlock } from "../untrusted";
+import { escapeUnsafe } from "../../../scripts/lib/untrusted";
 import { ChangesTable, Hex, Section, short, useApp, useLoad } from "../ui";
 import { open, useFiles } from "./Proposals";
 
@@ -93,7 +89,7 @@ interface Relay {
  * (`signaturesToRelay`): a seat already counted on chain is left out; an expired signature, or one by an address that
  * revoked the proposal, refuses the relay in one line naming its seat.
  */
-async function relayOf(system: System, p: ProposalView, now: number): Promise<Relay> {
+async function relayOf(system: System, p: LoadedProposal, now: number): Promise<Relay> {
   const list = p.file?.signatures ?? [];
   try {
     const { fresh } = await signaturesToRelay(system, p.id, list, "the signatures file kept here", now);
@@ -107,7 +103,7 @@ async function relayOf(system: System, p: ProposalView, now: number): Promise<Re
 }
 
 /** The council function an action calls, and its arguments. */
-function callOf(key: ActionKey, p: ProposalView, relay: Relay): [string, unknown[]] {
+function callOf(key: ActionKey, p: LoadedProposal, relay: Relay): [string, unknown[]] {
   const { targets, values, calldatas, descriptionHash } = p.calls;
   switch (key) {
     case "approve":
@@ -132,7 +128,7 @@ function callOf(key: ActionKey, p: ProposalView, relay: Relay): [string, unknown
 /** Sends (or, with `simulate`, only simulates from `from`) an action through `council`. */
 async function perform(
   key: ActionKey,
-  p: ProposalView,
+  p: LoadedProposal,
   relay: Relay,
   council: System["council"],
   from: string,
@@ -154,7 +150,7 @@ interface Signing {
   problem: string | null;
 }
 
-function signRefusal(p: ProposalView, account: string | null, connected: boolean, signing: Signing, now: number) {
+function signRefusal(p: LoadedProposal, account: string | null, connected: boolean, signing: Signing, now: number) {
   if (!account || !connected) return "connect a wallet on the council's chain to sign";
   const me = p.holders.find((h) => h.address === getAddress(account));
   if (!me || signing.seatId === 0)
@@ -179,8 +175,8 @@ function signRefusal(p: ProposalView, account: string | null, connected: boolean
  * The contracts would take a signature, an approval or a queue of an outdated proposal; the console, like the
  * command line, does not spend one on a proposal that cannot run as it stands.
  */
-function outdatedRefusal(p: ProposalView, key: ActionKey): string | null {
-  return p.staleness.outdated && NEEDS_CURRENT.includes(key) ? `outdated: ${p.staleness.reason}` : null;
+function outdatedRefusal(p: LoadedProposal, key: ActionKey): string | null {
+  return p.staleness.outdated && NEEDS_CURRENT.includes(key) ? `outdated: ${escapeUnsafe(p.staleness.reason)}` : null;
 }
 
 /** What the holders table says of one seat. */
@@ -190,6 +186,31 @@ function approvalOf(h: Holder): string {
   if (h.signed) return "signed (in the signatures file)";
   if (h.expired) return "signature expired (in the signatures file): sign again";
   return "missing";
+}
+
+/**
+ * The page's model of the proposal: the one proposal view (scripts/lib/view.ts, loaded with the page: it replays the
+ * chain's events for the timeline, with the audit's replay) of exactly the calls and description the page shows.
+ */
+async function modelOf(system: System, p: LoadedProposal): Promise<ProposalModel | RefusedProposal> {
+  if (p.description === null) {
+    return {
+      id: p.id,
+      refused:
+        "its description is unknown: the signatures file kept here carries none that hashes to the proposal's description hash, so the page cannot show what a signature approves",
+    };
+  }
+  const { viewProposal } = await import("../../../scripts/lib/view");
+  const rpc = {
+    request: ({ method, params }: { method: string; params?: unknown[] }) => system.provider.send(method, params ?? []),
+  };
+  const input = { id: p.id, ...p.calls, description: p.description };
+  try {
+    return proposalModelOf(await viewProposal({ rpc, deployment: system.deployment }, input));
+  } catch (e) {
+    if ((e as Error)?.name === "ProposalIdMismatchError") return { id: p.id, refused: (e as Error).message };
+    throw e;
+  }
 }
 
 export function ProposalPage({ id }: { id: string }) {
@@ -207,14 +228,10 @@ export function ProposalPage({ id }: { id: string }) {
   const { data, error } = useLoad(async () => {
     const p = await loadProposal(system, id, file, now);
     if (!p) return null;
-    const [policy, version, baseline, seat] = await Promise.all([
-      system.policy.policy(),
-      system.policy.version(),
-      system.policy.baseline(),
-      account ? system.council.seatOf(account) : 0n,
-    ]);
-    const current = toPolicyValues(policy);
-    const base = { coverageBps: Number(baseline[0]), triggers: baseline[1].map(Number) };
+    if (isRefused(p)) return { refused: p.refused };
+    const shown = await modelOf(system, p);
+    if (isRefused(shown)) return { refused: shown.refused };
+    const seat = account ? await system.council.seatOf(account) : 0n;
     const from = account ?? ZeroAddress;
     const relay = await relayOf(system, p, now);
     // Only a Critical proposal can be vetoed: no Veto button on any other. Revoke works before the proposal exists.
@@ -244,7 +261,7 @@ export function ProposalPage({ id }: { id: string }) {
       if (refusal === null && !wallet) refusal = "the contracts would accept it: connect a wallet to send it";
       checks.push({ key, label: LABELS[key], refusal });
     }
-    return { p, current, version: Number(version), baseline: base, checks, relay, seatId: Number(seat) };
+    return { p, model: shown, checks, relay, seatId: Number(seat) };
   }, [id, file, account, wallet]);
 
   if (error) return <p role="alert">Cannot read the proposal: {error}</p>;
@@ -257,7 +274,21 @@ export function ProposalPage({ id }: { id: string }) {
       </p>
     );
   }
-  const { p, current, relay, seatId } = data;
+  if (data.refused !== undefined) {
+    // The calls do not hash to the id: nothing of them is shown, and there is nothing to sign or send.
+    return (
+      <>
+        <h2 className="page-title">Proposal</h2>
+        <p>
+          <Hex value={id} label="proposal id" />
+        </p>
+        <p role="alert" data-testid="refused">
+          Refused: {escapeUnsafe(data.refused)}
+        </p>
+      </>
+    );
+  }
+  const { p, model, relay, seatId } = data;
   const council = system.deployment.contracts.council.address;
   const domain = approvalDomain(system.chainId, council);
 
@@ -332,31 +363,22 @@ export function ProposalPage({ id }: { id: string }) {
       </p>
       {p.staleness.outdated && (
         <p data-testid="outdated">
-          <strong className="badge">Outdated:</strong> it cannot run as it stands ({p.staleness.reason}). Signing,
-          approving and queueing are disabled{p.tier === Tier.Critical ? "; a veto is still possible" : ""}.
+          <strong className="badge">Outdated:</strong> it cannot run as it stands ({escapeUnsafe(p.staleness.reason)}).
+          Signing, approving and queueing are disabled{p.tier === Tier.Critical ? "; a veto is still possible" : ""}.
         </p>
       )}
       <dl className="facts">
         <dt>Description</dt>
         <dd data-testid="description" className="description">
-          {p.description === null
-            ? "unknown: import the proposal's signatures file"
-            : p.description === ""
-              ? "(none)"
-              : descriptionLines(p.description).map((line, i) => (
-                  <span key={i}>
-                    {i > 0 && <br />}
-                    {line}
-                  </span>
-                ))}
+          <UntrustedBlock text={model.description} empty="(none)" />
         </dd>
         <dt>State</dt>
         <dd data-testid="state">{p.onChain ? STATE_NAMES[p.state] : "not on chain yet (signatures file)"}</dd>
         <dt>Tier</dt>
-        <dd data-testid="tier">{TIER_NAMES[p.tier]}</dd>
+        <dd data-testid="tier">{model.tierText}</dd>
         <dt>Approvals</dt>
         <dd data-testid="approvals">
-          {counted} of {p.threshold}
+          {counted} of {model.threshold}
           {missing > 0 ? ` (${missing} missing)` : ""}
         </dd>
         <dt>Vetoes</dt>
@@ -385,36 +407,37 @@ export function ProposalPage({ id }: { id: string }) {
         )}
       </dl>
 
-      <Section title="Why this tier">
-        {p.state === ProposalState.Unknown || p.state === ProposalState.Pending || p.state === ProposalState.Queued ? (
-          <ul data-testid="tier-reasons">
-            {tierReasons(p.calls, system.deployment.contracts.policy.address, current, data.version, data.baseline).map(
-              (r, i) => (
-                <li key={i}>{r}</li>
-              ),
-            )}
-          </ul>
-        ) : (
-          <p>
-            The council fixed the tier ({TIER_NAMES[p.tier]}) when the proposal was created; the policy has moved on
-            since, so the reasons are not judged again.
-          </p>
-        )}
+      <Section title={model.whyHeading}>
+        <ul data-testid="tier-reasons">
+          {model.why.map((r, i) => (
+            <li key={i}>{r}</li>
+          ))}
+          {model.notes.map((n, i) => (
+            <li key={`note-${i}`}>note: {n}</li>
+          ))}
+        </ul>
       </Section>
 
       <Section title="Calls">
-        {p.calls.targets.map((target, i) => (
-          <CallView
-            key={i}
-            system={system}
-            index={i}
-            target={target}
-            value={p.calls.values[i]}
-            data={p.calls.calldatas[i]}
-            current={current}
-          />
+        <p data-testid="calls-against">{model.callsCaption}:</p>
+        {model.calls.map((call) => (
+          <div className="call" key={call.index}>
+            <h3>
+              Call {call.index}: {call.headline}
+            </h3>
+            {call.changesPolicy && (
+              <ChangesTable
+                rows={call.rows}
+                caption={`What call ${call.index} changes`}
+                testId={`call-${call.index}`}
+                empty="no change"
+              />
+            )}
+          </div>
         ))}
       </Section>
+
+      {model.timeline && <Timeline model={model} />}
 
       <Section title="Seat holders">
         <table>
@@ -534,62 +557,44 @@ export function FileExport({ file }: { file: ApprovalsFile }) {
   );
 }
 
-function CallView(props: {
-  system: System;
-  index: number;
-  target: string;
-  value: bigint;
-  data: string;
-  current: PolicyValues;
-}) {
-  const { system, index, target, value, data, current } = props;
-  const [headline] = describeCall(system, target, value, data, current);
-  let rows: PolicyChangeRow[] | null = null;
-  try {
-    if (target.toLowerCase() === system.deployment.contracts.policy.address.toLowerCase()) {
-      const call = GOVERNED_ABI.policy.parseTransaction({ data });
-      if (call?.name === "setPolicy")
-        rows = policyChangeRows(current, toPolicyValues(call.args[0] as unknown as PolicyLike));
-      if (call?.name === "nudgeTrigger") {
-        const [layer, trigger] = [Number(call.args[0]), Number(call.args[1])];
-        const before = current.layers[layer]?.triggerVix;
-        rows = [
-          {
-            field: `layers.${layer}.triggerVix`,
-            before: before === undefined ? "-" : `VIX ${fmtVix(before)}`,
-            after: `VIX ${fmtVix(trigger)}`,
-            effect: fieldEffect("triggerVix", before, trigger),
-          },
-        ];
-      }
-      if (call?.name === "nudgeCoverage") {
-        const after = Number(call.args[0]);
-        rows = [
-          {
-            field: "coverageBps",
-            before: fmtBps(current.coverageBps),
-            after: fmtBps(after),
-            effect: fieldEffect("coverageBps", current.coverageBps, after),
-          },
-        ];
-      }
-    }
-  } catch {
-    rows = null;
-  }
+/** The proposal's history as it happened, one row per event, and who vetoed it. */
+function Timeline({ model }: { model: ProposalModel }) {
+  const timeline = model.timeline ?? [];
   return (
-    <div className="call">
-      <h3>
-        Call {index}: {headline}
-      </h3>
-      {rows && (
-        <ChangesTable
-          rows={rows}
-          caption="Before and after (against the policy in force now)"
-          testId={`call-${index}`}
-          empty="no change"
-        />
+    <Section title="Timeline">
+      {timeline.length === 0 ? (
+        <p data-testid="timeline">Nothing on chain yet.</p>
+      ) : (
+        <table data-testid="timeline">
+          <caption>What happened to it, oldest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Block</th>
+              <th scope="col">Event</th>
+              <th scope="col">Who</th>
+              <th scope="col">Detail</th>
+              <th scope="col">Transaction</th>
+            </tr>
+          </thead>
+          <tbody>
+            {timeline.map((e, i) => (
+              <tr key={i} data-kind={e.kind}>
+                <td>{e.when}</td>
+                <td>{e.block ?? "-"}</td>
+                <td>{e.event}</td>
+                <td>
+                  {e.who ? <code>{e.who}</code> : "-"}
+                  {e.seat ? ` (seat ${e.seat})` : ""}
+                </td>
+                <td>{e.detail ?? ""}</td>
+                <td>{e.tx ? <Hex value={e.tx} label={`transaction of event ${i}`} /> : "-"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
-    </div>
+      {model.vetoers.length > 0 && <p data-testid="vetoers">Vetoed by: {model.vetoers.join(", ")}.</p>}
+    </Section>
   );
 }

@@ -9,7 +9,8 @@ import { ProposalState, STATE_NAMES, TIER_NAMES, Tier } from "../../../scripts/l
 import { descriptionTitle } from "../../../scripts/lib/descriptions";
 import { fmtRelative, shortId } from "../../../scripts/lib/format";
 import { createdProposals } from "../chain";
-import { loadProposal, type ProposalView } from "../proposal-model";
+import { loadProposal, type LoadedProposal } from "../proposal-load";
+import { isRefused, type RefusedProposal } from "../proposal-model";
 import { loadFiles } from "../store";
 import { useApp, useLoad } from "../ui";
 
@@ -26,12 +27,12 @@ export function useFiles() {
 }
 
 /** Whether a proposal can still run: only then do its eta and expiry matter. */
-export function open(p: ProposalView): boolean {
+export function open(p: LoadedProposal): boolean {
   return p.state === ProposalState.Pending || p.state === ProposalState.Queued;
 }
 
 /** Whether `account` holds a seat and could still add its approval to `p`. */
-export function awaits(p: ProposalView, account: string | null): boolean {
+export function awaits(p: LoadedProposal, account: string | null): boolean {
   if (!account) return false;
   const me = p.holders.find((h) => h.address === getAddress(account));
   if (!me || me.approved || me.signed || me.revoked || p.staleness.outdated) return false;
@@ -46,10 +47,10 @@ export function ProposalsPage() {
     const created = await createdProposals(system);
     const ids = [...new Set([...created.map((p) => p.id.toLowerCase()), ...Object.keys(files)])];
     const views = await Promise.all(ids.map((id) => loadProposal(system, id, files[id] ?? null, now, created)));
-    return views.filter((v): v is ProposalView => v !== null).reverse();
+    return views.filter((v): v is LoadedProposal | RefusedProposal => v !== null).reverse();
   }, [files]);
   if (error) return <p role="alert">Cannot read the proposals: {error}</p>;
-  const rows = (data ?? []).filter((p) => !mine || awaits(p, account));
+  const rows = (data ?? []).filter((p) => !mine || (!isRefused(p) && awaits(p, account)));
   return (
     <>
       <h2 className="page-title">Proposals</h2>
@@ -77,24 +78,35 @@ export function ProposalsPage() {
             </tr>
           </thead>
           <tbody>
-            {rows.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <a href={`#/proposal/${p.id}`}>{shortId(p.id)}</a>
-                  {awaits(p, account) && <span className="badge"> awaits you</span>}
-                  {p.staleness.outdated && <span className="badge"> outdated</span>}
-                </td>
-                <td>{p.onChain ? STATE_NAMES[p.state] : "off-chain (signatures file)"}</td>
-                <td>{TIER_NAMES[p.tier]}</td>
-                <td>
-                  {p.onChain ? p.approvals : p.holders.filter((h) => h.signed && !h.revoked).length} of {p.threshold}
-                </td>
-                <td>{p.tier === Tier.Critical ? `${p.vetoes} of ${p.vetoThreshold}` : "-"}</td>
-                <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
-                <td>{p.deadline && open(p) ? fmtRelative(p.deadline, now) : "-"}</td>
-                <td>{p.description === null || p.description === "" ? "-" : descriptionTitle(p.description)}</td>
-              </tr>
-            ))}
+            {rows.map((p) =>
+              isRefused(p) ? (
+                <tr key={p.id} className="refused">
+                  <td>
+                    <a href={`#/proposal/${p.id}`}>{shortId(p.id)}</a>
+                  </td>
+                  <td colSpan={7} data-testid="refused-row">
+                    Refused: its calls and description do not hash to its id (open it for the details)
+                  </td>
+                </tr>
+              ) : (
+                <tr key={p.id}>
+                  <td>
+                    <a href={`#/proposal/${p.id}`}>{shortId(p.id)}</a>
+                    {awaits(p, account) && <span className="badge"> awaits you</span>}
+                    {p.staleness.outdated && <span className="badge"> outdated</span>}
+                  </td>
+                  <td>{p.onChain ? STATE_NAMES[p.state] : "off-chain (signatures file)"}</td>
+                  <td>{TIER_NAMES[p.tier]}</td>
+                  <td>
+                    {p.onChain ? p.approvals : p.holders.filter((h) => h.signed && !h.revoked).length} of {p.threshold}
+                  </td>
+                  <td>{p.tier === Tier.Critical ? `${p.vetoes} of ${p.vetoThreshold}` : "-"}</td>
+                  <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
+                  <td>{p.deadline && open(p) ? fmtRelative(p.deadline, now) : "-"}</td>
+                  <td>{p.description === null || p.description === "" ? "-" : descriptionTitle(p.description)}</td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       )}

@@ -1,7 +1,7 @@
 // The contracts' interfaces, as the audit decodes and calls them. The ABIs come from the TypeChain factories, which
 // exist only after `hardhat compile`: this module (and everything under scripts/lib/audit) is loaded lazily by the
 // `hedge:audit` task, never at config load time.
-import { AbiCoder, Interface, id as keccakId, type FunctionFragment, type Result } from "ethers";
+import { AbiCoder, Interface, type Result } from "ethers";
 
 import {
   CouncilSeats__factory,
@@ -22,21 +22,8 @@ export const INTERFACES: Record<ContractName, Interface> = {
   oracle: new Interface(MockV3Aggregator__factory.abi),
 };
 
-/** The timelock's roles (OpenZeppelin TimelockController 5). */
-export const ROLES = {
-  DEFAULT_ADMIN_ROLE: "0x" + "00".repeat(32),
-  PROPOSER_ROLE: keccakId("PROPOSER_ROLE"),
-  EXECUTOR_ROLE: keccakId("EXECUTOR_ROLE"),
-  CANCELLER_ROLE: keccakId("CANCELLER_ROLE"),
-} as const;
-export type RoleName = keyof typeof ROLES;
-export const ROLE_NAMES = Object.keys(ROLES) as RoleName[];
-
-/** The name of a role hash, or the hash itself when it is not one of the timelock's. */
-export function roleName(role: string): string {
-  const found = ROLE_NAMES.find((name) => ROLES[name] === role.toLowerCase());
-  return found ?? role;
-}
+/** The timelock's roles: ../council's, under the names the audit has always used. */
+export { TIMELOCK_ROLES as ROLES, ROLE_NAMES, functionBySelector, roleName, type RoleName } from "../council";
 
 /**
  * Decodes a log of one of the audited contracts; null for a log the contract's ABI does not know. An event with a
@@ -75,20 +62,6 @@ export class EventDecoder {
       return null;
     }
   }
-}
-
-const selectors = new Map<Interface, Map<string, FunctionFragment>>();
-
-/** The function of `iface` with this 4-byte selector (computed once per interface), or null. */
-export function functionBySelector(iface: Interface, selector: string): FunctionFragment | null {
-  let map = selectors.get(iface);
-  if (!map) {
-    map = new Map();
-    const found = map;
-    iface.forEachFunction((f) => found.set(f.selector, f));
-    selectors.set(iface, map);
-  }
-  return map.get(selector.toLowerCase()) ?? null;
 }
 
 const coder = AbiCoder.defaultAbiCoder();

@@ -4,10 +4,10 @@
 // on a local node, or a contract bug).
 import { ZeroAddress, getAddress, keccak256 } from "ethers";
 
-import { STATE_NAMES } from "../council";
+import { checkWiring } from "../contract-code";
+import { STATE_NAMES, fmtFieldValue, policyChanges } from "../council";
 import { fmtDuration } from "../format";
 import { INTERFACES, ROLES, ROLE_NAMES, policyFromResult, policyHashOf, type RoleName } from "./abi";
-import { fmtField, policyChanges } from "./calls";
 import { callView, hex, mapLimit, type Rpc } from "./fetch";
 import {
   FINDING_KINDS,
@@ -151,7 +151,7 @@ export function compareStates(replayed: SystemState, live: SystemState, hashOfLi
       out.push(
         finding(
           "live-state-mismatch",
-          `policy.${change.field} is ${fmtField(change.field, change.after)} live but ${fmtField(change.field, change.before)} after the replay: ${WHY}`,
+          `policy.${change.field} is ${fmtFieldValue(change.field, change.after)} live but ${fmtFieldValue(change.field, change.before)} after the replay: ${WHY}`,
           `policy.${change.field}`,
         ),
       );
@@ -281,37 +281,9 @@ export async function checkRoles(
   return out;
 }
 
-/** The immutable links between the contracts, against the deployments file. */
-export async function checkWiring(rpc: Rpc, c: Record<ContractName, string>, blockTag: string): Promise<Finding[]> {
-  const view = async (contract: ContractName, fn: string) =>
-    getAddress((await callView(rpc, INTERFACES[contract], c[contract], fn, [], blockTag))[0]);
-  const links: [ContractName, string, ContractName][] = [
-    ["seats", "governance", "timelock"],
-    ["seats", "council", "council"],
-    ["council", "seats", "seats"],
-    ["council", "timelock", "timelock"],
-    ["council", "hedgePolicy", "policy"],
-    ["policy", "governance", "timelock"],
-  ];
-  const out: Finding[] = [];
-  for (const [contract, fn, expected] of links) {
-    let actual: string;
-    try {
-      actual = await view(contract, fn);
-    } catch {
-      actual = "(no answer)";
-    }
-    if (actual !== getAddress(c[expected])) {
-      out.push(
-        finding(
-          "wiring-mismatch",
-          `${contract}.${fn}() is ${actual}, not the ${expected} ${getAddress(c[expected])} of the deployments file`,
-          `${contract}.${fn}`,
-        ),
-      );
-    }
-  }
-  return out;
+/** The immutable links between the contracts (contract-code's `checkWiring`), as findings. */
+export async function wiringFindings(rpc: Rpc, c: Record<ContractName, string>, blockTag: string): Promise<Finding[]> {
+  return (await checkWiring(rpc, c, blockTag)).map((b) => finding("wiring-mismatch", b.message, b.subject));
 }
 
 /** Each proposal's live state (HedgeCouncil.state) against the replayed one. */

@@ -4,6 +4,7 @@
 import { getAddress } from "ethers";
 
 import type { Deployment } from "../deployments";
+import type { PolicyValues } from "../policy";
 import { INTERFACES, initialPolicyFromDeployInput, policyFromResult, policyHashOf } from "./abi";
 import { groupByCause } from "./causes";
 import {
@@ -12,9 +13,9 @@ import {
   checkOperations,
   checkProposalStates,
   checkRoles,
-  checkWiring,
   compareStates,
   readLiveState,
+  wiringFindings,
 } from "./compare";
 import { callView, fetchEvents, hex, mapLimit, type AuditEvent, type FetchStats, type Rpc } from "./fetch";
 import type { ProgressFn } from "./progress";
@@ -73,9 +74,31 @@ interface RawReceipt {
   logs: { address: string; topics: string[]; data: string }[];
 }
 
-/** Runs the whole audit. Throws an AuditError (one line) when the audit itself cannot run. */
-export async function runAudit(o: AuditOptions): Promise<AuditReport> {
-  const started = Date.now();
+/** The chain replayed from the deployment to a block: what the audit, the watcher and the proposal view start from. */
+export interface ReplayedChain {
+  chainId: number;
+  addresses: Record<ContractName, string>;
+  fromBlock: number;
+  toBlock: number;
+  blockTag: string;
+  /** Version 1 of the policy, decoded from the deployment; null when that failed. */
+  initialPolicy: PolicyValues | null;
+  oracleDecimals: number;
+  /** The deployments file against the deployment transactions (the audit's `deployment-mismatch` findings). */
+  deploymentFindings: Finding[];
+  replay: Replay;
+  stats: FetchStats;
+  chunkSize: number;
+}
+
+/**
+ * Replays the chain from the deployment to `toBlock` (default: the latest): reads the deployment transactions, the
+ * initial policy and the oracle's decimals, then folds every event of the system's contracts into a `Replay`. Throws
+ * an AuditError (one line) when it cannot run.
+ */
+export async function replayChain(
+  o: Pick<AuditOptions, "rpc" | "deployment" | "chunkSize" | "toBlock" | "progress">,
+): Promise<ReplayedChain> {
   const { rpc, deployment } = o;
   const chainId = Number(await rpc.request({ method: "eth_chainId", params: [] }));
   if (chainId !== deployment.chainId) {
@@ -130,7 +153,6 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
       );
   }
 
-  const notes: string[] = [];
   const initialPolicy = await initialPolicyOf(rpc, deployment, addresses.policy, policyReceipt);
   let oracleDecimals = 8;
   try {
@@ -152,6 +174,30 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     const infos = await transactionInfo(rpc, groups, (id) => replay.proposals.revokedEarly.has(id));
     for (const group of groups) replay.applyTransaction(group, infos.get(group[0].tx));
   }
+  return {
+    chainId,
+    addresses,
+    fromBlock,
+    toBlock,
+    blockTag,
+    initialPolicy,
+    oracleDecimals,
+    deploymentFindings: findings,
+    replay,
+    stats,
+    chunkSize,
+  };
+}
+
+/** Runs the whole audit. Throws an AuditError (one line) when the audit itself cannot run. */
+export async function runAudit(o: AuditOptions): Promise<AuditReport> {
+  const started = Date.now();
+  const { rpc, deployment } = o;
+  const chain = await replayChain(o);
+  const { chainId, addresses, fromBlock, toBlock, blockTag, initialPolicy, oracleDecimals, replay, stats, chunkSize } =
+    chain;
+  const findings: Finding[] = [...chain.deploymentFindings];
+  const notes: string[] = [];
   o.onReplay?.(replay);
   const toTimestamp = Number(
     ((await rpc.request({ method: "eth_getBlockByNumber", params: [blockTag, false] })) as { timestamp: string })
@@ -175,7 +221,7 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
     ...Object.values(addresses),
   ].filter((a) => /^0x[0-9a-fA-F]{40}$/.test(a));
   const liveFindings: Finding[] = [];
-  liveFindings.push(...(await checkWiring(rpc, addresses, blockTag)));
+  liveFindings.push(...(await wiringFindings(rpc, addresses, blockTag)));
   const code = await checkCode(
     rpc,
     CONTRACT_NAMES.map((name) => ({ name, address: addresses[name], block: deployment.contracts[name].blockNumber })),

@@ -1,15 +1,19 @@
 // The audit's data model. `AuditReport` is the machine-readable result written by `hedge:audit --json`: its schema is
 // stable (format "hedge-council-audit/1") and documented in docs/AUDIT.md. Additions are backwards compatible; a
 // change that removes or renames a field bumps the format.
-import { TIER_NAMES, type Baseline, type TierName } from "../council";
+import {
+  CONTRACT_NAMES,
+  TIER_NAMES,
+  type Baseline,
+  type ContractName,
+  type FieldChange,
+  type TierName,
+} from "../council";
 import type { PolicyValues } from "../policy";
 
-export { TIER_NAMES, type TierName };
+export { CONTRACT_NAMES, TIER_NAMES, type ContractName, type FieldChange, type TierName };
 
 export const AUDIT_FORMAT = "hedge-council-audit/1";
-
-export type ContractName = "seats" | "council" | "timelock" | "policy" | "oracle";
-export const CONTRACT_NAMES: ContractName[] = ["oracle", "seats", "timelock", "policy", "council"];
 
 /** Where in the chain something happened. */
 export interface ChainPoint {
@@ -85,14 +89,6 @@ export interface Finding {
   subject?: string;
   at?: ChainPoint;
   proposalId?: string;
-}
-
-export interface FieldChange {
-  field: string;
-  before: number | string | null;
-  after: number | string | null;
-  /** "loosens" (less protection on its own), "tightens", or "" when neutral or judged only by the protection curve. */
-  effect: "loosens" | "tightens" | "";
 }
 
 /** One call of a proposal, decoded. */

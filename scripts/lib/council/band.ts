@@ -6,6 +6,7 @@
 // it, so any two seats can undo a loosening nudge at once (HedgePolicy._checkNudge).
 import { fmtDuration } from "../format";
 import { COVERAGE_PARAMETER } from "./calls";
+import type { PolicyValues } from "../policy";
 import type { Baseline } from "./protection";
 
 export interface NudgeLimits {
@@ -72,4 +73,16 @@ export function nudgeViolation(
     return `the nudge moves the ${name} to ${requested}, outside the band ${band.min}..${band.max} around its baseline ${baseline} (±${band.maxStep}, maxNudgeBps ${limits.maxNudgeBps})`;
   }
   return null;
+}
+
+/** The policy after a nudge of one layer's trigger (a layer it does not have: unchanged). */
+export function withTrigger(p: PolicyValues, layer: number, triggerVix: number): PolicyValues {
+  const next = structuredClone(p);
+  if (next.layers[layer]) next.layers[layer].triggerVix = triggerVix;
+  return next;
+}
+
+/** The policy after a nudge of the coverage. */
+export function withCoverage(p: PolicyValues, coverageBps: number): PolicyValues {
+  return { ...p, layers: p.layers, coverageBps };
 }

@@ -1,7 +1,7 @@
 // The calldata of every governed call a proposal makes: policy changes and nudges, seats, the council's settings and
 // the timelock's delay. Written from the interfaces' signatures (no typechain import, so that tasks can load this at
 // config time); test/council/rules.test.ts checks each against the compiled contracts' ABI.
-import { Interface } from "ethers";
+import { Interface, id as keccakUtf8 } from "ethers";
 
 import { POLICY_ABI_TYPE, type PolicyValues } from "../policy";
 import type { Tier } from "./tiers";
@@ -22,8 +22,29 @@ export const GOVERNED_ABI = {
     "function setVetoThreshold(uint8 threshold)",
     "function setExpiry(uint32 proposalTtl, uint32 gracePeriod)",
   ]),
-  timelock: new Interface(["function updateDelay(uint256 newDelay)"]),
+  timelock: new Interface([
+    "function updateDelay(uint256 newDelay)",
+    "function grantRole(bytes32 role, address account)",
+    "function revokeRole(bytes32 role, address account)",
+    "function renounceRole(bytes32 role, address callerConfirmation)",
+  ]),
 } as const;
+
+/** The timelock's roles (OpenZeppelin TimelockController 5): a proposal may grant or revoke them (Critical). */
+export const TIMELOCK_ROLES = {
+  DEFAULT_ADMIN_ROLE: "0x" + "00".repeat(32),
+  PROPOSER_ROLE: keccakUtf8("PROPOSER_ROLE"),
+  EXECUTOR_ROLE: keccakUtf8("EXECUTOR_ROLE"),
+  CANCELLER_ROLE: keccakUtf8("CANCELLER_ROLE"),
+} as const;
+export type RoleName = keyof typeof TIMELOCK_ROLES;
+export const ROLE_NAMES = Object.keys(TIMELOCK_ROLES) as RoleName[];
+
+/** The name of a role hash, or the hash itself when it is not one of the timelock's. */
+export function roleName(role: string): string {
+  const found = ROLE_NAMES.find((name) => TIMELOCK_ROLES[name] === role.toLowerCase());
+  return found ?? role;
+}
 
 /** The nudgeable parameters as the policy numbers them: 0..4 the trigger of that layer, 5 the coverage. */
 export const COVERAGE_PARAMETER = 5;

@@ -216,32 +216,31 @@ export function isLoosening(current: PolicyValues, next: PolicyValues, baseline?
   return looseningReasons(current, next, baseline).length > 0;
 }
 
-/** How moving one field in isolation affects protection: +1 raising loosens, -1 lowering loosens, 0 any change. */
-const LOOSENS_WHEN: Partial<Record<string, 1 | -1 | 0>> = {
-  coverageBps: -1,
-  triggerVix: 1,
-  tenorDays: -1,
-  instrument: 0,
-  scaleStepBps: -1,
-  shortDeltaMinBps: 1,
-  shortDeltaMaxBps: 1,
-  wingWidthPts: 1,
-  hysteresisVix: -1,
-  maxOracleAge: 0,
-  targetDte: 0,
-};
+/** Which move of a field loosens on its own: raising it, lowering it, any change, or none (the curve judges it). */
+export type LoosensWhen = "higher" | "lower" | "any change" | "curve";
+
+/** The classes of the loosening rule (docs/RULES.md's table), the columns of its first half. */
+export type LooseningClass = "structure" | "one direction" | "both directions" | "protection";
 
 /**
- * The effect of moving one policy field from `before` to `after` on its own: "loosens", "tightens", or "" (neutral,
- * or judged only by the whole protection curve, like an allocation).
+ * The loosening rule field by field, as the table of docs/RULES.md states it: each field's class and which move of it
+ * loosens on its own. `layers.length` is the number of layers (a structural change). The coverage and a trigger move
+ * the protection curve: lowering the one, raising the other, lowers it; an allocation never moves alone (they sum to
+ * 100 %), so only the whole curve judges it. ./fields builds the field table on it; `looseningReasons` above is the
+ * rule itself.
  */
-export function fieldEffect(
-  field: string,
-  before: number | undefined,
-  after: number | undefined,
-): "loosens" | "tightens" | "" {
-  const direction = LOOSENS_WHEN[field];
-  if (direction === undefined || before === undefined || after === undefined || before === after) return "";
-  if (direction === 0) return "loosens";
-  return Math.sign(after - before) === direction ? "loosens" : "tightens";
-}
+export const LOOSENING_CLASSES = {
+  "layers.length": { class: "structure", loosensWhen: "any change" },
+  instrument: { class: "structure", loosensWhen: "any change" },
+  tenorDays: { class: "one direction", loosensWhen: "lower" },
+  shortDeltaMinBps: { class: "one direction", loosensWhen: "higher" },
+  shortDeltaMaxBps: { class: "one direction", loosensWhen: "higher" },
+  wingWidthPts: { class: "one direction", loosensWhen: "higher" },
+  hysteresisVix: { class: "one direction", loosensWhen: "lower" },
+  scaleStepBps: { class: "one direction", loosensWhen: "lower" },
+  maxOracleAge: { class: "both directions", loosensWhen: "any change" },
+  targetDte: { class: "both directions", loosensWhen: "any change" },
+  coverageBps: { class: "protection", loosensWhen: "lower" },
+  triggerVix: { class: "protection", loosensWhen: "higher" },
+  allocationBps: { class: "protection", loosensWhen: "curve" },
+} as const satisfies Record<string, { class: LooseningClass; loosensWhen: LoosensWhen }>;

@@ -1,44 +1,23 @@
-// Why a proposal has its tier, call by call, in the words of the council's rules: the tier itself always comes from
-// the contract (`tierOf` / `proposalTier`); this only explains it. Used by hedge:propose and the console.
-import { toPolicyValues, type PolicyLike, type PolicyValues } from "../policy";
-import { GOVERNED_ABI } from "./calls";
-import { looseningReasons, type Baseline } from "./protection";
+// Why a proposal has its tier, call by call, in the words of the council's rules: the tier rule (./tier-rule) judges
+// the calls against the current policy, its version and its baseline, and `whyLines` words it. The proposal view
+// (../view) is how the command line and the console show it; this is the same judgement for a caller that holds only
+// the calls and the policy (the console's new-proposal form).
+import type { PolicyValues } from "../policy";
+import { decodeCalls, type AddressBook } from "./decode";
+import type { Baseline } from "./protection";
+import { callTiers, whyLines } from "./tier-rule";
 
 export function tierReasons(
-  calls: { targets: string[]; calldatas: string[] },
-  policyAddress: string,
+  calls: { targets: string[]; values?: bigint[]; calldatas: string[] },
+  book: AddressBook | string,
   current: PolicyValues,
   version: number,
   baseline: Baseline,
 ): string[] {
-  const reasons: string[] = [];
-  calls.targets.forEach((target, i) => {
-    let parsed: ReturnType<typeof GOVERNED_ABI.policy.parseTransaction> = null;
-    if (target.toLowerCase() === policyAddress.toLowerCase()) {
-      try {
-        parsed = GOVERNED_ABI.policy.parseTransaction({ data: calls.calldatas[i] });
-      } catch {
-        parsed = null;
-      }
-    }
-    const call = `call ${i}`;
-    if (parsed?.name === "setPolicy") {
-      const next = toPolicyValues(parsed.args[0] as unknown as PolicyLike);
-      const expected = Number(parsed.args[1]);
-      if (expected !== version) {
-        reasons.push(
-          `${call}: a setPolicy for version ${expected}, but the policy is at version ${version}: Critical (it would be judged against a policy it does not replace)`,
-        );
-        return;
-      }
-      const loosens = looseningReasons(current, next, baseline);
-      if (loosens.length > 0) for (const r of loosens) reasons.push(`${call} loosens (Critical): ${r}`);
-      else reasons.push(`${call}: a setPolicy for the current version that does not loosen: Standard`);
-    } else if (parsed?.name === "nudgeTrigger" || parsed?.name === "nudgeCoverage") {
-      reasons.push(`${call}: a steward nudge within its band: Fast`);
-    } else {
-      reasons.push(`${call}: ${parsed?.name ?? "a call"} other than setPolicy or a nudge: Critical`);
-    }
-  });
-  return reasons;
+  const addresses: AddressBook =
+    typeof book === "string" ? { policy: book, seats: "", council: "", timelock: "", oracle: "" } : book;
+  const values = calls.values ?? calls.targets.map(() => 0n);
+  const decoded = decodeCalls(addresses, { ...calls, values }, current);
+  const tiers = callTiers({ policy: addresses.policy, version, params: current, baseline }, calls);
+  return whyLines(decoded, tiers, version);
 }

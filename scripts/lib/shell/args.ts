@@ -1,7 +1,7 @@
 // Parsing of the command line's values: whole numbers in a range, durations and VIX levels. Each refusal names the
 // flag, the value and what is accepted.
 import { fmtInt } from "../format";
-import { CliError } from "./output";
+import { CliError } from "../output";
 
 /** Parses a whole number given to `flag`, within [min, max]. */
 export function parseIntIn(flag: string, value: string | number, min: number, max: number, unit = ""): number {

@@ -17,7 +17,7 @@ import { getEnvHardhatArguments } from "hardhat/internal/core/params/env-variabl
 import { HARDHAT_PARAM_DEFINITIONS } from "hardhat/internal/core/params/hardhat-params";
 import type { HardhatArguments, ParamDefinition, TaskDefinition } from "hardhat/types";
 
-import { sayError } from "./output";
+import { sayError } from "../output";
 
 /** The global options and the task of a command line, as Hardhat's CLI parses them; undefined if it cannot. */
 export function parseGlobal(

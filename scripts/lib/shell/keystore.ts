@@ -12,7 +12,7 @@ import path from "node:path";
 import { Wallet, decryptKeystoreJson, encryptKeystoreJson, isKeystoreJson } from "ethers";
 
 import { writeFileAtomic } from "../atomic-file";
-import { CliError } from "./output";
+import { CliError } from "../output";
 
 export const PASSWORD_ENV = "HEDGE_KEYSTORE_PASSWORD";
 export const PASSWORD_FILE_ENV = "HEDGE_KEYSTORE_PASSWORD_FILE";

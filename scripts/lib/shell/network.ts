@@ -1,7 +1,7 @@
 // Which network a command runs on: development chains allow the mock oracle and time travel.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { CliError } from "./output";
+import { CliError } from "../output";
 
 /** The networks where the chain is a development chain: the mock oracle and time travel are allowed there. */
 export const LOCAL_NETWORKS = ["hardhat", "localhost"] as const;

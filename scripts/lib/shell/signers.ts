@@ -2,8 +2,7 @@
 import { Wallet, getAddress, isAddress, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { HedgeSystem } from "../deployments";
-import { CliError } from "./output";
+import { CliError } from "../output";
 
 /** A signer chosen with `--from`, with a label that never contains a key. */
 export interface SelectedSigner {
@@ -14,11 +13,12 @@ export interface SelectedSigner {
 
 export interface SignerOptions {
   /**
-   * A seat action (propose, sign, approve, veto) of `system`, named by its task: `--from` is then required. Its
-   * default, the network's first account, is the deployer, which can never hold a seat; the refusal names the seat
-   * holders instead.
+   * A seat action (propose, sign, approve, veto), named by its task: `--from` is then required. Its default, the
+   * network's first account, is the deployer, which can never hold a seat; the refusal names the seat holders
+   * instead. The caller hands them over (`holders`, read only when the refusal is made): the shell does not look
+   * up the council.
    */
-  seatAction?: { task: string; system: HedgeSystem };
+  seatAction?: { task: string; holders: () => Promise<string[]> };
 }
 
 const ENV_KEY = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -126,10 +126,9 @@ async function keystoreSigner(hre: HardhatRuntimeEnvironment, file: string): Pro
 /** The refusal of a seat action without `--from`: who could sign it. */
 async function fromRequired(
   hre: HardhatRuntimeEnvironment,
-  { task, system }: NonNullable<SignerOptions["seatAction"]>,
+  { task, holders: readHolders }: NonNullable<SignerOptions["seatAction"]>,
 ): Promise<string> {
-  const { seatHolders } = await import("../proposals");
-  const [holders, indices] = await Promise.all([seatHolders(system), accountIndex(hre)]);
+  const [holders, indices] = await Promise.all([readHolders(), accountIndex(hre)]);
   if (holders.length === 0) return `${task} needs --from, a seat holder, and the council has no seat holder`;
   const names = holders.map((address) => {
     const index = indices.get(address.toLowerCase());

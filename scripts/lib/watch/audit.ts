@@ -5,7 +5,7 @@
 // (the `onReplay` option). Then each new block's events are decoded by the library's fetcher and fed to that same
 // replay, transaction by transaction: the findings it adds are the block's findings, by the same rules as
 // `hedge:audit`. After each block the live state is read and compared with the replay (`compareStates`,
-// `checkRoles`, `checkWiring`): a state edit with no event behind it (`hardhat_setStorageAt`) is found at the first
+// `checkRoles`, `wiringFindings`): a state edit with no event behind it (`hardhat_setStorageAt`) is found at the first
 // block after it.
 import { getAddress } from "ethers";
 
@@ -18,11 +18,12 @@ import {
   type FindingKind,
   type Rpc,
 } from "../audit";
-import { checkWiring } from "../audit/compare";
+import { wiringFindings } from "../audit/compare";
 import { fetchEvents, hex, type AuditEvent } from "../audit/fetch";
 import type { Replay } from "../audit/replay";
 import { CONTRACT_NAMES, type ContractName } from "../audit/types";
 import type { Deployment } from "../deployments";
+import type { PolicyValues } from "../policy";
 
 export type { AuditEvent, Finding, Rpc };
 
@@ -114,6 +115,11 @@ export class ContinuousAudit {
     };
   }
 
+  /** The policy the replay holds now (what a pending proposal's calls would change); null when it lost track. */
+  get policy(): PolicyValues | null {
+    return this.replay.policy.params;
+  }
+
   /** The events of the audited contracts in `fromBlock..toBlock`, decoded, in block and log order. */
   async events(fromBlock: number, toBlock: number): Promise<AuditEvent[]> {
     const out: AuditEvent[] = [];
@@ -156,7 +162,7 @@ export class ContinuousAudit {
         blockTag,
         marks: true,
       }),
-      checkWiring(this.rpc, this.addresses, blockTag),
+      wiringFindings(this.rpc, this.addresses, blockTag),
     ]);
     return [...live.findings, ...wiring];
   }

@@ -4,7 +4,8 @@
 import fs from "node:fs";
 
 import { writeFileAtomic } from "../atomic-file";
-import { CliError } from "../shell/output";
+import { CliError } from "../output";
+import { oneLine } from "../untrusted";
 import type { Notice } from "./notices";
 
 export const CHECKPOINT_FORMAT = "hedge-watch-checkpoint/1";
@@ -74,7 +75,7 @@ export function readCheckpoint(file: string, chainId: number, council: string): 
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
     throw new CliError(
-      `--checkpoint ${file} is not valid JSON (${(error as Error).message}); delete it to start afresh`,
+      `--checkpoint ${file} is not valid JSON (${oneLine((error as Error).message)}); delete it to start afresh`,
     );
   }
   const c = raw as Partial<Checkpoint>;

@@ -12,7 +12,7 @@ import type { Rpc } from "./audit";
 import { hex, type BlockHeader } from "./chain";
 import type { Checkpoint, KeeperRecord } from "./checkpoint";
 import type { NoticeDraft } from "./notices";
-import type { SyncPreview } from "./oracle";
+import type { SyncPreview } from "../council";
 import { RpcAnswerError, isAnswer } from "./rpc";
 
 const SYNC_LAYERS = "0x1c14a20f"; // syncLayers()

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 
 import { fmtTime } from "../format";
+import { escapeUnsafe, safeJson } from "../untrusted";
 
 export const NOTICE_FORMAT = "hedge-watch-notice/1";
 
@@ -82,9 +83,11 @@ export function makeNotice(
 export function humanLine(n: Notice): string {
   const when = fmtTime(Math.floor(Date.parse(n.time) / 1000));
   const to = n.seat ? ` [seat ${n.seat}]` : "";
-  return `block ${n.block} ${when}  ${n.severity.toUpperCase().padEnd(8)}  ${n.kind}${to}: ${n.message}`;
+  // The message quotes text from the chain (a description, made safe where it was read): escaped again here.
+  return `block ${n.block} ${when}  ${n.severity.toUpperCase().padEnd(8)}  ${n.kind}${to}: ${escapeUnsafe(n.message)}`;
 }
 
+/** The notice as one line of JSON, for a terminal or a log: C1 and bidi characters escaped too (./untrusted). */
 export function jsonLine(n: Notice): string {
-  return JSON.stringify(n);
+  return safeJson(n);
 }

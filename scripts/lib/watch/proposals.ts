@@ -11,7 +11,15 @@
 // with its first line, quoted and made safe (../descriptions), after everything the watcher itself says, so the
 // proposer's words can neither move the terminal nor pass for the watcher's. A revocation made before its proposal
 // exists (`Revoked` of an id the watcher does not know) is only remembered by the council: nothing to tell.
+//
+// What a proposal does is worded as the proposal view words it (../view, ../council's one decoder and diff): a notice
+// that asks a seat to approve or veto says it (`it does: HedgePolicy.setPolicy(…): coverageBps 25.00 % → 20.00 %
+// (loosens)`), judged against the policy in force now (the audit's replay holds it), and every notice's details list
+// the calls so.
 import { getAddress } from "ethers";
+
+import { callText, decodeCalls, type AddressBook } from "../council";
+import type { PolicyValues } from "../policy";
 
 import { descriptionLines, descriptionTitle } from "../descriptions";
 import { fmtDuration, fmtTime, shortId } from "../format";
@@ -43,6 +51,8 @@ interface OpenProposal {
   approvedBy: Set<string>;
   /** Seat holders (lower case) that vetoed. */
   vetoedBy: Set<string>;
+  /** Its calls, as ProposalCreated carries them. */
+  calls: { targets: string[]; values: bigint[]; calldatas: string[] };
   dirty: boolean;
 }
 
@@ -52,6 +62,10 @@ export interface ProposalsOptions {
   seats: string;
   /** Only this holder's seat notices, "awaiting signature" and "veto window" (lower case); absent: every seat's. */
   seat?: string;
+  /** The deployment's addresses, to decode the calls (../council decodeCalls); absent: calls are not described. */
+  book?: AddressBook;
+  /** The policy in force now, which a pending proposal's calls are diffed against (null: unknown). */
+  policyNow?: () => PolicyValues | null;
 }
 
 export class Proposals {
@@ -96,6 +110,11 @@ export class Proposals {
             eta: 0,
             approvedBy: new Set(),
             vetoedBy: new Set(),
+            calls: {
+              targets: Array.isArray(ev.args[3]) ? [...(ev.args[3] as unknown[])].map(String) : [],
+              values: Array.isArray(ev.args[4]) ? [...(ev.args[4] as unknown[])].map((v) => BigInt(v as bigint)) : [],
+              calldatas: Array.isArray(ev.args[5]) ? [...(ev.args[5] as unknown[])].map(String) : [],
+            },
             dirty: true,
           });
           break;
@@ -129,6 +148,18 @@ export class Proposals {
       }
     }
     return drafts;
+  }
+
+  /** The calls of `p` in words, against the policy in force now (the proposal view's words); empty without a book. */
+  private callTexts(p: OpenProposal): string[] {
+    if (!this.o.book || p.calls.targets.length === 0) return [];
+    try {
+      return decodeCalls(this.o.book, p.calls, this.o.policyNow?.() ?? null).map(
+        (c) => `call ${c.index}: ${callText(c)}`,
+      );
+    } catch {
+      return [];
+    }
   }
 
   /** Marks everything to be read again (after a state edit, or at start-up). */
@@ -206,7 +237,13 @@ export class Proposals {
     for (const p of this.open.values()) {
       const name = `proposal ${shortId(p.id)} (${TIERS[p.tier] ?? p.tier})`;
       const said = described(p);
-      const details = (more: Record<string, unknown> = {}) => ({ ...more, description: descriptionDetails(p) });
+      const calls = this.callTexts(p);
+      const does = calls.length > 0 ? `; it does: ${calls.join("; ")}` : "";
+      const details = (more: Record<string, unknown> = {}) => ({
+        ...more,
+        ...(calls.length > 0 ? { calls } : {}),
+        description: descriptionDetails(p),
+      });
       if (p.deadline > 0 && timestamp > p.deadline) {
         this.open.delete(p.id);
         if (!quiet)
@@ -245,6 +282,7 @@ export class Proposals {
               message:
                 `${name} awaits this seat's approval: ${p.approvals} of ${threshold} so far, to be queued by ${fmtTime(p.deadline)} (hedge:sign or hedge:approve --id ${p.id})` +
                 (critical ? `; or veto it: ${vetoes} (hedge:veto --id ${p.id})` : "") +
+                does +
                 said,
               details: details({
                 approvals: p.approvals,
@@ -276,7 +314,7 @@ export class Proposals {
               severity: "warning",
               seat: getAddress(holder),
               proposalId: p.id,
-              message: `${name} is queued without this seat's approval and can run ${p.eta <= timestamp ? "now" : `at ${fmtTime(p.eta)}`}: to stop it, veto it: ${vetoes} (hedge:veto --id ${p.id})${said}`,
+              message: `${name} is queued without this seat's approval and can run ${p.eta <= timestamp ? "now" : `at ${fmtTime(p.eta)}`}: to stop it, veto it: ${vetoes} (hedge:veto --id ${p.id})${does}${said}`,
               details: details({ eta: p.eta, vetoes: p.vetoes, vetoThreshold: this.vetoThreshold }),
             });
           }

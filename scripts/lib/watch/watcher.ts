@@ -11,14 +11,15 @@
 import { createHash } from "node:crypto";
 
 import { fmtVix, shortId } from "../format";
-import { CliError } from "../shell/output";
+import { CliError } from "../output";
+import { oneLine } from "../untrusted";
 import type { Deployment } from "../deployments";
 import { ContinuousAudit, findingSeverity, type AuditEvent, type Finding, type Rpc } from "./audit";
 import { ABI, blockNumber, getBlock, view, type BlockHeader } from "./chain";
 import { DELIVERED_KEPT, emptyCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from "./checkpoint";
 import { Keeper, type KeeperAccount } from "./keeper";
 import { humanLine, jsonLine, makeNotice, type Notice, type NoticeDraft } from "./notices";
-import { previewSync, readOracle, type SyncPreview } from "./oracle";
+import { previewSync, readOracle, type SyncPreview } from "../council";
 import { Proposals } from "./proposals";
 import { StoppedError, sleep } from "./rpc";
 import { Webhook } from "./webhook";
@@ -132,6 +133,14 @@ export class Watcher {
       council,
       seats: deployment.contracts.seats.address,
       seat: this.o.seat?.toLowerCase(),
+      book: {
+        policy: deployment.contracts.policy.address,
+        seats: deployment.contracts.seats.address,
+        council,
+        timelock: deployment.contracts.timelock.address,
+        oracle: deployment.contracts.oracle.address,
+      },
+      policyNow: () => this.audit.policy,
     });
     const firstBlock = Math.min(
       ...Object.values(deployment.contracts)
@@ -156,7 +165,7 @@ export class Watcher {
         onOutage: (failing, detail) =>
           this.o.status(
             failing
-              ? `hedge:watch: webhook ${this.o.webhook} refused a notice (${detail}); retrying with back-off`
+              ? `hedge:watch: webhook ${this.o.webhook} refused a notice (${oneLine(String(detail))}); retrying with back-off`
               : `hedge:watch: webhook delivering again`,
           ),
         initialDelayMs: this.o.webhookDelays?.initialMs,

@@ -1,6 +1,6 @@
 // What every part of the replay shares: the findings, the settings changes, the accounts the events name, and the
 // helpers that attribute a change to the proposal whose execution made it.
-import type { CallAction } from "../calls";
+import type { CallAction } from "../../council";
 import { checksum } from "../codec";
 import type { AuditEvent } from "../fetch";
 import {

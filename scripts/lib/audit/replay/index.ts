@@ -9,9 +9,8 @@
 // (and, for timelocked proposals, before the timelock's CallExecuted). The replay buffers change events and hands
 // them to the next Executed(id) of their transaction; those left at the end of a transaction came from no execution
 // and are findings, except in the deployment transactions (the constructors).
-import { thresholdsViolation } from "../../council";
+import { thresholdsViolation, type AddressBook } from "../../council";
 import type { PolicyValues } from "../../policy";
-import type { AddressBook } from "../calls";
 import type { AuditEvent } from "../fetch";
 import { TIER_NAMES, type ChangeSource, type SystemState } from "../types";
 import { ReplayLog, point, short } from "./context";

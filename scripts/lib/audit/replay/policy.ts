@@ -9,15 +9,19 @@ import {
   baselineOf,
   baselineValue,
   isReturnFromLooseSide,
+  layerMove,
   nudgeViolation,
+  policyChanges,
+  withCoverage,
+  withTrigger,
   type Baseline,
+  type CallAction,
 } from "../../council";
 import { fmtVix } from "../../format";
 import type { PolicyValues } from "../../policy";
 import { policyHashOf } from "../abi";
-import { policyChanges, type CallAction } from "../calls";
 import type { AuditEvent } from "../fetch";
-import { invariantViolation, layerMove, withCoverage, withTrigger } from "../rules";
+import { invariantViolation } from "../rules";
 import type { ChangeSource, LayerEventReport, PolicyVersionReport, VixReading } from "../types";
 import { point, short, type ReplayLog } from "./context";
 import type { SettingsReplay } from "./settings";

@@ -5,25 +5,26 @@
 // the timelock operations each proposal owns.
 import {
   Tier,
+  callTier,
+  callText,
+  decodeCall,
   descriptionHash,
   effectiveThreshold,
   operationId,
   proposalId,
+  proposalTier,
   requiredValue,
   tierName,
+  type AddressBook,
+  type CallAction,
+  type CallTier,
+  type DecodedCall,
+  type PolicyContext,
 } from "../../council";
 import { fmtDuration, fmtInt, fmtTime } from "../../format";
-import { decodeCall, type AddressBook, type CallAction } from "../calls";
+import { INTERFACES } from "../abi";
 import type { AuditEvent } from "../fetch";
-import {
-  APPROVE_BY_SIG_SELECTOR,
-  EXECUTE_SELECTOR,
-  PROPOSE_SELECTOR,
-  SUBMIT_SELECTOR,
-  proposalTier,
-  requiredDelay,
-  type PolicyContext,
-} from "../rules";
+import { APPROVE_BY_SIG_SELECTOR, EXECUTE_SELECTOR, PROPOSE_SELECTOR, SUBMIT_SELECTOR, requiredDelay } from "../rules";
 import type { ApprovalRecord, CallSummary, ChainPoint, ProposalReport, ProposalStateName } from "../types";
 import { point, short, type ReplayLog } from "./context";
 import { bitsOf, type SeatsReplay } from "./seats";
@@ -49,6 +50,10 @@ export interface ProposalRecord {
   derivedTier: Tier;
   calls: CallSummary[];
   actions: CallAction[];
+  /** The policy the calls were judged against at creation (the tier rule's context). */
+  createdAgainst: PolicyContext;
+  /** The policy just before its execution's effects (the state its calls changed), once executed. */
+  executedAgainst?: PolicyContext;
   values: bigint[];
   /** Index of the next policy-changing action an execution's PolicyUpdated should match. */
   nextPolicyAction: number;
@@ -73,6 +78,24 @@ export interface ProposalRecord {
   vetoSeats: Set<number>;
   approvalsAtQueue?: { count: number; threshold: number };
   approvalsAtExecution?: { count: number; threshold: number };
+}
+
+/**
+ * A call as the audit reports it (docs/AUDIT.md `CallSummary`): the one decoder's reading of it (../../council
+ * `decodeCall`: its headline and the fields it changes against the policy when the proposal was created) and the
+ * tier the tier rule gives it, with why.
+ */
+export function callSummary(d: DecodedCall, t: CallTier): CallSummary {
+  return {
+    target: d.target,
+    contract: d.contract,
+    function: d.function,
+    value: d.value.toString(),
+    summary: callText(d),
+    ...(d.changes ? { changes: d.changes } : {}),
+    tier: tierName(t.tier),
+    tierReason: t.reason,
+  };
 }
 
 /** What the council should hold for a proposal: `proposalMarks` and `hasRevoked`. */
@@ -175,11 +198,12 @@ export class ProposalsReplay {
       return null;
     }
     const ctx = this.policy();
-    const decoded = targets.map((t, i) => decodeCall(this.addresses, ctx, t, values[i], calldatas[i]));
-    const calls = decoded.map((d) => d.summary);
-    const { tier, mixedAt } = proposalTier(
-      decoded.map((d) => ({ tier: Tier[d.summary.tier as keyof typeof Tier], reason: d.summary.tierReason })),
+    const decoded = targets.map((t, i) =>
+      decodeCall(this.addresses, t, values[i], calldatas[i], ctx.params, i, INTERFACES),
     );
+    const tiers = targets.map((t, i) => callTier(ctx, t, calldatas[i]));
+    const calls = decoded.map((d, i) => callSummary(d, tiers[i]));
+    const { tier, mixedAt } = proposalTier(tiers);
     for (const t of targets) log.note(t);
     const p: ProposalRecord = {
       id,
@@ -190,6 +214,7 @@ export class ProposalsReplay {
       derivedTier: tier,
       calls,
       actions: decoded.map((d) => d.action),
+      createdAgainst: ctx,
       values,
       nextPolicyAction: 0,
       // Only proposals that go through the timelock need their operation id (a Fast one that did not is a finding).
@@ -588,6 +613,8 @@ export class ProposalsReplay {
     if (count < threshold) this.insufficient(p, "executed", count, threshold, at);
     p.status = "Executed";
     p.executed = { ...at, waited };
+    // Its effects are applied after this event (they came before it in the transaction, and wait for it).
+    p.executedAgainst = this.policy();
     return p;
   }
 

@@ -6,7 +6,7 @@ import { ZeroAddress } from "ethers";
 import { Tier, tierName, type NudgeLimits } from "../../council";
 import { fmtDuration } from "../../format";
 import { ROLES, roleName } from "../abi";
-import type { CallAction } from "../calls";
+import type { CallAction } from "../../council";
 import { checksum } from "../codec";
 import type { AuditEvent } from "../fetch";
 import type { ChangeSource, SettingsChangeKind } from "../types";

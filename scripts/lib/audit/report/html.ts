@@ -3,7 +3,7 @@
 // policy version, a bar per proposal from creation to execution (or veto, expiry, now) and the findings.
 import { descriptionLines, descriptionTitle } from "../../descriptions";
 import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
-import { fmtField } from "../calls";
+import { changesText } from "../../council";
 import type { AuditReport, ChainPoint, ProposalReport } from "../types";
 import { sourceText } from "./md";
 import { proposalColumns } from "./columns";
@@ -403,16 +403,7 @@ export function htmlReport(r: AuditReport, limit = 500): string {
         esc(when(v.at)),
         esc(sourceText(v.source).replace(/\*/g, "")),
         esc(v.via),
-        v.via === "deployment"
-          ? "initial policy"
-          : esc(
-              v.changes
-                .map(
-                  (c) =>
-                    `${c.field} ${fmtField(c.field, c.before)} → ${fmtField(c.field, c.after)}${c.effect ? ` (${c.effect})` : ""}`,
-                )
-                .join(", ") || "-",
-            ),
+        v.via === "deployment" ? "initial policy" : esc(v.changes.length ? changesText(v.changes) : "-"),
       ]),
       [1],
     ),

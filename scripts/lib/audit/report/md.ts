@@ -1,7 +1,7 @@
 // `--md FILE`: the report as Markdown, for a pull request, an issue or a wiki page.
 import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
 import { descriptionLines } from "../../descriptions";
-import { fmtField } from "../calls";
+import { changesText, fmtFieldValue as fmtField } from "../../council";
 import type { AuditReport, ChangeSource, ChainPoint } from "../types";
 import { proposalColumns } from "./columns";
 
@@ -113,14 +113,7 @@ export function markdownReport(r: AuditReport, limit = 500): string {
         at(v.at),
         sourceText(v.source),
         v.via,
-        v.via === "deployment"
-          ? "initial policy"
-          : v.changes
-              .map(
-                (c) =>
-                  `${c.field} ${fmtField(c.field, c.before)} → ${fmtField(c.field, c.after)}${c.effect ? ` (${c.effect})` : ""}`,
-              )
-              .join(", ") || "-",
+        v.via === "deployment" ? "initial policy" : v.changes.length ? changesText(v.changes) : "-",
       ]),
     ),
     "",

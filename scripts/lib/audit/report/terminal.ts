@@ -1,6 +1,7 @@
 // The audit's summary on the terminal: what was replayed, one line per check, every finding in one line, and the
 // proposals with their descriptions from the chain.
 import { descriptionBlock } from "../../descriptions";
+import { escapeUnsafe } from "../../untrusted";
 import { fmtInt, fmtTime, shortId, table } from "../../format";
 import type { AuditReport, ProposalReport } from "../types";
 
@@ -78,7 +79,8 @@ export function terminalSummary(r: AuditReport, files: string[] = []): string[] 
     ),
   );
   lines.push("");
-  for (const note of r.notes) lines.push(`Note: ${note}.`);
+  // Findings and notes read the chain (and a report may be read back from a file): escaped (../../untrusted).
+  for (const note of r.notes) lines.push(`Note: ${escapeUnsafe(note)}.`);
   if (r.notes.length) lines.push("");
   if (r.findings.length === 0) {
     lines.push("No findings: every change followed the rules, and the live state is what they produced.");
@@ -87,7 +89,7 @@ export function terminalSummary(r: AuditReport, files: string[] = []): string[] 
     r.findings.forEach((f, i) => {
       const tx = f.at ? `${f.at.tx.slice(0, 10)}…` : "";
       const where = f.at ? ` (block ${fmtInt(f.at.block)}${f.message.includes(tx) ? "" : `, tx ${tx}`})` : "";
-      lines.push(`  ${String(i + 1).padStart(3)}. [${f.kind}] ${f.message}${where}`);
+      lines.push(`  ${String(i + 1).padStart(3)}. [${escapeUnsafe(f.kind)}] ${escapeUnsafe(f.message)}${where}`);
     });
   }
   lines.push(...proposalLines(r));

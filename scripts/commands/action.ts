@@ -2,7 +2,7 @@
 // runs its action (scripts/commands/<name>.ts) through `cliAction` when the task runs.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { sayError } from "./output";
+import { sayError } from "../lib/output";
 
 /** A task's action: its arguments and the runtime environment in, its result out. */
 export type Action<A = never, R = unknown> = (args: A, hre: HardhatRuntimeEnvironment) => Promise<R>;
@@ -30,7 +30,7 @@ export function cliAction<A, R>(
       return await fn(args, hre);
     } catch (error) {
       if (depth > 1) throw error;
-      const { describeError } = await import("../errors");
+      const { describeError } = await import("../lib/errors");
       sayError(`error: ${await describeError(hre, error)}`);
       if (process.env.HEDGE_DEBUG && error instanceof Error && error.stack) sayError(error.stack);
       process.exitCode = options.errorExitCode ?? 1;

@@ -1,9 +1,8 @@
-// HedgeUpkeep's judgement, off chain: reads the oracle as HedgePolicy reads it (same checks, same order, same
-// normalisation of decimals) and says whether syncLayers would change a layer. The keeper decides with it before it
-// sends anything, and the notices use it to call an oracle stale. test/watch/oracle.test.ts checks it against
-// HedgeUpkeep.preview on the same states.
-import { hex } from "./chain";
-import type { Rpc } from "./audit";
+// The oracle checks of HedgePolicy._readVix, off chain: the feed's latest answer read as the policy reads it (same
+// checks, same order, same normalisation of decimals), and whether syncLayers would then change a layer (./layers).
+// The keeper decides with it before it sends anything, the watcher's notices call an oracle stale with it, and the
+// simulation reads the VIX with it. test/watch/watch.task.test.ts checks it against HedgeUpkeep.preview.
+import { nextMask, type LayerInputs } from "./layers";
 
 export const ORACLE_STATUS = [
   "Fresh",
@@ -16,11 +15,9 @@ export const ORACLE_STATUS = [
 ] as const;
 export type OracleStatus = (typeof ORACLE_STATUS)[number];
 
-export interface SyncInputs {
-  triggers: number[];
-  hysteresisVix: number;
-  maxOracleAge: number;
-  engagedMask: number;
+/** A JSON-RPC endpoint (EIP-1193): what the checks read the feed through. */
+export interface OracleRpc {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
 }
 
 export interface OracleReading {
@@ -38,14 +35,21 @@ export interface SyncPreview extends OracleReading {
   nextMask: number;
 }
 
+/** What the keeper's preview needs of the policy: the layer rule's inputs and the oracle age it accepts. */
+export interface SyncInputs extends LayerInputs {
+  maxOracleAge: number;
+}
+
 const DECIMALS = "0x313ce567"; // decimals()
 const LATEST_ROUND_DATA = "0xfeaf968c"; // latestRoundData()
 const UINT8_MAX = 255n;
 const UINT32_MAX = 2n ** 32n - 1n;
 const UINT80_MAX = 2n ** 80n - 1n;
 
+const hex = (n: number) => `0x${n.toString(16)}`;
+
 /** The words of an eth_call's result, or null when the call reverted or the node refused it. */
-async function callWords(rpc: Rpc, to: string, data: string, blockTag: string): Promise<bigint[] | null> {
+async function callWords(rpc: OracleRpc, to: string, data: string, blockTag: string): Promise<bigint[] | null> {
   let result: string;
   try {
     result = (await rpc.request({ method: "eth_call", params: [{ to, data }, blockTag] })) as string;
@@ -67,15 +71,16 @@ function isRevert(error: unknown): boolean {
 
 const toInt256 = (w: bigint) => (w >= 2n ** 255n ? w - 2n ** 256n : w);
 
-/** The oracle's latest answer as syncLayers judges it at `timestamp` (the block's). */
-export async function readOracle(
-  rpc: Rpc,
-  oracle: string,
+/**
+ * The policy's judgement of a feed's answer at `timestamp` (the block's), from what the feed returned: its
+ * `decimals()` and `latestRoundData()` words (null when the call reverted), in HedgePolicy._readVix's order.
+ */
+export function judgeOracle(
+  decimalsWords: bigint[] | null,
+  round: bigint[] | null,
   maxOracleAge: number,
   timestamp: number,
-  block: number,
-): Promise<OracleReading> {
-  const blockTag = hex(block);
+): OracleReading {
   const none = (status: OracleStatus, roundId = 0n, updatedAt = 0n, answer = 0n): OracleReading => ({
     status,
     vix: 0,
@@ -83,13 +88,9 @@ export async function readOracle(
     updatedAt,
     answer,
   });
-  const code = (await rpc.request({ method: "eth_getCode", params: [oracle, blockTag] })) as string;
-  if (code === "0x") return none("Unavailable");
-  const decimalsWords = await callWords(rpc, oracle, DECIMALS, blockTag);
   if (!decimalsWords || decimalsWords.length < 1) return none("Unavailable");
-  const rawDecimals = decimalsWords[0];
-  if (rawDecimals > UINT8_MAX) return none("Unavailable");
-  const round = await callWords(rpc, oracle, LATEST_ROUND_DATA, blockTag);
+  const decimals = decimalsWords[0];
+  if (decimals > UINT8_MAX) return none("Unavailable");
   if (!round || round.length < 5) return none("Unavailable");
   const [roundId, answerWord, , updatedAt] = round;
   if (roundId > UINT80_MAX) return none("Unavailable");
@@ -98,7 +99,6 @@ export async function readOracle(
   if (updatedAt > BigInt(timestamp)) return none("FromFuture", roundId, updatedAt, answer);
   if (BigInt(timestamp) - updatedAt > BigInt(maxOracleAge)) return none("Stale", roundId, updatedAt, answer);
   if (answer <= 0n) return none("NotPositive", roundId, updatedAt, answer);
-  const decimals = rawDecimals;
   if (decimals > 38n) return none("OutOfRange", roundId, updatedAt, answer);
   let vix: bigint;
   if (decimals >= 2n) {
@@ -112,16 +112,23 @@ export async function readOracle(
   return { status: "Fresh", vix: Number(vix), roundId, updatedAt, answer };
 }
 
-/** syncLayers' rule: engage at trigger <= VIX, disengage an engaged layer once VIX < trigger - hysteresis. */
-export function nextMask(inputs: SyncInputs, vix: number): number {
-  let mask = inputs.engagedMask;
-  inputs.triggers.forEach((trigger, i) => {
-    const bit = 1 << i;
-    const engaged = (mask & bit) !== 0;
-    if (!engaged && vix >= trigger) mask |= bit;
-    else if (engaged && vix + inputs.hysteresisVix < trigger) mask &= ~bit;
-  });
-  return mask;
+/** The oracle's latest answer as syncLayers judges it at `timestamp` (the time of block `block`). */
+export async function readOracle(
+  rpc: OracleRpc,
+  oracle: string,
+  maxOracleAge: number,
+  timestamp: number,
+  block: number,
+): Promise<OracleReading> {
+  const blockTag = hex(block);
+  const code = (await rpc.request({ method: "eth_getCode", params: [oracle, blockTag] })) as string;
+  if (code === "0x") return judgeOracle(null, null, maxOracleAge, timestamp);
+  const decimals = await callWords(rpc, oracle, DECIMALS, blockTag);
+  if (!decimals || decimals.length < 1 || decimals[0] > UINT8_MAX) {
+    return judgeOracle(decimals, null, maxOracleAge, timestamp);
+  }
+  const round = await callWords(rpc, oracle, LATEST_ROUND_DATA, blockTag);
+  return judgeOracle(decimals, round, maxOracleAge, timestamp);
 }
 
 /** checkUpkeep off chain: the reading, and whether a sync now would change the engaged layers. */

@@ -1,10 +1,16 @@
 // Where the command line prints, and the one kind of error it shows to users.
 //
 // Error contract of the command line: a wrong value never reaches the chain. A task throws a `CliError` whose
-// message is the one-line reason; the task wrapper (./action) prints it as `error: <message>` on stderr, sets a
+// message is the one-line reason; the task wrapper (scripts/commands/action.ts) prints it as `error: <message>` on stderr, sets a
 // non-zero exit code and prints nothing else (no stack trace).
 //
-// A leaf module: the libraries under scripts/lib print and refuse through it without depending on the shell.
+// Every line goes out through `say` / `sayError`, which escape any unsafe character a line still holds
+// (./untrusted `terminalLine`: only the printer's own line feeds stay): text from the chain, a file or a node is
+// quoted or framed where it enters a line, and nothing that was missed can reach the terminal raw.
+//
+// A leaf module (its only import is ./untrusted, pure): the libraries under scripts/lib print and refuse through it
+// without depending on the shell.
+import { terminalLine } from "./untrusted";
 
 /** A bad value or a refused action, explained in one line. */
 export class CliError extends Error {
@@ -29,7 +35,7 @@ let output: Output = consoleOutput;
 
 /** Prints one line (or a blank line) of a task's normal output. */
 export function say(line = ""): void {
-  output.log(line);
+  output.log(terminalLine(line));
 }
 
 /** Prints lines produced by `table` or similar helpers. */
@@ -39,7 +45,7 @@ export function sayLines(lines: string[]): void {
 
 /** Prints a line to the error stream. */
 export function sayError(line: string): void {
-  output.error(line);
+  output.error(terminalLine(line));
 }
 
 /** Runs `fn` with every line a task prints sent to `sink` instead of the console. */
