@@ -433,9 +433,10 @@ contract HedgePolicy is IHedgePolicy {
         bool higherLoosens
     ) private {
         if (requested == current) revert HedgePolicyNudgeUnchanged(current);
-        bool returning = higherLoosens
-            ? current > baseline_ && requested < current && requested >= baseline_
-            : current < baseline_ && requested > current && requested <= baseline_;
+        bool returning =
+            higherLoosens
+                ? current > baseline_ && requested < current && requested >= baseline_
+                : current < baseline_ && requested > current && requested <= baseline_;
         if (returning) return;
         NudgeConfig memory config = _nudge;
         uint256 last = _lastNudgeAt[parameter];

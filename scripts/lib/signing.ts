@@ -69,7 +69,12 @@ export function approvalHashes(chainId: bigint | number, council: string, approv
 export function fmtValidUntil(validUntil: bigint | number): string {
   const seconds = Number(validUntil);
   const date = new Date(seconds * 1000);
-  const shown = Number.isFinite(date.getTime()) ? date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC") : "?";
+  const shown = Number.isFinite(date.getTime())
+    ? date
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d{3}Z$/, " UTC")
+    : "?";
   return `${shown} (unix ${seconds})`;
 }
 
