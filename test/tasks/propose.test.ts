@@ -9,6 +9,20 @@ import { expectRefused, runOk, runTask, useDeployedSystem } from "./helpers";
 
 const policyArgs = (set: string, extra: Record<string, unknown> = {}) => ({ kind: "policy", set, from: "1", ...extra });
 
+/** The description a command printed: after "Description: ", continued on the lines behind the "│ " gutter. */
+function printedDescription(out: string): string | null {
+  const lines = out.split("\n");
+  const at = lines.findIndex((l) => l.startsWith("Description: "));
+  if (at < 0) return null;
+  let text = lines[at].slice("Description: ".length);
+  for (const line of lines.slice(at + 1)) {
+    const piece = /^\s*│ (.*)$/.exec(line);
+    if (!piece) break;
+    text += piece[1];
+  }
+  return text;
+}
+
 describe("tasks: hedge:propose", function () {
   const fixture = useDeployedSystem();
   const council = fixture.council;
@@ -102,7 +116,8 @@ describe("tasks: hedge:propose", function () {
       expect(match, result.description).not.to.equal(null);
       const at = Date.parse(`${match![1]}Z`) / 1000;
       expect(at).to.be.within(before, after);
-      expect(out).to.include(`Description: ${result.description}`);
+      // The description is printed framed: its first line after the label, the rest of a long line behind the gutter.
+      expect(printedDescription(out)).to.equal(result.description);
       // On chain, as proposed: the event carries the text, and the id commits to its hash.
       const [created] = await c.queryFilter(c.filters.ProposalCreated(result.id));
       expect(created.args.description).to.equal(result.description);
