@@ -110,7 +110,7 @@ describe("command line: Hardhat's argument errors in one line", function () {
       );
       expect(check("hedge:status extra")).to.match(/^hedge:status takes no argument "extra" \(/);
       expect(check("hedge:status --all --all")).to.equal("--all is given twice; give it once");
-      expect(check("hedge:status --froom 1")).to.equal("hedge:status has no option --froom; its options: --all");
+      expect(check("hedge:status --froom 1")).to.equal("hedge:status has no option --froom; its options: --all, --id");
       // Rules v3: the salt is gone (the description makes the id), and so is hedge:status --descriptions.
       expect(check("hedge:propose policy --salt x")).to.match(/^hedge:propose has no option --salt[;(]/);
       expect(check("hedge:status --descriptions proposals")).to.match(/^hedge:status has no option --descriptions;/);
