@@ -10,8 +10,8 @@ import { expectRefused, runOk, runTask, useDeployedSystem } from "./helpers";
 const policyArgs = (set: string, extra: Record<string, unknown> = {}) => ({ kind: "policy", set, from: "1", ...extra });
 
 /** The description a command printed: after "Description: ", continued on the lines behind the "│ " gutter. */
-function printedDescription(out: string): string | null {
-  const lines = out.split("\n");
+function printedDescription(out: string[]): string | null {
+  const lines = out.flatMap((l) => l.split("\n"));
   const at = lines.findIndex((l) => l.startsWith("Description: "));
   if (at < 0) return null;
   let text = lines[at].slice("Description: ".length);
