@@ -476,7 +476,8 @@ interface IHedgeCouncil {
     /// @notice The proposal TTL and grace period now in force.
     function expiry() external view returns (uint32 proposalTtl, uint32 gracePeriod);
 
-    /// @notice The timelock operation id of a proposal's calls (the timelock's salt is the proposal id, no predecessor).
+    /// @notice The timelock operation id of a proposal's calls (the timelock's salt is the proposal id; no
+    /// predecessor).
     function operationId(
         address[] calldata targets,
         uint256[] calldata values,
