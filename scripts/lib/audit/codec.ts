@@ -2,24 +2,13 @@
 // hash and would dominate a replay of thousands of proposals): decoding event logs from their fragments, the policy
 // hash, checksummed addresses. Proposal and operation ids are ../council's (written the same way). Every function here
 // is checked against ethers' own encoding in test/audit/codec.test.ts.
-import { Utf8ErrorFuncs, getAddress, toUtf8String, type EventFragment, type ParamType } from "ethers";
+import { Utf8ErrorFuncs, toUtf8String, type EventFragment, type ParamType } from "ethers";
 
 import { ZERO_WORD, keccakHex, uintWord } from "../council";
 import type { PolicyValues } from "../policy";
 
-const checksums = new Map<string, string>();
-
-/** `getAddress`, memoised (the same few accounts come back in every event). */
-export function checksum(address: string): string {
-  const key = address.toLowerCase();
-  let found = checksums.get(key);
-  if (!found) {
-    found = getAddress(key);
-    if (checksums.size > 50_000) checksums.clear();
-    checksums.set(key, found);
-  }
-  return found;
-}
+/** `getAddress`, memoised: the one copy lives with the call decoder (the same few accounts come back in every event). */
+export { checksum } from "../council/decode";
 
 // ------------------------------------------------------------------------------------------------ decoding
 
