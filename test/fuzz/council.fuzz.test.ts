@@ -2192,10 +2192,13 @@ describe("Fuzz: the council against its model", function () {
         `${delta("veto: HedgeCouncilVetoNotCritical")} refused as not Critical; ` +
         `${delta("execute: ok, Standard setPolicy")} Standard changes by the majority executed`,
     );
-    // The adversaries did get parameters onto the loose side, the majority did answer, and vetoes were tried on both
-    // kinds of proposals.
+    // The adversaries did get parameters onto the loose side and the majority did answer. Over several games (as in
+    // `npm run fuzz`) vetoes were tried on both kinds of proposals; a single game (the default run) may draw no veto of
+    // a Standard proposal, and the unit tests pin that refusal deterministically.
     expect(s.reacted, "loose episodes the majority answered").to.be.greaterThan(0);
-    expect(delta("veto: HedgeCouncilVetoNotCritical"), "vetoes refused as not Critical").to.be.greaterThan(0);
+    if (s.games >= 5) {
+      expect(delta("veto: HedgeCouncilVetoNotCritical"), "vetoes refused as not Critical").to.be.greaterThan(0);
+    }
   });
 
   /**
