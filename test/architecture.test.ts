@@ -98,6 +98,7 @@ export const LAYERS: { rank: string; modules: string[] }[] = [
     modules: [
       "shell/",
       "signing.ts",
+      "rpc.ts",
       "contract-code.ts",
       "errors.ts",
       "policy-edit.ts",

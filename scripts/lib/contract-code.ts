@@ -13,6 +13,7 @@ import { AbiCoder, getAddress, id } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { writeFileAtomic } from "./atomic-file";
+import type { Rpc } from "./rpc";
 
 interface CodeRange {
   start: number;
@@ -113,10 +114,7 @@ export async function isCompiledCode(
   return maskImmutables(code, immutables) === masked;
 }
 
-/** An EIP-1193 provider: what `checkWiring` reads through (the network's provider, or the audit's JSON-RPC). */
-export interface Rpc {
-  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
-}
+export type { Rpc };
 
 /** The contracts `checkWiring` reads, by the deployments file's names. */
 export type WiredContract = "seats" | "council" | "timelock" | "policy";

@@ -17,9 +17,9 @@
 // approval, revocation and veto (who, when, the transaction), queued, executed, vetoed, canceled or expired.
 //
 // `proposalLines` and `timelineLines` print it for the terminal; the console renders the same object.
-import { Interface, id as keccakUtf8, type Result } from "ethers";
+import { Interface, id as keccakUtf8 } from "ethers";
 
-import type { Rpc } from "./audit/fetch";
+import { callView, type Rpc } from "./rpc";
 import type { ProposalRecord } from "./audit/replay/proposals";
 import {
   CONTRACT_NAMES,
@@ -77,20 +77,6 @@ const READS = {
 const PROPOSAL_CREATED = keccakUtf8("ProposalCreated(bytes32,address,uint8,address[],uint256[],bytes[],string)");
 
 const hex = (n: number | bigint) => `0x${n.toString(16)}`;
-
-/** One view call at `blockTag`, decoded. */
-async function callView(
-  rpc: Rpc,
-  iface: Interface,
-  to: string,
-  fn: string,
-  args: unknown[],
-  blockTag: string,
-): Promise<Result> {
-  const data = iface.encodeFunctionData(fn, args);
-  const result = (await rpc.request({ method: "eth_call", params: [{ to, data }, blockTag] })) as string;
-  return iface.decodeFunctionResult(fn, result);
-}
 
 /** Where the view reads the chain: a JSON-RPC endpoint (EIP-1193) and the deployment it holds. */
 export interface ViewSource {

@@ -1,15 +1,13 @@
 // Reading the chain: JSON-RPC calls made directly (EIP-1193 `request`), chunked `eth_getLogs` over the five
 // contracts, events decoded with the contracts' own ABIs and ordered by block and log index. Memory stays bounded:
 // one chunk of logs is held at a time, and the replay keeps summaries only.
-import type { Interface, Result } from "ethers";
 
 import { EventDecoder } from "./abi";
 import type { ContractName } from "./types";
+import type { Rpc } from "../rpc";
 
-/** What the audit needs of a node: EIP-1193 `request` (Hardhat's `hre.network.provider`, or any JSON-RPC client). */
-export interface Rpc {
-  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
-}
+/** The audit reads the chain through the tools' node interface and view call. */
+export { callView, type Rpc } from "../rpc";
 
 export const hex = (n: number | bigint) => `0x${n.toString(16)}`;
 
@@ -142,18 +140,4 @@ export async function* fetchEvents(rpc: Rpc, options: FetchOptions, stats: Fetch
     options.onProgress?.(end - options.fromBlock + 1, total, stats.events);
     yield events;
   }
-}
-
-/** `eth_call` of a view function at `blockTag`; returns the decoded result. */
-export async function callView(
-  rpc: Rpc,
-  iface: Interface,
-  to: string,
-  fn: string,
-  args: unknown[],
-  blockTag: string,
-): Promise<Result> {
-  const data = iface.encodeFunctionData(fn, args);
-  const result = (await rpc.request({ method: "eth_call", params: [{ to, data }, blockTag] })) as string;
-  return iface.decodeFunctionResult(fn, result);
 }
