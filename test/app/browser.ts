@@ -165,6 +165,26 @@ function injectWallet({ account, rpcUrl, fakeChainId }: WalletOptions) {
   announce();
 }
 
+/**
+ * Waits until `locator` shows `text`; on a timeout, fails with what the page shows instead (the text of `shown`:
+ * the page's `main`, or its `body` where a refusal replaces the page).
+ */
+export async function expectText(
+  locator: ReturnType<Page["locator"]>,
+  text: RegExp,
+  shown: "main" | "body" = "main",
+): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 20_000 });
+  } catch (error) {
+    const page = await locator
+      .page()
+      .locator(shown)
+      .innerText()
+      .catch(() => "?");
+    throw new Error(`${text} did not appear (${(error as Error).message.split("\n")[0]}); the page shows:\n${page}`);
+  }
+}
 /** Connects the page's test wallet through the console's wallet bar. */
 export async function connectWallet(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Connect" }).click();

@@ -28,6 +28,7 @@ import {
   CHROMIUM,
   buildConsole,
   connectWallet,
+  expectText,
   launch,
   seriousViolations,
   serveStatic,
@@ -96,19 +97,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
   }
   const latestTime = async () =>
     Number((await rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
-  /** Waits until `locator` shows `text`; on a timeout, fails with what the page shows instead. */
-  async function expect_(locator: ReturnType<Page["locator"]>, text: RegExp) {
-    try {
-      await locator.filter({ hasText: text }).first().waitFor({ timeout: 20_000 });
-    } catch (error) {
-      const shown = await locator
-        .page()
-        .locator("main")
-        .innerText()
-        .catch(() => "?");
-      throw new Error(`${text} did not appear (${(error as Error).message.split("\n")[0]}); the page shows:\n${shown}`);
-    }
-  }
+  const expect_ = (locator: ReturnType<Page["locator"]>, text: RegExp) => expectText(locator, text, "main");
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);

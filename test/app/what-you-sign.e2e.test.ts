@@ -40,6 +40,7 @@ import {
   CHROMIUM,
   buildConsole,
   connectWallet,
+  expectText,
   launch,
   seriousViolations,
   serveStatic,
@@ -95,18 +96,7 @@ describe("console: what a co-signer sees is what the wallet signs (finding 2, a 
     if (account) await connectWallet(page);
     return page;
   }
-  async function expect_(locator: ReturnType<Page["locator"]>, text: RegExp) {
-    try {
-      await locator.filter({ hasText: text }).first().waitFor({ timeout: 20_000 });
-    } catch (error) {
-      const shown = await locator
-        .page()
-        .locator("body")
-        .innerText()
-        .catch(() => "?");
-      throw new Error(`${text} did not appear (${(error as Error).message.split("\n")[0]}); the page shows:\n${shown}`);
-    }
-  }
+  const expect_ = (locator: ReturnType<Page["locator"]>, text: RegExp) => expectText(locator, text, "body");
   /** Transactions sent by the tests below, by label. */
   const txs: Record<string, string> = {};
   const provider = () => new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
