@@ -32,6 +32,8 @@ const env = (name: string, fallback: number) => (process.env[name] ? Number(proc
 const PROPOSALS = env("WATCH_BENCH_PROPOSALS", 1_000);
 const SAMPLES = env("WATCH_BENCH_SAMPLES", 40);
 const BLOCKS = env("WATCH_BENCH_BLOCKS", 10_000);
+// The watcher stays this many blocks behind the head, as on a public chain (the default there).
+const CONFIRMATIONS = env("WATCH_BENCH_CONFIRMATIONS", 3);
 const PER_BLOCK = 25;
 const CRITICAL_EVERY = 10;
 const OPEN = 8;
@@ -170,6 +172,7 @@ async function main() {
     checkpointFile: path.join(dir, "checkpoint.json"),
     json: true,
     pollMs: 0,
+    confirmations: CONFIRMATIONS,
     signal: controller.signal,
     out: () => lines++,
     status: () => undefined,

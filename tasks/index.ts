@@ -301,15 +301,20 @@ task(
   .addFlag("sync", "Keep the layers in sync: send syncLayers from the keeper account when a sync would change a layer")
   .addOptionalParam("keeper", `The keeper account with --sync. ${FROM_HELP}`, undefined, types.string)
   .addFlag("json", "Print each notice as one JSON line instead of a human line")
-  .addOptionalParam(
+  .addFlag(
     "webhook",
-    "POST each notice (the JSON line) to this http(s) URL, retried until delivered; header Idempotency-Key",
-    undefined,
-    types.string,
+    "POST each notice (the JSON line) to the http(s) URL in $HEDGE_WEBHOOK_URL or the file $HEDGE_WEBHOOK_URL_FILE, retried until delivered; header Idempotency-Key",
   )
   .addOptionalParam(
     "checkpoint",
-    "The checkpoint file to resume from and keep (default .watch/<network>.checkpoint.json)",
+    "The checkpoint file to resume from and keep (default .watch/<network>-<chain>-<council>-<deployment block hash>.checkpoint.json)",
+    undefined,
+    types.string,
+  )
+  .addFlag("startOver", "Start afresh: the checkpoint's file is kept aside, renamed, and a new one begun")
+  .addOptionalParam(
+    "confirmations",
+    "Blocks the watcher stays behind the head (default 0 on a local node, 3 elsewhere); deeper reorganisations are retracted",
     undefined,
     types.string,
   )

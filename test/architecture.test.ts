@@ -91,7 +91,16 @@ describe("Architecture: what may import what", () => {
 export const LAYERS: { rank: string; modules: string[] }[] = [
   {
     rank: "words: units, text from outside, the output, the policy, the council's rules",
-    modules: ["format.ts", "untrusted.ts", "output.ts", "descriptions.ts", "atomic-file.ts", "policy.ts", "council/"],
+    modules: [
+      "format.ts",
+      "untrusted.ts",
+      "output.ts",
+      "descriptions.ts",
+      "atomic-file.ts",
+      "lock-file.ts",
+      "policy.ts",
+      "council/",
+    ],
   },
   {
     rank: "tools: the shell, signing, code and error checks, policy edits, the signatures file, the deployment",

@@ -4,6 +4,10 @@
 // to every new block, and with --sync a keeper that sends syncLayers when a sync would change a layer. The engine is
 // scripts/lib/watch (loaded lazily: it needs the compiled contracts); this file checks the flags, wires the node,
 // the keeper account and the signals, and prints.
+//
+// The webhook's URL is a secret (a Slack, Discord or Teams URL is a bearer token): it is read from $HEDGE_WEBHOOK_URL
+// or the first line of the file $HEDGE_WEBHOOK_URL_FILE names, as the keystore password is, never from the command
+// line (where `ps` and the shell's history keep it), and only its scheme and host are ever printed.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -12,6 +16,7 @@ import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types
 
 import { parseIntIn } from "../lib/shell/args";
 import { CliError, say, sayError } from "../lib/output";
+import { readSecretFile } from "../lib/shell/keystore";
 import { selectSigner } from "../lib/shell/signers";
 import { displayPath, loadDeployment } from "../lib/deployments";
 import { oneLine } from "../lib/untrusted";
@@ -21,10 +26,51 @@ export interface WatchArgs {
   sync: boolean;
   keeper?: string;
   json: boolean;
-  webhook?: string;
+  webhook: boolean;
   checkpoint?: string;
+  startOver: boolean;
+  confirmations?: string;
   pollMs: string;
   rpcTimeoutMs: string;
+}
+
+export const WEBHOOK_ENV = "HEDGE_WEBHOOK_URL";
+export const WEBHOOK_FILE_ENV = "HEDGE_WEBHOOK_URL_FILE";
+
+/**
+ * The default confirmation depth, by the kind of network. A local node (the in-process chain, `localhost`, chain
+ * 31337 or 1337) has one miner that never reorganises on its own: 0, notices at once. Any other chain: 3 blocks. On
+ * Ethereum one-block reorganisations are routine and two-block ones happen; three blocks (36 s there) keep nearly
+ * every orphaned block away from the notices and the keeper, and a deeper reorganisation is still handled, by
+ * retraction. A chain whose blocks are far faster (an L2 sequencer) or whose reorganisations are deeper may want more:
+ * --confirmations.
+ */
+export function defaultConfirmations(network: string, chainId: number): number {
+  return network === "hardhat" || network === "localhost" || chainId === 31337 || chainId === 1337 ? 0 : 3;
+}
+
+/** The webhook URL from the environment, checked: an http(s) URL. Never printed beyond scheme and host. */
+export function webhookFromEnv(env: NodeJS.ProcessEnv): string {
+  const direct = env[WEBHOOK_ENV];
+  const file = env[WEBHOOK_FILE_ENV];
+  if (direct && file) throw new CliError(`--webhook: both ${WEBHOOK_ENV} and ${WEBHOOK_FILE_ENV} are set; unset one`);
+  if (!direct && !file)
+    throw new CliError(
+      `--webhook needs the webhook's URL in ${WEBHOOK_ENV}, or in the first line of a file named by ${WEBHOOK_FILE_ENV} (it is a secret: never on the command line)`,
+    );
+  const source = direct ? `$${WEBHOOK_ENV}` : `the file ${WEBHOOK_FILE_ENV}=${file}`;
+  const url = (direct ?? readSecretFile(WEBHOOK_FILE_ENV, file!)).trim();
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol))
+    throw new CliError(
+      `--webhook: ${source} does not hold an http(s) URL (not shown here); give one such as https://hooks.example/hedge`,
+    );
+  return url;
 }
 
 /** The status line of a node outage (or its end); the node's error message is escaped (../lib/untrusted). */
@@ -43,22 +89,14 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
       throw new CliError(`--seat ${args.seat}: not an address; give a seat holder's address (hedge:status lists them)`);
     seat = getAddress(args.seat.trim());
   }
-  if (args.webhook !== undefined) {
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(args.webhook);
-    } catch {
-      parsed = null;
-    }
-    if (!parsed || !/^https?:$/.test(parsed.protocol))
-      throw new CliError(`--webhook ${args.webhook}: not an http(s) URL; give one such as https://hooks.example/hedge`);
-  }
+  const webhook = args.webhook ? webhookFromEnv(process.env) : undefined;
+  const confirmations =
+    args.confirmations === undefined
+      ? undefined
+      : parseIntIn("--confirmations", args.confirmations, 0, 1_000, "blocks behind the head");
   if (args.keeper !== undefined && !args.sync)
     throw new CliError(`--keeper ${args.keeper} needs --sync: the keeper account only sends syncLayers`);
-  const checkpointFile = path.resolve(
-    args.checkpoint ?? path.join(hre.config.paths.root, ".watch", `${hre.network.name}.checkpoint.json`),
-  );
-  checkWritable(checkpointFile, args.checkpoint);
+  if (args.checkpoint !== undefined) checkWritable(path.resolve(args.checkpoint), args.checkpoint);
   if (hre.network.name === "hardhat" || !("url" in hre.network.config)) {
     throw new CliError(
       `hedge:watch follows a node over JSON-RPC; network "${hre.network.name}" is the in-process chain: start \`npx hardhat node\` and pass --network localhost (or remote)`,
@@ -68,7 +106,7 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
 
   const { deployment } = await loadDeployment(hre);
   const { HttpRpc, RetryingRpc } = await import("../lib/watch/rpc");
-  const { Watcher, ChainResetError } = await import("../lib/watch/watcher");
+  const { Watcher, ChainResetError, deploymentBlock, safeUrl } = await import("../lib/watch/watcher");
   const { ABI, view } = await import("../lib/watch/chain");
 
   const controller = new AbortController();
@@ -89,6 +127,30 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
     signal: controller.signal,
     onOutage: (failing, error) => sayError(outageLine(url, failing, error)),
   });
+  const chainId = Number(await rpc.request({ method: "eth_chainId", params: [] }));
+
+  // The default checkpoint follows the chain, the council and the block hash of its deployment: a restarted local
+  // node with a fresh deployment (even at the same addresses) gets a fresh checkpoint, nobody deletes anything.
+  let checkpointFile: string;
+  if (args.checkpoint !== undefined) checkpointFile = path.resolve(args.checkpoint);
+  else {
+    let identity: { hash: string };
+    try {
+      identity = await deploymentBlock(rpc, deployment);
+    } catch (error) {
+      if (!(error instanceof ChainResetError)) throw error;
+      sayError(`error: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    const council = deployment.contracts.council.address.slice(2, 10).toLowerCase();
+    checkpointFile = path.join(
+      hre.config.paths.root,
+      ".watch",
+      `${hre.network.name}-${chainId}-${council}-${identity.hash.slice(2, 10)}.checkpoint.json`,
+    );
+    checkWritable(checkpointFile, undefined);
+  }
 
   if (seat) {
     const seatId = (
@@ -114,15 +176,18 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
     checkpointFile,
     seat,
     json: args.json,
-    webhook: args.webhook,
+    webhook,
     keeper,
     pollMs,
+    confirmations: confirmations ?? defaultConfirmations(hre.network.name, chainId),
+    startOver: args.startOver,
     signal: controller.signal,
     out: (line) => say(line),
     status: (line) => sayError(line),
     extraAccounts,
   });
   if (keeper) sayError(`hedge:watch: keeper ${keeper.address} sends syncLayers when a sync would change a layer`);
+  if (webhook) sayError(`hedge:watch: delivering every notice to the webhook at ${safeUrl(webhook)}`);
   try {
     await watcher.run();
   } catch (error) {

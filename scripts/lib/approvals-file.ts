@@ -7,9 +7,7 @@
 //
 // Every writer goes through writeApprovalsFile: under an exclusive lock it re-reads the file, merges, and renames a
 // temporary file over it, so co-signers writing at the same moment all keep their signatures.
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 
 import type { Provider } from "ethers";
@@ -22,6 +20,7 @@ import {
   type ApprovalsFile,
 } from "./approvals-format";
 import { writeFileAtomic } from "./atomic-file";
+import { acquireLock, ownsLock, releaseLock } from "./lock-file";
 import { CliError } from "./output";
 import { oneLine } from "./untrusted";
 
@@ -52,7 +51,7 @@ export interface WriteApprovalsOptions {
  * signature renamed in between, and no later check can notice (the lost signature's writer has already checked and
  * left). An exclusive lock (`open(lock, "wx")`, atomic on local file systems) makes read-merge-rename one step.
  * The content is written to a temporary file in the same directory and renamed over the target, so a reader (or a
- * writer that crashes) never sees half a file. A lock left by a crashed writer is broken (see breakIfStale).
+ * writer that crashes) never sees half a file. A lock left by a crashed writer is broken (./lock-file).
  */
 export async function writeApprovalsFile(
   file: string,
@@ -67,7 +66,7 @@ export async function writeApprovalsFile(
   // are remembered (recoverApprover), so the check under the lock only has to recover what was added meanwhile.
   if (fs.existsSync(file)) await readApprovalsFile(file, name, expect, options.provider);
   for (;;) {
-    const token = await acquireLock(lock, name, options.waitMs ?? LOCK_WAIT_MS);
+    const token = await lockOrFail(lock, name, options.waitMs ?? LOCK_WAIT_MS);
     try {
       const merged = fs.existsSync(file)
         ? mergeApprovals(await readApprovalsFile(file, name, expect, options.provider), content)
@@ -91,99 +90,13 @@ const LOCK_WAIT_MS = 10_000;
 /** A lock older than this is stale whoever holds it (a writer on another host, or a frozen one). */
 const LOCK_STALE_MS = 30_000;
 
-interface LockOwner {
-  host: string;
-  pid: number;
-  token: string;
-}
-
-/** Creates the lock file exclusively, waiting while another writer holds it; returns the text that proves it ours. */
-async function acquireLock(lock: string, name: string, waitMs: number): Promise<string> {
-  const owner: LockOwner = { host: os.hostname(), pid: process.pid, token: randomUUID() };
-  const text = JSON.stringify(owner);
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      fs.writeFileSync(lock, text, { flag: "wx" });
-      return text;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    breakIfStale(lock);
-    if (Date.now() > deadline) {
-      throw new CliError(
-        `signatures file ${name} is locked by another writer (${lock}); try again, or delete the lock file if no hedge command is writing it`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-  }
-}
-
-function ownsLock(lock: string, token: string): boolean {
-  try {
-    return fs.readFileSync(lock, "utf8") === token;
-  } catch {
-    return false;
-  }
-}
-
-function releaseLock(lock: string, token: string): void {
-  if (ownsLock(lock, token)) fs.rmSync(lock, { force: true });
-}
-
-/**
- * Removes a lock whose writer is gone: one on this host whose process no longer runs, or any lock older than
- * LOCK_STALE_MS. Two waiters may judge the same lock stale; if both deleted it, the second could delete the lock
- * the first has just taken. So the lock is moved aside (a rename: exactly one waiter gets it, the other finds no
- * file), and if what was moved is not the lock judged stale, it is put back (a link, which fails rather than
- * replace a newer lock). The one race left, a third writer taking the lock within that instant, is caught by the
- * displaced holder's ownsLock check before it renames, after which it retries.
- */
-function breakIfStale(lock: string): void {
-  let text: string;
-  let age: number;
-  try {
-    text = fs.readFileSync(lock, "utf8");
-    age = Date.now() - fs.statSync(lock).mtimeMs;
-  } catch {
-    return; // released meanwhile
-  }
-  // An empty or unreadable lock is being created right now: only its age can make it stale.
-  const owner = parseOwner(text);
-  const ownerGone = owner !== undefined && owner.host === os.hostname() && !processRuns(owner.pid);
-  if (!ownerGone && age < LOCK_STALE_MS) return;
-  const aside = `${lock}.${process.pid}.${randomUUID()}.stale`;
-  try {
-    fs.renameSync(lock, aside);
-  } catch {
-    return; // another waiter broke it first
-  }
-  try {
-    if (fs.readFileSync(aside, "utf8") !== text) fs.linkSync(aside, lock);
-  } catch {
-    // a newer lock is in place: the displaced holder will notice (ownsLock) and retry
-  } finally {
-    fs.rmSync(aside, { force: true });
-  }
-}
-
-function parseOwner(text: string): LockOwner | undefined {
-  try {
-    const owner = JSON.parse(text) as LockOwner;
-    return typeof owner.host === "string" && Number.isSafeInteger(owner.pid) ? owner : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+async function lockOrFail(lock: string, name: string, waitMs: number): Promise<string> {
+  const token = await acquireLock(lock, { waitMs, staleMs: LOCK_STALE_MS });
+  if (token === null)
+    throw new CliError(
+      `signatures file ${name} is locked by another writer (${lock}); try again, or delete the lock file if no hedge command is writing it`,
+    );
+  return token;
 }
 
 /**

@@ -209,6 +209,7 @@ describe("hedge:audit replay: what the contracts compute, doctored on its way to
       name: "TierRuleUpdated",
       args: [0n, 2n, 0n, 1n, 0n],
       block: 10 ** 6,
+      blockHash: `0x${"00".repeat(32)}`,
       timestamp: 2 * 10 ** 9,
       tx: "0x" + "ab".repeat(32),
       txIndex: 0,

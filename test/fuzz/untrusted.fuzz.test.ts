@@ -406,7 +406,13 @@ describe("fuzz: hostile strings through every printer of text from outside", fun
               message: s,
               details: { description: s },
             },
-            { chainId: 31337, council: `0x${"11".repeat(20)}`, block: 7, timestamp: 1_700_000_000 },
+            {
+              chainId: 31337,
+              council: `0x${"11".repeat(20)}`,
+              block: 7,
+              hash: `0x${"22".repeat(32)}`,
+              timestamp: 1_700_000_000,
+            },
           );
           expectOneLine(humanLine(notice), "humanLine");
           expect(humanLine(notice)).to.include(shownAs(s));

@@ -30,6 +30,8 @@ export interface AnvilOptions {
   /** Seconds between two blocks (interval mining); absent: a block per transaction (automine). */
   blockTime?: number;
   chainId?: number;
+  /** A given port (to restart a node where it was); absent: a free one. */
+  port?: number;
 }
 
 export interface AnvilProcess {
@@ -44,7 +46,7 @@ export interface AnvilProcess {
  * is Hardhat's), and waits until it answers. Chain id 31337 unless told: the tools' `localhost` defaults follow.
  */
 export async function startAnvil(o: AnvilOptions = {}): Promise<AnvilProcess> {
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const args = ["--port", String(port), "--host", "127.0.0.1", "--chain-id", String(o.chainId ?? 31337), "--silent"];
   if (o.blockTime !== undefined) args.push("--block-time", String(o.blockTime));

@@ -7,6 +7,14 @@ import http from "node:http";
 import type net from "node:net";
 import path from "node:path";
 
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, type Signer } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import { HedgeCouncil__factory, HedgePolicy__factory } from "../../typechain-types";
+import { descriptionHash } from "../../scripts/lib/council";
+import { deploySystem } from "../../scripts/lib/deploy";
+import { defaultPolicy } from "../../scripts/lib/policy";
+import { recordDeployment, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
 import { ROOT, freePort } from "../tasks/helpers";
 
 const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js");
@@ -28,6 +36,68 @@ export async function waitFor<T>(
 }
 
 export { rpc, startNode, stopChild, type NodeProcess } from "../helpers/node";
+
+const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
+/** The node's funded account `i` (Hardhat's and anvil's default mnemonic), with its key. */
+export const nodeKey = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
+
+/** The seats of deployToNode: accounts 1..5. */
+export const SEATS = [1, 2, 3, 4, 5];
+
+/**
+ * Deploys a council to the node at `url` from this process through the one deployment path (a child `hedge:deploy`
+ * would cost another Hardhat start-up) and writes the record as hedge:deploy does, to `<dir>/remote.json`.
+ */
+export async function deployToNode(
+  url: string,
+  dir: string,
+): Promise<{ provider: JsonRpcProvider; deployment: Deployment }> {
+  const provider = new JsonRpcProvider(url, 31337, { staticNetwork: true, pollingInterval: 100 });
+  const from = await provider.getSigner(0);
+  const seats = SEATS.map((i) => nodeKey(i).address);
+  const system = await deploySystem(from, { seats });
+  const nodeHre = { ethers: { provider }, network: { name: "remote" } } as unknown as HardhatRuntimeEnvironment;
+  const deployment = await recordDeployment(nodeHre, system, from.address, seats);
+  writeDeployment(path.join(dir, "remote.json"), deployment);
+  return { provider, deployment };
+}
+
+/**
+ * A setPolicy proposal by `proposer` with `coverageBps` (above 2,500 it tightens: Standard; below, it loosens:
+ * Critical), described by `description`; waits for it to be mined and returns its id.
+ */
+export async function proposeCoverage(
+  deployment: Deployment,
+  proposer: Signer,
+  coverageBps: number,
+  description: string,
+): Promise<string> {
+  const next = defaultPolicy();
+  next.coverageBps = coverageBps;
+  const data = HedgePolicy__factory.createInterface().encodeFunctionData("setPolicy", [next, 1]);
+  const targets = [deployment.contracts.policy.address];
+  const c = HedgeCouncil__factory.connect(deployment.contracts.council.address, proposer);
+  const id = await c.hashProposal(targets, [0], [data], descriptionHash(description));
+  await (await c.propose(targets, [0], [data], description)).wait();
+  return id;
+}
+
+/** A notice as the watcher prints it with --json. */
+export interface JsonNotice {
+  id: string;
+  kind: string;
+  severity: string;
+  block: number;
+  blockHash: string;
+  seat?: string;
+  proposalId?: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** The notices a watcher started with --json printed so far. */
+export const noticesOf = (w: WatcherProcess): JsonNotice[] =>
+  w.stdout.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as JsonNotice);
 
 // ------------------------------------------------------------------------------------------------ the RPC proxy
 
@@ -213,7 +283,7 @@ export function startCli(args: string[], env: Record<string, string | undefined>
     stderr,
     exited,
     stop: async (signal = "SIGTERM") => {
-      if (child.exitCode !== null) return { code: child.exitCode, ms: 0 };
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, ms: 0 };
       const started = Date.now();
       process.kill(child.pid!, signal);
       const code = await exited;

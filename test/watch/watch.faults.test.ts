@@ -16,17 +16,18 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, type JsonRpcSigner } from "ethers";
+import type { JsonRpcProvider, JsonRpcSigner } from "ethers";
 
 import { HedgeCouncil__factory, HedgePolicy__factory, MockV3Aggregator__factory } from "../../typechain-types";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { descriptionHash } from "../../scripts/lib/council";
-import { deploySystem } from "../../scripts/lib/deploy";
-import { recordDeployment, writeDeployment, type Deployment } from "../../scripts/lib/deployments";
-import { defaultPolicy } from "../../scripts/lib/policy";
+import type { Deployment } from "../../scripts/lib/deployments";
 import { tempDir } from "../tasks/helpers";
 import {
+  deployToNode,
+  nodeKey,
+  noticesOf,
+  proposeCoverage,
   rpc,
   startCli,
   startNode,
@@ -39,23 +40,8 @@ import {
   type WatcherProcess,
 } from "./helpers";
 
-const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const key = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`);
-const keeper = key(7);
-
-interface JsonNotice {
-  id: string;
-  kind: string;
-  severity: string;
-  block: number;
-  seat?: string;
-  proposalId?: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-const notices = (w: WatcherProcess): JsonNotice[] =>
-  w.stdout.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as JsonNotice);
+const keeper = nodeKey(7);
+const notices = noticesOf;
 
 describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () {
   this.timeout(240_000);
@@ -79,14 +65,13 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
         "--checkpoint",
         checkpoint,
         "--webhook",
-        receiver.url,
         "--poll-ms",
         "200",
         "--rpc-timeout-ms",
         "800",
         ...extra,
       ],
-      { ...env(), HEDGE_PRIVATE_KEY: privateKey },
+      { ...env(), HEDGE_PRIVATE_KEY: privateKey, HEDGE_WEBHOOK_URL: receiver.url },
     );
     running.push(w);
     return w;
@@ -95,20 +80,9 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
   const council = async (i: number) =>
     HedgeCouncil__factory.connect(deployment.contracts.council.address, await signer(i));
 
-  /**
-   * A setPolicy proposal of seat 1, with `coverageBps` (above 2,500 it tightens: Standard; below, it loosens:
-   * Critical), described by `description`, and its id.
-   */
-  async function propose(coverageBps: number, description: string): Promise<string> {
-    const next = defaultPolicy();
-    next.coverageBps = coverageBps;
-    const data = HedgePolicy__factory.createInterface().encodeFunctionData("setPolicy", [next, 1]);
-    const targets = [deployment.contracts.policy.address];
-    const c = await council(1);
-    const id = await c.hashProposal(targets, [0], [data], descriptionHash(description));
-    await (await c.propose(targets, [0], [data], description)).wait();
-    return id;
-  }
+  /** A proposal of seat 1 (./helpers proposeCoverage). */
+  const propose = async (coverageBps: number, description: string) =>
+    proposeCoverage(deployment, await signer(1), coverageBps, description);
 
   const mine = () => rpc(node.url, "evm_mine");
 
@@ -116,15 +90,7 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
     node = await startNode();
     proxy = await startProxy(node.url);
     receiver = await startReceiver();
-    provider = new JsonRpcProvider(node.url, 31337, { staticNetwork: true });
-    // Deployed from this process through the one deployment path, straight to the node (a child `hedge:deploy`
-    // would cost another Hardhat start-up); the record is written as hedge:deploy writes it.
-    const from = await signer(0);
-    const seats = [1, 2, 3, 4, 5].map((i) => key(i).address);
-    const system = await deploySystem(from, { seats });
-    const nodeHre = { ethers: { provider }, network: { name: "remote" } } as unknown as HardhatRuntimeEnvironment;
-    deployment = await recordDeployment(nodeHre, system, from.address, seats);
-    writeDeployment(path.join(dir, "remote.json"), deployment);
+    ({ provider, deployment } = await deployToNode(node.url, dir));
   });
 
   after(async () => {
@@ -174,7 +140,7 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
       "awaiting-signature notices for seats 2..5",
       () => notices(first).filter((n) => n.kind === "awaiting-signature" && n.proposalId === p1).length === 4,
     );
-    const seats = (await Promise.all([2, 3, 4, 5].map(signer))).map((s) => s.address);
+    const seats = [2, 3, 4, 5].map((i) => nodeKey(i).address);
     const told = notices(first).filter((n) => n.kind === "awaiting-signature" && n.proposalId === p1);
     expect(told.map((n) => n.seat).sort()).to.deep.equal([...seats].sort());
     // A Standard proposal: no seat is asked to veto it (it cannot be); its description ends each notice.

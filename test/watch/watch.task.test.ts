@@ -18,18 +18,54 @@ describe("hedge:watch", function () {
     const dir = tempDir("watch-flags");
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const cases: [string, Record<string, unknown>, RegExp][] = [
+    const secret = "https://hooks.slack.example/services/T000/B000/XXXXsecretXXXX";
+    const cases: [string, Record<string, unknown>, RegExp, Record<string, string>?][] = [
       ["a --seat that is not an address", { seat: "0x1234" }, /^--seat 0x1234: not an address; give a seat holder/],
-      ["a --webhook that is not http(s)", { webhook: "ftp://hooks" }, /^--webhook ftp:\/\/hooks: not an http\(s\) URL/],
-      ["a --webhook that is no URL", { webhook: "hooks" }, /^--webhook hooks: not an http\(s\) URL/],
+      [
+        "--webhook without its URL in the environment",
+        { webhook: true },
+        /^--webhook needs the webhook's URL in HEDGE_WEBHOOK_URL, or in the first line of a file named by HEDGE_WEBHOOK_URL_FILE/,
+      ],
+      [
+        "a webhook URL that is not http(s), not shown",
+        { webhook: true },
+        /^--webhook: \$HEDGE_WEBHOOK_URL does not hold an http\(s\) URL \(not shown here\)/,
+        { HEDGE_WEBHOOK_URL: "ftp://hooks/XXXXsecretXXXX" },
+      ],
+      [
+        "a webhook URL in both variables",
+        { webhook: true },
+        /^--webhook: both HEDGE_WEBHOOK_URL and HEDGE_WEBHOOK_URL_FILE are set; unset one/,
+        { HEDGE_WEBHOOK_URL: secret, HEDGE_WEBHOOK_URL_FILE: "/nonexistent" },
+      ],
+      [
+        "a webhook URL file that cannot be read",
+        { webhook: true },
+        /^HEDGE_WEBHOOK_URL_FILE=\/nonexistent\/hook: cannot read it \(ENOENT\)/,
+        { HEDGE_WEBHOOK_URL_FILE: "/nonexistent/hook" },
+      ],
       ["a --poll-ms of 0", { pollMs: "0" }, /^--poll-ms 0: out of range, must be 50\.\.3,600,000 milliseconds/],
+      ["a --confirmations of -1", { confirmations: "-1" }, /^--confirmations -1: /],
+      ["a --confirmations that is no number", { confirmations: "deep" }, /^--confirmations deep: /],
       ["a --keeper without --sync", { keeper: "3" }, /^--keeper 3 needs --sync/],
       ["the in-process network", {}, /in-process chain: start `npx hardhat node` and pass --network localhost/],
     ];
-    for (const [what, args, message] of cases) {
+    for (const [what, args, message, env = {}] of cases) {
       it(what, async function () {
         const checkpoint = path.join(dir, "checkpoint.json");
-        await expectRefused("hedge:watch", { pollMs: "1000", rpcTimeoutMs: "10000", checkpoint, ...args }, message);
+        const saved = { ...process.env };
+        Object.assign(process.env, env);
+        try {
+          const refused = await expectRefused(
+            "hedge:watch",
+            { pollMs: "1000", rpcTimeoutMs: "10000", checkpoint, ...args },
+            message,
+          );
+          expect(JSON.stringify(refused), "the webhook's secret is printed").to.not.include("XXXXsecretXXXX");
+        } finally {
+          for (const name of Object.keys(env)) if (saved[name] === undefined) delete process.env[name];
+          Object.assign(process.env, saved);
+        }
       });
     }
 

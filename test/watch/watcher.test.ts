@@ -41,6 +41,9 @@ describe("hedge:watch engine (in-process)", function () {
   const dir = tempDir("watcher");
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   let n = 0;
+  /** The watchers a test started, stopped after it (their checkpoints' locks released). */
+  const started: Watcher[] = [];
+  afterEach(() => started.splice(0).forEach((w) => w.unlock()));
 
   /** A watcher on the in-process chain, with a checkpoint of its own (or `checkpoint`), its notices collected. */
   function watcher(f: Fixture, o: { seat?: string; checkpoint?: string } = {}) {
@@ -54,10 +57,12 @@ describe("hedge:watch engine (in-process)", function () {
       seat: o.seat,
       json: true,
       pollMs: 0,
+      confirmations: 0,
       signal: controller.signal,
       out: (line) => out.push(JSON.parse(line) as Notice),
       status: () => undefined,
     });
+    started.push(w);
     return { w, out };
   }
 
@@ -208,6 +213,7 @@ describe("hedge:watch engine (in-process)", function () {
 
     await f.council.connect(f.holders[1]).approve(id);
     await f.council.connect(f.holders[2]).approve(id);
+    first.w.unlock(); // the first one stops
     const second = watcher(f, { checkpoint });
     await second.w.start();
     await second.w.poll();

@@ -16,6 +16,7 @@ interface RawLog {
   topics: string[];
   data: string;
   blockNumber: string;
+  blockHash: string;
   transactionHash: string;
   transactionIndex: string;
   logIndex: string;
@@ -39,6 +40,8 @@ export interface AuditEvent {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   args: any[];
   block: number;
+  /** The hash of the block the node answered the event from (a reorganisation may replace it). */
+  blockHash: string;
   timestamp: number;
   tx: string;
   txIndex: number;
@@ -127,6 +130,7 @@ export async function* fetchEvents(rpc: Rpc, options: FetchOptions, stats: Fetch
         name: decoded.name,
         args: decoded.args,
         block,
+        blockHash: log.blockHash,
         timestamp: timestamps.get(block)!,
         tx:
           txs.get(log.transactionHash) ??

@@ -78,11 +78,16 @@ export async function readPassword(
 
 /** The first line of a password file, without its line ending. */
 function readPasswordFile(file: string): string {
+  return readSecretFile(PASSWORD_FILE_ENV, file);
+}
+
+/** The first line of a file named by the variable `variable`, for a secret kept out of the command line. */
+export function readSecretFile(variable: string, file: string): string {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new CliError(`${PASSWORD_FILE_ENV}=${file}: cannot read it (${errorCode(error)})`);
+    throw new CliError(`${variable}=${file}: cannot read it (${errorCode(error)})`);
   }
   return text.split(/\r?\n/, 1)[0];
 }

@@ -4,7 +4,11 @@
 //   most one transaction per key, and none while its previous one is not mined;
 // - the transaction's nonce is fixed and recorded in the checkpoint before it is sent; a locally signed transaction
 //   is recorded whole, so after a timeout or a restart the very same transaction is broadcast again (a node answers
-//   "already known" or "nonce too low"), and at most one transaction with that nonce can ever be mined.
+//   "already known" or "nonce too low"), and at most one transaction with that nonce can ever be mined;
+// - a transaction whose block a reorganisation orphaned is re-judged, not blindly sent again: if the same change is
+//   still needed, the very same transaction (same nonce) is broadcast again; if not, it is abandoned and the next
+//   change needed is sent with its nonce, so the two can never both run. (Whichever runs, syncLayers applies the
+//   oracle's answer at its own block: it cannot move a layer the wrong way.)
 import { keccak256, type TransactionRequest } from "ethers";
 
 import { fmtVix } from "../format";
@@ -47,33 +51,67 @@ export class Keeper {
     const drafts: NoticeDraft[] = [];
     const cp = this.o.checkpoint();
     const record = cp.keeper;
+    const key = preview.needed
+      ? `${preview.roundId}:${preview.updatedAt}:${preview.engagedMask}->${preview.nextMask}`
+      : null;
     if (record?.pending) {
       const used = Number(await this.request("eth_getTransactionCount", [this.o.account.address, "latest"]));
       if (used <= record.nonce) {
-        if (block.number - record.sentAt >= (this.o.rebroadcastAfter ?? 2)) await this.broadcast(record);
-        return drafts;
-      }
-      record.pending = false;
-      this.o.save();
-      if (record.hash) {
-        const receipt = (await this.request("eth_getTransactionReceipt", [record.hash])) as {
-          status: string;
-          blockNumber: string;
-        } | null;
-        if (receipt && Number(receipt.status) === 0) {
-          drafts.push({
-            key: `sync-failed:${record.nonce}:${record.key}`,
-            kind: "sync-failed",
-            severity: "warning",
-            message: `the keeper's syncLayers ${record.hash} reverted in block ${Number(receipt.blockNumber)} (the answer changed before it was mined?); it is not sent again for the same oracle round`,
-            details: { tx: record.hash },
-          });
+        // Not mined (any more). Gone from the chain and from the node (a reorganisation orphaned its block, before
+        // or after the watcher saw it mined), or still waiting in the pool for a while: re-judged either way.
+        const gone =
+          record.orphaned ||
+          (record.hash !== null &&
+            (await this.request("eth_getTransactionByHash", [record.hash])) === null &&
+            block.number > record.sentAt);
+        const due = gone || block.number - record.sentAt >= (this.o.rebroadcastAfter ?? 2);
+        if (!due) return drafts;
+        record.orphaned = false;
+        if (key !== record.key) {
+          // Not needed any more, or another change is: abandoned; the next transaction takes its nonce, so the two
+          // can never both run.
+          Object.assign(record, { pending: false, abandoned: true });
+          this.o.save();
+        } else {
+          record.sentAt = block.number;
+          this.o.save();
+          await this.resend(record);
+          if (gone)
+            drafts.push({
+              key: `sync-resent:${record.nonce}:${record.key}`,
+              kind: "sync-sent",
+              severity: "info",
+              message: `the keeper ${this.o.account.address} sent its syncLayers${record.hash ? ` ${record.hash}` : ""} again, the same transaction: it is no longer on the chain nor with the node (a reorganisation orphaned its block) and VIX ${fmtVix(preview.vix)} still moves the engaged layers ${mask(preview.engagedMask)} -> ${mask(preview.nextMask)}`,
+              details: { tx: record.hash, nonce: record.nonce, vix: preview.vix, resent: true },
+            });
+          return drafts;
         }
       }
     }
-    if (!preview.needed) return drafts;
-    const key = `${preview.roundId}:${preview.updatedAt}:${preview.engagedMask}->${preview.nextMask}`;
-    if (record?.key === key) return drafts;
+    if (record?.pending) {
+      record.pending = false;
+      record.orphaned = false;
+      // Where its nonce was used: its own block when it was mined (a receipt), else the head, later than that block.
+      const receipt = record.hash
+        ? ((await this.request("eth_getTransactionReceipt", [record.hash])) as {
+            status: string;
+            blockNumber: string;
+          } | null)
+        : null;
+      record.minedAt = receipt ? Number(receipt.blockNumber) : Number(await this.request("eth_blockNumber", []));
+      this.o.save();
+      if (receipt && Number(receipt.status) === 0) {
+        drafts.push({
+          key: `sync-failed:${record.nonce}:${record.key}`,
+          kind: "sync-failed",
+          severity: "warning",
+          message: `the keeper's syncLayers ${record.hash} reverted in block ${Number(receipt.blockNumber)} (the answer changed before it was mined?); it is not sent again for the same oracle round`,
+          details: { tx: record.hash },
+        });
+      }
+    }
+    if (key === null) return drafts;
+    if (record?.key === key && !record.abandoned) return drafts;
 
     const { address, sign } = this.o.account;
     const call = { from: address, to: this.o.policy, data: SYNC_LAYERS };
@@ -84,7 +122,9 @@ export class Keeper {
       if (isAnswer(error)) return drafts; // syncLayers would revert now: nothing to send
       throw error;
     }
-    const nonce = Number(await this.request("eth_getTransactionCount", [address, "pending"]));
+    const nonce = record?.abandoned
+      ? record.nonce
+      : Number(await this.request("eth_getTransactionCount", [address, "pending"]));
     const next: KeeperRecord = { key, nonce, hash: null, raw: null, sentAt: block.number, pending: true };
     if (sign) {
       const tip = 1_000_000_000n;
@@ -123,6 +163,20 @@ export class Keeper {
       details: { tx: next.hash, nonce, vix: preview.vix, from: preview.engagedMask, to: preview.nextMask },
     });
     return drafts;
+  }
+
+  /** Sends the recorded transaction again: the same signed bytes, or through the node with the same nonce. */
+  private async resend(record: KeeperRecord): Promise<void> {
+    if (record.raw) return this.broadcast(record);
+    const { address } = this.o.account;
+    try {
+      record.hash = (await this.request("eth_sendTransaction", [
+        { from: address, to: this.o.policy, data: SYNC_LAYERS, nonce: hex(record.nonce) },
+      ])) as string;
+      this.o.save();
+    } catch (error) {
+      if (!(error instanceof RpcAnswerError) || !/nonce|known/i.test(error.message)) throw error;
+    }
   }
 
   private async broadcast(record: KeeperRecord): Promise<void> {

@@ -1,11 +1,16 @@
 // What hedge:watch tells people: one notice per thing that needs someone, with a stable key so that it is told once.
 // A notice prints as one human line, or as one JSON line (`--json`); the webhook receives the same JSON.
+//
+// A notice is told from one block, and its id names that block by hash: the same notice from the same block always
+// has the same id (a restart or a webhook retry repeats it, and a receiver drops the duplicate), while a notice told
+// again from a block of a new branch after a reorganisation has a new one. A notice told from a block that a
+// reorganisation orphaned is taken back by a `retracted` notice carrying its id (`details.retracts`).
 import { createHash } from "node:crypto";
 
 import { fmtTime } from "../format";
 import { escapeUnsafe, safeJson } from "../untrusted";
 
-export const NOTICE_FORMAT = "hedge-watch-notice/1";
+export const NOTICE_FORMAT = "hedge-watch-notice/2";
 
 export type Severity = "info" | "warning" | "high" | "critical";
 
@@ -22,7 +27,9 @@ export type NoticeKind =
   | "layer-disengaged"
   | "finding" // the audit's rules found something
   | "sync-sent" // the keeper sent syncLayers
-  | "sync-failed"; // the keeper's syncLayers was mined but reverted
+  | "sync-failed" // the keeper's syncLayers was mined but reverted
+  | "reorg" // the chain reorganised under the watcher: blocks it had handled were orphaned
+  | "retracted"; // a notice told from an orphaned block is taken back (details.retracts: its id)
 
 export interface Notice {
   format: typeof NOTICE_FORMAT;
@@ -32,8 +39,9 @@ export interface Notice {
   severity: Severity;
   chainId: number;
   council: string;
-  /** The block at which the watcher noticed it, and that block's time. */
+  /** The block at which the watcher noticed it, its hash, and its time. */
   block: number;
+  blockHash: string;
   time: string;
   /** The one seat this is for; absent: every seat. */
   seat?: string;
@@ -54,23 +62,27 @@ export interface NoticeDraft {
   details?: Record<string, unknown>;
 }
 
-/** The idempotency id of a notice: sha-256 of chain, council and key, 32 hex digits. */
-export function noticeId(chainId: number, council: string, key: string): string {
-  return createHash("sha256").update(`${chainId}:${council.toLowerCase()}:${key}`).digest("hex").slice(0, 32);
+/** The idempotency id of a notice: sha-256 of chain, council, key and the block's hash, 32 hex digits. */
+export function noticeId(chainId: number, council: string, key: string, blockHash: string): string {
+  return createHash("sha256")
+    .update(`${chainId}:${council.toLowerCase()}:${key}:${blockHash.toLowerCase()}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 export function makeNotice(
   draft: NoticeDraft,
-  at: { chainId: number; council: string; block: number; timestamp: number },
+  at: { chainId: number; council: string; block: number; hash: string; timestamp: number },
 ): Notice {
   return {
     format: NOTICE_FORMAT,
-    id: noticeId(at.chainId, at.council, draft.key),
+    id: noticeId(at.chainId, at.council, draft.key, at.hash),
     kind: draft.kind,
     severity: draft.severity,
     chainId: at.chainId,
     council: at.council,
     block: at.block,
+    blockHash: at.hash,
     time: new Date(at.timestamp * 1000).toISOString(),
     ...(draft.seat ? { seat: draft.seat } : {}),
     ...(draft.proposalId ? { proposalId: draft.proposalId } : {}),

@@ -4,19 +4,39 @@
 // committed to the checkpoint in one atomic write before it is printed or delivered, so a restart resumes after the
 // last block handled, with nothing missed and nothing told twice.
 //
+// Reorganisations are normal. The watcher handles blocks `confirmations` behind the head, and before each poll it
+// checks that the blocks it handled last time are still on the node's chain. When one is not, it walks back to the
+// newest block it handled that still is (the common ancestor; the council's deployment block at worst), rebuilds
+// its view there as a restart would, tells the reorganisation, retracts by id every notice it told from an orphaned
+// block, and handles the new branch. The keeper's transaction of an orphaned block is re-judged (./keeper). Only a
+// chain without the council's deployment block (a reset node, another chain) stops it.
+//
+// One watcher per checkpoint: the checkpoint is locked (../lock-file) while the watcher runs, and every write checks
+// the lock is still its own.
+//
 // Exactly once: a notice has a key (./notices). Event notices (a veto, a layer, a finding of the replay) come from
 // one block, handled once. Condition notices (awaiting a signature, executable, expiring, a stale oracle, a live
 // state edit) are told when their condition becomes true: the checkpoint keeps the keys of the conditions true at
 // the last block, so a condition still true after a restart is not told again, and one that ends and comes back is.
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 
 import { fmtVix, shortId } from "../format";
 import { CliError } from "../output";
 import { oneLine } from "../untrusted";
 import type { Deployment } from "../deployments";
+import { acquireLock, lockHolder, releaseLock, touchLock } from "../lock-file";
 import { ContinuousAudit, findingSeverity, type AuditEvent, type Finding, type Rpc } from "./audit";
 import { ABI, blockNumber, getBlock, view, type BlockHeader } from "./chain";
-import { DELIVERED_KEPT, emptyCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from "./checkpoint";
+import {
+  DELIVERED_KEPT,
+  REORG_WINDOW,
+  START_OVER,
+  emptyCheckpoint,
+  readCheckpoint,
+  writeCheckpoint,
+  type Checkpoint,
+} from "./checkpoint";
 import { Keeper, type KeeperAccount } from "./keeper";
 import { humanLine, jsonLine, makeNotice, type Notice, type NoticeDraft } from "./notices";
 import { previewSync, readOracle, type SyncPreview } from "../council";
@@ -38,6 +58,10 @@ export interface WatchOptions {
   keeper?: KeeperAccount;
   /** Milliseconds between two looks at the chain head. */
   pollMs: number;
+  /** How many blocks behind the head the watcher stays (0: it handles the head itself). */
+  confirmations: number;
+  /** Keep an existing checkpoint aside (renamed) and start afresh. */
+  startOver?: boolean;
   signal: AbortSignal;
   /** Where notices go (one line each), and where the watcher's own status goes. */
   out: (line: string) => void;
@@ -47,8 +71,33 @@ export interface WatchOptions {
   webhookDelays?: { initialMs: number; maxMs: number };
 }
 
-/** The chain under the watcher is not the one its checkpoint followed (a node restarted without its state). */
+/** The chain under the watcher no longer holds the council's deployment (a node restarted without its state). */
 export class ChainResetError extends CliError {}
+
+/** The chain changed while a poll read it: nothing of the block was committed; the next poll walks back. */
+class ChainMoved extends Error {}
+
+/** A lock not refreshed for this long is stale; the watcher refreshes its own every LOCK_REFRESH_MS. */
+const LOCK_STALE_MS = 60_000;
+const LOCK_REFRESH_MS = 10_000;
+
+/** The block (number and hash) of the council's deployment, from its transaction's receipt on the node. */
+export async function deploymentBlock(rpc: Rpc, deployment: Deployment): Promise<{ block: number; hash: string }> {
+  const { address, transactionHash } = deployment.contracts.council;
+  const receipt = transactionHash
+    ? ((await rpc.request({ method: "eth_getTransactionReceipt", params: [transactionHash] })) as {
+        blockNumber: string;
+        blockHash: string;
+        contractAddress?: string | null;
+      } | null)
+    : null;
+  if (!receipt || (receipt.contractAddress && receipt.contractAddress.toLowerCase() !== address.toLowerCase())) {
+    throw new ChainResetError(
+      `the node's chain does not hold the council's deployment (transaction ${transactionHash ?? "unknown"}): the chain was reset (a restarted node keeps no state) or it is another chain; deploy again (hedge:deploy), then start hedge:watch again`,
+    );
+  }
+  return { block: Number(receipt.blockNumber), hash: receipt.blockHash };
+}
 
 export interface BlockTiming {
   block: number;
@@ -69,6 +118,8 @@ export class Watcher {
   private findingKeys = new Set<string>();
   private lastPreview: SyncPreview | null = null;
   private lastHeader: BlockHeader | null = null;
+  private identity!: { block: number; hash: string };
+  private lock: { file: string; token: string; timer: NodeJS.Timeout } | null = null;
   /** Aborted when the watcher stops for any reason (a signal, or an error): stops the webhook's loop. */
   private readonly halt = new AbortController();
   /** Timings of the blocks handled, newest last (at most 100 kept). */
@@ -88,9 +139,7 @@ export class Watcher {
         try {
           await this.poll();
         } catch (error) {
-          // An answer the node should not give (a block it no longer knows...) usually means a reset chain: say so.
-          if (!(error instanceof StoppedError) && !this.o.signal.aborted) await this.checkContinuity();
-          throw error;
+          if (!(error instanceof ChainMoved)) throw error;
         }
         await sleep(this.o.pollMs, this.o.signal);
       }
@@ -99,7 +148,16 @@ export class Watcher {
     } finally {
       this.halt.abort();
       await this.webhookSender?.done;
+      this.unlock();
     }
+  }
+
+  /** Releases the checkpoint's lock (run does; a test that drives start and poll by hand calls it). */
+  unlock(): void {
+    if (!this.lock) return;
+    clearInterval(this.lock.timer);
+    releaseLock(this.lock.file, this.lock.token);
+    this.lock = null;
   }
 
   /** Checks the chain and the checkpoint, audits the history, and handles the start block. */
@@ -109,22 +167,46 @@ export class Watcher {
     if (chainId !== deployment.chainId)
       throw new CliError(`the deployment is for chain ${deployment.chainId}, but the node is chain ${chainId}`);
     const council = deployment.contracts.council.address;
-    this.cp = readCheckpoint(this.o.checkpointFile, chainId, council) ?? emptyCheckpoint(chainId, council);
+    this.identity = await deploymentBlock(rpc, deployment);
+    await this.takeLock();
+    this.cp =
+      readCheckpoint(this.o.checkpointFile, chainId, council, this.identity) ??
+      emptyCheckpoint(chainId, council, this.identity);
     this.findingKeys = new Set(this.cp.findings);
     this.flush(); // what a previous run decided but did not print
 
     const fresh = this.cp.lastBlock < 0;
-    const startBlock = fresh ? await blockNumber(rpc) : this.cp.lastBlock;
-    if (!fresh) await this.checkContinuity();
+    // On a restart, the checkpoint's last block may have been orphaned while the watcher was stopped.
+    const ancestor = fresh ? null : await this.commonAncestor();
+    const startBlock = fresh
+      ? Math.max(this.identity.block, (await blockNumber(rpc)) - this.o.confirmations)
+      : ancestor!.number;
     this.o.status(
-      `hedge:watch: council ${council} on network "${this.o.network}" (chain ${chainId}); ${fresh ? `starting at block ${startBlock}` : `resuming after block ${startBlock}`}; checkpoint ${this.o.checkpointFile}`,
+      `hedge:watch: council ${council} on network "${this.o.network}" (chain ${chainId}); ${fresh ? `starting at block ${startBlock}` : `resuming after block ${startBlock}`}, ${this.o.confirmations} confirmation(s); checkpoint ${this.o.checkpointFile}`,
     );
+    const findings = await this.rebuild(startBlock);
+    this.startServices(chainId);
+    const header = await this.header(startBlock);
+    if (ancestor && ancestor.number < this.cp.lastBlock) return this.rollback(header, findings);
 
+    // On a fresh start, what the start-up audit found is told; on a restart, only what was not told before.
+    const drafts = this.findingDrafts(findings, true);
+    const { conditions } = this.proposals.conditions(header.timestamp, true);
+    const oracle = await this.oracleDrafts(header, !fresh);
+    this.cp.verifyFrom = header.number;
+    this.commit(header, [...drafts, ...oracle.events], [...conditions, ...oracle.conditions]);
+    if (this.keeper) this.commitExtra(header, await this.keeper.step(header, oracle.preview));
+  }
+
+  /** Rebuilds the audit's replay and the proposals up to `toBlock`, as a start does; returns the audit's findings. */
+  private async rebuild(toBlock: number): Promise<Finding[]> {
+    const { rpc, deployment } = this.o;
+    const council = deployment.contracts.council.address;
     const { audit, findings } = await ContinuousAudit.start({
       rpc,
       deployment,
       network: this.o.network,
-      toBlock: startBlock,
+      toBlock,
       extraAccounts: this.o.extraAccounts,
     });
     this.audit = audit;
@@ -147,10 +229,15 @@ export class Watcher {
         .map((c) => c?.blockNumber)
         .filter((b): b is number => typeof b === "number"),
     );
-    this.proposals.apply(await audit.events(Number.isFinite(firstBlock) ? firstBlock : 0, startBlock));
-    await this.proposals.refresh(startBlock, true);
+    this.proposals.apply(await audit.events(Number.isFinite(firstBlock) ? firstBlock : 0, toBlock));
+    await this.proposals.refresh(toBlock, true);
+    return findings;
+  }
 
-    if (this.o.webhook) {
+  /** The webhook's sender and the keeper, once. */
+  private startServices(chainId: number): void {
+    const { rpc, deployment } = this.o;
+    if (this.o.webhook && !this.webhookSender) {
       this.webhookSender = new Webhook({
         url: this.o.webhook,
         signal: AbortSignal.any([this.o.signal, this.halt.signal]),
@@ -165,14 +252,14 @@ export class Watcher {
         onOutage: (failing, detail) =>
           this.o.status(
             failing
-              ? `hedge:watch: webhook ${this.o.webhook} refused a notice (${oneLine(String(detail))}); retrying with back-off`
+              ? `hedge:watch: webhook ${safeUrl(this.o.webhook!)} refused a notice (${oneLine(String(detail))}); retrying with back-off`
               : `hedge:watch: webhook delivering again`,
           ),
         initialDelayMs: this.o.webhookDelays?.initialMs,
         maxDelayMs: this.o.webhookDelays?.maxMs,
       });
     }
-    if (this.o.keeper) {
+    if (this.o.keeper && !this.keeper) {
       this.keeper = new Keeper({
         rpc,
         policy: deployment.contracts.policy.address,
@@ -182,39 +269,32 @@ export class Watcher {
         save: () => this.save(),
       });
     }
-
-    const header = await this.header(startBlock);
-    // On a fresh start, what the start-up audit found is told; on a restart, only what was not told before.
-    const drafts = this.findingDrafts(findings, true);
-    const { conditions } = this.proposals.conditions(header.timestamp, true);
-    const oracle = await this.oracleDrafts(header, !fresh);
-    this.commit(header, [...drafts, ...oracle.events], [...conditions, ...oracle.conditions]);
-    if (this.keeper) this.commitExtra(header, await this.keeper.step(header, oracle.preview));
   }
 
-  /** One look at the head: handles every block after the checkpoint's. Returns how many blocks were handled. */
+  /**
+   * One look at the head: checks that the blocks handled last time are still on the chain (walking back if not),
+   * then handles every block after the checkpoint's up to `confirmations` behind the head. Returns how many blocks
+   * were handled.
+   */
   async poll(): Promise<number> {
     const head = await blockNumber(this.o.rpc);
-    if (head < this.cp.lastBlock) {
-      throw new ChainResetError(
-        `the node's chain is at block ${head}, behind block ${this.cp.lastBlock} of the checkpoint: was the node restarted without its state? deploy again and start with a new --checkpoint`,
-      );
-    }
-    if (head === this.cp.lastBlock) {
+    await this.verify();
+    const target = head - this.o.confirmations;
+    if (target <= this.cp.lastBlock) {
       if (this.keeper && this.lastHeader && this.lastPreview)
         this.commitExtra(this.lastHeader, await this.keeper.step(this.lastHeader, this.lastPreview));
       return 0;
     }
-    await this.checkContinuity();
-    const events = await this.audit.events(this.cp.lastBlock + 1, head);
+    this.cp.verifyFrom = this.cp.lastBlock + 1;
+    const events = await this.audit.events(this.cp.lastBlock + 1, target);
     const byBlock = new Map<number, AuditEvent[]>();
     for (const ev of events) {
       const list = byBlock.get(ev.block) ?? [];
       list.push(ev);
       byBlock.set(ev.block, list);
     }
-    const blocks = [...new Set([...byBlock.keys(), head])].sort((a, b) => a - b);
-    for (const block of blocks) await this.handle(block, byBlock.get(block) ?? [], block === head);
+    const blocks = [...new Set([...byBlock.keys(), target])].sort((a, b) => a - b);
+    for (const block of blocks) await this.handle(block, byBlock.get(block) ?? [], block === target);
     return blocks.length;
   }
 
@@ -222,6 +302,8 @@ export class Watcher {
   async handle(block: number, events: AuditEvent[], tip: boolean): Promise<void> {
     const started = performance.now();
     const header = await this.header(block);
+    // Events and header from two branches: the chain moved between the two reads; nothing of the block is applied.
+    if (events.some((ev) => ev.blockHash !== header.hash)) throw new ChainMoved();
     const drafts: NoticeDraft[] = [];
     drafts.push(...this.findingDrafts(await this.audit.apply(events), false));
     drafts.push(...this.proposals.apply(events));
@@ -327,6 +409,10 @@ export class Watcher {
     this.cp.told = [...new Set(conditions.map((c) => c.key))];
     this.cp.lastBlock = header.number;
     this.cp.lastBlockHash = header.hash;
+    if (this.cp.blocks.at(-1)?.[0] !== header.number) this.cp.blocks.push([header.number, header.hash]);
+    const oldest = header.number - REORG_WINDOW;
+    if (this.cp.blocks[0][0] < oldest) this.cp.blocks = this.cp.blocks.filter(([n]) => n >= oldest);
+    if ((this.cp.recent[0]?.block ?? oldest) < oldest) this.cp.recent = this.cp.recent.filter((n) => n.block >= oldest);
     this.enqueue(header, [...events, ...fresh]);
   }
 
@@ -346,10 +432,12 @@ export class Watcher {
           chainId: this.cp.chainId,
           council: this.cp.council,
           block: header.number,
+          hash: header.hash,
           timestamp: header.timestamp,
         }),
       );
     }
+    for (const n of notices) this.cp.recent.push({ id: n.id, block: n.block, kind: n.kind });
     this.cp.unprinted.push(...notices);
     if (this.o.webhook) this.cp.outbox.push(...notices);
     this.save();
@@ -366,26 +454,128 @@ export class Watcher {
 
   private save(): void {
     this.cp.findings = [...this.findingKeys];
-    writeCheckpoint(this.o.checkpointFile, this.cp);
+    const lock = this.lock;
+    if (lock && !writeCheckpoint(this.o.checkpointFile, this.cp, () => touchLock(lock.file, lock.token))) {
+      throw new CliError(
+        `another hedge:watch (${lockHolder(lock.file) ?? "unknown"}) took checkpoint ${this.o.checkpointFile} over while this one was not running (a frozen process?): this one stops without writing`,
+      );
+    }
+    if (!lock) writeCheckpoint(this.o.checkpointFile, this.cp);
+  }
+
+  /** Locks the checkpoint for this watcher (refused in one line while another runs), after --start-over's move. */
+  private async takeLock(): Promise<void> {
+    if (this.lock) return;
+    const file = this.o.checkpointFile;
+    const lockFile = `${file}.lock`;
+    const token = await acquireLock(lockFile, { waitMs: 0, staleMs: LOCK_STALE_MS });
+    if (token === null)
+      throw new CliError(
+        `another hedge:watch (${lockHolder(lockFile) ?? "starting now"}) follows checkpoint ${file}: one watcher per checkpoint; stop it first, or give another --checkpoint`,
+      );
+    const timer = setInterval(() => touchLock(lockFile, token), LOCK_REFRESH_MS).unref();
+    this.lock = { file: lockFile, token, timer };
+    if (this.o.startOver && fs.existsSync(file)) {
+      const aside = `${file}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      fs.renameSync(file, aside);
+      this.o.status(`hedge:watch: --start-over: the previous checkpoint is kept as ${aside}`);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ the chain
 
   private async header(block: number): Promise<BlockHeader> {
     const header = await getBlock(this.o.rpc, block);
-    if (!header)
-      throw new ChainResetError(`the node does not know block ${block}: was it restarted without its state?`);
+    if (!header) throw new ChainMoved(); // gone since the head was read: a reorganisation to a shorter branch
     return header;
   }
 
-  /** Throws ChainResetError unless the checkpoint's last block is still on the node's chain. */
-  private async checkContinuity(): Promise<void> {
-    const header = await getBlock(this.o.rpc, this.cp.lastBlock);
-    if (!header || header.hash !== this.cp.lastBlockHash) {
+  /** Walks back if a block handled by the last poll (or the last block) is no longer on the node's chain. */
+  private async verify(): Promise<void> {
+    const from = Math.min(this.cp.verifyFrom, this.cp.lastBlock);
+    const recent = this.cp.blocks.filter(([n]) => n >= from);
+    const found = await Promise.all(recent.map(([n]) => getBlock(this.o.rpc, n)));
+    if (recent.every(([, hash], i) => found[i]?.hash === hash) && recent.at(-1)?.[0] === this.cp.lastBlock) return;
+    const ancestor = await this.commonAncestor();
+    if (ancestor.number < this.cp.lastBlock || ancestor.hash !== this.cp.lastBlockHash)
+      await this.rollback(ancestor, await this.rebuild(ancestor.number));
+  }
+
+  /**
+   * The newest block the watcher handled that is still on the node's chain; the council's deployment block when
+   * none within REORG_WINDOW is. Throws ChainResetError when the chain no longer holds the deployment.
+   */
+  private async commonAncestor(): Promise<BlockHeader> {
+    const blocks = this.cp.blocks;
+    const found = await Promise.all(blocks.map(([n]) => getBlock(this.o.rpc, n)));
+    for (let i = blocks.length - 1; i >= 0; i--) if (found[i]?.hash === blocks[i][1]) return found[i]!;
+    const deployed = await deploymentBlock(this.o.rpc, this.o.deployment);
+    if (deployed.hash !== this.cp.deployment.hash)
       throw new ChainResetError(
-        `the node's block ${this.cp.lastBlock} is ${header ? header.hash : "missing"}, not ${this.cp.lastBlockHash} as the checkpoint saw it: the chain was reset (a restarted hardhat node keeps no state); deploy again and start with a new --checkpoint`,
+        `the node's chain no longer holds the council's deployment block ${this.cp.deployment.block} (${this.cp.deployment.hash}): the chain was reset or it is another chain; ${START_OVER}`,
       );
+    const header = await getBlock(this.o.rpc, deployed.block);
+    if (!header) throw new ChainMoved();
+    return header;
+  }
+
+  /**
+   * After the chain reorganised below the last block handled: the view rebuilt at `ancestor` (`findings`: the
+   * audit's there, told before), the conditions and the oracle as they were there, the keeper's transaction
+   * re-judged, and one notice for the reorganisation plus one retraction per notice told from an orphaned block.
+   */
+  private async rollback(ancestor: BlockHeader, findings: Finding[]): Promise<void> {
+    const cp = this.cp;
+    const orphaned = cp.recent.filter((n) => n.block > ancestor.number);
+    const replaced = { from: ancestor.number + 1, to: cp.lastBlock, last: cp.lastBlockHash };
+    this.findingKeys = new Set(findings.map(findingKey));
+    const { conditions } = this.proposals.conditions(ancestor.timestamp, true);
+    const oracle = await this.oracleDrafts(ancestor, false);
+    cp.told = [...new Set([...conditions, ...oracle.conditions].map((c) => c.key))];
+    cp.blocks = cp.blocks.filter(([n]) => n < ancestor.number);
+    cp.blocks.push([ancestor.number, ancestor.hash]);
+    cp.recent = cp.recent.filter((n) => n.block <= ancestor.number);
+    cp.lastBlock = ancestor.number;
+    cp.lastBlockHash = ancestor.hash;
+    cp.verifyFrom = ancestor.number;
+    const k = cp.keeper;
+    if (k && (k.pending || (k.minedAt ?? -1) > ancestor.number)) {
+      Object.assign(k, { pending: true, orphaned: true, sentAt: ancestor.number });
+      delete k.minedAt;
     }
+    const drafts: NoticeDraft[] = [
+      {
+        key: `reorg:${replaced.last}:${ancestor.hash}`,
+        kind: "reorg",
+        severity: "warning",
+        message: `the chain reorganised: blocks ${replaced.from}..${replaced.to} the watcher had handled are no longer on it (common ancestor block ${ancestor.number}); ${orphaned.length} notice(s) told from them are retracted, and the new blocks are handled from here`,
+        details: {
+          ancestor: ancestor.number,
+          ancestorHash: ancestor.hash,
+          orphaned: [replaced.from, replaced.to],
+          retracted: orphaned.map((n) => n.id),
+        },
+      },
+      ...orphaned.map((n) => ({
+        key: `retracted:${n.id}`,
+        kind: "retracted" as const,
+        severity: "info" as const,
+        message: `retracts notice ${n.id} (${n.kind}, told from block ${n.block}, which a reorganisation orphaned)`,
+        details: { retracts: n.id, block: n.block, kind: n.kind },
+      })),
+    ];
+    this.enqueue(ancestor, drafts);
+    if (this.keeper) this.commitExtra(ancestor, await this.keeper.step(ancestor, oracle.preview));
+  }
+}
+
+/** A URL as it may be printed: scheme and host only (a webhook's path and query are its secret). */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return "(a URL that does not parse)";
   }
 }
 
