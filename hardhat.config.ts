@@ -16,6 +16,8 @@
  * | `HEDGE_DEBUG`                  | non-empty: a failed command also prints its stack trace (unset)                   |
  * | `HEDGE_KEYSTORE_PASSWORD`      | the password of `--from keystore:FILE` (unset: asked on the terminal)             |
  * | `HEDGE_KEYSTORE_PASSWORD_FILE` | a file whose first line is that password, for automation (unset)                  |
+ * | `HEDGE_WEBHOOK_URL`            | `hedge:watch --webhook`'s URL, a secret: printed as scheme and host only (unset)  |
+ * | `HEDGE_WEBHOOK_URL_FILE`       | a file whose first line is that URL, for automation (unset)                       |
  * | NAME of `--from env:NAME`      | a private key for `--from env:NAME` or `--keeper env:NAME`, never printed         |
  * | `REPORT_GAS`                   | `true` prints hardhat-gas-reporter's table after `hardhat test` (unset: off)      |
  *
@@ -49,6 +51,7 @@
  * | `WATCH_BENCH_PROPOSALS`        | `npm run bench:watch`: proposals in the history (1000)                            |
  * | `WATCH_BENCH_SAMPLES`          | `npm run bench:watch`: blocks whose poll is timed (40)                            |
  * | `WATCH_BENCH_BLOCKS`           | `npm run bench:watch`: blocks of the memory run (10000)                           |
+ * | `WATCH_BENCH_CONFIRMATIONS`    | `npm run bench:watch`: the watcher's confirmation depth (3, remote's default)     |
  * | `STARTUP_RUNS`                 | `npm run bench:startup`: runs per command (7)                                     |
  * | `STARTUP_GOAL`                 | `npm run bench:startup`: fails above this ratio to `npx hardhat --version` (1.5)  |
  *
@@ -75,7 +78,8 @@ import type {} from "@nomicfoundation/hardhat-toolbox"; // its type extensions (
 import path from "node:path";
 
 import "./tasks";
-import { checkHedgeCommandLine, invokedTask } from "./scripts/lib/shell/argv";
+import { exitQuietlyWhenOutputCloses } from "./scripts/lib/output";
+import { PRIVATE_KEY_FORMAT, checkHedgeCommandLine, invokedTask, isPrivateKey } from "./scripts/lib/shell/argv";
 
 /**
  * The plugins. A `hedge:*` command needs only ethers (and TypeChain, if it compiles on a fresh clone); loading the
@@ -85,6 +89,7 @@ import { checkHedgeCommandLine, invokedTask } from "./scripts/lib/shell/argv";
 if (invokedTask(process.argv.slice(2))?.startsWith("hedge:")) {
   require("@nomicfoundation/hardhat-ethers");
   require("@typechain/hardhat");
+  exitQuietlyWhenOutputCloses(); // `hedge:status | head -1`: no EPIPE stack trace
 } else {
   require("@nomicfoundation/hardhat-toolbox");
 }
@@ -145,11 +150,20 @@ subtask(TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_END, async () => {
   compileTicker = undefined;
 });
 
+/**
+ * `remote`'s key, only when it is one. Hardhat checks every network's accounts while it loads the config: a malformed
+ * HEDGE_PRIVATE_KEY made every command fail (even on localhost, even `hardhat test`) with a stack trace that did not
+ * name the variable. Left out, it makes `remote` unusable instead: a command on it is refused below in one line that
+ * names the variable and never shows its value.
+ */
+const remoteKey = process.env.HEDGE_PRIVATE_KEY || undefined; // empty: unset
+const remoteKeyMalformed = remoteKey !== undefined && !isPrivateKey(remoteKey);
+
 const remote = process.env.HEDGE_RPC_URL
   ? {
       remote: {
         url: process.env.HEDGE_RPC_URL,
-        accounts: process.env.HEDGE_PRIVATE_KEY ? [process.env.HEDGE_PRIVATE_KEY] : [],
+        accounts: remoteKey && !remoteKeyMalformed ? [remoteKey] : [],
         chainId: process.env.HEDGE_CHAIN_ID ? Number(process.env.HEDGE_CHAIN_ID) : undefined,
       },
     }
@@ -157,6 +171,8 @@ const remote = process.env.HEDGE_RPC_URL
 
 const REMOTE_NEEDS =
   "HEDGE_RPC_URL (the JSON-RPC URL of the chain), and HEDGE_PRIVATE_KEY, --from env:NAME or --from keystore:FILE to sign";
+
+const REMOTE_KEY_PROBLEM = `HEDGE_PRIVATE_KEY does not hold a valid private key (${PRIVATE_KEY_FORMAT}; not shown): set it to the key of the account that signs on remote, or unset it and sign with --from env:NAME or --from keystore:FILE`;
 
 const config: HardhatUserConfig = {
   solidity: {
@@ -176,7 +192,12 @@ const config: HardhatUserConfig = {
 };
 
 // A `hedge:*` command with wrong words (an unknown or repeated option, a missing value, a network that is not
-// configured) stops here with one `error:` line, before Hardhat parses it and prints a stack trace.
-checkHedgeCommandLine(["hardhat", ...Object.keys(config.networks ?? {})], { remote: REMOTE_NEEDS });
+// configured), or any command on `remote` with a malformed key, stops here with one `error:` line, before Hardhat
+// parses it and prints a stack trace.
+checkHedgeCommandLine(
+  ["hardhat", ...Object.keys(config.networks ?? {})],
+  { remote: REMOTE_NEEDS },
+  process.env.HEDGE_RPC_URL && remoteKeyMalformed ? { remote: REMOTE_KEY_PROBLEM } : {},
+);
 
 export default config;

@@ -50,6 +50,13 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   // Like `hardhat run`: deploy what the sources say (a no-op when nothing changed; once per process).
   if (!compiled) await hre.run("compile", { quiet: true });
   compiled = true;
+  const file = deploymentFile(hre);
+  // --upkeep on a live deployment adds the upkeep only: it uses none of the system's options, and its seat holders
+  // are not resolved (the default --seats 5 needs six accounts, which a network with one key has not).
+  if (args.upkeep && !args.force && (await isLive(hre, file))) {
+    requireWritable(hre, file);
+    return addUpkeep(hre, args, file);
+  }
   const holders = await resolveHolders(hre, args);
   const n = holders.length;
   const thresholds = args.thresholds ? parseThresholds(args.thresholds, n) : undefined;
@@ -86,19 +93,11 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     );
   }
 
-  const file = deploymentFile(hre);
   requireWritable(hre, file);
-  if (fs.existsSync(file) && !args.force) {
-    const live = await loadDeployment(hre).then(
-      () => true,
-      () => false,
+  if (!args.force && (await isLive(hre, file))) {
+    throw new CliError(
+      `${displayPath(hre, file)} already records a deployment that is live on chain ${await chainIdOf(hre)}; pass --force to deploy a new system and replace the file`,
     );
-    if (live && args.upkeep) return addUpkeep(hre, args, file);
-    if (live) {
-      throw new CliError(
-        `${displayPath(hre, file)} already records a deployment that is live on chain ${await chainIdOf(hre)}; pass --force to deploy a new system and replace the file`,
-      );
-    }
   }
 
   const { signer, address, label } = await selectSigner(hre, args.from);
@@ -128,6 +127,15 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     await printStatus(hre, await openSystem(hre));
   }
   return deployment;
+}
+
+/** Whether `file` exists and records a deployment that is live on the network (one loadDeployment accepts). */
+async function isLive(hre: HardhatRuntimeEnvironment, file: string): Promise<boolean> {
+  if (!fs.existsSync(file)) return false;
+  return loadDeployment(hre).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `--upkeep` on a live deployment: deploys a HedgeUpkeep for its policy and records it in the same file. */

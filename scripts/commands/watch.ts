@@ -19,7 +19,7 @@ import { CliError, say, sayError } from "../lib/output";
 import { readSecretFile } from "../lib/shell/keystore";
 import { selectSigner } from "../lib/shell/signers";
 import { displayPath, loadDeployment } from "../lib/deployments";
-import { oneLine } from "../lib/untrusted";
+import { oneLine, urlOrigin } from "../lib/untrusted";
 
 export interface WatchArgs {
   seat?: string;
@@ -76,8 +76,8 @@ export function webhookFromEnv(env: NodeJS.ProcessEnv): string {
 /** The status line of a node outage (or its end); the node's error message is escaped (../lib/untrusted). */
 export function outageLine(url: string, failing: boolean, error?: unknown): string {
   return failing
-    ? `hedge:watch: node ${url} unreachable or failing (${oneLine(String((error as Error)?.message ?? error))}); retrying with back-off`
-    : `hedge:watch: node ${url} answers again`;
+    ? `hedge:watch: node ${urlOrigin(url)} unreachable or failing (${oneLine(String((error as Error)?.message ?? error))}); retrying with back-off`
+    : `hedge:watch: node ${urlOrigin(url)} answers again`;
 }
 
 async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -106,7 +106,7 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
 
   const { deployment } = await loadDeployment(hre);
   const { HttpRpc, RetryingRpc } = await import("../lib/watch/rpc");
-  const { Watcher, ChainResetError, deploymentBlock, safeUrl } = await import("../lib/watch/watcher");
+  const { Watcher, ChainResetError, deploymentBlock } = await import("../lib/watch/watcher");
   const { ABI, view } = await import("../lib/watch/chain");
 
   const controller = new AbortController();
@@ -187,7 +187,7 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
     extraAccounts,
   });
   if (keeper) sayError(`hedge:watch: keeper ${keeper.address} sends syncLayers when a sync would change a layer`);
-  if (webhook) sayError(`hedge:watch: delivering every notice to the webhook at ${safeUrl(webhook)}`);
+  if (webhook) sayError(`hedge:watch: delivering every notice to the webhook at ${urlOrigin(webhook)}`);
   try {
     await watcher.run();
   } catch (error) {

@@ -135,6 +135,11 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
     oracleAddress,
     { nonce: nonce + 2 },
   );
+  // The council's constructor reads the seats, so it is sent once they are mined. On a chain that mines on an
+  // interval its gas estimate would otherwise need the node's pending state, and a node that estimates against the
+  // latest block finds no code at the seats' address and refuses it, after the first three contracts went out. It
+  // costs at most one block.
+  await seats.waitForDeployment();
   const council = await new HedgeCouncil__factory(deployer).deploy(
     seatsAddress,
     timelockAddress,

@@ -20,7 +20,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { fmtDuration, fmtInt, fmtRelative, fmtTime, fmtVix } from "./format";
 import { CliError, say } from "./output";
-import { oneLine, quoted } from "./untrusted";
+import { oneLine, quoted, urlOrigin } from "./untrusted";
 
 /** The artifacts whose errors the tasks can meet, directly or bubbled up through the council and the timelock. */
 export const ERROR_SOURCES = ["HedgeCouncil", "HedgePolicy", "CouncilSeats", "TimelockController", "MockV3Aggregator"];
@@ -272,15 +272,27 @@ export async function describeError(hre: HardhatRuntimeEnvironment, error: unkno
   }
   const record = (error ?? {}) as { shortMessage?: unknown; message?: unknown };
   const message = String(record.shortMessage ?? record.message ?? error);
-  if (message.includes("HH108")) {
-    const url = (hre.network.config as { url?: string }).url ?? hre.network.name;
-    return `cannot connect to network "${hre.network.name}" at ${url}: is the node running (npx hardhat node)?`;
-  }
+  if (message.includes("HH108")) return cannotConnect(hre);
   if (/revert/i.test(message) && !/reason|custom error/i.test(message)) {
     return "the contract reverted without a reason";
   }
   // A node's (or a wallet's) message: its first line, escaped and cut (it may quote a revert reason).
   return oneLine(message.split("\n")[0]);
+}
+
+/**
+ * No node answers at the network's URL. The line names the URL it tried (from the environment: escaped) and the
+ * variable that sets it, as a newcomer with a node on another port meets `localhost`'s default here first.
+ */
+function cannotConnect(hre: HardhatRuntimeEnvironment): string {
+  // Scheme and host only: a provider's URL often holds an API key.
+  const url = urlOrigin((hre.network.config as { url?: string }).url ?? "");
+  const where = `cannot connect to network "${hre.network.name}" at ${url}`;
+  if (hre.network.name === "localhost") {
+    return `${where}: is the node running? Start it with npx hardhat node, or set HEDGE_LOCALHOST_URL to the URL of the node you run`;
+  }
+  if (hre.network.name === "remote") return `${where}: is the node running, and is HEDGE_RPC_URL its URL?`;
+  return `${where}: is the node running?`;
 }
 
 /**

@@ -48,6 +48,21 @@ export function sayError(line: string): void {
   output.error(terminalLine(line));
 }
 
+/**
+ * Exits quietly, with the exit code set so far, once the reader of stdout or stderr is gone: `hedge:status | head -1`
+ * closes the pipe after one line, the next write fails with EPIPE, and Node reports it as an error event that, with no
+ * listener, ends the process with a stack trace. Nobody reads what the command would still print, so it stops there,
+ * as `git log | head` does. Called once, where a `hedge:*` command starts (hardhat.config.ts), not by tests.
+ */
+export function exitQuietlyWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit();
+    });
+  }
+}
+
 /** Runs `fn` with every line a task prints sent to `sink` instead of the console. */
 export async function withOutput<T>(sink: Output, fn: () => Promise<T>): Promise<T> {
   const previous = output;

@@ -152,3 +152,16 @@ export function safeJson(value: unknown, space?: number): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+/**
+ * A URL as it may be printed: its scheme and host only. An RPC provider's URL often holds an API key in its path or
+ * query, and a webhook's path is its bearer token (Slack, Discord, Teams): neither is ever shown.
+ */
+export function urlOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return "(a URL that does not parse, not shown)";
+  }
+}

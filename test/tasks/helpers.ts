@@ -6,6 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import type { Readable } from "node:stream";
 
 import { expect } from "chai";
 import hre from "hardhat";
@@ -179,8 +180,43 @@ export function hardhatCli(
   timeoutMs = 60_000,
   input = "",
 ): Promise<CliRun> {
+  return runScript(HARDHAT_CLI, args, env, timeoutMs, input, () => undefined);
+}
+
+/** Runs another Node script of the project (`app/cli.mjs`...) as a child process, as `hardhatCli` runs Hardhat's. */
+export function nodeCli(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
+  return runScript(path.join(ROOT, script), args, env, timeoutMs, "", () => undefined);
+}
+
+/**
+ * Runs `hardhat <args>` as a child process whose reader goes away after the first chunk of its stdout, as in
+ * `npx hardhat hedge:status | head -1`: the pipe is closed, and the child's next write to stdout fails (EPIPE).
+ * `stdout` is that first chunk.
+ */
+export function hardhatCliReadOnce(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
+  return runScript(HARDHAT_CLI, args, env, timeoutMs, "", (stdout) => stdout.once("data", () => stdout.destroy()));
+}
+
+/** Runs `script` with `args`; `reader` may consume the child's stdout (every chunk is kept until it closes). */
+function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+  input: string,
+  reader: (stdout: Readable) => void,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARDHAT_CLI, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env, HARDHAT_NETWORK: undefined, FORCE_COLOR: "0" },
       stdio: ["pipe", "pipe", "pipe"],
@@ -191,6 +227,7 @@ export function hardhatCli(
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
+    reader(child.stdout);
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
@@ -199,6 +236,13 @@ export function hardhatCli(
       resolve({ code, stdout, stderr: stripNoise(stderr) });
     });
   });
+}
+
+/** A child-process command that must succeed: exit status 0 and nothing on stderr. Returns its stdout. */
+export function cliOk(run: CliRun, what: string): string {
+  expect(run.code, `${what} failed:\n${run.stdout}\n${run.stderr}`).to.equal(0);
+  expect(run.stderr, `${what} printed errors`).to.equal("");
+  return run.stdout;
 }
 
 /** Drops warnings from the toolchain that are not the task's output. */

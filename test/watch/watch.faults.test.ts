@@ -134,6 +134,10 @@ describe("hedge:watch under faults (hardhat node, proxy, webhook)", function () 
 
   it("tells each seat what awaits it, and what became executable, through RPC errors and timeouts", async () => {
     expect(receiver.refusedCount, "the webhook was refused while failing").to.be.greaterThan(0);
+    // The outage is told with the webhook's scheme and host only: its path is its secret.
+    const origin = new URL(receiver.url).origin;
+    expect(first.stderr.some((l) => l.includes(`webhook ${origin} refused a notice`))).to.equal(true);
+    expect(first.stderr.join("\n")).to.not.include(receiver.url);
     receiver.failing = false;
     p1 = await propose(3_000, "p1: raise the coverage to 30 %");
     await waitFor(

@@ -11,6 +11,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HedgeUpkeep } from "../../typechain-types";
 import { ORACLE_STATUS, previewSync, readOracle } from "../../scripts/lib/council";
 import { deployHedgePolicy, vixAnswer } from "../helpers/hedgePolicy";
+import { outageLine } from "../../scripts/commands/watch";
 import { expectRefused, tempDir } from "../tasks/helpers";
 
 describe("hedge:watch", function () {
@@ -77,6 +78,16 @@ describe("hedge:watch", function () {
         /--checkpoint .*cp: is a directory; give a file name/,
       );
     });
+  });
+
+  it("tells a node outage with the node's scheme and host only: a provider's URL often holds an API key", function () {
+    const url = "https://mainnet.infura.example/v3/XXXXsecretXXXX";
+    const lines = [outageLine(url, true, new Error("timeout")), outageLine(url, false)];
+    expect(lines[0]).to.match(
+      /^hedge:watch: node https:\/\/mainnet\.infura\.example unreachable or failing \(timeout\)/,
+    );
+    expect(lines[1]).to.equal("hedge:watch: node https://mainnet.infura.example answers again");
+    expect(lines.join("\n")).to.not.include("XXXXsecretXXXX");
   });
 
   describe("the keeper's judgement agrees with HedgeUpkeep.preview", function () {

@@ -6,9 +6,12 @@
 // tasks/index.ts declared, and turns each of its refusals into the command line's one line (`error: <what is wrong
 // and what to do>` on stderr, exit code 1; see ./output). What Hardhat accepts is accepted unchanged: the check
 // uses the same parser, so it can only refuse earlier and say it better. Every other command (test, compile, node,
-// help, `--help`) is left to Hardhat.
+// help, `--help`) is left to Hardhat, except on a network the config declares but cannot use (`remote` with a
+// malformed HEDGE_PRIVATE_KEY): there every command is refused in one line, as it could only fail later.
 //
-// Light by design (it runs on every `npx hardhat`): only Hardhat's argument parser, already loaded by its CLI.
+// Light by design (it runs on every `npx hardhat`): only Hardhat's argument parser, already loaded by its CLI. That
+// is also why what a private key looks like is decided here, without ethers: the config checks HEDGE_PRIVATE_KEY
+// while it loads, and ethers is loaded only when a command's action needs it.
 import { ArgumentsParser } from "hardhat/internal/cli/ArgumentsParser";
 import { HardhatContext } from "hardhat/internal/context";
 import { HardhatError } from "hardhat/internal/core/errors";
@@ -48,6 +51,9 @@ export function invokedTask(argv: string[]): string | undefined {
 /** What each network that the config declares only when its environment variables are set needs, by name. */
 export type NetworkHints = Record<string, string>;
 
+/** Why a network that the config declares cannot be used (a malformed key in its environment variables), by name. */
+export type NetworkProblems = Record<string, string>;
+
 /**
  * The one-line error for a `hedge:*` command line, or undefined when Hardhat would run it (or it is not a `hedge:*`
  * command, or it asks for help). `tasks` are the declared tasks, `networks` the config's networks.
@@ -67,7 +73,7 @@ export function hedgeCommandLineError(
   if (problem !== undefined) return problem;
   const network = parsed.args.network;
   if (network !== undefined && !networks.includes(network)) {
-    const given = argv.includes("--network") ? `--network ${network}` : `HARDHAT_NETWORK=${network}`;
+    const given = networkGiven(argv, network);
     if (hints[network]) return `${given} needs ${hints[network]}`;
     const known = [...new Set([...networks, ...Object.keys(hints)])];
     return `${given}: no such network; use ${known.join(", ")}`;
@@ -76,15 +82,59 @@ export function hedgeCommandLineError(
 }
 
 /**
- * Runs the check on this process's command line; on a refusal prints the line and exits with code 1 before Hardhat
+ * The one-line error for any command line (a `hedge:*` command or not) that runs a task on a network in `problems`;
+ * undefined when it selects another network, runs no task, or asks for help.
+ */
+export function unusableNetworkError(
+  argv: string[],
+  problems: NetworkProblems,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const parsed = parseGlobal(argv, env);
+  if (parsed?.task === undefined || parsed.task === "help" || parsed.args.help) return undefined;
+  const network = parsed.args.network ?? "hardhat";
+  const problem = problems[network];
+  return problem === undefined ? undefined : `${networkGiven(argv, network)}: ${problem}`;
+}
+
+/** How the command line chose `network`: its `--network` option, or HARDHAT_NETWORK. */
+function networkGiven(argv: string[], network: string): string {
+  return argv.includes("--network") ? `--network ${network}` : `HARDHAT_NETWORK=${network}`;
+}
+
+/**
+ * Runs the checks on this process's command line; on a refusal prints the line and exits with code 1 before Hardhat
  * parses anything of the task (so before any task runs or connects).
  */
-export function checkHedgeCommandLine(networks: string[], hints: NetworkHints = {}): void {
+export function checkHedgeCommandLine(
+  networks: string[],
+  hints: NetworkHints = {},
+  problems: NetworkProblems = {},
+): void {
   const tasks = HardhatContext.getHardhatContext().tasksDSL.getTaskDefinitions();
-  const error = hedgeCommandLineError(process.argv.slice(2), tasks, networks, hints);
+  const argv = process.argv.slice(2);
+  const error = hedgeCommandLineError(argv, tasks, networks, hints) ?? unusableNetworkError(argv, problems);
   if (error === undefined) return;
   sayError(`error: ${error}`);
   process.exit(1);
+}
+
+// ------------------------------------------------------------------------------------------------ private keys
+
+/** What a private key looks like, for the refusals that name a variable holding a bad one (never its value). */
+export const PRIVATE_KEY_FORMAT = "64 hex digits, with or without 0x";
+
+/** Text shaped like a private key (PRIVATE_KEY_FORMAT), whether or not it is a valid one. */
+export const PRIVATE_KEY_TEXT = /^(0x)?[0-9a-fA-F]{64}$/;
+
+/** The order of secp256k1: a private key is a number from 1 to n - 1. */
+const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/** Whether `text` is a private key an account can sign with: shaped like one, and neither zero nor too large. */
+export function isPrivateKey(text: string): boolean {
+  if (!PRIVATE_KEY_TEXT.test(text)) return false;
+  const key = BigInt(text.startsWith("0x") ? text : `0x${text}`);
+  return key > 0n && key < SECP256K1_ORDER;
 }
 
 // ------------------------------------------------------------------------------------------------ the task's words

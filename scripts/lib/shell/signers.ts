@@ -3,6 +3,7 @@ import { Wallet, getAddress, isAddress, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { CliError } from "../output";
+import { PRIVATE_KEY_FORMAT, PRIVATE_KEY_TEXT } from "./argv";
 
 /** A signer chosen with `--from`, with a label that never contains a key. */
 export interface SelectedSigner {
@@ -23,14 +24,13 @@ export interface SignerOptions {
 
 const ENV_KEY = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 const KEYSTORE = /^keystore:(.+)$/;
-const PRIVATE_KEY = /^(0x)?[0-9a-fA-F]{64}$/;
 
 /**
  * Refuses a private key given where an account is expected, without repeating it: an error line ends up in
  * terminals, logs and CI output, and the shell's history already holds it.
  */
 function refuseKey(flag: string, text: string, instead: string): void {
-  if (PRIVATE_KEY.test(text)) {
+  if (PRIVATE_KEY_TEXT.test(text)) {
     throw new CliError(
       `${flag}: this looks like a private key (not shown); a key never goes on the command line, ${instead}; consider that key exposed`,
     );
@@ -103,7 +103,7 @@ async function defaultSigner(hre: HardhatRuntimeEnvironment): Promise<SelectedSi
   return { signer: signers[0], address: signers[0].address, label: accountLabel(signers[0].address, 0) };
 }
 
-/** `--from env:NAME`: the private key held in $NAME. */
+/** `--from env:NAME`: the private key held in $NAME. A refusal names the variable, never its value. */
 function envSigner(hre: HardhatRuntimeEnvironment, from: string, name: string): SelectedSigner {
   const key = process.env[name];
   if (!key) throw new CliError(`--from ${from}: the environment variable ${name} is not set`);
@@ -111,7 +111,7 @@ function envSigner(hre: HardhatRuntimeEnvironment, from: string, name: string): 
   try {
     wallet = new Wallet(key.startsWith("0x") ? key : `0x${key}`, hre.ethers.provider);
   } catch {
-    throw new CliError(`--from ${from}: ${name} does not hold a valid private key (32 bytes in hex)`);
+    throw new CliError(`--from ${from}: ${name} does not hold a valid private key (${PRIVATE_KEY_FORMAT}; not shown)`);
   }
   return { signer: wallet, address: wallet.address, label: `${wallet.address} (key from $${name})` };
 }

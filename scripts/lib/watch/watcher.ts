@@ -23,7 +23,7 @@ import fs from "node:fs";
 
 import { fmtVix, shortId } from "../format";
 import { CliError } from "../output";
-import { oneLine } from "../untrusted";
+import { oneLine, urlOrigin } from "../untrusted";
 import type { Deployment } from "../deployments";
 import { acquireLock, lockHolder, releaseLock, touchLock } from "../lock-file";
 import { ContinuousAudit, findingSeverity, type AuditEvent, type Finding, type Rpc } from "./audit";
@@ -252,7 +252,7 @@ export class Watcher {
         onOutage: (failing, detail) =>
           this.o.status(
             failing
-              ? `hedge:watch: webhook ${safeUrl(this.o.webhook!)} refused a notice (${oneLine(String(detail))}); retrying with back-off`
+              ? `hedge:watch: webhook ${urlOrigin(this.o.webhook!)} refused a notice (${oneLine(String(detail))}); retrying with back-off`
               : `hedge:watch: webhook delivering again`,
           ),
         initialDelayMs: this.o.webhookDelays?.initialMs,
@@ -566,16 +566,6 @@ export class Watcher {
     ];
     this.enqueue(ancestor, drafts);
     if (this.keeper) this.commitExtra(ancestor, await this.keeper.step(ancestor, oracle.preview));
-  }
-}
-
-/** A URL as it may be printed: scheme and host only (a webhook's path and query are its secret). */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return "(a URL that does not parse)";
   }
 }
 
