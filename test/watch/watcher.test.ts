@@ -46,7 +46,7 @@ describe("hedge:watch engine (in-process)", function () {
   afterEach(() => started.splice(0).forEach((w) => w.unlock()));
 
   /** A watcher on the in-process chain, with a checkpoint of its own (or `checkpoint`), its notices collected. */
-  function watcher(f: Fixture, o: { seat?: string; checkpoint?: string } = {}) {
+  function watcher(f: Fixture, o: { seat?: string; checkpoint?: string; startOver?: boolean } = {}) {
     const out: Notice[] = [];
     const controller = new AbortController();
     const w = new Watcher({
@@ -58,6 +58,7 @@ describe("hedge:watch engine (in-process)", function () {
       json: true,
       pollMs: 0,
       confirmations: 0,
+      startOver: o.startOver,
       signal: controller.signal,
       out: (line) => out.push(JSON.parse(line) as Notice),
       status: () => undefined,
@@ -221,6 +222,56 @@ describe("hedge:watch engine (in-process)", function () {
     const ids = [...first.out, ...second.out].map((x) => x.id);
     expect(new Set(ids).size).to.equal(told + 1);
     expect(JSON.parse(fs.readFileSync(checkpoint, "utf8")).unprinted).to.deep.equal([]);
+  });
+
+  it("refuses a checkpoint it cannot trust in one line, and --start-over keeps it aside", async function () {
+    const f = await loadFixture(fixture);
+    const checkpoint = path.join(dir, "refused.json");
+    const refusals: [string, RegExp][] = [
+      ['{"format": "hedge-watch-checkpoint/2", "lastBl', /is not valid JSON \(.*\); pass --start-over to start afresh/],
+      ['{"format": "hedge-watch-checkpoint/1"}', /has format hedge-watch-checkpoint\/1, from an older hedge:watch/],
+      ['{"format": "something-else"}', /is not a hedge:watch checkpoint \(format hedge-watch-checkpoint\/2\)/],
+      ["[1, 2, 3]", /is not a hedge:watch checkpoint/],
+    ];
+    for (const [text, message] of refusals) {
+      fs.writeFileSync(checkpoint, text);
+      const w = watcher(f, { checkpoint }).w;
+      const error = await w.start().then(
+        () => null,
+        (e: Error) => e,
+      );
+      w.unlock();
+      expect(error?.name, text).to.equal("CliError");
+      expect(error!.message).to.match(message);
+      expect(error!.message).to.not.include("\n");
+      expect(fs.readFileSync(checkpoint, "utf8"), "a refused checkpoint is left as it was").to.equal(text);
+    }
+    // Damaged (a field missing) and another deployment's: from a real checkpoint, edited.
+    const good = watcher(f, { checkpoint: path.join(dir, "good.json") }).w;
+    await good.start();
+    good.unlock();
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, "good.json"), "utf8")) as Record<string, unknown>;
+    for (const [edit, message] of [
+      [{ blocks: "none" }, /is damaged \(a field is missing or malformed\); pass --start-over/],
+      [
+        { deployment: { block: 1, hash: `0x${"ab".repeat(32)}` } },
+        /follows the council deployed in block 1 \(0xabab.*\), but this chain's council was deployed in block \d+ .*the chain was reset or the council redeployed; pass --start-over/,
+      ],
+    ] as [Record<string, unknown>, RegExp][]) {
+      fs.writeFileSync(checkpoint, JSON.stringify({ ...saved, ...edit }));
+      const w = watcher(f, { checkpoint }).w;
+      const error = await w.start().then(
+        () => null,
+        (e: Error) => e,
+      );
+      w.unlock();
+      expect(error?.message).to.match(message);
+    }
+    const over = watcher(f, { checkpoint, startOver: true });
+    await over.w.start();
+    expect(over.w.checkpoint.lastBlock).to.equal(await hre.ethers.provider.getBlockNumber());
+    const aside = fs.readdirSync(dir).filter((name) => name.startsWith("refused.json.replaced-"));
+    expect(aside).to.have.length(1);
   });
 
   it("asks a seat to veto only a Critical proposal, while the council would take its veto", async function () {
