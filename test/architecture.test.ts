@@ -108,6 +108,7 @@ export const LAYERS: { rank: string; modules: string[] }[] = [
       "shell/",
       "signing.ts",
       "rpc.ts",
+      "deploy-receipts.ts",
       "contract-code.ts",
       "errors.ts",
       "policy-edit.ts",

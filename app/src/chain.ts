@@ -1,10 +1,11 @@
 // The chain as the console reads it: settings (RPC URL and deployment; never from the page's address), the contracts
 // with the repository's ABIs and
 // TypeChain types, the proposals from `ProposalCreated`, and reverts explained with the command line's own words.
-import { Contract, Interface, JsonRpcProvider, type ContractRunner, type InterfaceAbi } from "ethers";
+import { Contract, Interface, JsonRpcProvider, getAddress, type ContractRunner, type InterfaceAbi } from "ethers";
 import { ABIS } from "virtual:hedge-abi";
 
 import type { CouncilSeats, HedgeCouncil, HedgePolicy, MockV3Aggregator } from "../../typechain-types";
+import { checkDeploymentReceipts, createdByDeployment, mismatchText } from "../../scripts/lib/deploy-receipts";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { ERROR_SOURCES, explainRevert, revertData } from "../../scripts/lib/errors";
 import { escapeUnsafe } from "../../scripts/lib/untrusted";
@@ -74,7 +75,6 @@ export interface System {
   council: HedgeCouncil;
   policy: HedgePolicy;
   seats: CouncilSeats;
-  oracle: MockV3Aggregator;
   fromBlock: number;
 }
 
@@ -94,9 +94,21 @@ export async function openSystem(settings: LoadedSettings): Promise<System> {
   if ((await provider.getCode(c.council.address)) === "0x") {
     throw new Error(`no council at ${c.council.address} on ${settings.rpcUrl}: was the node restarted?`);
   }
-  const blocks = Object.values(c)
-    .map((x) => x.blockNumber)
-    .filter((b): b is number => b !== null);
+  // The block numbers against the deployment transactions' receipts, as the command line checks them: a block moved
+  // forward would hide the proposals created before it.
+  const names = Object.keys(c) as (keyof Deployment["contracts"])[];
+  const rpc = { request: (r: { method: string; params?: unknown[] }) => provider.send(r.method, r.params ?? []) };
+  const { mismatches, firstBlock } = await checkDeploymentReceipts(
+    rpc,
+    c,
+    names,
+    createdByDeployment(deployment, names),
+  );
+  if (mismatches.length > 0) {
+    throw new Error(
+      `the deployment: ${mismatchText(mismatches[0], chainId)}; restore it (Settings) from where it was kept`,
+    );
+  }
   return {
     settings,
     deployment,
@@ -105,8 +117,24 @@ export async function openSystem(settings: LoadedSettings): Promise<System> {
     council: contract<HedgeCouncil>("HedgeCouncil", c.council.address, provider),
     policy: contract<HedgePolicy>("HedgePolicy", c.policy.address, provider),
     seats: contract<CouncilSeats>("CouncilSeats", c.seats.address, provider),
-    oracle: contract<MockV3Aggregator>("MockV3Aggregator", c.oracle.address, provider),
-    fromBlock: blocks.length > 0 ? Math.min(...blocks) : 0,
+    fromBlock: firstBlock ?? 0,
+  };
+}
+
+/**
+ * The VIX oracle the policy reads (`policy.oracle()`, at every call: governance may move it while the console is
+ * open), never the deployment's; `moved` when the deployment's is another (it predates a setOracle).
+ */
+export async function policyOracle(
+  system: System,
+): Promise<{ oracle: MockV3Aggregator; address: string; deployed: string; moved: boolean }> {
+  const address = getAddress(await system.policy.oracle());
+  const deployed = getAddress(system.deployment.contracts.oracle.address);
+  return {
+    oracle: contract<MockV3Aggregator>("MockV3Aggregator", address, system.provider),
+    address,
+    deployed,
+    moved: address !== deployed,
   };
 }
 

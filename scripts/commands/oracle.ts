@@ -21,7 +21,7 @@ export interface OracleArgs {
 async function setVix(args: OracleArgs, hre: HardhatRuntimeEnvironment) {
   const vix = parseVix("--vix", args.vix);
   requireLocalNetwork(hre, "hedge:oracle (the mock VIX oracle)");
-  const system = await openSystem(hre);
+  const system = await openSystem(hre, { history: false });
   if (!system.deployment.oracleIsMock) {
     throw new CliError(
       `the oracle ${system.deployment.contracts.oracle.address} is not the mock deployed by hedge:deploy (${displayPath(hre, system.file)}); it cannot be set`,
@@ -34,7 +34,8 @@ async function setVix(args: OracleArgs, hre: HardhatRuntimeEnvironment) {
     throw new CliError(`--sync: the policy reads the oracle ${policyOracle}, not the mock ${mock}; nothing sent`);
   }
   const { signer, label } = await selectSigner(hre, args.from);
-  const oracle = system.oracle.connect(signer);
+  // The file's mock, which hedge:deploy deployed (openSystem checked its code), not system.oracle(): the policy's.
+  const oracle = await hre.ethers.getContractAt("MockV3Aggregator", mock, signer);
   const decimals = await oracle.decimals();
   const answer = (BigInt(vix) * 10n ** BigInt(decimals)) / 100n;
   await simulate(hre, () => oracle.updateAnswer.staticCall(answer));

@@ -9,7 +9,7 @@ import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table, fmtL
 import { CliError, say, sayLines } from "../lib/output";
 import { describeError } from "../lib/errors";
 import { accountIndex } from "../lib/shell/signers";
-import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
+import { displayPath, openSystem, sameAddress, type HedgeContracts, type HedgeSystem } from "../lib/deployments";
 import { descriptionTitle } from "../lib/descriptions";
 import { policyTable } from "../lib/policy-edit";
 import {
@@ -26,10 +26,14 @@ import { showProposal } from "../lib/show-proposal";
 import { escapeUnsafe } from "../lib/untrusted";
 import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES, Tier } from "../lib/council";
 
-/** The latest VIX level of the oracle in hundredths, with its time; null when the oracle does not answer. */
-export async function latestVix(system: HedgeSystem): Promise<{ vix: number; updatedAt: number } | null> {
+/**
+ * The latest VIX level of the oracle the policy reads (not the deployments file's: see HedgeContracts.oracle) in
+ * hundredths, with its time; null when the oracle does not answer.
+ */
+export async function latestVix(system: HedgeContracts): Promise<{ vix: number; updatedAt: number } | null> {
+  const oracle = await system.oracle();
   try {
-    const [decimals, round] = await Promise.all([system.oracle.decimals(), system.oracle.latestRoundData()]);
+    const [decimals, round] = await Promise.all([oracle.decimals(), oracle.latestRoundData()]);
     const vix = (round.answer * 100n) / 10n ** BigInt(decimals);
     return { vix: Number(vix), updatedAt: Number(round.updatedAt) };
   } catch {
@@ -65,7 +69,10 @@ export async function printStatus(
   say(`Hedge Council on network "${hre.network.name}" (chain ${system.chainId}), ${displayPath(hre, system.file)}`);
   say(`  council ${c.council.address}   timelock ${c.timelock.address}`);
   say(`  policy  ${c.policy.address}   seats    ${c.seats.address}`);
-  say(`  oracle  ${c.oracle.address}${system.deployment.oracleIsMock ? " (mock)" : ""}`);
+  // The policy's oracle (checksummed by ethers), the mock only while it is the one hedge:deploy deployed.
+  const oracle = await (await system.oracle()).getAddress();
+  const mock = system.deployment.oracleIsMock && sameAddress(oracle, c.oracle.address);
+  say(`  oracle  ${oracle}${mock ? " (mock)" : ""}`);
   if (c.upkeep) say(`  upkeep  ${c.upkeep.address} (HedgeUpkeep: keepers call checkUpkeep / performUpkeep)`);
   say();
 

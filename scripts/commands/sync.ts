@@ -7,7 +7,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { fmtVix, fmtLayers } from "../lib/format";
 import { say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
-import { openSystem, type HedgeSystem } from "../lib/deployments";
+import { openSystem, type HedgeContracts } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
 import { latestVix } from "./status";
 
@@ -21,7 +21,7 @@ export interface SyncArgs {
  */
 export async function syncLayers(
   hre: HardhatRuntimeEnvironment,
-  system: HedgeSystem,
+  system: HedgeContracts,
   signer: Signer,
   label: string,
 ): Promise<number> {
@@ -60,7 +60,8 @@ export async function syncLayers(
 }
 
 const syncAction = async (args: SyncArgs, hre: HardhatRuntimeEnvironment) => {
-  const system = await openSystem(hre);
+  // No history read: the block numbers are not checked (openSystem).
+  const system = await openSystem(hre, { history: false });
   const { signer, label } = await selectSigner(hre, args.from);
   return { engaged: await syncLayers(hre, system, signer, label) };
 };

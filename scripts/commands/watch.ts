@@ -18,7 +18,7 @@ import { parseIntIn } from "../lib/shell/args";
 import { CliError, say, sayError } from "../lib/output";
 import { readSecretFile } from "../lib/shell/keystore";
 import { selectSigner } from "../lib/shell/signers";
-import { displayPath, loadDeployment } from "../lib/deployments";
+import { checkDeploymentBlocks, displayPath, loadDeployment } from "../lib/deployments";
 import { oneLine, urlOrigin } from "../lib/untrusted";
 
 export interface WatchArgs {
@@ -104,7 +104,9 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
   }
   const url = (hre.network.config as HttpNetworkConfig).url;
 
-  const { deployment } = await loadDeployment(hre);
+  const { deployment, file } = await loadDeployment(hre);
+  // The watcher reads history from the file's block numbers: checked against the deployment receipts first.
+  await checkDeploymentBlocks(hre, deployment, file);
   const { HttpRpc, RetryingRpc } = await import("../lib/watch/rpc");
   const { Watcher, ChainResetError, deploymentBlock } = await import("../lib/watch/watcher");
   const { ABI, view } = await import("../lib/watch/chain");

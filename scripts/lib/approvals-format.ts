@@ -203,7 +203,8 @@ export async function parseApprovals(
     if (typeof v !== "string" || !/^\d+$/.test(v)) throw bad(`values[${i}] must be a decimal string of wei`);
   });
   calldatas.forEach((d, i) => {
-    if (!isHexString(d)) throw bad(`calldatas[${i}] is not hex data`);
+    // Whole bytes only: an odd number of digits is not data, and hashProposal could not encode it.
+    if (!isHexString(d, true)) throw bad(`calldatas[${i}] is not hex data (0x and whole bytes)`);
   });
   if (f.description === undefined) {
     throw bad("description is missing: it must be the proposal's text (the id commits to its keccak256)");
@@ -243,7 +244,9 @@ export async function parseApprovals(
     }
     if (typeof e.signer !== "string" || !isAddress(e.signer)) throw bad(`${at}.signer is not an address`);
     const signer = getAddress(e.signer);
-    if (!isHexString(e.signature)) throw bad(`${at}.signature (seat ${seatId}, ${signer}) is not hex data`);
+    if (!isHexString(e.signature, true)) {
+      throw bad(`${at}.signature (seat ${seatId}, ${signer}) is not hex data (0x and whole bytes)`);
+    }
     if (seats.has(seatId.toString())) throw bad(`seat ${seatId} signed twice`);
     seats.add(seatId.toString());
     return fileSignature({ seatId, validUntil, signer, signature: e.signature as string });

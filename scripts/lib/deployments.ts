@@ -5,7 +5,11 @@
 // malformed file, a file written for another chain, a file whose contracts are not on the chain (a node that was
 // restarted), and a file that is tampered or foreign: a contract whose code is not this project's (immutables aside)
 // or contracts that do not point at each other as the file says. The file is not trusted: one edited address would
-// otherwise send every later transaction to someone else's contract.
+// otherwise send every later transaction to someone else's contract. For the commands that read the chain's history
+// from the deployment (proposals from ProposalCreated, a proposal's timeline), openSystem also checks each block
+// number against its deployment transaction's receipt (`checkDeploymentBlocks`): a block moved forward would hide
+// every proposal created before it. The oracle is never the file's: it is the one the policy reads
+// (`policy.oracle()`), which governance may have moved with setOracle since the file was written.
 //
 // The in-process `hardhat` network starts empty in every process, so `deployments/hardhat.json` is only meaningful
 // inside the process that wrote it (the demo, the tests, or several tasks run through `hre.run`). Use
@@ -16,20 +20,21 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { getAddress, isAddress, isHexString, type ContractTransactionResponse, type Signer } from "ethers";
+import { getAddress, isAddress, isHexString, type ContractTransactionResponse } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type {
+  AggregatorV3Interface,
   CouncilSeats,
   HedgeCouncil,
   HedgePolicy,
   HedgeUpkeep,
-  MockV3Aggregator,
   TimelockController,
 } from "../../typechain-types";
 import { checkWiring, isCompiledCode } from "./contract-code";
+import { checkDeploymentReceipts, createdByDeployment, mismatchText } from "./deploy-receipts";
 import { chainIdOf, isLocalNetwork } from "./shell/network";
-import { CliError } from "./output";
+import { CliError, sayError } from "./output";
 import { oneLine, quoted } from "./untrusted";
 import type { System } from "./deploy";
 
@@ -68,8 +73,8 @@ export interface Deployment {
   initialPolicy: { version: number; hash: string };
 }
 
-/** The deployment's contracts, connected to the network. */
-export interface HedgeSystem {
+/** The deployment's contracts, connected to the network (`openSystem(hre, { history: false })`). */
+export interface HedgeContracts {
   deployment: Deployment;
   file: string;
   chainId: number;
@@ -77,10 +82,18 @@ export interface HedgeSystem {
   policy: HedgePolicy;
   seats: CouncilSeats;
   timelock: TimelockController;
-  oracle: MockV3Aggregator;
+  /**
+   * The VIX oracle the policy reads (`policy.oracle()`, read once), never the file's: the first call warns on stderr
+   * when they differ (the file predates a setOracle).
+   */
+  oracle: () => Promise<AggregatorV3Interface>;
   /** The HedgeUpkeep, when the deployment has one. */
   upkeep?: HedgeUpkeep;
-  /** The block to start reading events from. */
+}
+
+/** The deployment's contracts and the block to read their history from, checked against the receipts. */
+export interface HedgeSystem extends HedgeContracts {
+  /** The block to start reading events from: the first deployment transaction's (`checkDeploymentBlocks`). */
   fromBlock: number;
 }
 
@@ -190,6 +203,7 @@ export function parseDeployment(text: string, name: string): Deployment {
     throw bad(
       `format is ${quoted(typeof d.format === "string" ? d.format : String(JSON.stringify(d.format)))}, expected "${DEPLOYMENT_FORMAT}"`,
     );
+  if (typeof d.network !== "string") throw bad("network must be the network's name");
   if (!Number.isSafeInteger(d.chainId) || (d.chainId as number) <= 0) throw bad("chainId must be a positive integer");
   const contracts = d.contracts as Record<string, Record<string, unknown>> | undefined;
   if (typeof contracts !== "object" || contracts === null) throw bad("contracts is missing");
@@ -210,7 +224,15 @@ export function parseDeployment(text: string, name: string): Deployment {
     const entry = contracts.upkeep;
     if (typeof entry !== "object" || entry === null || typeof entry.address !== "string" || !isAddress(entry.address))
       throw bad("contracts.upkeep.address is not an address");
+    if (entry.transactionHash != null && !isHexString(entry.transactionHash, 32)) {
+      throw bad("contracts.upkeep.transactionHash is not a transaction hash");
+    }
+    if (entry.blockNumber != null && !Number.isSafeInteger(entry.blockNumber)) {
+      throw bad("contracts.upkeep.blockNumber is not a block number");
+    }
   }
+  if (typeof d.deployer !== "string" || !isAddress(d.deployer)) throw bad("deployer is not an address");
+  if (typeof d.deployedAt !== "string") throw bad("deployedAt must be a time (ISO 8601)");
   const council = d.council as Record<string, unknown> | undefined;
   if (typeof council !== "object" || council === null) throw bad("council is missing");
   if (
@@ -222,10 +244,20 @@ export function parseDeployment(text: string, name: string): Deployment {
   for (const key of ["minDelay", "proposalTtl", "gracePeriod"]) {
     if (!Number.isSafeInteger(council[key])) throw bad(`council.${key} must be a number of seconds`);
   }
+  const numbers = (key: string, fields: string[], what: string) => {
+    const value = council[key] as Record<string, unknown> | undefined;
+    if (typeof value !== "object" || value === null) throw bad(`council.${key} is missing`);
+    for (const field of fields) {
+      if (!Number.isSafeInteger(value[field])) throw bad(`council.${key}.${field} must be ${what}`);
+    }
+  };
+  numbers("thresholds", ["fast", "standard", "critical", "veto"], "a number of seats");
+  numbers("delays", ["standard", "critical"], "a number of seconds");
   const policy = d.initialPolicy as Record<string, unknown> | undefined;
   if (typeof policy !== "object" || policy === null || !isHexString(policy.hash, 32)) {
     throw bad("initialPolicy.hash must be a bytes32 hash");
   }
+  if (!Number.isSafeInteger(policy.version)) throw bad("initialPolicy.version must be a number");
   if (typeof d.oracleIsMock !== "boolean") throw bad("oracleIsMock must be true or false");
   return raw as Deployment;
 }
@@ -325,29 +357,80 @@ async function tamperedOrForeign(
   return undefined;
 }
 
-/** Loads the deployment and connects its contracts (read-only unless a signer is given). */
-export async function openSystem(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<HedgeSystem> {
+/** What to do about a deployments file that does not describe the chain as it is. */
+function restoreAdvice(hre: HardhatRuntimeEnvironment): string {
+  return isLocalNetwork(hre)
+    ? "restore the file, or deploy again with hedge:deploy --force"
+    : "restore it from where it was kept, and send nothing before you know why it changed";
+}
+
+/**
+ * Checks the file's block numbers against its deployment transactions' receipts (./deploy-receipts, the audit's
+ * check too) and returns the block where the system's history begins: the first deployment transaction's. Refuses a
+ * block number that is not its transaction's, a transaction that did not create the contract the file names or that
+ * the chain does not hold, and a contract the deployment created whose transaction the file does not record. The
+ * receipts are read at once; only the commands that read the chain's history pay for them (see openSystem).
+ */
+export async function checkDeploymentBlocks(
+  hre: HardhatRuntimeEnvironment,
+  deployment: Deployment,
+  file: string,
+): Promise<number> {
+  const keys = recordedKeys(deployment);
+  const { mismatches, firstBlock } = await checkDeploymentReceipts(
+    hre.network.provider,
+    deployment.contracts,
+    keys,
+    createdByDeployment(deployment, keys),
+  );
+  if (mismatches.length > 0) {
+    throw new CliError(
+      `deployments file ${displayPath(hre, file)}: ${mismatchText(mismatches[0], deployment.chainId)}; ${restoreAdvice(hre)}`,
+    );
+  }
+  return firstBlock ?? 0;
+}
+
+/** The warning of a deployments file whose oracle is not the policy's (addresses checksummed here). */
+function oracleWarning(fileOracle: string, policyOracle: string): string {
+  return `warning: the deployments file's oracle ${getAddress(fileOracle)} is not the policy's (${getAddress(policyOracle)}): reading the policy's; the file predates a setOracle`;
+}
+
+/**
+ * Loads the deployment and connects its contracts, read-only. By default the block numbers are checked against the
+ * receipts (`checkDeploymentBlocks`) for `fromBlock`; a command that reads no history (hedge:oracle, hedge:sync)
+ * passes `history: false` and gets the contracts alone.
+ */
+export async function openSystem(hre: HardhatRuntimeEnvironment, options?: { history?: true }): Promise<HedgeSystem>;
+export async function openSystem(hre: HardhatRuntimeEnvironment, options: { history: false }): Promise<HedgeContracts>;
+export async function openSystem(
+  hre: HardhatRuntimeEnvironment,
+  options: { history?: boolean } = {},
+): Promise<HedgeContracts | HedgeSystem> {
   const { deployment, file, codes } = await loadDeployment(hre);
   const broken = await tamperedOrForeign(hre, deployment, codes);
   if (broken !== undefined) {
-    const fix = isLocalNetwork(hre)
-      ? "restore the file, or deploy again with hedge:deploy --force"
-      : "restore it from where it was kept, and send nothing before you know why it changed";
-    throw new CliError(`${displayPath(hre, file)} is tampered or foreign: ${broken} (${fix})`);
+    throw new CliError(`${displayPath(hre, file)} is tampered or foreign: ${broken} (${restoreAdvice(hre)})`);
   }
+  const fromBlock = options.history === false ? undefined : await checkDeploymentBlocks(hre, deployment, file);
   const c = deployment.contracts;
-  const runner = signer ?? hre.ethers.provider;
+  const runner = hre.ethers.provider;
   const at = <T>(name: string, address: string) =>
     hre.ethers.getContractAt(name, address).then((contract) => contract.connect(runner) as unknown as T);
-  const [council, policy, seats, timelock, oracle] = await Promise.all([
+  const [council, policy, seats, timelock] = await Promise.all([
     at<HedgeCouncil>("HedgeCouncil", c.council.address),
     at<HedgePolicy>("HedgePolicy", c.policy.address),
     at<CouncilSeats>("CouncilSeats", c.seats.address),
     at<TimelockController>("TimelockController", c.timelock.address),
-    at<MockV3Aggregator>("MockV3Aggregator", c.oracle.address),
   ]);
   const upkeep = c.upkeep ? await at<HedgeUpkeep>("HedgeUpkeep", c.upkeep.address) : undefined;
-  const blocks = CONTRACT_KEYS.map((k) => c[k].blockNumber).filter((b): b is number => b !== null);
+  // The oracle is the policy's, read when a command first needs it; the warning is told once per command.
+  let oracle: Promise<AggregatorV3Interface> | undefined;
+  const policyOracle = async () => {
+    const address = getAddress(await policy.oracle());
+    if (!sameAddress(address, c.oracle.address)) sayError(oracleWarning(c.oracle.address, address));
+    return at<AggregatorV3Interface>("AggregatorV3Interface", address);
+  };
   return {
     deployment,
     file,
@@ -356,9 +439,9 @@ export async function openSystem(hre: HardhatRuntimeEnvironment, signer?: Signer
     policy,
     seats,
     timelock,
-    oracle,
+    oracle: () => (oracle ??= policyOracle()),
     ...(upkeep ? { upkeep } : {}),
-    fromBlock: blocks.length > 0 ? Math.min(...blocks) : 0,
+    ...(fromBlock !== undefined ? { fromBlock } : {}),
   };
 }
 

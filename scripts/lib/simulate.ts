@@ -17,7 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { BrowserProvider, type Eip1193Provider } from "ethers";
+import { BrowserProvider, Interface, type Eip1193Provider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { Finding } from "./audit/types";
@@ -33,7 +33,7 @@ import {
   requiredValue,
   type ProposalCalls,
 } from "./council";
-import type { HedgeSystem } from "./deployments";
+import { sameAddress, type HedgeSystem } from "./deployments";
 import { describeError, explainRevert, revertData, systemErrors } from "./errors";
 import { fmtDuration, fmtInt, fmtVix, table } from "./format";
 import { toPolicyValues, type PolicyValues } from "./policy";
@@ -153,9 +153,11 @@ function onSandbox(system: HedgeSystem, provider: BrowserProvider) {
     council: system.council.connect(provider),
     policy: system.policy.connect(provider),
     seats: system.seats.connect(provider),
-    oracle: system.oracle.connect(provider),
   };
 }
+
+/** The mock oracle's setter, to publish its answer again on the sandbox. */
+const MOCK_ORACLE = new Interface(["function updateAnswer(int256 answer)"]);
 
 /** Sends and mines one transaction on the sandbox as `from`; returns its gas. Reverts throw, as Hardhat does. */
 async function send(rpc: Rpc, from: string, to: string, data: string, value = 0n): Promise<bigint> {
@@ -251,18 +253,15 @@ async function readLayers(
   const c = system.deployment.contracts;
   const notes: string[] = [];
   const maxOracleAge = Number((await contracts.policy.policy()).maxOracleAge);
+  // The oracle the policy reads on the sandbox now (the proposal may have moved it with setOracle), not the file's.
+  const oracle = await contracts.policy.oracle();
   const at = async () => {
     const h = await head(rpc);
-    return readOracle(rpc, c.oracle.address, maxOracleAge, h.timestamp, h.number);
+    return readOracle(rpc, oracle, maxOracleAge, h.timestamp, h.number);
   };
   let reading = await at();
-  if (reading.status === "Stale" && system.deployment.oracleIsMock) {
-    await send(
-      rpc,
-      sender,
-      c.oracle.address,
-      contracts.oracle.interface.encodeFunctionData("updateAnswer", [reading.answer]),
-    );
+  if (reading.status === "Stale" && system.deployment.oracleIsMock && sameAddress(oracle, c.oracle.address)) {
+    await send(rpc, sender, oracle, MOCK_ORACLE.encodeFunctionData("updateAnswer", [reading.answer]));
     notes.push("the mock oracle's answer was published again on the sandbox, as it had grown stale");
     reading = await at();
   }
@@ -290,6 +289,8 @@ export async function simulateProposal(
   proposal: SimulatedProposal,
   options: SimulateOptions = {},
 ): Promise<Simulation> {
+  // The policy's oracle on the real chain: warns (once) when the deployments file predates a setOracle.
+  await system.oracle();
   const sandbox = await openSandbox(hre);
   const provider = new BrowserProvider(sandbox.rpc, undefined, { cacheTimeout: -1 });
   try {

@@ -475,4 +475,45 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await shot(page, "settings");
     await page.context().close();
   });
+
+  it("reads the policy's oracle, not the deployment's, and refuses a deployment whose block numbers moved", async function () {
+    const snapshot = await rpc<string>("evm_snapshot");
+    const served = deployment;
+    try {
+      // A second feed, set by governance (here the timelock, impersonated, as a proposal would).
+      const artifact = JSON.parse(
+        fs.readFileSync(
+          path.join(ROOT, "artifacts/@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol/MockV3Aggregator.json"),
+          "utf8",
+        ),
+      ) as { abi: []; bytecode: string };
+      const args = new Interface(artifact.abi).encodeDeploy([8, 2_750_000_000n]).slice(2);
+      const [deployer] = await rpc<string[]>("eth_accounts");
+      const hash = await rpc<string>("eth_sendTransaction", [{ from: deployer, data: artifact.bytecode + args }]);
+      const feed = (await rpc<{ contractAddress: string }>("eth_getTransactionReceipt", [hash])).contractAddress;
+      const timelock = deployment.contracts.timelock.address;
+      await rpc("hardhat_impersonateAccount", [timelock]);
+      await rpc("hardhat_setBalance", [timelock, "0xde0b6b3a7640000"]);
+      const setOracle = new Interface(["function setOracle(address)"]).encodeFunctionData("setOracle", [feed]);
+      await rpc("eth_sendTransaction", [{ from: timelock, to: deployment.contracts.policy.address, data: setOracle }]);
+      const page = await open(null, "hedge");
+      await expect_(page.getByTestId("oracle"), /VIX 27\.50/);
+      await expect_(page.getByTestId("oracle-moved"), /is not the policy's .*: reading the policy's/);
+
+      // Block numbers moved past the proposals: the console refuses the deployment rather than show none of them.
+      const moved = structuredClone(served);
+      for (const entry of Object.values(moved.contracts)) if (entry) entry.blockNumber = 1_000;
+      deployment = moved;
+      await page.goto(`${app!.url}/#/proposals`);
+      await page.reload();
+      await expect_(
+        page.getByRole("alert"),
+        /Cannot read the council: the deployment: oracle block 1000 does not match its deployment transaction's receipt/,
+      );
+      await page.context().close();
+    } finally {
+      deployment = served;
+      await rpc("evm_revert", [snapshot]);
+    }
+  });
 });

@@ -213,6 +213,38 @@ describe("hedge:audit: replay, rules and tampering", function () {
     });
   });
 
+  describe("the deployments file against the deployment transactions' receipts", function () {
+    it("a block moved forward is a finding, and the replay still starts at the receipts' first block", async function () {
+      const moved = structuredClone(deployment);
+      for (const name of ["oracle", "seats", "timelock", "policy", "council"] as const)
+        moved.contracts[name].blockNumber = clean.range.toBlock;
+      const r = await audit(moved);
+      expect(kinds(r)).to.deep.equal(["deployment-mismatch"]);
+      findingOf(
+        r,
+        "deployment-mismatch",
+        new RegExp(
+          `^the council was deployed in block ${deployment.contracts.council.blockNumber}, not ${clean.range.toBlock}$`,
+        ),
+      );
+      expect(r.range.fromBlock).to.equal(clean.range.fromBlock);
+      expect(r.proposals.map((p) => p.id)).to.deep.equal(clean.proposals.map((p) => p.id));
+    });
+
+    it("a block without its transaction, or a deployed contract without its transaction, cannot be checked", async function () {
+      const unchecked = structuredClone(deployment);
+      unchecked.contracts.seats.transactionHash = null;
+      unchecked.contracts.council.transactionHash = null;
+      unchecked.contracts.council.blockNumber = null;
+      const r = await audit(unchecked);
+      // (The council's constructor events are then not known as the deployment's: more findings follow.)
+      expect(r.findings.map((f) => f.message)).to.include.members([
+        `the seats's block ${deployment.contracts.seats.blockNumber} is recorded without its deployment transaction: it cannot be checked`,
+        "the council's deployment transaction is not recorded: its block cannot be checked",
+      ]);
+    });
+  });
+
   describe("tampering on a local node is found and named", function () {
     it("a policy storage slot edited with hardhat_setStorageAt", async function () {
       // Params, slot 0: layerCount (8 bits), then coverageBps (16 bits).

@@ -7,7 +7,8 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { DEPLOYMENT_FORMAT, type Deployment } from "../../scripts/lib/deployments";
-import { deployFresh, expectRefused, runOk, useTaskSandbox } from "./helpers";
+import { malformedCopies } from "../helpers/malformed";
+import { deployFresh, expectRefused, runOk, runTask, useTaskSandbox } from "./helpers";
 
 describe("tasks: hedge:deploy and hedge:status", function () {
   const sandbox = useTaskSandbox();
@@ -210,6 +211,21 @@ describe("tasks: hedge:deploy and hedge:status", function () {
       (bad.contracts.timelock as { address: string }).address = "timelock";
       fs.writeFileSync(file(), JSON.stringify(bad));
       await expectRefused("hedge:status", {}, /hardhat\.json: contracts\.timelock\.address is not an address/);
+    });
+
+    it("a file truncated, or with any field missing or of the wrong type: one line naming it, nothing read", async () => {
+      const wrong: string[] = [];
+      for (const [what, text] of malformedCopies(saved)) {
+        fs.writeFileSync(file(), text);
+        const run = await runTask("hedge:status");
+        const refused =
+          run.exitCode === 1 &&
+          run.out.length === 0 &&
+          run.err.length === 1 &&
+          /^error: [^\n]*hardhat\.json(:| is not valid JSON)/.test(run.err[0]);
+        if (!refused) wrong.push(`${what}: exit ${run.exitCode}, ${run.err[0] ?? run.out[0]}`);
+      }
+      expect(wrong).to.deep.equal([]);
     });
   });
 });

@@ -15,7 +15,8 @@ import { proposalIdOf } from "../../scripts/lib/council";
 import { DEFAULT_VALID_FOR_SECONDS, signApproval } from "../../scripts/lib/signing";
 import type { ProposeResult } from "../../scripts/commands/propose";
 import type { SignResult } from "../../scripts/commands/sign";
-import { chainFingerprint, expectRefused, runOk, tempDir, useDeployedSystem } from "./helpers";
+import { malformedCopies } from "../helpers/malformed";
+import { chainFingerprint, expectRefused, runOk, runTask, tempDir, useDeployedSystem } from "./helpers";
 
 /** A signer for any address (a contract included), impersonated and funded for gas. */
 async function impersonate(address: string) {
@@ -332,6 +333,41 @@ describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --
         { signatures: file },
         /format is "safe-tx\/1", expected "hedge-council-approvals\/2"$/,
       );
+    });
+
+    it("a file truncated, or with any field missing, of the wrong type or not hex: one line naming it", async () => {
+      const { file: good } = await offchain(["2"]);
+      const content = read(good);
+      const text = fs.readFileSync(good, "utf8");
+      const odd = (edit: (c: ApprovalsFile) => void): string => {
+        const copy = structuredClone(content);
+        edit(copy);
+        return JSON.stringify(copy, null, 2);
+      };
+      const copies: [string, string][] = [
+        ...malformedCopies(text),
+        ["a call's data of an odd number of hex digits", odd((c) => (c.calldatas[0] = `${c.calldatas[0]}0`))],
+        ["a signature of an odd number of hex digits", odd((c) => (c.signatures[1].signature += "0"))],
+        [
+          "a target with a wrong checksum",
+          odd((c) => (c.targets[0] = c.targets[0].replace(/[a-f]/, (x) => x.toUpperCase()))),
+        ],
+      ];
+      const before = await chainFingerprint();
+      const wrong: string[] = [];
+      for (const [what, copy] of copies) {
+        const file = path.join(dir, `malformed-${++counter}.json`);
+        fs.writeFileSync(file, copy);
+        const run = await runTask("hedge:submit", { signatures: file });
+        const refused =
+          run.exitCode === 1 &&
+          run.err.length === 1 &&
+          run.err[0].startsWith(`error: signatures file ${file}`) &&
+          !run.err[0].includes("\n");
+        if (!refused) wrong.push(`${what}: exit ${run.exitCode}, ${run.err.join(" / ")}`);
+      }
+      expect(wrong).to.deep.equal([]);
+      expect(await chainFingerprint()).to.equal(before);
     });
 
     it("a file of the old format (rules v2), with what to do", async () => {

@@ -17,7 +17,7 @@ import { expect } from "chai";
 import type { JsonRpcProvider } from "ethers";
 
 import { HedgeCouncil__factory, HedgePolicy__factory, MockV3Aggregator__factory } from "../../typechain-types";
-import type { Deployment } from "../../scripts/lib/deployments";
+import { writeDeployment, type Deployment } from "../../scripts/lib/deployments";
 import { ROOT, tempDir } from "../tasks/helpers";
 import { head, reorg, startAnvil, type AnvilProcess } from "../helpers/anvil";
 import {
@@ -159,6 +159,25 @@ describe("hedge:watch on a reorganising chain (anvil)", function () {
       await caughtUp(checkpoint);
       await expectRetractedOnce(anvil.url, noticesOf(w));
       expect(w.child.exitCode).to.equal(null);
+    });
+
+    it("refuses a deployments file whose block numbers do not match the deployment receipts", async () => {
+      const moved = path.join(dir, "moved");
+      fs.mkdirSync(moved);
+      const edited = JSON.parse(JSON.stringify(deployment)) as Deployment;
+      edited.contracts.seats.blockNumber = (await head(anvil.url)).number; // later: hides the proposals before it
+      writeDeployment(path.join(moved, "remote.json"), edited);
+      const refused = startCli(
+        ["hedge:watch", "--network", "remote", "--checkpoint", path.join(moved, "cp.json")],
+        env({ HEDGE_DEPLOYMENTS_DIR: moved }),
+      );
+      running.push(refused);
+      expect(await refused.exited).to.equal(1);
+      expect(refused.stderr).to.have.length(1);
+      expect(refused.stderr[0]).to.match(
+        /^error: deployments file .*remote\.json: seats block \d+ does not match its deployment transaction's receipt \(block \d+\)/,
+      );
+      expect(fs.existsSync(path.join(moved, "cp.json"))).to.equal(false);
     });
 
     it("refuses a second watcher on the same checkpoint in one line", async () => {

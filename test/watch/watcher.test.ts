@@ -22,6 +22,7 @@ import { DESCRIPTION_DETAILS_MAX } from "../../scripts/lib/watch/proposals";
 import { RetryingRpc } from "../../scripts/lib/watch/rpc";
 import { Watcher } from "../../scripts/lib/watch/watcher";
 import { tempDir } from "../tasks/helpers";
+import { editField, placeOf } from "../audit/storage";
 
 async function fixture() {
   const [deployer, ...rest] = await hre.ethers.getSigners();
@@ -272,6 +273,22 @@ describe("hedge:watch engine (in-process)", function () {
     expect(over.w.checkpoint.lastBlock).to.equal(await hre.ethers.provider.getBlockNumber());
     const aside = fs.readdirSync(dir).filter((name) => name.startsWith("refused.json.replaced-"));
     expect(aside).to.have.length(1);
+  });
+
+  it("finds an open proposal's veto mark edited behind the council's back at the next block", async function () {
+    const f = await loadFixture(fixture);
+    const { id } = await propose(f, 2_000, "m: lower the coverage"); // Critical: it can be vetoed
+    await f.council.connect(f.holders[3]).veto(id);
+    const { w, out } = watcher(f);
+    await w.start();
+    await editField(await f.council.getAddress(), await placeOf("HedgeCouncil", "_vetoes", [id]), () => 0n);
+    await hre.network.provider.send("evm_mine");
+    await w.poll();
+    const found = out.filter(
+      (x) => x.kind === "finding" && /the council's vetoes \(seat bit map\) is 0x0 live/.test(x.message),
+    );
+    expect(found, JSON.stringify(out.map((x) => x.message))).to.have.length(1);
+    expect(found[0].severity).to.equal("critical");
   });
 
   it("asks a seat to veto only a Critical proposal, while the council would take its veto", async function () {

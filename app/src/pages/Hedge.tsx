@@ -3,12 +3,15 @@
 import { nudgeBand, protectionCurve } from "../../../scripts/lib/council";
 import { fmtBps, fmtDelta, fmtDuration, fmtRelative, fmtTime, fmtVix } from "../../../scripts/lib/format";
 import { INSTRUMENT_NAMES, toPolicyValues, type PolicyValues } from "../../../scripts/lib/policy";
+import { policyOracle } from "../chain";
 import { Hex, Section, useApp, useLoad } from "../ui";
 
 export function HedgePage() {
   const { system, now } = useApp();
   const { data, error } = useLoad(async () => {
-    const { policy, oracle } = system;
+    const { policy } = system;
+    // The policy's oracle, not the deployment's (./chain policyOracle).
+    const oracle = await policyOracle(system);
     const [p, version, hash, engaged, baseline, limits, round, decimals] = await Promise.all([
       policy.policy(),
       policy.version(),
@@ -16,8 +19,8 @@ export function HedgePage() {
       policy.engagedLayers(),
       policy.baseline(),
       policy.nudgeLimits(),
-      oracle.latestRoundData(),
-      oracle.decimals(),
+      oracle.oracle.latestRoundData(),
+      oracle.oracle.decimals(),
     ]);
     const vix = Number((round[1] * 100n) / 10n ** decimals);
     return {
@@ -29,6 +32,7 @@ export function HedgePage() {
       limits: { maxNudgeBps: Number(limits[0]), nudgeCooldown: Number(limits[1]) },
       vix,
       updatedAt: Number(round[3]),
+      oracle: { address: oracle.address, deployed: oracle.deployed, moved: oracle.moved },
     };
   }, []);
   if (error) return <p role="alert">Cannot read the policy: {error}</p>;
@@ -134,6 +138,13 @@ export function HedgePage() {
           VIX {fmtVix(data.vix)}, answered {fmtTime(data.updatedAt)} ({fmtRelative(answeredAt, now)}):{" "}
           <strong>{fresh ? "fresh" : "stale"}</strong> (answers are accepted up to {fmtDuration(p.maxOracleAge)} old).
         </p>
+        {data.oracle.moved && (
+          <p role="note" data-testid="oracle-moved">
+            The deployment's oracle <code className="hex">{data.oracle.deployed}</code> is not the policy's (
+            <code className="hex">{data.oracle.address}</code>): reading the policy's; the deployment predates a
+            setOracle.
+          </p>
+        )}
       </Section>
     </>
   );

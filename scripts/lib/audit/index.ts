@@ -3,6 +3,7 @@
 // and the deployment record. The task (tasks/audit.ts), the tests and the benchmark call `runAudit`.
 import { getAddress } from "ethers";
 
+import { checkDeploymentReceipts, createdByDeployment, type DeploymentReceipt } from "../deploy-receipts";
 import type { Deployment } from "../deployments";
 import type { PolicyValues } from "../policy";
 import { INTERFACES, initialPolicyFromDeployInput, policyFromResult, policyHashOf } from "./abi";
@@ -67,13 +68,6 @@ interface RawTx {
   value?: string;
 }
 
-interface RawReceipt {
-  contractAddress: string | null;
-  blockNumber: string;
-  status: string;
-  logs: { address: string; topics: string[]; data: string }[];
-}
-
 /** The chain replayed from the deployment to a block: what the audit, the watcher and the proposal view start from. */
 export interface ReplayedChain {
   chainId: number;
@@ -110,39 +104,41 @@ export async function replayChain(
   const blockTag = hex(toBlock);
   const addresses = {} as Record<ContractName, string>;
   for (const name of CONTRACT_NAMES) addresses[name] = getAddress(deployment.contracts[name].address);
-  // ---- the deployment transactions
+  // ---- the deployment transactions (./deploy-receipts: the commands and the console check the same receipts)
   const findings: Finding[] = [];
   const deploymentTxs = new Set<string>();
-  let policyReceipt: RawReceipt | null = null;
-  const blocks: number[] = [];
   for (const name of CONTRACT_NAMES) {
-    const entry = deployment.contracts[name];
-    if (!entry.transactionHash) continue;
-    const tx = entry.transactionHash.toLowerCase();
-    deploymentTxs.add(tx);
-    const receipt = (await rpc.request({ method: "eth_getTransactionReceipt", params: [tx] })) as RawReceipt | null;
-    if (!receipt) throw new AuditError(`the ${name}'s deployment transaction ${tx} is not on chain ${chainId}`);
-    blocks.push(Number(receipt.blockNumber));
-    if (name === "policy") policyReceipt = receipt;
-    if (!receipt.contractAddress || getAddress(receipt.contractAddress) !== addresses[name]) {
-      findings.push(
-        deploymentFinding(`transaction ${tx} did not deploy the ${name} at ${addresses[name]}`, `deployment.${name}`),
-      );
-    }
-    if (entry.blockNumber !== null && entry.blockNumber !== Number(receipt.blockNumber)) {
-      findings.push(
-        deploymentFinding(
-          `the ${name} was deployed in block ${Number(receipt.blockNumber)}, not ${entry.blockNumber}`,
-          `deployment.${name}`,
-        ),
-      );
-    }
+    const tx = deployment.contracts[name].transactionHash;
+    if (tx) deploymentTxs.add(tx.toLowerCase());
   }
-  if (blocks.length === 0) throw new AuditError("the deployments file records no deployment transaction");
-  const fromBlock = Math.min(...blocks);
-  if (toBlock < Math.max(...blocks)) {
+  const check = await checkDeploymentReceipts(
+    rpc,
+    deployment.contracts,
+    CONTRACT_NAMES,
+    createdByDeployment(deployment, CONTRACT_NAMES),
+  );
+  for (const m of check.mismatches) {
+    if (m.kind === "missing") {
+      throw new AuditError(`the ${m.name}'s deployment transaction ${m.transactionHash} is not on chain ${chainId}`);
+    }
+    const message =
+      m.kind === "address"
+        ? `transaction ${m.transactionHash} did not deploy the ${m.name} at ${m.address}`
+        : m.kind === "block"
+          ? `the ${m.name} was deployed in block ${m.block}, not ${m.recorded}`
+          : m.kind === "unchecked"
+            ? `the ${m.name}'s block ${m.recorded} is recorded without its deployment transaction: it cannot be checked`
+            : `the ${m.name}'s deployment transaction is not recorded: its block cannot be checked`;
+    findings.push(deploymentFinding(message, `deployment.${m.name}`));
+  }
+  const policyReceipt = check.receipts.policy ?? null;
+  if (check.firstBlock === null || check.lastBlock === null) {
+    throw new AuditError("the deployments file records no deployment transaction");
+  }
+  const fromBlock = check.firstBlock;
+  if (toBlock < check.lastBlock) {
     throw new AuditError(
-      `block ${toBlock} is before the deployment ended (block ${Math.max(...blocks)}): nothing to audit`,
+      `block ${toBlock} is before the deployment ended (block ${check.lastBlock}): nothing to audit`,
     );
   }
   for (const name of CONTRACT_NAMES) {
@@ -334,7 +330,12 @@ export async function checkLiveState(o: {
   replayed?: SystemState;
   accounts: string[];
   blockTag: string;
-  marks: boolean;
+  /**
+   * Each proposal's marks: all of them (the audit), none, or only those of the proposals open at a time (the
+   * watcher, every block: bounded by the open proposals; revocations of proposals not yet made are read by the
+   * audit, and a revoked signature counted later is a finding of the replay).
+   */
+  marks: boolean | { openAt: number };
   more?: () => Promise<Finding[]>;
 }): Promise<{ findings: Finding[]; live: SystemState }> {
   const { rpc, addresses, replay, accounts, blockTag } = o;
@@ -345,7 +346,13 @@ export async function checkLiveState(o: {
     ...(await checkCouncilCopy(
       rpc,
       addresses,
-      { seatOf: replay.seats.seatOf, marks: o.marks ? replay.proposals.expectedMarks() : [] },
+      {
+        seatOf: replay.seats.seatOf,
+        marks:
+          o.marks === false
+            ? []
+            : replay.proposals.expectedMarks(typeof o.marks === "object" ? o.marks.openAt : undefined),
+      },
       accounts,
       blockTag,
     )),
@@ -415,7 +422,7 @@ export async function transactionInfo(
 }
 
 /** Version 1 of the policy: from the deployment transaction's constructor arguments, or a historical read. */
-async function initialPolicyOf(rpc: Rpc, deployment: Deployment, policy: string, receipt: RawReceipt | null) {
+async function initialPolicyOf(rpc: Rpc, deployment: Deployment, policy: string, receipt: DeploymentReceipt | null) {
   const topic = INTERFACES.policy.getEvent("PolicyUpdated")!.topicHash;
   const log = receipt?.logs.find((l) => getAddress(l.address) === policy && l.topics[0] === topic);
   const hash = log

@@ -143,8 +143,11 @@ export class ContinuousAudit {
     return this.replay.findings.slice(before);
   }
 
-  /** The live state at `block` against the replay: every difference no event explains. */
-  async live(block: number): Promise<Finding[]> {
+  /**
+   * The live state at `block` (its time `timestamp`) against the replay: every difference no event explains. The
+   * marks of the proposals open then only: a block's work stays bounded as the history grows.
+   */
+  async live(block: number, timestamp: number): Promise<Finding[]> {
     const blockTag = hex(block);
     const accounts = [
       ...this.replay.accounts,
@@ -160,7 +163,7 @@ export class ContinuousAudit {
         replay: this.replay,
         accounts,
         blockTag,
-        marks: true,
+        marks: { openAt: timestamp },
       }),
       wiringFindings(this.rpc, this.addresses, blockTag),
     ]);

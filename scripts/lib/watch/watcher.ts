@@ -314,7 +314,7 @@ export class Watcher {
     const oracle = await this.oracleDrafts(header, true);
     drafts.push(...oracle.events);
     const eventsDone = performance.now();
-    if (tip) drafts.push(...this.liveDrafts(await this.audit.live(block)));
+    if (tip) drafts.push(...this.liveDrafts(await this.audit.live(block, header.timestamp)));
     const liveDone = performance.now();
     this.commit(header, drafts, [...time.conditions, ...oracle.conditions]);
     this.timings.push({

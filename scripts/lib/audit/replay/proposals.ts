@@ -654,8 +654,12 @@ export class ProposalsReplay {
    * the approvers of proposals still Pending (where a stray mark would refuse their signatures), so that a long
    * history of executed proposals costs one read each.
    */
-  expectedMarks(): ExpectedMarks[] {
-    const created = [...this.proposals.values()].map((p) => {
+  expectedMarks(openAt?: number): ExpectedMarks[] {
+    let records = [...this.proposals.values()];
+    // Only the proposals still open at `openAt` (the watcher's bound: one read per open proposal, not per proposal
+    // ever made); the marks of a closed one decide nothing any more.
+    if (openAt !== undefined) records = records.filter((p) => ["Pending", "Queued"].includes(this.stateAt(p, openAt)));
+    const created = records.map((p) => {
       const approvers = p.status === "Pending" ? new Set(p.approvals.map((a) => a.signer)) : new Set<string>();
       return {
         id: p.id,
@@ -673,7 +677,7 @@ export class ProposalsReplay {
       revoked: [...by.keys()],
       notRevoked: [],
     }));
-    return [...created, ...early];
+    return openAt === undefined ? [...created, ...early] : created;
   }
 
   /** Every proposal as reported, with its state at `now` (the audited block's timestamp). */
