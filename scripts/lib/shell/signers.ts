@@ -26,11 +26,17 @@ const ENV_KEY = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 const KEYSTORE = /^keystore:(.+)$/;
 
 /**
+ * Hex too long for an address (40 digits) and close to a key's 64: a key mistyped by a digit or two is most of a key,
+ * and is not shown either.
+ */
+const NEARLY_A_KEY = /^(0x)?[0-9a-fA-F]{56,72}$/;
+
+/**
  * Refuses a private key given where an account is expected, without repeating it: an error line ends up in
  * terminals, logs and CI output, and the shell's history already holds it.
  */
 function refuseKey(flag: string, text: string, instead: string): void {
-  if (PRIVATE_KEY_TEXT.test(text)) {
+  if (PRIVATE_KEY_TEXT.test(text) || NEARLY_A_KEY.test(text)) {
     throw new CliError(
       `${flag}: this looks like a private key (not shown); a key never goes on the command line, ${instead}; consider that key exposed`,
     );
