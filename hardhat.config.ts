@@ -158,13 +158,16 @@ subtask(TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_END, async () => {
  */
 const remoteKey = process.env.HEDGE_PRIVATE_KEY || undefined; // empty: unset
 const remoteKeyMalformed = remoteKey !== undefined && !isPrivateKey(remoteKey);
+/** The other two of `remote`'s variables, checked the same way: a bad one is named in one line, not a stack trace. */
+const remoteUrlValid = /^https?:\/\/[^\s/]+/.test(process.env.HEDGE_RPC_URL ?? "");
+const remoteChainIdValid = /^[1-9][0-9]{0,15}$/.test(process.env.HEDGE_CHAIN_ID ?? "");
 
 const remote = process.env.HEDGE_RPC_URL
   ? {
       remote: {
         url: process.env.HEDGE_RPC_URL,
         accounts: remoteKey && !remoteKeyMalformed ? [remoteKey] : [],
-        chainId: process.env.HEDGE_CHAIN_ID ? Number(process.env.HEDGE_CHAIN_ID) : undefined,
+        chainId: remoteChainIdValid ? Number(process.env.HEDGE_CHAIN_ID) : undefined,
       },
     }
   : {};
@@ -172,7 +175,16 @@ const remote = process.env.HEDGE_RPC_URL
 const REMOTE_NEEDS =
   "HEDGE_RPC_URL (the JSON-RPC URL of the chain), and HEDGE_PRIVATE_KEY, --from env:NAME or --from keystore:FILE to sign";
 
-const REMOTE_KEY_PROBLEM = `HEDGE_PRIVATE_KEY does not hold a valid private key (${PRIVATE_KEY_FORMAT}; not shown): set it to the key of the account that signs on remote, or unset it and sign with --from env:NAME or --from keystore:FILE`;
+/** Why `remote` cannot be used, when it cannot (the URL's value is not shown: a provider's URL may hold an API key). */
+const REMOTE_PROBLEM = !process.env.HEDGE_RPC_URL
+  ? null
+  : !remoteUrlValid
+    ? "HEDGE_RPC_URL is not an http(s) URL (not shown): set it to the JSON-RPC endpoint of the chain, e.g. https://rpc.example/v1"
+    : process.env.HEDGE_CHAIN_ID && !remoteChainIdValid
+      ? "HEDGE_CHAIN_ID is not a chain id (a positive whole number, e.g. 1 or 8453): fix it, or unset it to accept the node's"
+      : remoteKeyMalformed
+        ? `HEDGE_PRIVATE_KEY does not hold a valid private key (${PRIVATE_KEY_FORMAT}; not shown): set it to the key of the account that signs on remote, or unset it and sign with --from env:NAME or --from keystore:FILE`
+        : null;
 
 const config: HardhatUserConfig = {
   solidity: {
@@ -192,12 +204,12 @@ const config: HardhatUserConfig = {
 };
 
 // A `hedge:*` command with wrong words (an unknown or repeated option, a missing value, a network that is not
-// configured), or any command on `remote` with a malformed key, stops here with one `error:` line, before Hardhat
+// configured), or any command on `remote` with a malformed URL, chain id or key, stops here with one `error:` line, before Hardhat
 // parses it and prints a stack trace.
 checkHedgeCommandLine(
   ["hardhat", ...Object.keys(config.networks ?? {})],
   { remote: REMOTE_NEEDS },
-  process.env.HEDGE_RPC_URL && remoteKeyMalformed ? { remote: REMOTE_KEY_PROBLEM } : {},
+  REMOTE_PROBLEM ? { remote: REMOTE_PROBLEM } : {},
 );
 
 export default config;

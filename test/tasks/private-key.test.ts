@@ -57,6 +57,25 @@ describe("command line: a malformed private key in the environment", function ()
       });
     }
 
+    it("refuses --network remote with a HEDGE_RPC_URL or HEDGE_CHAIN_ID that is none, naming the variable", async () => {
+      for (const [env, message] of [
+        [
+          { HEDGE_RPC_URL: "rpc.example/v3/XXXXsecretXXXX" },
+          /^error: --network remote: HEDGE_RPC_URL is not an http\(s\) URL \(not shown\): set it to the JSON-RPC endpoint/,
+        ],
+        [
+          { HEDGE_RPC_URL: unreachable, HEDGE_CHAIN_ID: "mainnet" },
+          /^error: --network remote: HEDGE_CHAIN_ID is not a chain id \(a positive whole number, e\.g\. 1 or 8453\)/,
+        ],
+      ] as const) {
+        const run = await hardhatCli(["hedge:status", "--network", "remote"], { ...env, HEDGE_DEPLOYMENTS_DIR: dir });
+        expect(run.stderr).to.match(message);
+        expect(run.stderr.split("\n"), run.stderr).to.have.length(1);
+        expect(run.code).to.equal(1);
+        expect(run.stdout + run.stderr).not.to.include("XXXXsecretXXXX");
+      }
+    });
+
     it("refuses any other command on remote the same way (`hardhat run`, before it compiles)", async () => {
       const run = await hardhatCli(["--network", "remote", "run", "scripts/nothing.ts"], {
         HEDGE_RPC_URL: unreachable,
