@@ -220,7 +220,8 @@ export class Watcher {
         seats: deployment.contracts.seats.address,
         council,
         timelock: deployment.contracts.timelock.address,
-        oracle: deployment.contracts.oracle.address,
+        // The policy's oracle at the block rebuilt to (a setOracle may have replaced the deployments file's).
+        oracle: String((await view(rpc, ABI.policy, deployment.contracts.policy.address, "oracle", [], toBlock))[0]),
       },
       policyNow: () => this.audit.policy,
     });
