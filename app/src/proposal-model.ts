@@ -1,6 +1,7 @@
 // What the console's proposal page shows of a proposal, as plain data: the proposal view of scripts/lib/view.ts (the
-// one view the command line prints) turned into the rows, words and timeline the page renders, and nothing else:
-// the page invents no judgement of its own. Pure (no chain, no browser): test/view's consistency test checks that
+// one view the command line prints) turned into the rows, words and timeline the page renders, and the two policies
+// its protection chart compares (history as it happened: an executed change against the policy it replaced), and
+// nothing else: the page invents no judgement of its own. Pure (no chain, no browser): test/view's consistency test checks that
 // the console, the command line and the audit show the same rows and effect words.
 //
 // It also holds the first check of every proposal the console shows, on a page or in the queue: its calls and its
@@ -9,6 +10,7 @@
 // chain's state (its counts, its policy, its events), which only a trusted endpoint can.
 import { Tier, changeRows, proposalIdOf, type ChangeRow, type ProposalCalls } from "../../scripts/lib/council";
 import { fmtDuration, fmtTime } from "../../scripts/lib/format";
+import type { PolicyValues } from "../../scripts/lib/policy";
 import type { ProposalView, TimelineEntry } from "../../scripts/lib/view";
 
 /**
@@ -79,6 +81,12 @@ export interface ProposalModel {
   /** What the calls' rows are diffed against, in words. */
   callsCaption: string;
   calls: CallModel[];
+  /**
+   * The protection before and after, for a proposal that changes the policy (null when none of its calls does): the
+   * policy in force now and the one its calls would leave, while it may still run; for an executed one, the policy it
+   * replaced and the one it set, as recorded (never today's); `missing` says why when either is unknown.
+   */
+  protection: { before: PolicyValues; after: PolicyValues; caption: string } | { missing: string } | null;
   /** Null when the view was read without it. */
   timeline: TimelineRow[] | null;
   /** Who vetoed it ("0x… (seat 3)"), in the order they did. */
@@ -96,6 +104,29 @@ const EVENT: Record<TimelineEntry["kind"], string> = {
   canceled: "canceled",
   expired: "expired",
 };
+
+const POLICY_ACTIONS = new Set(["setPolicy", "nudgeTrigger", "nudgeCoverage"]);
+
+/** What the proposal's protection chart compares (ProposalModel.protection). */
+function protectionOf(view: ProposalView): ProposalModel["protection"] {
+  if (!view.decoded.some((c) => POLICY_ACTIONS.has(c.action.kind))) return null;
+  const a = view.against;
+  if (!a.policy || !view.policyAfter) {
+    return {
+      missing:
+        a.kind === "before-execution"
+          ? "the replay of the chain's events lost track of the policy around its execution, so it is not drawn"
+          : "the policy it would change is unknown, so it is not drawn",
+    };
+  }
+  const caption =
+    a.kind === "current"
+      ? `Protection before and after, against the policy in force now (version ${a.version})`
+      : a.kind === "before-execution"
+        ? `As it ran in block ${a.block}: the policy it replaced (version ${a.version}) and the one it set`
+        : `As proposed, against the policy when it was created (version ${a.version}); it never ran`;
+  return { before: a.policy, after: view.policyAfter, caption };
+}
 
 /** The page's model of a proposal view. */
 export function proposalModelOf(view: ProposalView): ProposalModel {
@@ -144,6 +175,7 @@ export function proposalModelOf(view: ProposalView): ProposalModel {
       changesPolicy: c.changes !== undefined,
       rows: changeRows(c.changes ?? []),
     })),
+    protection: protectionOf(view),
     timeline,
     vetoers: (timeline ?? [])
       .filter((e) => e.kind === "veto" && e.who)

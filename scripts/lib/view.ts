@@ -31,6 +31,7 @@ import {
   decodeCalls,
   descriptionHash,
   effectiveThreshold,
+  policyAfterActions,
   proposalIdOf,
   proposalTier,
   tierName,
@@ -169,6 +170,13 @@ export interface ProposalView {
   /** The calls decoded, with the fields a policy change moves against `against`. */
   decoded: DecodedCall[];
   against: ViewAgainst;
+  /**
+   * The policy the calls leave, for a proposal that changes the policy (null otherwise, or when unknown): for one that
+   * may still run, `against.policy` with its calls applied; for an executed one, the policy its execution set, as the
+   * replay of its PolicyUpdated events recorded it (history as it happened, never today's policy); for one that never
+   * ran, as proposed against the policy when it was created.
+   */
+  policyAfter: PolicyValues | null;
   /** Null when not read (ViewOptions.timeline false, for a proposal that may still run). */
   timeline: TimelineEntry[] | null;
   /** The proposal on chain: its creation. */
@@ -251,6 +259,8 @@ export async function viewProposal(
   const threshold = effectiveThreshold(Number(stored), seats);
 
   let record: ProposalRecord | null = null;
+  /** The policy the proposal's execution set, as the replay recorded it (its last PolicyUpdated). */
+  let recordedAfter: PolicyValues | null = null;
   let timeline: TimelineEntry[] | null = null;
   let created: ProposalView["created"] = null;
   if (judged === "history" || options.timeline !== false) {
@@ -268,6 +278,10 @@ export async function viewProposal(
     if (record) {
       const c = record.created;
       created = { block: c.block, timestamp: c.timestamp, tx: c.tx, proposer: record.proposer };
+      const set = chain.replay.policy.versions.filter(
+        (v) => v.source.kind === "proposal" && v.source.proposalId.toLowerCase() === id,
+      );
+      recordedAfter = set.at(-1)?.policy ?? null;
     }
   } else if (status !== "Draft") {
     created = await creationOf(rpc, deployment, book.council, id, tag);
@@ -312,6 +326,13 @@ export async function viewProposal(
     const { INTERFACES } = await import("./audit/abi");
     decoded = decodeCalls(book, calls, against.policy, INTERFACES);
   }
+  const applied = against.policy
+    ? policyAfterActions(
+        against.policy,
+        decoded.map((d) => d.action),
+      )
+    : null;
+  const policyAfter = applied && against.kind === "before-execution" ? recordedAfter : applied;
   const tiers = callTiers(ctx, calls);
   const derivedTier = proposalTier(tiers).tier;
   const why = whyLines(decoded, tiers, ctx.version);
@@ -342,6 +363,7 @@ export async function viewProposal(
     seats,
     decoded,
     against,
+    policyAfter,
     timeline,
     created,
     executed: record?.executed

@@ -1,10 +1,27 @@
-// The hedge as it stands: the policy's layers on a VIX axis with the live VIX and the engaged layers, the condor,
-// each nudgeable parameter's baseline and band, the version and hash, and how fresh the oracle is.
-import { nudgeBand, protectionCurve } from "../../../scripts/lib/council";
+// The hedge as it stands: its protection against the VIX (../protection-chart: the layers, engaged ones filled, the
+// live VIX, the baseline and the band nudges alone can reach), the layers, the condor, each nudgeable parameter's
+// baseline and band, the version and hash, and how fresh the oracle is. Then the changes queued in the timelock: when
+// each may run, its tier, what it changes and, for a change of the policy, the protection before and after. A queued
+// proposal is shown only once its calls and description hash to its id (../proposal-model `idMismatch`), and one that
+// can no longer run as it stands (./proposals `staleness`) says so instead of drawing a future that will not come.
+import {
+  CONTRACT_NAMES,
+  ProposalState,
+  TIER_NAMES,
+  changeRows,
+  decodeCalls,
+  nudgeBand,
+  policyAfterActions,
+  type AddressBook,
+} from "../../../scripts/lib/council";
 import { fmtBps, fmtDelta, fmtDuration, fmtRelative, fmtTime, fmtVix } from "../../../scripts/lib/format";
 import { INSTRUMENT_NAMES, toPolicyValues, type PolicyValues } from "../../../scripts/lib/policy";
-import { policyOracle } from "../chain";
-import { Hex, Section, useApp, useLoad } from "../ui";
+import { createdProposals, explain, policyOracle, proposalStatus, staleness, type System } from "../chain";
+import { idMismatch } from "../proposal-model";
+import { ProtectionChart } from "../protection-chart";
+import { Untrusted } from "../untrusted";
+import { escapeUnsafe } from "../../../scripts/lib/untrusted";
+import { ChangesTable, Hex, Section, short, useApp, useLoad } from "../ui";
 
 export function HedgePage() {
   const { system, now } = useApp();
@@ -50,7 +67,14 @@ export function HedgePage() {
         <Hex value={data.hash} label="policy hash" />
       </p>
       <Section title="Layers on the VIX axis">
-        <VixAxis policy={p} vix={data.vix} engaged={data.engaged} />
+        <ProtectionChart
+          policy={p}
+          vix={data.vix}
+          engagedMask={data.engaged}
+          baseline={baseline}
+          nudgeLimits={limits}
+          title={`Protection by VIX level (policy version ${data.version})`}
+        />
         <table>
           <caption>Layers (engaged: the oracle's VIX has reached the trigger)</caption>
           <thead>
@@ -146,63 +170,123 @@ export function HedgePage() {
           </p>
         )}
       </Section>
+      <QueuedChanges current={p} vix={data.vix} />
     </>
   );
 }
 
-/** The layers' triggers on a VIX axis, the protection curve as steps, and the live VIX as a line. */
-function VixAxis({ policy, vix, engaged }: { policy: PolicyValues; vix: number; engaged: number }) {
-  const max = Math.max(5_000, ...policy.layers.map((l) => l.triggerVix + 1_000), vix + 500);
-  const min = 1_000;
-  const W = 720;
-  const H = 170;
-  const x = (v: number) => 40 + ((Math.min(v, max) - min) / (max - min)) * (W - 60);
-  const ticks: number[] = [];
-  for (let t = min; t <= max; t += 500) ticks.push(t);
-  const steps = protectionCurve(policy);
-  const top = policy.coverageBps * 10_000;
-  const y = (protection: number) => 120 - (protection / top) * 90;
-  const description =
-    `VIX ${fmtVix(vix)}; ` +
-    policy.layers
-      .map((l, i) => `layer ${i} at VIX ${fmtVix(l.triggerVix)} ${(engaged >> i) & 1 ? "engaged" : "not engaged"}`)
-      .join(", ");
+/** A queued proposal as the Hedge page lists it. */
+type Queued =
+  | { id: string; refused: string }
+  | {
+      id: string;
+      eta: number;
+      tier: number;
+      description: string;
+      calls: { index: number; headline: string; rows: ReturnType<typeof changeRows> | null }[];
+      /** The policy its calls would leave (null: it changes no policy field). */
+      after: PolicyValues | null;
+      /** Why it cannot run as it stands, or null. */
+      outdated: string | null;
+    };
+
+/** The proposals queued in the timelock now, oldest first, each decoded against the policy in force. */
+async function queuedChanges(system: System, current: PolicyValues): Promise<Queued[]> {
+  const created = await createdProposals(system);
+  const states = await Promise.all(created.map((p) => system.council.state(p.id)));
+  const queued = created.filter((_, i) => Number(states[i]) === ProposalState.Queued);
+  const book = {} as AddressBook;
+  for (const name of CONTRACT_NAMES) book[name] = system.deployment.contracts[name].address;
+  return Promise.all(
+    queued.map(async (p): Promise<Queued> => {
+      const mismatch = idMismatch(p.id, p, `the RPC endpoint ${system.settings.rpcUrl} (its ProposalCreated event)`);
+      if (mismatch) return { id: p.id, refused: mismatch };
+      const [status, decoded] = [await proposalStatus(system, p.id), decodeCalls(book, p, current)];
+      const stale = await staleness(system, { ...p, tier: status.tier }, (e) => explain(e));
+      return {
+        id: p.id,
+        eta: status.eta,
+        tier: status.tier,
+        description: p.description,
+        calls: decoded.map((c) => ({
+          index: c.index,
+          headline: c.headline,
+          rows: c.changes ? changeRows(c.changes) : null,
+        })),
+        after: policyAfterActions(
+          current,
+          decoded.map((c) => c.action),
+        ),
+        outdated: stale.outdated ? stale.reason : null,
+      };
+    }),
+  );
+}
+
+/** The changes waiting in the timelock, and what each would do to the protection. */
+function QueuedChanges({ current, vix }: { current: PolicyValues; vix: number }) {
+  const { system, now } = useApp();
+  const key = JSON.stringify(current);
+  const { data, error } = useLoad(() => queuedChanges(system, current), [key]);
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Layers on the VIX axis: ${description}`} className="axis">
-      <line x1={40} x2={W - 20} y1={130} y2={130} stroke="currentColor" />
-      {ticks.map((t) => (
-        <g key={t}>
-          <line x1={x(t)} x2={x(t)} y1={130} y2={135} stroke="currentColor" />
-          <text x={x(t)} y={150} textAnchor="middle" fontSize="11">
-            {t / 100}
-          </text>
-        </g>
-      ))}
-      {steps.map((s, i) => {
-        const x2 = x(s.toVix ?? max);
-        const h = s.coverageBps * s.allocationBps;
-        return (
-          <rect key={i} x={x(s.fromVix)} width={x2 - x(s.fromVix)} y={y(h)} height={120 - y(h)} className="step" />
-        );
-      })}
-      {policy.layers.map((l, i) => (
-        <g key={i}>
-          <line
-            x1={x(l.triggerVix)}
-            x2={x(l.triggerVix)}
-            y1={20}
-            y2={130}
-            className={(engaged >> i) & 1 ? "trigger engaged" : "trigger"}
-          />
-          <text x={x(l.triggerVix) + 4} y={20 + i * 14} fontSize="12">
-            L{i} {fmtBps(l.allocationBps)}
-          </text>
-        </g>
-      ))}
-      <line x1={x(vix)} x2={x(vix)} y1={10} y2={130} className="vix" />
-      <text x={x(vix)} y={166} textAnchor="middle" fontSize="12" className="vix-label">
-        VIX {fmtVix(vix)}
-      </text>
-    </svg>
+    <Section title="Queued changes">
+      {error ? (
+        <p role="alert">Cannot read the queued proposals: {error}</p>
+      ) : !data ? (
+        <p aria-busy="true">Reading the queued proposals…</p>
+      ) : data.length === 0 ? (
+        <p data-testid="queued-changes">Nothing is queued in the timelock.</p>
+      ) : (
+        <ul className="queued" data-testid="queued-changes">
+          {data.map((q) => (
+            <li key={q.id}>
+              <h3>
+                Proposal <a href={`#/proposal/${q.id}`}>{short(q.id)}</a>
+              </h3>
+              {"refused" in q ? (
+                <p role="alert">Refused: {escapeUnsafe(q.refused)}</p>
+              ) : (
+                <>
+                  <p>
+                    {TIER_NAMES[q.tier] ?? `tier ${q.tier}`}, eta {fmtTime(q.eta)} (
+                    {q.eta <= now ? "ready to execute" : fmtRelative(q.eta, now)}): <Untrusted text={q.description} />
+                  </p>
+                  {q.calls.map((c) => (
+                    <div key={c.index}>
+                      <p>
+                        Call {c.index}: {c.headline}
+                      </p>
+                      {c.rows && (
+                        <ChangesTable
+                          rows={c.rows}
+                          caption={`What call ${c.index} changes, against the policy in force now`}
+                          testId={`queued-${q.id.slice(0, 10)}-call-${c.index}`}
+                          empty="no change"
+                        />
+                      )}
+                    </div>
+                  ))}
+                  {q.outdated ? (
+                    <p>
+                      <strong className="badge">Outdated:</strong> it cannot run as it stands ({q.outdated}), so it is
+                      not drawn.
+                    </p>
+                  ) : (
+                    q.after && (
+                      <ProtectionChart
+                        policy={q.after}
+                        compare={current}
+                        vix={vix}
+                        title={`Protection now and once ${short(q.id)} runs`}
+                      />
+                    )
+                  )}
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
   );
 }

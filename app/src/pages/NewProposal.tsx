@@ -41,6 +41,7 @@ import {
 } from "../../../scripts/lib/proposal-builder";
 import { explain } from "../chain";
 import { seatHolders } from "../proposal-load";
+import { ProtectionChart } from "../protection-chart";
 import { keepFile } from "../store";
 import { UntrustedBlock } from "../untrusted";
 import { ChangesTable, Section, useApp, useLoad } from "../ui";
@@ -391,6 +392,9 @@ export function NewProposalPage() {
           )}
         </Section>
       )}
+
+      {/* issue 26: the protection of the draft against the policy in force now (before dashed, after solid). */}
+      {kind === "policy" && <ProtectionChart policy={next} compare={data.current} />}
 
       <Section title="Check">
         {problem ? (

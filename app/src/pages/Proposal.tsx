@@ -10,6 +10,9 @@
 // once more right before the wallet sends it. An outdated proposal (its calls would revert now) says so and why, and
 // keeps sign, approve, relay, submit and queue disabled, as the command line refuses them.
 //
+// A change of the policy is also drawn: the protection before and after on one chart (../protection-chart), the same
+// two policies as the rows (for one that is over, the policy it replaced and the one it set, as recorded).
+//
 // Rules v3: a signature is Approval(proposalId, seatId, validUntil) in domain version 2, made as the signer's current
 // seat (`seatOf`) with a deadline ("Valid for", default DEFAULT_VALID_FOR_SECONDS, pinned when the page opens or the
 // field changes, so the hashes shown are the ones signed); relaying sends SeatSignature[] after the command line's
@@ -45,6 +48,7 @@ import {
 import { explain, type System } from "../chain";
 import { loadProposal, type Holder, type LoadedProposal } from "../proposal-load";
 import { isRefused, proposalModelOf, type ProposalModel, type RefusedProposal } from "../proposal-model";
+import { ProtectionChart } from "../protection-chart";
 import { keepFile } from "../store";
 import { UntrustedBlock } from "../untrusted";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
@@ -436,6 +440,20 @@ export function ProposalPage({ id }: { id: string }) {
           </div>
         ))}
       </Section>
+
+      {model.protection && (
+        <Section title="Protection">
+          {"missing" in model.protection ? (
+            <p data-testid="protection-missing">No chart: {model.protection.missing}.</p>
+          ) : (
+            <ProtectionChart
+              policy={model.protection.after}
+              compare={model.protection.before}
+              title={model.protection.caption}
+            />
+          )}
+        </Section>
+      )}
 
       {model.timeline && <Timeline model={model} />}
 

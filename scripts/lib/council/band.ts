@@ -7,6 +7,7 @@
 import { fmtDuration } from "../format";
 import { COVERAGE_PARAMETER } from "./calls";
 import type { PolicyValues } from "../policy";
+import type { CallAction } from "./decode";
 import type { Baseline } from "./protection";
 
 export interface NudgeLimits {
@@ -85,4 +86,47 @@ export function withTrigger(p: PolicyValues, layer: number, triggerVix: number):
 /** The policy after a nudge of the coverage. */
 export function withCoverage(p: PolicyValues, coverageBps: number): PolicyValues {
   return { ...p, layers: p.layers, coverageBps };
+}
+
+/** The invariants' ranges a nudge cannot leave (HedgePolicy; ../policy `policyViolation`). */
+const TRIGGER_RANGE = { min: 1_000, max: 10_000 };
+const COVERAGE_RANGE = { min: 500, max: 10_000 };
+const clamp = (v: number, r: { min: number; max: number }) => Math.min(r.max, Math.max(r.min, v));
+
+/**
+ * How far nudges alone can move the protection curve from `current`: `loosest` with every trigger at the top of its
+ * band and the coverage at the bottom of its band, `tightest` the other way round, each band around the baseline and
+ * clamped to the invariants' ranges. An outer bound: the triggers must also stay in order, which can keep nudges short
+ * of it, never beyond it. Layers the baseline does not know keep their trigger.
+ */
+export function nudgeEnvelope(
+  current: PolicyValues,
+  baseline: Baseline,
+  maxNudgeBps: number,
+): { loosest: PolicyValues; tightest: PolicyValues } {
+  const at = (edge: "min" | "max", coverageEdge: "min" | "max"): PolicyValues => ({
+    ...current,
+    coverageBps: clamp(nudgeBand(baseline.coverageBps, maxNudgeBps)[coverageEdge], COVERAGE_RANGE),
+    layers: current.layers.map((l, i) => {
+      const base = baseline.triggers[i];
+      if (base === undefined) return { ...l };
+      return { ...l, triggerVix: clamp(nudgeBand(base, maxNudgeBps)[edge], TRIGGER_RANGE) };
+    }),
+  });
+  return { loosest: at("max", "min"), tightest: at("min", "max") };
+}
+
+/**
+ * The policy a proposal's calls leave, applied in order to `before` as the policy would apply them: a setPolicy
+ * replaces it, a nudge moves one trigger or the coverage (the audit's replay applies them the same way). Null when no
+ * call changes the policy. It does not judge whether a call would revert (./proposals `staleness` does).
+ */
+export function policyAfterActions(before: PolicyValues, actions: readonly CallAction[]): PolicyValues | null {
+  let policy: PolicyValues | null = null;
+  for (const a of actions) {
+    if (a.kind === "setPolicy") policy = structuredClone(a.policy);
+    else if (a.kind === "nudgeTrigger") policy = withTrigger(policy ?? before, a.layer, a.triggerVix);
+    else if (a.kind === "nudgeCoverage") policy = withCoverage(policy ?? before, a.coverageBps);
+  }
+  return policy;
 }

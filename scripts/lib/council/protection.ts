@@ -11,6 +11,9 @@
 //     policy with each trigger and the coverage back at their baseline (what the last setPolicy approved). Without
 //     it, Fast nudges plus a non-loosening setPolicy would ratchet the hedge down one band at a time.
 // HedgePolicy.isLoosening implements the same rule on chain; the audit and the command line use this one.
+// The curves of two policies side by side (`compareProtection`) and the ranges where one gives less protection
+// (`protectionLosses`, in words by `lossText`) are what the console's chart draws and says (app/src/protection-chart):
+// the same levels as the rule's `protectionDrops`, counted in the share of the condor notional hedged.
 import { fmtBps, fmtDelta, fmtDuration, fmtVix } from "../format";
 import { INSTRUMENT_NAMES, type PolicyValues } from "../policy";
 
@@ -70,6 +73,110 @@ export function protectionCurve(p: PolicyValues): ProtectionStep[] {
     coverageBps: p.coverageBps,
     allocationBps: engagedAllocation(p, v),
   }));
+}
+
+/** The whole condor notional hedged, in the units of a protection (coverageBps × allocationBps). */
+export const FULL_PROTECTION = 100_000_000;
+
+/**
+ * A protection (coverageBps × allocationBps) as a percentage of the condor notional: 20_000_000 → "20.00 %". Six
+ * decimals are always exact (the units are 10^-6 %).
+ */
+export function fmtProtection(value: number, digits = 2): string {
+  return `${(value / 1_000_000).toFixed(digits)} %`;
+}
+
+/**
+ * Two protections, "25.00 % → 20.00 %", with as many decimals (two to six) as it takes to tell them apart: a drop is
+ * never shown as "10.00 % → 10.00 %".
+ */
+export function fmtProtectionChange(before: number, after: number): string {
+  let digits = 2;
+  while (digits < 6 && fmtProtection(before, digits) === fmtProtection(after, digits)) digits++;
+  return `${fmtProtection(before, digits)} → ${fmtProtection(after, digits)}`;
+}
+
+/** The protection of two policies over one VIX interval, constant on both sides: from `fromVix` up to `toVix`. */
+export interface ComparedStep {
+  fromVix: number;
+  /** Exclusive upper end; null: every level from `fromVix` up. */
+  toVix: number | null;
+  /** coverageBps × engaged allocationBps of each policy (FULL_PROTECTION = the whole condor notional). */
+  before: number;
+  after: number;
+}
+
+/**
+ * The protection curves of `before` and `after` side by side, as steps over VIX: every level from the lowest trigger
+ * of either up (below it neither engages anything, and leading steps where both are 0 are left out), adjacent steps
+ * with the same values merged, the last one open-ended. Any policy, a draft that breaks the invariants included
+ * (equal triggers make one step; allocations need not sum to 100 %).
+ */
+export function compareProtection(before: PolicyValues, after: PolicyValues): ComparedStep[] {
+  const points = breakpoints(before, after);
+  const steps: ComparedStep[] = [];
+  points.forEach((v, i) => {
+    const step = {
+      fromVix: v,
+      toVix: points[i + 1] ?? null,
+      before: protectionAt(before, v),
+      after: protectionAt(after, v),
+    };
+    const last = steps.at(-1);
+    if (last && last.before === step.before && last.after === step.after) last.toVix = step.toVix;
+    else if (last || step.before !== 0 || step.after !== 0) steps.push(step);
+  });
+  return steps;
+}
+
+/**
+ * A VIX range where `after` protects less than `before` at every level: a run of adjacent steps, each lower, with no
+ * level in between where it is not. The coverage lowered everywhere is one range, from the first trigger up.
+ */
+export interface ProtectionLoss {
+  fromVix: number;
+  /** Exclusive upper end; null: every level from `fromVix` up. */
+  toVix: number | null;
+  /** The steps of the range, lowest first: one or more. */
+  steps: ComparedStep[];
+}
+
+/**
+ * The ranges where `next` gives less protection than `current`: the same levels as `protectionDrops` (the tier rule's
+ * reasons), counted in protection rather than in coverage and budget, for the chart and its words.
+ */
+export function protectionLosses(current: PolicyValues, next: PolicyValues): ProtectionLoss[] {
+  const losses: ProtectionLoss[] = [];
+  for (const step of compareProtection(current, next)) {
+    if (step.after >= step.before) continue;
+    const last = losses.at(-1);
+    if (last && last.toVix === step.fromVix) {
+      last.steps.push(step);
+      last.toVix = step.toVix;
+    } else {
+      losses.push({ fromVix: step.fromVix, toVix: step.toVix, steps: [step] });
+    }
+  }
+  return losses;
+}
+
+/** "VIX 20.00–28.00" / "from VIX 35.00". */
+function stepRange(s: { fromVix: number; toVix: number | null }): string {
+  return s.toVix === null ? `from VIX ${fmtVix(s.fromVix)}` : `VIX ${fmtVix(s.fromVix)}–${fmtVix(s.toVix)}`;
+}
+
+/**
+ * A loss in words, in protection (the share of the condor notional hedged): "less protection between VIX 35.00 and
+ * 40.00: 25.00 % → 20.00 % of the condor notional"; a range of several steps names each step's levels.
+ */
+export function lossText(loss: ProtectionLoss): string {
+  const where = vixInterval(loss.fromVix, loss.toVix);
+  const [only] = loss.steps;
+  const what =
+    loss.steps.length === 1
+      ? fmtProtectionChange(only.before, only.after)
+      : loss.steps.map((s) => `${fmtProtectionChange(s.before, s.after)} (${stepRange(s)})`).join(", ");
+  return `less protection ${where}: ${what} of the condor notional`;
 }
 
 /** A VIX interval where `next` gives less protection than a reference policy. */
