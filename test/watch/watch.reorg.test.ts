@@ -220,6 +220,9 @@ describe("hedge:watch on a reorganising chain (anvil)", function () {
     let w: WatcherProcess;
     const engaged = () => HedgePolicy__factory.connect(deployment.contracts.policy.address, provider).engagedLayers();
     const sent = () => noticesOf(w).filter((n) => n.kind === "sync-sent");
+    /** The keeper's transactions on the chain now (raw JSON-RPC: no provider cache between two reads). */
+    const keeperTxs = async () =>
+      Number(await rpc<string>(anvil.url, "eth_getTransactionCount", [keeper.address, "latest"]));
     const setVix = async (answer: bigint) => {
       const oracle = MockV3Aggregator__factory.connect(
         deployment.contracts.oracle.address,
@@ -235,7 +238,7 @@ describe("hedge:watch on a reorganising chain (anvil)", function () {
       await waitFor("the keeper's syncLayers", () => sent().length === 1);
       await waitFor("the layers engaged", async () => (await engaged()) === 3n);
       const tx = String(sent()[0].details?.tx);
-      expect(await provider.getTransactionCount(keeper.address)).to.equal(1);
+      expect(await keeperTxs()).to.equal(1);
       await caughtUp(checkpoint); // the watcher saw it mined
 
       await reorg(anvil.url, 1); // only the sync's block: the oracle's answer stays
@@ -248,7 +251,7 @@ describe("hedge:watch on a reorganising chain (anvil)", function () {
       expect(sent()[1].details?.tx).to.equal(tx);
       expect(sent()[1].details?.resent).to.equal(true);
       await waitFor("the layers engaged again", async () => (await engaged()) === 3n);
-      expect(await provider.getTransactionCount(keeper.address)).to.equal(1);
+      expect(await keeperTxs()).to.equal(1);
       expect((await provider.getTransactionReceipt(tx))?.status).to.equal(1);
       expect(noticesOf(w).filter((n) => n.kind === "reorg")).to.have.length(1);
       await caughtUp(checkpoint);
@@ -266,14 +269,17 @@ describe("hedge:watch on a reorganising chain (anvil)", function () {
       await caughtUp(checkpoint);
       await new Promise((r) => setTimeout(r, 600));
       expect(sent().length, "nothing sent for an answer that is gone").to.equal(before);
-      expect(await provider.getTransactionCount(keeper.address)).to.equal(0);
+      expect(await keeperTxs()).to.equal(0);
       expect(await engaged()).to.equal(0n);
 
       await setVix(31_50000000n);
       await waitFor("a new syncLayers", () => sent().length === before + 1);
+      await waitFor("the keeper's transaction mined", async () => (await keeperTxs()) === 1);
       await waitFor("the layers engaged", async () => (await engaged()) === 3n);
       expect(sent().at(-1)?.details?.nonce).to.equal(0);
-      expect(await provider.getTransactionCount(keeper.address)).to.equal(1);
+      await caughtUp(checkpoint);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await keeperTxs(), "one keeper transaction for the change").to.equal(1);
       await expectRetractedOnce(anvil.url, noticesOf(w));
       expect(w.child.exitCode).to.equal(null);
       await w.stop("SIGTERM");
