@@ -98,6 +98,7 @@ export const LAYERS: { rank: string; modules: string[] }[] = [
       "descriptions.ts",
       "atomic-file.ts",
       "lock-file.ts",
+      "proposals-folder.ts",
       "policy.ts",
       "council/",
     ],
