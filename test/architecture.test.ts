@@ -119,7 +119,10 @@ export const LAYERS: { rank: string; modules: string[] }[] = [
       "deploy.ts",
     ],
   },
-  { rank: "chain: the deployment opened, proposals read from it", modules: ["deployments.ts", "proposals.ts"] },
+  {
+    rank: "chain: the deployment opened, proposals read from it",
+    modules: ["deployments.ts", "proposals.ts", "proposal-queue.ts"],
+  },
   { rank: "audit: the replay and its reports", modules: ["audit/"] },
   { rank: "views: a proposal judged, shown and simulated", modules: ["view.ts", "show-proposal.ts", "simulate.ts"] },
   { rank: "watch: the long-running watcher", modules: ["watch/"] },
