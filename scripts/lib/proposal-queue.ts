@@ -11,10 +11,9 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { isExpired, parseApprovals, type ApprovalsFile } from "./approvals-format";
+import { isExpired, isForAnotherDeployment, parseApprovals, type ApprovalsFile } from "./approvals-format";
 import { displayPath, type HedgeSystem } from "./deployments";
 import { CliError } from "./output";
 import { createdProposals, liveSeatIds, parseProposalId, type CreatedProposal } from "./proposals";
@@ -72,12 +71,8 @@ function peek(system: Pick<HedgeSystem, "chainId" | "deployment">, file: string,
       reason: `signatures file ${name} is not valid JSON (${oneLine((error as Error).message.split("\n")[0])})`,
     };
   }
-  const f = (raw ?? {}) as { chainId?: unknown; council?: unknown };
-  const council = system.deployment.contracts.council.address;
-  const foreign =
-    (Number.isSafeInteger(f.chainId) && f.chainId !== system.chainId) ||
-    (typeof f.council === "string" && isAddress(f.council) && getAddress(f.council) !== getAddress(council));
-  return foreign ? { kind: "elsewhere" } : { kind: "json", raw };
+  const expect = { chainId: system.chainId, council: system.deployment.contracts.council.address };
+  return isForAnotherDeployment(raw, expect) ? { kind: "elsewhere" } : { kind: "json", raw };
 }
 
 /**

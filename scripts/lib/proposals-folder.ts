@@ -7,12 +7,14 @@
 //
 // Only file names are decided here: a name is a proposal's file or it is not part of the queue (a lock, a temporary
 // file of a writer, a note), so no reader ever opens a path made of anything but an id.
-// Node only (fs): the console reads the folder through the dev server, never from here.
+// Node only (fs): the console reads the folder through the dev server, never from here (the name pattern is
+// ./approvals-format's, which the console shares).
 import fs from "node:fs";
 import path from "node:path";
 
-/** The name of a proposal's signatures file in the folder: its id, lower-case, and `.json`. */
-export const PROPOSAL_FILE_NAME = /^0x[0-9a-f]{64}\.json$/;
+import { PROPOSAL_FILE_NAME } from "./approvals-format";
+
+export { PROPOSAL_FILE_NAME };
 
 /** The folder of `root` (the project): HEDGE_PROPOSALS_DIR when set, else `<root>/proposals`. */
 export function proposalsDir(root: string): string {

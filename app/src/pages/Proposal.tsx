@@ -45,6 +45,7 @@ import {
 import { explain, type System } from "../chain";
 import { loadProposal, type Holder, type LoadedProposal } from "../proposal-load";
 import { isRefused, proposalModelOf, type ProposalModel, type RefusedProposal } from "../proposal-model";
+import { SharedFolderNote } from "../shared-folder";
 import { keepFile } from "../store";
 import { UntrustedBlock } from "../untrusted";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
@@ -528,6 +529,7 @@ export function ProposalPage({ id }: { id: string }) {
         </div>
       </Section>
 
+      {p.file && <SharedFolderNote file={p.file} />}
       {p.file && <FileExport file={p.file} />}
     </>
   );
