@@ -13,6 +13,7 @@
  * | `HEDGE_PRIVATE_KEY`            | private key of the account that signs on `remote`, never printed (unset: none)    |
  * | `HEDGE_CHAIN_ID`               | `remote`'s expected chain id: Hardhat refuses a node with another (unset: any)    |
  * | `HEDGE_DEPLOYMENTS_DIR`        | the deployments files' directory, for every tool (`<project>/deployments`)        |
+ * | `HEDGE_PROPOSALS_DIR`          | the proposals folder (signatures files), for every tool (`<project>/proposals`)   |
  * | `HEDGE_DEBUG`                  | non-empty: a failed command also prints its stack trace (unset)                   |
  * | `HEDGE_KEYSTORE_PASSWORD`      | the password of `--from keystore:FILE` (unset: asked on the terminal)             |
  * | `HEDGE_KEYSTORE_PASSWORD_FILE` | a file whose first line is that password, for automation (unset)                  |

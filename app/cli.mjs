@@ -72,6 +72,11 @@ if (values.network !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values.network
 
 if (values.network) process.env.HEDGE_NETWORK = values.network;
 const configFile = path.join(import.meta.dirname, "vite.config.mts");
+// The configuration imports the command line's TypeScript (the proposals folder's rules, for the read-only server of
+// app/proposals.ts): Vite's bundling config loader, its default, compiles it. Vite 8 also lists at every start why its
+// planned `native` loader could not load it yet (TypeScript sources in a package that is not "type": "module", on
+// Node 20); that list says nothing to someone starting the console, so it is not printed.
+process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING = "true";
 const { build, createServer } = await import("vite");
 
 if (values.build) {

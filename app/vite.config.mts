@@ -5,13 +5,19 @@
 //   - `/hedge-config.json`: the network, its RPC URL and its deployment record (deployments/<network>.json). The
 //     Settings page may override them in a browser (explicitly, and the header says so), so a static build can be
 //     pointed at any deployment; nothing in the page's address can (a link's `?rpc=` is ignored).
+// The dev server (`npm run app`) also serves the proposals folder read-only at /proposals/ (./proposals.ts):
+// the council's shared queue, listed by the console without a paste. A build has no such folder: the console says so.
 // Environment (app/cli.mjs sets HEDGE_NETWORK from --network): HEDGE_NETWORK (default localhost), HEDGE_RPC_URL
-// (default HEDGE_LOCALHOST_URL or http://127.0.0.1:8545 for localhost), HEDGE_DEPLOYMENTS_DIR (default deployments/).
+// (default HEDGE_LOCALHOST_URL or http://127.0.0.1:8545 for localhost), HEDGE_DEPLOYMENTS_DIR (default deployments/),
+// HEDGE_PROPOSALS_DIR (default proposals/).
 import fs from "node:fs";
 import path from "node:path";
 
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
+
+import { proposalsDir } from "../scripts/lib/proposals-folder";
+import { proposalsMiddleware } from "./proposals";
 
 const HERE = import.meta.dirname;
 const ROOT = path.resolve(HERE, "..");
@@ -68,6 +74,8 @@ function configPlugin(): Plugin {
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify(consoleConfig()));
       });
+      // Before Vite's own handlers, so that nothing else (its file server, its index.html fallback) answers there.
+      server.middlewares.use(proposalsMiddleware(proposalsDir(ROOT)));
     },
     generateBundle() {
       this.emitFile({ type: "asset", fileName: "hedge-config.json", source: JSON.stringify(consoleConfig(), null, 2) });

@@ -88,7 +88,7 @@ task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, t
   .addFlag("all", "List every proposal, not only the open ones (Pending or Queued)")
   .addOptionalParam(
     "id",
-    "Show one proposal instead: what it does (as it ran, once over) and its timeline (the id or a unique prefix)",
+    "Show one proposal instead: what it does (as it ran, once over) and its timeline (the id or a unique prefix, on chain or in the proposals folder)",
     undefined,
     types.string,
   )
@@ -149,7 +149,12 @@ task("hedge:propose", "Proposes a change to the council: shows the change and it
   .setAction(lazyAction(() => import("../scripts/commands/propose")));
 
 task("hedge:sign", "Approves a proposal off-chain (EIP-712) and appends the signature to its signatures file")
-  .addParam("id", "The proposal id (or a unique prefix, for a proposal already on chain)", undefined, types.string)
+  .addParam(
+    "id",
+    "The proposal id, or a unique prefix of one on chain or in the proposals folder",
+    undefined,
+    types.string,
+  )
   .addOptionalParam("from", SEAT_FROM_HELP, undefined, types.string)
   .addOptionalParam("out", "The signatures file (default proposals/<id>.json)", undefined, types.string)
   .addFlag("noSimulate", "Do not simulate the proposal to its end before signing (see hedge:simulate)")
@@ -187,7 +192,7 @@ task(
 )
   .addParam(
     "id",
-    "The proposal id (or a unique prefix, for a proposal on chain; a full id finds proposals/<id>.json)",
+    "The proposal id, or a unique prefix of one on chain or in the proposals folder (proposals/<id>.json)",
     undefined,
     types.string,
   )
@@ -234,7 +239,7 @@ task(
 )
   .addOptionalParam(
     "id",
-    "The proposal id or a unique prefix; the full id of a proposal not on chain yet",
+    "The proposal id, or a unique prefix of one on chain or in the proposals folder; the full id of one nobody shared a file of",
     undefined,
     types.string,
   )

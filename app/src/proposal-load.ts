@@ -88,7 +88,7 @@ export async function loadProposal(
     calls,
     onChain
       ? `the RPC endpoint ${system.settings.rpcUrl} (its ProposalCreated event)`
-      : "the signatures file kept in this browser",
+      : "its signatures file (kept in this browser, or served from the shared proposals/ folder)",
   );
   if (mismatch) return { id, refused: mismatch };
   // Files are checked when kept; checking again costs one hash and does not trust the browser's storage.

@@ -9,11 +9,11 @@ import { CliError, say, sayLines } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
+import { requireOnChainProposal } from "../lib/proposal-queue";
 import {
   findProposal,
   parseProposalId,
   proposalStatus,
-  requireProposal,
   requireSeatHolder,
   requireState,
   seatHolders,
@@ -39,7 +39,7 @@ async function approve(args: ApproveArgs, hre: HardhatRuntimeEnvironment) {
   const council = system.council.connect(signer);
 
   if (args.signatures === undefined) {
-    const proposal = await requireProposal(system, parseProposalId(args.id));
+    const proposal = await requireOnChainProposal(hre, system, args.id);
     const status = await proposalStatus(system, proposal.id);
     requireState(proposal.id, status.state, [ProposalState.Pending], "approve");
     await requireSeatHolder(system, address, `--from ${label}`);

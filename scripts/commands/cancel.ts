@@ -6,7 +6,8 @@ import { say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { proposalStatus, requireState } from "../lib/proposals";
+import { requireOnChainProposal } from "../lib/proposal-queue";
 import { ProposalState } from "../lib/council";
 
 export interface CancelArgs {
@@ -16,7 +17,7 @@ export interface CancelArgs {
 
 async function cancel(args: CancelArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
-  const p = await requireProposal(system, parseProposalId(args.id));
+  const p = await requireOnChainProposal(hre, system, args.id);
   const status = await proposalStatus(system, p.id);
   requireState(p.id, status.state, [ProposalState.Vetoed, ProposalState.Expired], "cancel");
   const { signer, label } = await selectSigner(hre, args.from);

@@ -8,7 +8,8 @@ import { CliError, say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import { parseProposalId, proposalStatus, requireProposal, requireState } from "../lib/proposals";
+import { proposalStatus, requireState } from "../lib/proposals";
+import { requireOnChainProposal } from "../lib/proposal-queue";
 import { showProposal } from "../lib/show-proposal";
 import { ProposalState, Tier } from "../lib/council";
 
@@ -20,7 +21,7 @@ export interface QueueArgs {
 
 async function queue(args: QueueArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
-  const p = await requireProposal(system, parseProposalId(args.id));
+  const p = await requireOnChainProposal(hre, system, args.id);
   const status = await proposalStatus(system, p.id);
   requireState(p.id, status.state, [ProposalState.Pending], "queue");
   if (status.tier === Tier.Fast) {

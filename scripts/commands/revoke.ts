@@ -16,6 +16,7 @@ import { accountIndex, accountLabel, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
 import { shortId } from "../lib/format";
+import { resolveProposalId } from "../lib/proposal-queue";
 import {
   findProposal,
   liveSeatIds,
@@ -126,14 +127,17 @@ async function target(
     throw new CliError("--id is required (or --signatures FILE): the proposal whose consent you withdraw");
   }
   const wanted = parseProposalId(args.id);
-  const onChain = await findProposal(system, wanted);
-  if (!onChain && wanted.length !== 66) {
+  // The id or a unique prefix of one, on chain or in the proposals folder (../lib/proposal-queue); the full id of a
+  // proposal nobody shared a file of.
+  const found = await resolveProposalId(hre, system, args.id);
+  const onChain = found?.onChain ?? null;
+  if (!found && wanted.length !== 66) {
     throw new CliError(
       `--id ${args.id}: no such proposal on this council; to revoke one that does not exist yet, give its full id (0x followed by 64 hex digits)`,
     );
   }
-  const id = onChain?.id.toLowerCase() ?? wanted;
-  const fallback = defaultApprovalsPath(hre.config.paths.root, id);
+  const id = found?.id ?? wanted;
+  const fallback = found?.file ?? defaultApprovalsPath(hre.config.paths.root, id);
   if (onChain || !fs.existsSync(fallback)) return { id, file: null };
   const name = displayPath(hre, fallback);
   try {

@@ -34,8 +34,8 @@ import { fmtDuration, shortId } from "../lib/format";
 import { CliError, say, sayLines } from "../lib/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
+import { queueDir, resolveProposalId } from "../lib/proposal-queue";
 import {
-  findProposal,
   parseProposalId,
   proposalStatus,
   requireSeatHolder,
@@ -209,11 +209,13 @@ function checkModes(args: SignArgs): void {
 /** Finds the proposal (on chain, or in its signatures file) and refuses one that can no longer be approved. */
 async function openTarget(hre: HardhatRuntimeEnvironment, system: HedgeSystem, args: SignArgs): Promise<Target> {
   const wanted = parseProposalId(args.id);
-  const onChain = await findProposal(system, wanted);
-  const id = onChain?.id.toLowerCase() ?? wanted;
-  if (!onChain && id.length !== 66) {
+  // The id or a unique prefix of one, on chain or in the proposals folder (../lib/proposal-queue).
+  const found = await resolveProposalId(hre, system, args.id);
+  const onChain = found?.onChain ?? null;
+  const id = found?.id ?? wanted;
+  if (!found && id.length !== 66) {
     throw new CliError(
-      `--id ${args.id}: no proposal on chain starts with it; give the full id of an off-chain proposal`,
+      `--id ${args.id}: no proposal on chain starts with it, and no signatures file in ${displayPath(hre, queueDir(hre))} does; give the full id of an off-chain proposal`,
     );
   }
   const file = args.out ?? defaultApprovalsPath(hre.config.paths.root, id);

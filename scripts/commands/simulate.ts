@@ -12,9 +12,9 @@ import fs from "node:fs";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { callsOf, defaultApprovalsPath, readApprovalsFile } from "../lib/approvals-file";
+import { callsOf, readApprovalsFile } from "../lib/approvals-file";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
-import { findProposal, parseProposalId } from "../lib/proposals";
+import { resolveProposalId, unknownIdText } from "../lib/proposal-queue";
 import { accountIndex } from "../lib/shell/signers";
 import { showProposal } from "../lib/show-proposal";
 import { CliError, say, sayLines } from "../lib/output";
@@ -26,34 +26,29 @@ export interface SimulateArgs {
 }
 
 /**
- * The proposal behind `--id`: one created on chain (the id or a unique prefix), or, for a full id, one that exists
- * only in its signatures file (proposals/<id>.json, written by hedge:propose --offchain), with its description from
- * the chain or the file.
+ * The proposal behind `--id` (the id or a unique prefix): one created on chain, or one that exists only in its
+ * signatures file in the proposals folder (written by hedge:propose --offchain), with its description from the chain
+ * or the file.
  */
 async function resolveProposal(
   hre: HardhatRuntimeEnvironment,
   system: HedgeSystem,
   text: string,
 ): Promise<SimulatedProposal> {
-  const wanted = parseProposalId(text);
-  const onChain = await findProposal(system, wanted);
-  if (onChain) {
-    return { id: onChain.id.toLowerCase(), calls: onChain, description: onChain.description, onChain: true };
+  const found = await resolveProposalId(hre, system, text);
+  if (found?.onChain) {
+    const onChain = found.onChain;
+    return { id: found.id, calls: onChain, description: onChain.description, onChain: true };
   }
-  const file = defaultApprovalsPath(hre.config.paths.root, wanted);
-  if (wanted.length !== 66 || !fs.existsSync(file)) {
-    throw new CliError(
-      `--id ${text}: no such proposal on this council (chain ${system.chainId})` +
-        (wanted.length === 66 ? `, and no signatures file ${displayPath(hre, file)}` : ""),
-    );
-  }
+  const file = found?.file;
+  if (!found || !file || !fs.existsSync(file)) throw new CliError(unknownIdText(hre, system, text));
   const content = await readApprovalsFile(
     file,
     displayPath(hre, file),
-    { chainId: system.chainId, council: system.deployment.contracts.council.address, proposalId: wanted },
+    { chainId: system.chainId, council: system.deployment.contracts.council.address, proposalId: found.id },
     hre.ethers.provider,
   );
-  return { id: wanted, calls: callsOf(content), description: content.description, onChain: false };
+  return { id: found.id, calls: callsOf(content), description: content.description, onChain: false };
 }
 
 /**

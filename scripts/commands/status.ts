@@ -1,10 +1,15 @@
 // hedge:status — everything a council member needs to see before acting: the policy, the VIX and the engaged
 // layers, the seats, the tier rules and every open proposal, with an OUTDATED mark and its reason on those that can
 // no longer run as they stand, and the first line of its description, read from the chain (`ProposalCreated`) and
-// printed safely (./lib/descriptions: the text is whatever its proposer wrote). With --id, one proposal: what it does
-// (the proposal view, scripts/lib/view.ts: as it ran once it is over), where it stands, and its timeline.
+// printed safely (./lib/descriptions: the text is whatever its proposer wrote). The council's shared queue is one
+// list: beside the proposals on chain, the signatures files of the proposals folder (../lib/proposal-queue), each
+// "off-chain" with the signatures that count of its tier's threshold, and a file that fails its checks as DAMAGED
+// in one line. Under every row, its change in one line (the proposal view's judgement, scripts/lib/view.ts
+// `proposalSummaries`). With --id (the id or a unique prefix, on chain or in the folder), one proposal: what it does
+// (the proposal view: as it ran once it is over), where it stands, and its timeline.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import { callsOf, readApprovalsFile, signatureLines } from "../lib/approvals-file";
 import { fmtBps, fmtDuration, fmtRelative, fmtTime, fmtVix, shortId, table, fmtLayers } from "../lib/format";
 import { CliError, say, sayLines } from "../lib/output";
 import { describeError } from "../lib/errors";
@@ -16,14 +21,21 @@ import {
   createdProposals,
   currentPolicy,
   liveSeatIds,
-  parseProposalId,
   proposalStatus,
-  requireProposal,
   staleness,
+  type Calls,
   type Staleness,
 } from "../lib/proposals";
+import {
+  offchainStanding,
+  readOffchainQueue,
+  resolveProposalId,
+  unknownIdText,
+  type OffchainProposal,
+} from "../lib/proposal-queue";
 import { showProposal } from "../lib/show-proposal";
 import { escapeUnsafe } from "../lib/untrusted";
+import { proposalSummaries, type ProposalInput, type ProposalSummary } from "../lib/view";
 import { COVERAGE_PARAMETER, nudgeBand, ProposalState, TIER_NAMES, Tier } from "../lib/council";
 
 /**
@@ -142,53 +154,129 @@ export async function printStatus(
 
   const proposals = await createdProposals(system);
   const rows: string[][] = [];
+  /** What each row shows, for its summary line: the id with its calls and description. */
+  const shown: ProposalInput[] = [];
   const outdated: string[] = [];
   const describe = (text: string) => descriptionTitle(text) || "-";
-  for (const p of proposals) {
-    const s = await proposalStatus(system, p.id);
-    const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
-    if (!options.all && !open) continue;
-    // Only a proposal that may still run can be outdated; the others are over whatever the state says. A proposal's
-    // calls go to contracts of its proposer's choosing: a rehearsal that fails in a way that is not a revert (an
-    // INVALID opcode, a node error it provokes) is this proposal's line, never the end of the screen, so that no
-    // proposal can hide the others. Its reason is quoted at its source and escaped again here (./lib/untrusted).
+  // Only a proposal that may still run can be outdated; the others are over whatever the state says. A proposal's
+  // calls go to contracts of its proposer's choosing: a rehearsal that fails in a way that is not a revert (an
+  // INVALID opcode, a node error it provokes) is this proposal's line, never the end of the screen, so that no
+  // proposal can hide the others. Its reason is quoted at its source and escaped again here (./lib/untrusted).
+  const judge = async (p: Calls & { id: string }, tier: number) => {
     let stale: Staleness | { outdated: "unknown"; reason: string } = { outdated: false };
-    if (open) {
-      try {
-        stale = await staleness(system, p, (e) => describeError(hre, e));
-      } catch (error) {
-        stale = { outdated: "unknown", reason: await describeError(hre, error) };
-      }
+    try {
+      stale = await staleness(system, { ...p, tier }, (e) => describeError(hre, e));
+    } catch (error) {
+      stale = { outdated: "unknown", reason: await describeError(hre, error) };
     }
     if (stale.outdated === true) outdated.push(`  ${shortId(p.id)} OUTDATED: ${escapeUnsafe(stale.reason)}`);
     if (stale.outdated === "unknown") {
       outdated.push(`  ${shortId(p.id)} NOT CHECKED: rehearsing its calls failed: ${escapeUnsafe(stale.reason)}`);
     }
+    return stale.outdated === true ? ", OUTDATED" : stale.outdated === "unknown" ? ", NOT CHECKED" : "";
+  };
+  for (const p of proposals) {
+    const s = await proposalStatus(system, p.id);
+    const open = s.state === ProposalState.Pending || s.state === ProposalState.Queued;
+    if (!options.all && !open) continue;
+    const mark = open ? await judge(p, s.tier) : "";
     rows.push([
       shortId(p.id),
       s.tierName,
       `${s.approvals}/${s.threshold}`,
       s.vetoes ? `${s.vetoes}/${s.vetoThreshold}` : "-",
-      stale.outdated === true
-        ? `${s.stateName}, OUTDATED`
-        : stale.outdated === "unknown"
-          ? `${s.stateName}, NOT CHECKED`
-          : s.stateName,
+      `${s.stateName}${mark}`,
       s.eta ? `${fmtTime(s.eta)} (${fmtRelative(s.eta, now)})` : "-",
       open ? `${fmtTime(s.deadline)} (${fmtRelative(s.deadline, now)})` : "-",
       describe(p.description),
     ]);
+    shown.push({ ...p, id: p.id });
   }
+  const onChainRows = rows.length;
+
+  // The proposals folder: every file checked; a file of a proposal on chain is that proposal's (listed above).
+  const queue = await readOffchainQueue(hre, system, new Set(proposals.map((p) => p.id.toLowerCase())));
+  for (const q of queue.proposals) {
+    rows.push(await offchainRow(hre, system, q, now, judge, outdated));
+    shown.push({ id: q.id, ...callsOf(q.content), description: q.content.description });
+  }
+  const damaged = queue.damaged.map((d) => `  ${shortId(d.id)} DAMAGED: ${escapeUnsafe(d.reason)}`);
+
+  const offchain =
+    queue.proposals.length + queue.damaged.length > 0
+      ? ` and ${queue.proposals.length} off-chain in ${queue.dirName}${queue.damaged.length ? `, ${queue.damaged.length} damaged` : ""}`
+      : "";
+  const elsewhere = queue.elsewhere
+    ? `; ${queue.elsewhere} file${queue.elsewhere === 1 ? "" : "s"} for another chain or council left out${offchain ? "" : ` of ${queue.dirName}`}`
+    : "";
   say(
-    `${options.all ? "Proposals" : "Open proposals"}: ${rows.length}${options.all ? "" : ` (of ${proposals.length}; --all lists every one)`}`,
+    `${options.all ? "Proposals" : "Open proposals"}: ${onChainRows}${options.all ? "" : ` (of ${proposals.length}; --all lists every one)`}${offchain}${elsewhere}`,
   );
-  if (rows.length)
-    sayLines(table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires", "description"], rows));
+  if (rows.length) {
+    const summaries = await proposalSummaries({ rpc: hre.network.provider, deployment: system.deployment }, shown);
+    const lines = table(["id", "tier", "approvals", "vetoes", "state", "eta", "expires", "description"], rows);
+    // Each row's change on the line under it, below the id column: a list has no room for the view's tables.
+    const indent = " ".repeat(lines[1].indexOf("  ", 2) + 2);
+    sayLines([
+      lines[0],
+      lines[1],
+      ...rows.flatMap((_, i) => [
+        lines[i + 2],
+        `${indent}change: ${summaryText(summaries.get(shown[i].id.toLowerCase()))}`,
+      ]),
+    ]);
+  }
+  sayLines(damaged);
   if (outdated.length) {
     sayLines(outdated);
     if (outdated.some((l) => l.includes(" OUTDATED: ")))
       say("  An outdated proposal can never run as it stands: propose it again; sign, approve and queue refuse it.");
   }
+}
+
+/** A row's summary, in words: the change; or why it is refused (its calls are not its id's) or could not be judged. */
+function summaryText(summary: ProposalSummary | undefined): string {
+  if (!summary) return "-";
+  if ("summary" in summary) return summary.summary;
+  if ("refused" in summary) return `REFUSED: ${escapeUnsafe(summary.refused)}`;
+  return `not judged: ${escapeUnsafe(summary.unavailable)}`;
+}
+
+/**
+ * The row of a proposal of the folder: its tier (the council's `tierOf`), the signatures that count of its threshold,
+ * "off-chain" (with its expired signatures, and OUTDATED like any proposal that may still run), the earliest deadline
+ * of a signature that counts, and its description. A council that cannot judge its calls makes it NOT CHECKED.
+ */
+async function offchainRow(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  q: OffchainProposal,
+  now: number,
+  judge: (p: Calls & { id: string }, tier: number) => Promise<string>,
+  notes: string[],
+): Promise<string[]> {
+  const title = descriptionTitle(q.content.description) || "-";
+  let standing;
+  try {
+    standing = await offchainStanding(system, q.content, now);
+  } catch (error) {
+    const why = await describeError(hre, error);
+    notes.push(`  ${shortId(q.id)} NOT CHECKED: the council cannot judge its calls (tierOf): ${escapeUnsafe(why)}`);
+    return [shortId(q.id), "-", "-", "-", "off-chain, NOT CHECKED", "-", "-", title];
+  }
+  const mark = await judge({ ...callsOf(q.content), id: q.id }, standing.tier);
+  const expired = standing.expired ? `, ${standing.expired} expired` : "";
+  const first = standing.firstDeadline;
+  return [
+    shortId(q.id),
+    TIER_NAMES[standing.tier] ?? String(standing.tier),
+    `${standing.counted}/${standing.threshold}`,
+    "-",
+    `off-chain${expired}${mark}`,
+    "-",
+    first === null ? "-" : `${fmtTime(first)} (${fmtRelative(first, now)}; first signature)`,
+    title,
+  ];
 }
 
 /**
@@ -227,17 +315,22 @@ async function printNudgeBands(system: HedgeSystem, maxNudgeBps: number, cooldow
 }
 
 /**
- * One proposal (`--id`): what it does, as every seat command shows it (scripts/lib/view.ts) — judged against today's
- * policy while it may still run, as it ran once it is over — then where it stands and its timeline, vetoers named.
+ * One proposal (`--id`: its id or a unique prefix, on chain or in the proposals folder): what it does, as every seat
+ * command shows it (scripts/lib/view.ts) — judged against today's policy while it may still run, as it ran once it is
+ * over — then where it stands and its timeline, vetoers named. One only in the folder is read from its signatures
+ * file (checked in full, as every command reads it), with its signatures and what they count for.
  */
 export async function printProposal(hre: HardhatRuntimeEnvironment, system: HedgeSystem, idText: string) {
-  const created = await requireProposal(system, parseProposalId(idText));
+  const found = await resolveProposalId(hre, system, idText);
+  if (!found) throw new CliError(unknownIdText(hre, system, idText));
   const who = await namer(hre);
+  const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  if (!found.onChain) return printOffchain(hre, system, found.id, found.file!, now, who);
+  const created = found.onChain;
   const { view, stale } = await showProposal(hre, system, { ...created, id: created.id }, undefined, {
     timeline: true,
     nameOf: who,
   });
-  const now = Number((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
   const open = view.status === "Pending" || view.status === "Queued";
   const parts = [`State: ${view.status}${stale.outdated ? ", OUTDATED" : ""}`];
   if (open) parts.push(`${view.approvals} of ${view.threshold} approvals`);
@@ -246,6 +339,41 @@ export async function printProposal(hre: HardhatRuntimeEnvironment, system: Hedg
     parts.push(`executable from ${fmtTime(view.eta)} (${fmtRelative(view.eta, now)})`);
   if (open && view.deadline) parts.push(`expires ${fmtTime(view.deadline)} (${fmtRelative(view.deadline, now)})`);
   say(parts.join("; "));
+  return view;
+}
+
+/** A proposal only in the folder: the view of its file's calls and description, its signatures, where it stands. */
+async function printOffchain(
+  hre: HardhatRuntimeEnvironment,
+  system: HedgeSystem,
+  id: string,
+  file: string,
+  now: number,
+  who: (address: string) => string,
+) {
+  const name = displayPath(hre, file);
+  const expect = { chainId: system.chainId, council: system.deployment.contracts.council.address, proposalId: id };
+  const content = await readApprovalsFile(file, name, expect, hre.ethers.provider);
+  const input = { ...callsOf(content), id, description: content.description };
+  const { view, stale } = await showProposal(hre, system, input, undefined, { timeline: true, nameOf: who });
+  const standing = await offchainStanding(system, content, now);
+  say(`Signatures in ${name}:`);
+  sayLines(content.signatures.length ? signatureLines(content, now) : ["  none"]);
+  const parts = [
+    `State: off-chain (${name})${stale.outdated ? ", OUTDATED" : ""}`,
+    `${standing.counted} of ${standing.threshold} signatures that count`,
+  ];
+  if (standing.expired) parts.push(`${standing.expired} expired`);
+  if (standing.revoked) parts.push(`${standing.revoked} by an address that revoked it`);
+  if (standing.firstDeadline !== null) {
+    parts.push(`the first deadline ${fmtTime(standing.firstDeadline)} (${fmtRelative(standing.firstDeadline, now)})`);
+  }
+  say(parts.join("; "));
+  say(
+    standing.counted >= standing.threshold
+      ? `Next: anyone relays it with \`hedge:submit --signatures ${name}\`.`
+      : `Next: co-signers run \`hedge:sign --id ${id} --from <account>\`; once ${standing.threshold} count, anyone \`hedge:submit --signatures ${name}\`.`,
+  );
   return view;
 }
 

@@ -9,15 +9,8 @@ import { CliError, say } from "../lib/output";
 import { selectSigner } from "../lib/shell/signers";
 import { openSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
-import {
-  parseProposalId,
-  proposalStatus,
-  requireProposal,
-  requireSeatHolder,
-  requireState,
-  seatHolders,
-  TIER_COVERS,
-} from "../lib/proposals";
+import { proposalStatus, requireSeatHolder, requireState, seatHolders, TIER_COVERS } from "../lib/proposals";
+import { requireOnChainProposal } from "../lib/proposal-queue";
 import { showProposal } from "../lib/show-proposal";
 import { ProposalState, TIER_NAMES, Tier } from "../lib/council";
 
@@ -28,7 +21,7 @@ export interface VetoArgs {
 
 async function veto(args: VetoArgs, hre: HardhatRuntimeEnvironment) {
   const system = await openSystem(hre);
-  const p = await requireProposal(system, parseProposalId(args.id));
+  const p = await requireOnChainProposal(hre, system, args.id);
   const status = await proposalStatus(system, p.id);
   requireState(p.id, status.state, [ProposalState.Pending, ProposalState.Queued], "veto");
   if (status.tier !== Tier.Critical) {

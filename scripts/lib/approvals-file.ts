@@ -1,5 +1,6 @@
 // The signatures file: EIP-712 approvals of one proposal, collected off-chain by `hedge:sign` and relayed by
-// `hedge:approve --signatures` (`approveBySig`) or `hedge:submit` (`submit`). Default place: proposals/<id>.json.
+// `hedge:approve --signatures` (`approveBySig`) or `hedge:submit` (`submit`). Default place: proposals/<id>.json (the
+// proposals folder, ./proposals-folder: HEDGE_PROPOSALS_DIR moves it).
 //
 // The format ("hedge-council-approvals/2": the calls, the description, and per signature its seat, deadline, signer
 // and signature) and its checks are in ./approvals-format, shared with the console. A file that fails any check is
@@ -22,13 +23,14 @@ import {
 import { writeFileAtomic } from "./atomic-file";
 import { acquireLock, ownsLock, releaseLock } from "./lock-file";
 import { CliError } from "./output";
+import { proposalsDir } from "./proposals-folder";
 import { oneLine } from "./untrusted";
 
 export * from "./approvals-format";
 
-/** The default path of a proposal's signatures file. */
+/** The default path of a proposal's signatures file: `<id>.json` in the proposals folder (./proposals-folder). */
 export function defaultApprovalsPath(root: string, proposalId: string): string {
-  return path.join(root, "proposals", `${proposalId}.json`);
+  return path.join(proposalsDir(root), `${proposalId.toLowerCase()}.json`);
 }
 
 export interface WriteApprovalsOptions {

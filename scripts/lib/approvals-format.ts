@@ -40,6 +40,13 @@ import {
 } from "./signing";
 
 export const APPROVALS_FORMAT = "hedge-council-approvals/2";
+
+/**
+ * The name of a proposal's signatures file in the proposals folder, the council's shared queue: its id in lower-case
+ * hex, and `.json` (what the tools write). Any other name there is not a proposal's file (a lock, a writer's
+ * temporary file, a note): the command line does not list it and `npm run app` does not serve it.
+ */
+export const PROPOSAL_FILE_NAME = /^0x[0-9a-f]{64}\.json$/;
 /** The format of rules v2, refused on read (its signatures name no seat and carry no deadline). */
 export const APPROVALS_FORMAT_V1 = "hedge-council-approvals/1";
 
@@ -74,6 +81,20 @@ export interface ApprovalsExpectation {
 const ERC1271_MAGIC = "0x1626ba7e";
 const MAX_SEAT_ID = 64n;
 const MAX_UINT64 = (1n << 64n) - 1n;
+
+/**
+ * Whether parsed file content says it is for another chain or council than `expect`: in a folder that several
+ * deployments share, such a file is not this council's queue, so it is left out, not listed as damaged. Only these
+ * two fields are looked at; the file is not checked (nor trusted) by this.
+ */
+export function isForAnotherDeployment(
+  raw: unknown,
+  expect: Pick<ApprovalsExpectation, "chainId" | "council">,
+): boolean {
+  const f = (raw ?? {}) as { chainId?: unknown; council?: unknown };
+  if (Number.isSafeInteger(f.chainId) && f.chainId !== expect.chainId) return true;
+  return typeof f.council === "string" && isAddress(f.council) && getAddress(f.council) !== getAddress(expect.council);
+}
 
 /** A signatures file with no signature yet. */
 export function newApprovalsFile(

@@ -3,7 +3,10 @@
 // any moment leaves the old file or the new one, never half of one, and no temporary file is left behind.
 // Used by every file the tools rewrite in place: signatures files, keystores, the watcher's checkpoint, the cache of
 // immutables.
-import { randomUUID } from "node:crypto";
+// The module object, not a named import: the console's dev server (`npm run app`) loads this file too (the audit's
+// contract checks import it), and Vite's browser stand-in for node:crypto throws when a named import of it is
+// bound, which broke every page that loads the audit (a proposal's timeline, the Audit page). The build never calls it.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -17,7 +20,7 @@ export interface AtomicWriteOptions {
 /** Replaces `file` with `text` atomically; returns false only when `commit` said no. */
 export function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = {}): boolean {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomUUID()}.tmp`);
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomUUID()}.tmp`);
   try {
     const fd = fs.openSync(temp, "wx", options.mode);
     try {

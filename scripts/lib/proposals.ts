@@ -83,7 +83,10 @@ function descriptionOf(
   }
 }
 
-/** The proposal created on chain with this id or unique id prefix; null when none. */
+/**
+ * The proposal created on chain with this id or unique id prefix; null when none. The commands find a `--id` with
+ * ./proposal-queue `resolveProposalId`, which also looks in the proposals folder: this one knows only the chain.
+ */
 export async function findProposal(system: HedgeSystem, idOrPrefix: string): Promise<CreatedProposal | null> {
   const wanted = idOrPrefix.toLowerCase();
   const matches = (await createdProposals(system)).filter((p) => p.id.toLowerCase().startsWith(wanted));
@@ -91,14 +94,6 @@ export async function findProposal(system: HedgeSystem, idOrPrefix: string): Pro
     throw new CliError(`--id ${idOrPrefix}: ambiguous, ${matches.length} proposals start with it; give more digits`);
   }
   return matches[0] ?? null;
-}
-
-/** Like `findProposal`, but an unknown id is an error. */
-export async function requireProposal(system: HedgeSystem, idOrPrefix: string): Promise<CreatedProposal> {
-  const found = await findProposal(system, idOrPrefix);
-  if (!found)
-    throw new CliError(`--id ${idOrPrefix}: no such proposal on this council (network chain ${system.chainId})`);
-  return found;
 }
 
 /** The proposal's state, tier rule and counts, for printing and for checks before sending. */

@@ -16,7 +16,10 @@
 // With the timeline (the default, and always for a proposal that is over): created (proposer, description), each
 // approval, revocation and veto (who, when, the transaction), queued, executed, vetoed, canceled or expired.
 //
-// `proposalLines` and `timelineLines` print it for the terminal; the console renders the same object.
+// `proposalLines` and `timelineLines` print it for the terminal; the console renders the same object. For lists of
+// proposals (hedge:status, the console's Proposals page), `proposalSummaries` gives each its one-line summary from
+// the same judgement (the id recomputed, the same policy, the same decoder and tier rule), reading the chain once for
+// the whole list.
 import { Interface, id as keccakUtf8 } from "ethers";
 
 import { callView, type Rpc } from "./rpc";
@@ -26,6 +29,7 @@ import {
   ProposalState,
   Tier,
   callTiers,
+  changeSummary,
   changesTable,
   checksum,
   decodeCalls,
@@ -38,6 +42,7 @@ import {
   whyLines,
   type AddressBook,
   type Baseline,
+  type CallTier,
   type DecodedCall,
   type PolicyContext,
   type ProposalCalls,
@@ -169,6 +174,8 @@ export interface ProposalView {
   seats: number;
   /** The calls decoded, with the fields a policy change moves against `against`. */
   decoded: DecodedCall[];
+  /** The change in one line, as lists of proposals show it (./council `changeSummary` of `decoded` and the tiers). */
+  summary: string;
   against: ViewAgainst;
   /**
    * The policy the calls leave, for a proposal that changes the policy (null otherwise, or when unknown): for one that
@@ -290,42 +297,16 @@ export async function viewProposal(
   let ctx: PolicyContext;
   let against: ViewAgainst;
   if (judged === "now") {
-    const [p, version, base] = await Promise.all([policy("policy"), policy("version"), policy("baseline")]);
-    const current = toPolicyValues(p[0] as PolicyLike);
-    const baseline: Baseline = { coverageBps: Number(base[0]), triggers: [...base[1]].map(Number) };
-    ctx = { policy: book.policy, version: Number(version[0]), params: current, baseline };
-    against = { kind: "current", version: ctx.version, policy: current, baseline, block };
+    ({ ctx, against } = await currentContext(policy, book, block));
   } else {
     if (!record) {
       throw new Error(
         `proposal ${id} is ${status} on chain, but the replay of the council's events holds no ProposalCreated for it`,
       );
     }
-    ctx = record.createdAgainst;
-    const ran = record.executedAgainst;
-    against = ran
-      ? {
-          kind: "before-execution",
-          version: ran.version,
-          policy: ran.params,
-          baseline: ran.baseline ?? null,
-          block: record.executed!.block,
-        }
-      : {
-          kind: "at-creation",
-          version: ctx.version,
-          policy: ctx.params,
-          baseline: ctx.baseline ?? null,
-          block: record.created.block,
-        };
+    ({ ctx, against } = historyContext(record));
   }
-  let decoded = decodeCalls(book, calls, against.policy);
-  if (decoded.some((d) => d.contract !== "external" && d.function.startsWith("0x") && d.function !== "0x")) {
-    // A function of the system's contracts that is not a governed one: named from the contracts' whole ABIs, as the
-    // audit names it (loaded only then).
-    const { INTERFACES } = await import("./audit/abi");
-    decoded = decodeCalls(book, calls, against.policy, INTERFACES);
-  }
+  const { decoded, tiers } = await judgeCalls(book, calls, ctx, against.policy);
   const applied = against.policy
     ? policyAfterActions(
         against.policy,
@@ -333,7 +314,6 @@ export async function viewProposal(
       )
     : null;
   const policyAfter = applied && against.kind === "before-execution" ? recordedAfter : applied;
-  const tiers = callTiers(ctx, calls);
   const derivedTier = proposalTier(tiers).tier;
   const why = whyLines(decoded, tiers, ctx.version);
   const notes: string[] = [];
@@ -362,6 +342,7 @@ export async function viewProposal(
     delay: Number(delay),
     seats,
     decoded,
+    summary: changeSummary(decoded, tiers),
     against,
     policyAfter,
     timeline,
@@ -375,6 +356,133 @@ export async function viewProposal(
     eta,
     deadline,
   };
+}
+
+type ViewCall = (fn: string, args?: unknown[]) => Promise<readonly unknown[]>;
+
+/** What a proposal that may still run is judged against: the policy in force at `block`, its version and baseline. */
+async function currentContext(
+  policy: ViewCall,
+  book: AddressBook,
+  block: number,
+): Promise<{ ctx: PolicyContext; against: ViewAgainst }> {
+  const [p, version, base] = await Promise.all([policy("policy"), policy("version"), policy("baseline")]);
+  const current = toPolicyValues(p[0] as PolicyLike);
+  const triggers = base[1] as readonly (bigint | number)[];
+  const baseline: Baseline = { coverageBps: Number(base[0]), triggers: [...triggers].map(Number) };
+  const ctx = { policy: book.policy, version: Number(version[0]), params: current, baseline };
+  return { ctx, against: { kind: "current", version: ctx.version, policy: current, baseline, block } };
+}
+
+/**
+ * What a proposal that is over is judged against, from the replay: the tier rule as at its creation, the change
+ * against the policy just before its execution (or, when it never ran, when it was created).
+ */
+function historyContext(record: ProposalRecord): { ctx: PolicyContext; against: ViewAgainst } {
+  const ctx = record.createdAgainst;
+  const ran = record.executedAgainst;
+  const against: ViewAgainst = ran
+    ? {
+        kind: "before-execution",
+        version: ran.version,
+        policy: ran.params,
+        baseline: ran.baseline ?? null,
+        block: record.executed!.block,
+      }
+    : {
+        kind: "at-creation",
+        version: ctx.version,
+        policy: ctx.params,
+        baseline: ctx.baseline ?? null,
+        block: record.created.block,
+      };
+  return { ctx, against };
+}
+
+/** The calls decoded against `against` and judged by the tier rule against `ctx`: the view's and the summaries'. */
+async function judgeCalls(
+  book: AddressBook,
+  calls: ProposalCalls,
+  ctx: PolicyContext,
+  against: PolicyValues | null,
+): Promise<{ decoded: DecodedCall[]; tiers: CallTier[] }> {
+  let decoded = decodeCalls(book, calls, against);
+  if (decoded.some((d) => d.contract !== "external" && d.function.startsWith("0x") && d.function !== "0x")) {
+    // A function of the system's contracts that is not a governed one: named from the contracts' whole ABIs, as the
+    // audit names it (loaded only then).
+    const { INTERFACES } = await import("./audit/abi");
+    decoded = decodeCalls(book, calls, against, INTERFACES);
+  }
+  return { decoded, tiers: callTiers(ctx, calls) };
+}
+
+/** One proposal of a list, summarised; or why it cannot be (its calls are not its id's, or it could not be judged). */
+export type ProposalSummary =
+  | { id: string; status: ViewStatus; summary: string }
+  | { id: string; refused: string }
+  | { id: string; unavailable: string };
+
+/**
+ * The one-line summary of each proposal of a list (hedge:status, the console's Proposals page), by the view's own
+ * judgement: each id recomputed from its calls and description (a mismatch is `refused`, never summarised), a
+ * proposal that may still run judged against the policy in force, one that is over as it happened (one replay of the
+ * chain's events for the whole list, only when the list holds one). A proposal that cannot be judged (the replay
+ * failed, or lost it) is `unavailable`, with why: one proposal never hides the others.
+ */
+export async function proposalSummaries(
+  source: ViewSource,
+  inputs: readonly ProposalInput[],
+): Promise<Map<string, ProposalSummary>> {
+  const { rpc, deployment } = source;
+  const book = addressBook(deployment);
+  const results = new Map<string, ProposalSummary>();
+  const checked: { id: string; calls: ProposalCalls }[] = [];
+  for (const input of inputs) {
+    try {
+      checked.push({ id: input.id.toLowerCase(), calls: checkProposalId(input) });
+    } catch (error) {
+      if (!(error instanceof ProposalIdMismatchError)) throw error;
+      results.set(input.id.toLowerCase(), { id: input.id.toLowerCase(), refused: error.message });
+    }
+  }
+  if (checked.length === 0) return results;
+  const block = Number(await rpc.request({ method: "eth_blockNumber", params: [] }));
+  const tag = hex(block);
+  const council = (fn: string, args: unknown[] = []) => callView(rpc, READS.council, book.council, fn, args, tag);
+  const policy = (fn: string, args: unknown[] = []) => callView(rpc, READS.policy, book.policy, fn, args, tag);
+  const statuses = await Promise.all(
+    checked.map(async (p) => STATUS_BY_STATE[Number((await council("state", [p.id]))[0])] ?? "Pending"),
+  );
+  const over = (status: ViewStatus) => status === "Executed" || status === "Vetoed" || status === "Expired";
+  const now = statuses.some((s) => !over(s)) ? await currentContext(policy, book, block) : null;
+  let records: Map<string, ProposalRecord> | null = null;
+  let replayFailed: string | null = null;
+  if (statuses.some(over)) {
+    try {
+      const { replayChain } = await import("./audit");
+      records = (await replayChain({ rpc, deployment, toBlock: block })).replay.proposals.proposals;
+    } catch (error) {
+      replayFailed = `the replay of the chain's events failed: ${(error as Error)?.message ?? String(error)}`;
+    }
+  }
+  for (const [i, { id, calls }] of checked.entries()) {
+    const status = statuses[i];
+    let context: { ctx: PolicyContext; against: ViewAgainst };
+    if (!over(status)) {
+      context = now!;
+    } else {
+      const record = records ? (records.get(id) ?? findRecord(records, id)) : null;
+      if (!record) {
+        const why = replayFailed ?? "the replay of the council's events holds no ProposalCreated for it";
+        results.set(id, { id, unavailable: why });
+        continue;
+      }
+      context = historyContext(record);
+    }
+    const { decoded, tiers } = await judgeCalls(book, calls, context.ctx, context.against.policy);
+    results.set(id, { id, status, summary: changeSummary(decoded, tiers) });
+  }
+  return results;
 }
 
 /** Where `id` was created, from its `ProposalCreated` log (the id is an indexed topic): one request, no replay. */

@@ -468,6 +468,9 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await shot(page, "audit");
     await page.goto(`${app!.url}/#/proposals`);
     await expect_(page.getByTestId("proposals"), /Cancel|Vetoed/);
+    // A static build serves no proposals folder: one quiet line says so, no error.
+    await expect_(page.getByTestId("shared-folder"), /No shared proposals\/ folder is served here \(a static build\)/);
+    expect(await page.locator("main").getByRole("alert").count()).to.equal(0);
     await shot(page, "proposals");
     await page.goto(`${app!.url}/#/settings`);
     await page.getByRole("heading", { name: "Settings" }).waitFor();

@@ -180,7 +180,7 @@ describe("hedge:simulate against `hardhat node` (child processes, --network loca
     ]);
     const messages = [
       /^error: --id nonsense: not a proposal id \(0x followed by 64 hex digits, or a unique prefix of at least 8\)$/,
-      /^error: --id 0xdeadbeef00: no such proposal on this council \(chain 31337\)$/,
+      /^error: --id 0xdeadbeef00: no such proposal on this council \(chain 31337\), and no signatures file in \S+ starts with it$/,
     ];
     runs.forEach((run, i) => {
       expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(2);

@@ -49,6 +49,7 @@ import { explain, type System } from "../chain";
 import { loadProposal, type Holder, type LoadedProposal } from "../proposal-load";
 import { isRefused, proposalModelOf, type ProposalModel, type RefusedProposal } from "../proposal-model";
 import { ProtectionChart } from "../protection-chart";
+import { SharedFolderNote } from "../shared-folder";
 import { keepFile } from "../store";
 import { UntrustedBlock } from "../untrusted";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
@@ -546,6 +547,7 @@ export function ProposalPage({ id }: { id: string }) {
         </div>
       </Section>
 
+      {p.file && <SharedFolderNote file={p.file} />}
       {p.file && <FileExport file={p.file} />}
     </>
   );

@@ -9,11 +9,11 @@ import { explain } from "../chain";
 import { keepFile } from "../store";
 import { Section, useApp } from "../ui";
 import { FileExport } from "./Proposal";
-import { useFiles } from "./Proposals";
+import { useKeptFiles } from "./Proposals";
 
 export function SignaturesPage() {
   const { system } = useApp();
-  const files = useFiles();
+  const files = useKeptFiles();
   const [text, setText] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
