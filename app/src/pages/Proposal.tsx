@@ -74,6 +74,16 @@ const LABELS: Record<ActionKey, string> = {
   cancel: "Cancel",
 };
 
+/**
+ * The actions only a seat holder can send, and what each does: without a wallet there is no one to simulate them
+ * from (the zero address would only say that it holds no seat), so the page asks for one.
+ */
+const SEAT_ACTIONS: Partial<Record<ActionKey, string>> = {
+  approve: "approve",
+  veto: "veto",
+  revoke: "revoke an approval",
+};
+
 /** The default "Valid for", as the command line's `--valid-for` would take it. */
 const DEFAULT_VALID_FOR = `${DEFAULT_VALID_FOR_SECONDS / 86_400}d`;
 
@@ -232,6 +242,7 @@ export function ProposalPage({ id }: { id: string }) {
     const shown = await modelOf(system, p);
     if (isRefused(shown)) return { refused: shown.refused };
     const seat = account ? await system.council.seatOf(account) : 0n;
+    // Anyone may queue, execute, cancel or relay: without a wallet, simulated from the zero address.
     const from = account ?? ZeroAddress;
     const relay = await relayOf(system, p, now);
     // Only a Critical proposal can be vetoed: no Veto button on any other. Revoke works before the proposal exists.
@@ -250,6 +261,7 @@ export function ProposalPage({ id }: { id: string }) {
     for (const key of keys) {
       let refusal: string | null = null;
       if (key === "relay" || key === "submit") refusal = relay.refusal;
+      if (!account && SEAT_ACTIONS[key]) refusal = `connect a seat holder's wallet to ${SEAT_ACTIONS[key]}`;
       if (refusal === null) {
         try {
           await perform(key, p, relay, system.council, from, true);
