@@ -9,7 +9,7 @@ import { CSS, timelineSvg } from "../../../scripts/lib/audit/report/html";
 import { fmtTime } from "../../../scripts/lib/format";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
 import { explain } from "../chain";
-import { Section, useApp } from "../ui";
+import { ScrollBox, Section, Table, useApp } from "../ui";
 
 /** The report's rules for its SVG only (the rest styles the report's own page). */
 const SVG_CSS = CSS.split("}")
@@ -80,7 +80,7 @@ export function AuditPage() {
             finding{report.summary.findings === 1 ? "" : "s"}.
           </p>
           <Section title="Checks">
-            <table>
+            <Table label="What the audit checked" className="checks">
               <caption>What the audit checked, as hedge:audit prints it</caption>
               <thead>
                 <tr>
@@ -100,7 +100,7 @@ export function AuditPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           </Section>
           <Section title="Findings">
             {report.findings.length === 0 ? (
@@ -119,7 +119,9 @@ export function AuditPage() {
           <Section title="Timeline">
             <style>{SVG_CSS}</style>
             {/* The audit library's own SVG; every text in it is escaped there. */}
-            <div className="timeline" dangerouslySetInnerHTML={{ __html: timelineSvg(report) }} />
+            <ScrollBox label="Timeline of the audited history">
+              <div className="timeline" dangerouslySetInnerHTML={{ __html: timelineSvg(report) }} />
+            </ScrollBox>
           </Section>
         </>
       )}

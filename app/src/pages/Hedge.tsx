@@ -4,7 +4,7 @@ import { nudgeBand, protectionCurve } from "../../../scripts/lib/council";
 import { fmtBps, fmtDelta, fmtDuration, fmtRelative, fmtTime, fmtVix } from "../../../scripts/lib/format";
 import { INSTRUMENT_NAMES, toPolicyValues, type PolicyValues } from "../../../scripts/lib/policy";
 import { policyOracle } from "../chain";
-import { Hex, Section, useApp, useLoad } from "../ui";
+import { Hex, Section, Table, useApp, useLoad } from "../ui";
 
 export function HedgePage() {
   const { system, now } = useApp();
@@ -51,7 +51,7 @@ export function HedgePage() {
       </p>
       <Section title="Layers on the VIX axis">
         <VixAxis policy={p} vix={data.vix} engaged={data.engaged} />
-        <table>
+        <Table label="Layers">
           <caption>Layers (engaged: the oracle's VIX has reached the trigger)</caption>
           <thead>
             <tr>
@@ -75,7 +75,7 @@ export function HedgePage() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
         <p data-testid="coverage">
           Coverage {fmtBps(p.coverageBps)} of the condor notional, scale-in step {fmtBps(p.scaleStepBps)}, hysteresis
           VIX {fmtVix(p.hysteresisVix)}.
@@ -92,7 +92,7 @@ export function HedgePage() {
           The steward may move each parameter within {fmtBps(limits.maxNudgeBps)} of its baseline (what the last
           setPolicy approved), once per {fmtDuration(limits.nudgeCooldown)}.
         </p>
-        <table>
+        <Table label="Nudgeable parameters">
           <caption>Nudgeable parameters</caption>
           <thead>
             <tr>
@@ -131,7 +131,7 @@ export function HedgePage() {
               );
             })()}
           </tbody>
-        </table>
+        </Table>
       </Section>
       <Section title="Oracle">
         <p data-testid="oracle">

@@ -48,7 +48,7 @@ import { isRefused, proposalModelOf, type ProposalModel, type RefusedProposal } 
 import { keepFile } from "../store";
 import { UntrustedBlock } from "../untrusted";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
-import { ChangesTable, Hex, Section, short, useApp, useLoad } from "../ui";
+import { ChangesTable, Hex, Section, Table, short, useApp, useLoad } from "../ui";
 import { open, useFiles } from "./Proposals";
 
 type ActionKey = "sign" | "approve" | "relay" | "submit" | "queue" | "execute" | "veto" | "revoke" | "cancel";
@@ -452,7 +452,7 @@ export function ProposalPage({ id }: { id: string }) {
       {model.timeline && <Timeline model={model} />}
 
       <Section title="Seat holders">
-        <table>
+        <Table label="Who approved, and who has not">
           <caption>Who approved, and who has not</caption>
           <thead>
             <tr>
@@ -472,7 +472,7 @@ export function ProposalPage({ id }: { id: string }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </Section>
 
       <Section title="What you sign">
@@ -577,7 +577,7 @@ function Timeline({ model }: { model: ProposalModel }) {
       {timeline.length === 0 ? (
         <p data-testid="timeline">Nothing on chain yet.</p>
       ) : (
-        <table data-testid="timeline">
+        <Table label="What happened to it, oldest first" data-testid="timeline" className="events">
           <caption>What happened to it, oldest first</caption>
           <thead>
             <tr>
@@ -604,7 +604,7 @@ function Timeline({ model }: { model: ProposalModel }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {model.vetoers.length > 0 && <p data-testid="vetoers">Vetoed by: {model.vetoers.join(", ")}.</p>}
     </Section>

@@ -12,7 +12,7 @@ import { createdProposals } from "../chain";
 import { loadProposal, type LoadedProposal } from "../proposal-load";
 import { isRefused, type RefusedProposal } from "../proposal-model";
 import { loadFiles } from "../store";
-import { useApp, useLoad } from "../ui";
+import { Table, useApp, useLoad } from "../ui";
 
 export function useFiles() {
   const { system } = useApp();
@@ -63,7 +63,7 @@ export function ProposalsPage() {
       ) : rows.length === 0 ? (
         <p>No proposals{mine ? " await your signature" : ""}.</p>
       ) : (
-        <table data-testid="proposals">
+        <Table label="Proposals, newest first" data-testid="proposals">
           <caption>Proposals, newest first</caption>
           <thead>
             <tr>
@@ -84,7 +84,7 @@ export function ProposalsPage() {
                   <td>
                     <a href={`#/proposal/${p.id}`}>{shortId(p.id)}</a>
                   </td>
-                  <td colSpan={7} data-testid="refused-row">
+                  <td colSpan={7} data-testid="refused-row" className="prose">
                     Refused: its calls and description do not hash to its id (open it for the details)
                   </td>
                 </tr>
@@ -103,12 +103,14 @@ export function ProposalsPage() {
                   <td>{p.tier === Tier.Critical ? `${p.vetoes} of ${p.vetoThreshold}` : "-"}</td>
                   <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
                   <td>{p.deadline && open(p) ? fmtRelative(p.deadline, now) : "-"}</td>
-                  <td>{p.description === null || p.description === "" ? "-" : descriptionTitle(p.description)}</td>
+                  <td className="prose">
+                    {p.description === null || p.description === "" ? "-" : descriptionTitle(p.description)}
+                  </td>
                 </tr>
               ),
             )}
           </tbody>
-        </table>
+        </Table>
       )}
     </>
   );
