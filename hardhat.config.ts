@@ -55,6 +55,7 @@
  * | `WATCH_BENCH_CONFIRMATIONS`    | `npm run bench:watch`: the watcher's confirmation depth (3, remote's default)     |
  * | `STARTUP_RUNS`                 | `npm run bench:startup`: runs per command (7)                                     |
  * | `STARTUP_GOAL`                 | `npm run bench:startup`: fails above this ratio to `npx hardhat --version` (1.5)  |
+ * | `CONSOLE_BENCH_RUNS`           | `npm run bench:console`: loads of the Hedge page in Chromium (7)                  |
  *
  * Mutation testing (`npm run mutation`):
  *

@@ -8,7 +8,7 @@ import type { CouncilSeats, HedgeCouncil, HedgePolicy, MockV3Aggregator } from "
 import { checkDeploymentReceipts, createdByDeployment, mismatchText } from "../../scripts/lib/deploy-receipts";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { ERROR_SOURCES, explainRevert, revertData } from "../../scripts/lib/errors";
-import { escapeUnsafe } from "../../scripts/lib/untrusted";
+import { escapeUnsafe, urlOrigin } from "../../scripts/lib/untrusted";
 
 export interface Settings {
   network: string;
@@ -82,17 +82,39 @@ function contract<T>(name: string, address: string, runner: ContractRunner): T {
   return new Contract(address, ABIS[name], runner) as unknown as T;
 }
 
+/**
+ * Why the RPC endpoint gave no chain id, in words, and what to do. The endpoint is named by its scheme and host only:
+ * a provider's URL may carry an API key in its path or query. The browser's own words ("Failed to fetch") say neither
+ * which URL failed nor why, and ethers' message quotes the whole request, URL included.
+ */
+function unreachable(url: string, error: unknown): string {
+  const endpoint = `the RPC endpoint ${urlOrigin(url)}`;
+  const e = (error ?? {}) as { code?: unknown; response?: { statusCode?: unknown } };
+  const status = e.response?.statusCode;
+  if (typeof status === "number") return `${endpoint} answered HTTP ${status}, not JSON-RPC: check its URL`;
+  if (error instanceof TypeError) {
+    return `${endpoint} did not answer (nothing listens there, or it refuses this page's origin: CORS); check that the node is running and that the URL is right`;
+  }
+  const code = typeof e.code === "string" && /^[A-Z_]{1,40}$/.test(e.code) ? ` (${e.code})` : "";
+  return `${endpoint} gave no chain id${code}: check that the URL is a JSON-RPC endpoint`;
+}
+
 export async function openSystem(settings: LoadedSettings): Promise<System> {
   const deployment = settings.deployment;
   if (!deployment) throw new Error("no deployment: open Settings and paste deployments/<network>.json");
   const provider = new JsonRpcProvider(settings.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
-  const chainId = Number((await provider.getNetwork()).chainId);
+  const chainId = await provider.getNetwork().then(
+    (network) => Number(network.chainId),
+    (e: unknown) => {
+      throw new Error(unreachable(settings.rpcUrl, e));
+    },
+  );
   if (chainId !== deployment.chainId) {
     throw new Error(`the RPC endpoint is chain ${chainId}, but the deployment is for chain ${deployment.chainId}`);
   }
   const c = deployment.contracts;
   if ((await provider.getCode(c.council.address)) === "0x") {
-    throw new Error(`no council at ${c.council.address} on ${settings.rpcUrl}: was the node restarted?`);
+    throw new Error(`no council at ${c.council.address} on ${urlOrigin(settings.rpcUrl)}: was the node restarted?`);
   }
   // The block numbers against the deployment transactions' receipts, as the command line checks them: a block moved
   // forward would hide the proposals created before it.

@@ -1,5 +1,14 @@
 // Small shared pieces of the console's pages.
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ComponentProps,
+  type ReactNode,
+} from "react";
 
 import type { ChangeRow } from "../../scripts/lib/council";
 import type { System } from "./chain";
@@ -69,6 +78,44 @@ export function Hex({ value, label }: { value: string; label: string }) {
   );
 }
 
+/**
+ * A box for what may be wider than a phone's screen (a table, the audit's timeline): it scrolls sideways inside
+ * itself, so the page never does. It is a region named `label`; while it scrolls, the Tab key stops on it, so that a
+ * keyboard user can scroll it with the arrow keys (a box that does not scroll is no tab stop).
+ */
+export function ScrollBox({ label, children }: { label: string; children: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  const measure = () => {
+    const el = box.current;
+    if (el) setScrolls(el.scrollWidth > el.clientWidth + 1);
+  };
+  // After every render (rows come and go with each block) and whenever the box or its content is resized.
+  useLayoutEffect(measure);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    for (const child of el.children) observer.observe(child);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div ref={box} className="scroll-box" role="region" aria-label={label} tabIndex={scrolls ? 0 : undefined}>
+      {children}
+    </div>
+  );
+}
+
+/** A table in its own ScrollBox, which `label` names (the caption, or a shorter name for it). */
+export function Table({ label, ...table }: { label: string } & ComponentProps<"table">) {
+  return (
+    <ScrollBox label={label}>
+      <table {...table} />
+    </ScrollBox>
+  );
+}
+
 export const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 
 /**
@@ -78,7 +125,7 @@ export const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 export function ChangesTable(props: { rows: ChangeRow[]; caption: string; testId: string; empty?: string }) {
   const { rows, caption, testId, empty } = props;
   return (
-    <table data-testid={testId}>
+    <Table label={caption} data-testid={testId} className="changes">
       <caption>{caption}</caption>
       <thead>
         <tr>
@@ -104,6 +151,6 @@ export function ChangesTable(props: { rows: ChangeRow[]; caption: string; testId
           ))
         )}
       </tbody>
-    </table>
+    </Table>
   );
 }

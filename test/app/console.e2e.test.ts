@@ -8,8 +8,8 @@
 // file that the CLI started (its description shown made safe, from the file and then from ProposalCreated), the CLI
 // submits it, two seats veto it (only a Critical proposal has a Veto button) and anyone cancels it; an outsider sees
 // why it cannot sign; a loosening change is Critical with its reason; a refused action sends nothing; a wrong chain
-// gives one message and a switch request; axe-core finds no serious or critical violation.
-// HEDGE_SCREENSHOTS=1 also writes a screenshot of each page to docs/.
+// gives one message and a switch request; axe-core finds no serious or critical violation. (The screenshots in docs/
+// are ./responsive.e2e.test.ts's.)
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -42,7 +42,6 @@ const DAY = 86_400;
 /** The calldata of `HedgeCouncil.state(id)`. */
 const STATE_OF = (id: string) =>
   new Interface(["function state(bytes32) view returns (uint8)"]).encodeFunctionData("state", [id]);
-const SCREENSHOTS = process.env.HEDGE_SCREENSHOTS === "1" ? path.join(ROOT, "docs") : null;
 
 describe("council console in Chromium (end to end, against `hardhat node`)", function () {
   this.timeout(240_000);
@@ -69,9 +68,6 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await page.goto(`${app!.url}/#/${hash}`);
     if (account) await connectWallet(page);
     return page;
-  }
-  async function shot(page: Page, name: string) {
-    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
   }
   async function expectAccessible(page: Page, what: string) {
     expect(await seriousViolations(page), `axe on ${what}`).to.deep.equal([]);
@@ -170,7 +166,6 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     expect(focusable.length, "controls reached by Tab").to.be.at.least(controls);
     await page.getByLabel("Coverage (bps)").fill("3000");
     await expect_(page.getByTestId("new-tier"), /Standard/);
-    await shot(page, "new-proposal");
     await page.context().close();
   });
 
@@ -258,12 +253,10 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
         await importFile(page, await exported(a)); // an older copy: merging loses nothing
         await page.goto(`${app!.url}/#/proposal/${id}`);
         await expect_(page.getByTestId("approvals"), /2 of 3/);
-        await shot(page, "signatures-import");
         await page.context().close();
         continue;
       }
       await expect_(why(page, "submit"), /would accept it/);
-      await shot(page, "proposal");
       await action(page, "submit").click();
       await expect_(page.getByTestId("state"), /Queued/);
       // On chain now, its description comes from ProposalCreated; still no Veto button (Standard).
@@ -301,7 +294,6 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await d.goto(`${app!.url}/#/proposals`);
     await expect_(d.getByTestId("proposals"), /Executed/);
     await expectAccessible(d, "the Proposals page");
-    await shot(d, "proposals");
     await d.context().close();
 
     // The rival change was built against version 1: outdated, in words, and seat 1 can no longer sign it.
@@ -445,7 +437,6 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await expect_(b.getByTestId("coverage"), /31\.00 %/);
     await expect_(b.getByTestId("oracle"), /VIX 30\.00.*fresh/);
     await expect_(b.locator("table").first(), /VIX 20\.00.*engaged[\s\S]*VIX 28\.00.*engaged[\s\S]*VIX 35\.00.*idle/);
-    await shot(b, "hedge");
     await a.context().close();
     await b.context().close();
   });
@@ -465,17 +456,14 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     await expect_(page.getByTestId("audit-summary"), /3 proposals, 0 findings/);
     await page.locator(".timeline svg").waitFor();
     await expectAccessible(page, "the Audit page");
-    await shot(page, "audit");
     await page.goto(`${app!.url}/#/proposals`);
     await expect_(page.getByTestId("proposals"), /Cancel|Vetoed/);
     // A static build serves no proposals folder: one quiet line says so, no error.
     await expect_(page.getByTestId("shared-folder"), /No shared proposals\/ folder is served here \(a static build\)/);
     expect(await page.locator("main").getByRole("alert").count()).to.equal(0);
-    await shot(page, "proposals");
     await page.goto(`${app!.url}/#/settings`);
     await page.getByRole("heading", { name: "Settings" }).waitFor();
     await expectAccessible(page, "the Settings page");
-    await shot(page, "settings");
     await page.context().close();
   });
 

@@ -1,6 +1,7 @@
 // The audit in the browser: runs scripts/lib/audit (the library behind `hedge:audit`) against the chain through the
 // console's RPC URL, or opens an audit JSON (`hedge:audit --json`), and shows the checks, the findings and the
-// timeline picture drawn by the audit's own HTML report code.
+// timeline picture drawn by the audit's own HTML report code. The checks are named, judged and counted as
+// `hedge:audit` prints them (scripts/lib/audit/report/terminal.ts), so a name read here can be found in a log.
 import { useState } from "react";
 
 import { AUDIT_FORMAT, runAudit, type AuditReport } from "../../../scripts/lib/audit";
@@ -8,7 +9,7 @@ import { CSS, timelineSvg } from "../../../scripts/lib/audit/report/html";
 import { fmtTime } from "../../../scripts/lib/format";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
 import { explain } from "../chain";
-import { Section, useApp } from "../ui";
+import { ScrollBox, Section, Table, useApp } from "../ui";
 
 /** The report's rules for its SVG only (the rest styles the report's own page). */
 const SVG_CSS = CSS.split("}")
@@ -75,29 +76,31 @@ export function AuditPage() {
           <p data-testid="audit-summary">
             {escapeUnsafe(String(report.network.name))} (chain {escapeUnsafe(String(report.network.chainId))}), blocks{" "}
             {report.range.fromBlock}–{report.range.toBlock} ({fmtTime(report.range.toTimestamp)}):{" "}
-            {report.summary.proposals} proposals, {report.summary.findings} finding
-            {report.summary.findings === 1 ? "" : "s"}.
+            {report.summary.proposals} proposal{report.summary.proposals === 1 ? "" : "s"}, {report.summary.findings}{" "}
+            finding{report.summary.findings === 1 ? "" : "s"}.
           </p>
           <Section title="Checks">
-            <table>
-              <caption>What the audit checked</caption>
+            <Table label="What the audit checked" className="checks">
+              <caption>What the audit checked, as hedge:audit prints it</caption>
               <thead>
                 <tr>
                   <th scope="col">Check</th>
                   <th scope="col">Result</th>
                   <th scope="col">Findings</th>
+                  <th scope="col">What is checked</th>
                 </tr>
               </thead>
               <tbody>
                 {report.checks.map((c) => (
                   <tr key={c.name}>
-                    <td>{escapeUnsafe(String(c.description))}</td>
-                    <td>{escapeUnsafe(String(c.status))}</td>
-                    <td>{c.findings}</td>
+                    <th scope="row">{escapeUnsafe(String(c.name))}</th>
+                    <td className={c.status === "pass" ? "ok" : "bad"}>{c.status === "pass" ? "pass" : "FAIL"}</td>
+                    <td>{escapeUnsafe(String(c.findings))}</td>
+                    <td className="prose">{escapeUnsafe(String(c.description))}</td>
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           </Section>
           <Section title="Findings">
             {report.findings.length === 0 ? (
@@ -116,7 +119,9 @@ export function AuditPage() {
           <Section title="Timeline">
             <style>{SVG_CSS}</style>
             {/* The audit library's own SVG; every text in it is escaped there. */}
-            <div className="timeline" dangerouslySetInnerHTML={{ __html: timelineSvg(report) }} />
+            <ScrollBox label="Timeline of the audited history">
+              <div className="timeline" dangerouslySetInnerHTML={{ __html: timelineSvg(report) }} />
+            </ScrollBox>
           </Section>
         </>
       )}

@@ -21,7 +21,7 @@ import { idMismatch } from "../proposal-model";
 import { ProtectionChart } from "../protection-chart";
 import { Untrusted } from "../untrusted";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
-import { ChangesTable, Hex, Section, short, useApp, useLoad } from "../ui";
+import { ChangesTable, Hex, Section, Table, short, useApp, useLoad } from "../ui";
 
 export function HedgePage() {
   const { system, now } = useApp();
@@ -75,7 +75,7 @@ export function HedgePage() {
           nudgeLimits={limits}
           title={`Protection by VIX level (policy version ${data.version})`}
         />
-        <table>
+        <Table label="Layers">
           <caption>Layers (engaged: the oracle's VIX has reached the trigger)</caption>
           <thead>
             <tr>
@@ -99,7 +99,7 @@ export function HedgePage() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
         <p data-testid="coverage">
           Coverage {fmtBps(p.coverageBps)} of the condor notional, scale-in step {fmtBps(p.scaleStepBps)}, hysteresis
           VIX {fmtVix(p.hysteresisVix)}.
@@ -116,7 +116,7 @@ export function HedgePage() {
           The steward may move each parameter within {fmtBps(limits.maxNudgeBps)} of its baseline (what the last
           setPolicy approved), once per {fmtDuration(limits.nudgeCooldown)}.
         </p>
-        <table>
+        <Table label="Nudgeable parameters">
           <caption>Nudgeable parameters</caption>
           <thead>
             <tr>
@@ -155,7 +155,7 @@ export function HedgePage() {
               );
             })()}
           </tbody>
-        </table>
+        </Table>
       </Section>
       <Section title="Oracle">
         <p data-testid="oracle">

@@ -44,7 +44,7 @@ import { seatHolders } from "../proposal-load";
 import { ProtectionChart } from "../protection-chart";
 import { keepFile } from "../store";
 import { UntrustedBlock } from "../untrusted";
-import { ChangesTable, Section, useApp, useLoad } from "../ui";
+import { ChangesTable, Section, Table, useApp, useLoad } from "../ui";
 
 /** The kinds, as `hedge:propose` names them, and how the form names them. */
 const KINDS: [ProposalKind, string][] = [
@@ -265,7 +265,7 @@ export function NewProposalPage() {
       {kind === "policy" ? (
         <Section title="Policy editor">
           <p>Values in the contract's units. Against version {data.version}.</p>
-          <table>
+          <Table label="Layers">
             <caption>Layers</caption>
             <thead>
               <tr>
@@ -314,7 +314,7 @@ export function NewProposalPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
           <button
             disabled={next.layers.length >= 5}
             onClick={() =>

@@ -53,7 +53,7 @@ import { SharedFolderNote } from "../shared-folder";
 import { keepFile } from "../store";
 import { UntrustedBlock } from "../untrusted";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
-import { ChangesTable, Hex, Section, short, useApp, useLoad } from "../ui";
+import { ChangesTable, Hex, Section, Table, short, useApp, useLoad } from "../ui";
 import { open, useFiles } from "./Proposals";
 
 type ActionKey = "sign" | "approve" | "relay" | "submit" | "queue" | "execute" | "veto" | "revoke" | "cancel";
@@ -77,6 +77,16 @@ const LABELS: Record<ActionKey, string> = {
   veto: "Veto",
   revoke: "Revoke my approval",
   cancel: "Cancel",
+};
+
+/**
+ * The actions only a seat holder can send, and what each does: without a wallet there is no one to simulate them
+ * from (the zero address would only say that it holds no seat), so the page asks for one.
+ */
+const SEAT_ACTIONS: Partial<Record<ActionKey, string>> = {
+  approve: "approve",
+  veto: "veto",
+  revoke: "revoke an approval",
 };
 
 /** The default "Valid for", as the command line's `--valid-for` would take it. */
@@ -237,6 +247,7 @@ export function ProposalPage({ id }: { id: string }) {
     const shown = await modelOf(system, p);
     if (isRefused(shown)) return { refused: shown.refused };
     const seat = account ? await system.council.seatOf(account) : 0n;
+    // Anyone may queue, execute, cancel or relay: without a wallet, simulated from the zero address.
     const from = account ?? ZeroAddress;
     const relay = await relayOf(system, p, now);
     // Only a Critical proposal can be vetoed: no Veto button on any other. Revoke works before the proposal exists.
@@ -255,6 +266,7 @@ export function ProposalPage({ id }: { id: string }) {
     for (const key of keys) {
       let refusal: string | null = null;
       if (key === "relay" || key === "submit") refusal = relay.refusal;
+      if (!account && SEAT_ACTIONS[key]) refusal = `connect a seat holder's wallet to ${SEAT_ACTIONS[key]}`;
       if (refusal === null) {
         try {
           await perform(key, p, relay, system.council, from, true);
@@ -459,7 +471,7 @@ export function ProposalPage({ id }: { id: string }) {
       {model.timeline && <Timeline model={model} />}
 
       <Section title="Seat holders">
-        <table>
+        <Table label="Who approved, and who has not">
           <caption>Who approved, and who has not</caption>
           <thead>
             <tr>
@@ -479,7 +491,7 @@ export function ProposalPage({ id }: { id: string }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       </Section>
 
       <Section title="What you sign">
@@ -585,7 +597,7 @@ function Timeline({ model }: { model: ProposalModel }) {
       {timeline.length === 0 ? (
         <p data-testid="timeline">Nothing on chain yet.</p>
       ) : (
-        <table data-testid="timeline">
+        <Table label="What happened to it, oldest first" data-testid="timeline" className="events">
           <caption>What happened to it, oldest first</caption>
           <thead>
             <tr>
@@ -612,7 +624,7 @@ function Timeline({ model }: { model: ProposalModel }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {model.vetoers.length > 0 && <p data-testid="vetoers">Vetoed by: {model.vetoers.join(", ")}.</p>}
     </Section>

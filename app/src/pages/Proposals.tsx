@@ -19,7 +19,7 @@ import { useSharedFolder, type SharedFolder } from "../shared-folder";
 import { loadFiles } from "../store";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
 import type { ProposalSummary } from "../../../scripts/lib/view";
-import { useApp, useLoad } from "../ui";
+import { Table, useApp, useLoad } from "../ui";
 
 /** The signatures files kept in this browser (localStorage), by proposal id. */
 export function useKeptFiles() {
@@ -155,7 +155,7 @@ export function ProposalsPage() {
       ) : rows.length === 0 && (mine || damaged.length === 0) ? (
         <p>No proposals{mine ? " await your signature" : ""}.</p>
       ) : (
-        <table data-testid="proposals">
+        <Table label="Proposals, newest first" data-testid="proposals">
           <caption>Proposals, newest first</caption>
           <thead>
             <tr>
@@ -177,7 +177,7 @@ export function ProposalsPage() {
                   <td>
                     <a href={`#/proposal/${p.id}`}>{shortId(p.id)}</a>
                   </td>
-                  <td colSpan={8} data-testid="refused-row">
+                  <td colSpan={8} data-testid="refused-row" className="prose">
                     Refused: its calls and description do not hash to its id (open it for the details)
                   </td>
                 </tr>
@@ -202,8 +202,8 @@ export function ProposalsPage() {
                   <td>{p.tier === Tier.Critical ? `${p.vetoes} of ${p.vetoThreshold}` : "-"}</td>
                   <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
                   <td>{expiresText(p, now)}</td>
-                  <td data-testid="summary">{summaryText(data?.summaries.get(p.id))}</td>
-                  <td data-testid="title">
+                  <td data-testid="summary" className="prose">{summaryText(data?.summaries.get(p.id))}</td>
+                  <td data-testid="title" className="prose">
                     {p.description === null || p.description === "" ? "-" : descriptionTitle(p.description)}
                   </td>
                 </tr>
@@ -219,7 +219,7 @@ export function ProposalsPage() {
                 </tr>
               ))}
           </tbody>
-        </table>
+        </Table>
       )}
     </>
   );

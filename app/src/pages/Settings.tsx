@@ -6,9 +6,20 @@ import { useState } from "react";
 import { escapeUnsafe } from "../../../scripts/lib/untrusted";
 import { saveSettings, type LoadedSettings } from "../chain";
 
+/** What the status says once the settings are saved: where this browser now reads from, in words. */
+function savedText(settings: LoadedSettings, rpcSaved: boolean, deploymentSaved: boolean): string {
+  const rpc = rpcSaved
+    ? `now reads through ${settings.rpcUrl}, not the served ${settings.served.rpcUrl || "(none)"}`
+    : "reads through the served RPC URL";
+  const deployment = deploymentSaved ? "the deployment pasted here, not the served one" : "the served deployment";
+  return escapeUnsafe(`Saved: this browser ${rpc}, with ${deployment}.`);
+}
+
 export function SettingsPage({ settings, onChange }: { settings: LoadedSettings; onChange(s: LoadedSettings): void }) {
+  const json = (d: LoadedSettings["deployment"]) => (d ? JSON.stringify(d, null, 2) : "");
   const [rpcUrl, setRpcUrl] = useState(settings.rpcUrl);
-  const [deployment, setDeployment] = useState(settings.deployment ? JSON.stringify(settings.deployment, null, 2) : "");
+  const [deployment, setDeployment] = useState(json(settings.deployment));
+  // Announced politely (role=status); cleared as soon as a field changes, so "Saved" never describes unsaved text.
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   return (
     <>
@@ -22,11 +33,26 @@ export function SettingsPage({ settings, onChange }: { settings: LoadedSettings;
         Served RPC URL: <code>{escapeUnsafe(settings.served.rpcUrl) || "(none)"}</code>
       </p>
       <label>
-        RPC URL <input value={rpcUrl} onChange={(e) => setRpcUrl(e.target.value)} size={40} />
+        RPC URL{" "}
+        <input
+          value={rpcUrl}
+          onChange={(e) => {
+            setRpcUrl(e.target.value);
+            setMessage(null);
+          }}
+          size={40}
+        />
       </label>
       <label>
         Deployment (deployments/&lt;network&gt;.json)
-        <textarea value={deployment} onChange={(e) => setDeployment(e.target.value)} rows={10} />
+        <textarea
+          value={deployment}
+          onChange={(e) => {
+            setDeployment(e.target.value);
+            setMessage(null);
+          }}
+          rows={10}
+        />
       </label>
       <button
         onClick={() => {
@@ -37,20 +63,14 @@ export function SettingsPage({ settings, onChange }: { settings: LoadedSettings;
             saveSettings({ rpcUrl: url, deployment: parsed });
             const rpcSaved = url !== settings.served.rpcUrl;
             const deploymentSaved = JSON.stringify(parsed) !== JSON.stringify(settings.served.deployment);
-            setMessage({
-              ok: true,
-              text: escapeUnsafe(
-                rpcSaved
-                  ? `Saved: this browser now reads through ${url}, not the served ${settings.served.rpcUrl || "(none)"}.`
-                  : "Saved: this browser reads through the served RPC URL.",
-              ),
-            });
-            onChange({
+            const next = {
               ...settings,
               rpcUrl: url,
               deployment: parsed,
               saved: { rpcUrl: rpcSaved, deployment: deploymentSaved },
-            });
+            };
+            setMessage({ ok: true, text: savedText(next, rpcSaved, deploymentSaved) });
+            onChange(next);
           } catch (e) {
             const text = (e as Error).message;
             setMessage({
@@ -65,7 +85,16 @@ export function SettingsPage({ settings, onChange }: { settings: LoadedSettings;
       <button
         onClick={() => {
           saveSettings(null);
-          location.reload();
+          const served = {
+            ...settings,
+            rpcUrl: settings.served.rpcUrl,
+            deployment: settings.served.deployment,
+            saved: { rpcUrl: false, deployment: false },
+          };
+          setRpcUrl(served.rpcUrl);
+          setDeployment(json(served.deployment));
+          setMessage({ ok: true, text: savedText(served, false, false) });
+          onChange(served);
         }}
       >
         Back to the served defaults
