@@ -202,7 +202,9 @@ export function ProposalsPage() {
                   <td>{p.tier === Tier.Critical ? `${p.vetoes} of ${p.vetoThreshold}` : "-"}</td>
                   <td>{p.eta && open(p) ? fmtRelative(p.eta, now) : "-"}</td>
                   <td>{expiresText(p, now)}</td>
-                  <td data-testid="summary" className="prose">{summaryText(data?.summaries.get(p.id))}</td>
+                  <td data-testid="summary" className="prose">
+                    {summaryText(data?.summaries.get(p.id))}
+                  </td>
                   <td data-testid="title" className="prose">
                     {p.description === null || p.description === "" ? "-" : descriptionTitle(p.description)}
                   </td>
