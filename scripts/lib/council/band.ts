@@ -4,7 +4,7 @@
 // return from the loose side toward the baseline (a trigger above its baseline moved down, a coverage below its
 // baseline moved up, ending between the current value and the baseline): it skips the cooldown and does not restart
 // it, so any two seats can undo a loosening nudge at once (HedgePolicy._checkNudge).
-import { fmtDuration } from "../format";
+import { fmtDuration, fmtDurationExact } from "../format";
 import { COVERAGE_PARAMETER } from "./calls";
 import type { PolicyValues } from "../policy";
 import type { Baseline } from "./protection";
@@ -66,7 +66,7 @@ export function nudgeViolation(
   if (isReturnFromLooseSide(nudge)) return null;
   // The contract's order (HedgePolicy._checkNudge): the cooldown, then the band, so both name the same reason.
   if (lastNudgeAt !== 0 && now < lastNudgeAt + limits.nudgeCooldown) {
-    return `the ${name} was nudged ${fmtDuration(now - lastNudgeAt)} before, within the cooldown of ${fmtDuration(limits.nudgeCooldown)}`;
+    return `the ${name} was nudged ${fmtDuration(now - lastNudgeAt)} before, within the cooldown of ${fmtDurationExact(limits.nudgeCooldown)}`;
   }
   const band = nudgeBand(baseline, limits.maxNudgeBps);
   if (requested < band.min || requested > band.max) {

@@ -11,7 +11,7 @@
 //     policy with each trigger and the coverage back at their baseline (what the last setPolicy approved). Without
 //     it, Fast nudges plus a non-loosening setPolicy would ratchet the hedge down one band at a time.
 // HedgePolicy.isLoosening implements the same rule on chain; the audit and the command line use this one.
-import { fmtBps, fmtDelta, fmtDuration, fmtVix } from "../format";
+import { fmtBps, fmtDelta, fmtDurationExact, fmtVix } from "../format";
 import { INSTRUMENT_NAMES, type PolicyValues } from "../policy";
 
 /** What nudges are bounded around: each layer's trigger and the coverage as the last setPolicy (or deployment) set them. */
@@ -176,11 +176,11 @@ export function structuralReasons(current: PolicyValues, next: PolicyValues): st
   }
   if (next.maxOracleAge > current.maxOracleAge) {
     reasons.push(
-      `a longer oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)}: staler answers accepted)`,
+      `a longer oracle age (${fmtDurationExact(current.maxOracleAge)} → ${fmtDurationExact(next.maxOracleAge)}: staler answers accepted)`,
     );
   } else if (next.maxOracleAge < current.maxOracleAge) {
     reasons.push(
-      `a shorter oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)}: syncLayers may starve between two rounds of the feed)`,
+      `a shorter oracle age (${fmtDurationExact(current.maxOracleAge)} → ${fmtDurationExact(next.maxOracleAge)}: syncLayers may starve between two rounds of the feed)`,
     );
   }
   if (next.targetDte > current.targetDte) {
