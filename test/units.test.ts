@@ -1,5 +1,7 @@
 // The units a person reads and writes, against the chain's integers: durations cut to two units (the one formatter
-// of the command line, the watcher and the console) and decimals read exactly (no float on the way).
+// of the command line, the watcher and the console), decimals read exactly (no float on the way), and each policy
+// field in human units as the console's editor reads and writes it, with the command line's hints for `--set`.
+// Round trips are exhaustive over every value a field may hold.
 import { expect } from "chai";
 
 import {
@@ -11,10 +13,35 @@ import {
   parseDecimal,
   parseDurationText,
 } from "../scripts/lib/format";
+import {
+  LAYERS_PROBLEM,
+  draftOf,
+  humanRange,
+  humanText,
+  rawUnitsHint,
+  readDraft,
+  readHuman,
+} from "../scripts/lib/policy-edit";
+import { FIELD_BOUNDS, defaultPolicy, type PolicyFieldName } from "../scripts/lib/policy";
 
 const DAY = 86_400;
 
-describe("units: durations and decimals", () => {
+/** Every field edited as text, by a path of its own. */
+const PATHS: [string, PolicyFieldName][] = [
+  ["coverageBps", "coverageBps"],
+  ["scaleStepBps", "scaleStepBps"],
+  ["shortDeltaMinBps", "shortDeltaMinBps"],
+  ["shortDeltaMaxBps", "shortDeltaMaxBps"],
+  ["wingWidthPts", "wingWidthPts"],
+  ["targetDte", "targetDte"],
+  ["hysteresisVix", "hysteresisVix"],
+  ["maxOracleAge", "maxOracleAge"],
+  ["layers.0.allocationBps", "allocationBps"],
+  ["layers.2.tenorDays", "tenorDays"],
+  ["layers.1.triggerVix", "triggerVix"],
+];
+
+describe("units: durations, decimals and the policy's fields in human units", () => {
   describe("fmtDuration: two units at most, cut", () => {
     const cases: [number, string][] = [
       [0, "0 s"],
@@ -110,6 +137,117 @@ describe("units: durations and decimals", () => {
       expect(fmtDelta(1_550)).to.equal("0.155");
       expect(fmtDelta(1_555)).to.equal("0.1555");
       expect(fmtDecimal(-5, 2)).to.equal("-0.05");
+    });
+  });
+
+  describe("each policy field in human units (the console's editor)", () => {
+    it("round-trips every value each field may hold, and refuses one step outside", () => {
+      for (const [path, name] of PATHS) {
+        const { min, max } = FIELD_BOUNDS[name];
+        for (let v = min; v <= max; v++) {
+          const text = humanText(path, v);
+          const read = readHuman(path, text);
+          if (!("value" in read) || read.value !== v) expect.fail(`${path} ${v} → "${text}" → ${JSON.stringify(read)}`);
+        }
+        expect(readHuman(path, humanText(path, max + 1)), `${path} above`).to.deep.equal({
+          error: `Out of range: ${humanRange(path)}`,
+        });
+        if (min > 0) {
+          expect(readHuman(path, humanText(path, min - 1)), `${path} below`).to.deep.equal({
+            error: `Out of range: ${humanRange(path)}`,
+          });
+        }
+      }
+    });
+
+    it("reads a person's units: 30 % is 3,000 bps, VIX 26 is 2,600, delta 0.155 is 1,550, 1 h 30 min is 5,400 s", () => {
+      expect(readHuman("coverageBps", "30")).to.deep.equal({ value: 3_000 });
+      expect(readHuman("coverageBps", "30.5")).to.deep.equal({ value: 3_050 });
+      expect(readHuman("layers.1.triggerVix", "26")).to.deep.equal({ value: 2_600 });
+      expect(readHuman("shortDeltaMinBps", "0.155")).to.deep.equal({ value: 1_550 });
+      expect(readHuman("maxOracleAge", "1 h 30 min")).to.deep.equal({ value: 5_400 });
+      expect(humanText("maxOracleAge", 3_661)).to.equal("3661 s");
+    });
+
+    it("says what is wrong in words that name the range; an empty field is required, never 0", () => {
+      expect(readHuman("coverageBps", "")).to.deep.equal({ error: "Required: 5.00 % to 100.00 %" });
+      expect(readHuman("coverageBps", "300")).to.deep.equal({ error: "Out of range: 5.00 % to 100.00 %" });
+      expect(readHuman("coverageBps", "30.005")).to.deep.equal({
+        error: "At most 2 decimals: the chain holds steps of 0.01 % (one basis point)",
+      });
+      expect(readHuman("coverageBps", "lots")).to.deep.equal({
+        error: "Not a number: write a value from 5.00 % to 100.00 %",
+      });
+      expect(readHuman("layers.0.triggerVix", "5")).to.deep.equal({ error: "Out of range: VIX 10.00 to VIX 100.00" });
+      expect(readHuman("targetDte", "7.5")).to.deep.equal({ error: "A whole number of days: 1 d to 365 d" });
+      expect(readHuman("maxOracleAge", "2 d")).to.deep.equal({ error: "Out of range: 1 min to 1 d" });
+      expect(readHuman("maxOracleAge", "soon")).to.deep.equal({
+        error: "Not a duration: write it as 1 h, 30 min or 90 s (1 min to 1 d)",
+      });
+    });
+
+    it("reads a draft back to the policy it was made from; a cleared field leaves it unbuilt", () => {
+      const policy = defaultPolicy();
+      expect(readDraft(draftOf(policy))).to.deep.equal({ next: policy, errors: {} });
+      // The same to the byte, as the editor compares it with the policy in force.
+      expect(JSON.stringify(readDraft(draftOf(policy)).next)).to.equal(JSON.stringify(policy));
+      const draft = draftOf(policy);
+      draft.top.coverageBps = "";
+      expect(readDraft(draft)).to.deep.equal({
+        next: null,
+        errors: { coverageBps: "Required: 5.00 % to 100.00 %" },
+      });
+    });
+
+    it("judges the rules between fields in human units, as soon as both fields read", () => {
+      const draft = draftOf(defaultPolicy());
+      draft.top.coverageBps = "";
+      draft.layers[1].triggerVix = "19";
+      draft.layers[2].tenorDays = "60";
+      draft.layers[0].allocationBps = "50";
+      draft.top.shortDeltaMinBps = "0.3";
+      expect(readDraft(draft).errors).to.deep.equal({
+        coverageBps: "Required: 5.00 % to 100.00 %",
+        "layers.1.triggerVix": "Must be above layer 0's VIX 20.00: triggers rise layer by layer",
+        "layers.2.tenorDays": "Must not be below layer 1's 90 d: tenors do not shorten layer by layer",
+        [LAYERS_PROBLEM]: "The allocations sum to 110.00 %; they must sum to 100.00 %",
+        shortDeltaMinBps: "Must not be above the short delta max, 0.25",
+      });
+    });
+  });
+
+  describe("--set in raw units: a value in human units gets the raw one to write", () => {
+    it("a whole number that looks like VIX points or a percentage, refused by the contract anyway", () => {
+      expect(rawUnitsHint("layers.1.triggerVix", "26")).to.equal(
+        "26 looks like VIX 26.00: write 2600 (VIX levels are in hundredths)",
+      );
+      expect(rawUnitsHint("coverageBps", "30")).to.equal(
+        "30 looks like 30.00 %: write 3000 (percentages are in basis points: 1 % = 100)",
+      );
+    });
+
+    it("a decimal, or a duration with its unit", () => {
+      expect(rawUnitsHint("layers.1.triggerVix", "26.00")).to.equal(
+        "triggerVix takes whole VIX hundredths: write 2600 for VIX 26.00",
+      );
+      expect(rawUnitsHint("coverageBps", "30.5")).to.equal(
+        "coverageBps takes whole basis points: write 3050 for 30.50 %",
+      );
+      expect(rawUnitsHint("shortDeltaMinBps", "0.15")).to.equal(
+        "shortDeltaMinBps takes whole basis points of delta: write 1500 for delta 0.15",
+      );
+      expect(rawUnitsHint("maxOracleAge", "1h")).to.equal("maxOracleAge takes seconds: write 3600 for 1 h");
+      // Read as VIX points, 2600.0 would be far out of bounds: no hint, it is just not a whole number.
+      expect(rawUnitsHint("layers.1.triggerVix", "2600.0")).to.equal(undefined);
+    });
+
+    it("never hints at a value the contract accepts", () => {
+      for (const [path, name] of PATHS) {
+        const { min, max } = FIELD_BOUNDS[name];
+        for (let v = min; v <= max; v++) {
+          if (rawUnitsHint(path, String(v)) !== undefined) expect.fail(`${path}=${v} got a hint`);
+        }
+      }
     });
   });
 });
