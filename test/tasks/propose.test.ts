@@ -227,6 +227,11 @@ describe("tasks: hedge:propose", function () {
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ["an unknown kind", { kind: "everything" }, /^unknown proposal kind "everything": use one of policy, nudge/],
       [
+        "a kind with a typo: the closest kind, and the list",
+        { kind: "polcy" },
+        /^unknown proposal kind "polcy": did you mean policy\? \(the kinds: policy, nudge, seat-add, .*, oracle\)$/,
+      ],
+      [
         "a VIX level in VIX points, where --set takes hundredths",
         policyArgs("layers.1.triggerVix=26"),
         /^--set layers\.1\.triggerVix=26: 26 looks like VIX 26\.00: write 2600 \(VIX levels are in hundredths\)$/,
