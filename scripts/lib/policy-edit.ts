@@ -14,9 +14,9 @@
 // or too small (hysteresisVix=5 and 5.00 would both be valid, 100× apart). A value in human units is refused in one
 // line that gives the raw one ("26 looks like VIX 26.00: write 2600"; "triggerVix takes whole VIX hundredths: write
 // 2650 for VIX 26.50"); a whole number is taken for a slip only when the contract would refuse it anyway, so no valid
-// value is refused. The console's editor is in human units (25.00 %, VIX 26.00, delta 0.15, 1 h) and shows the raw
-// integer beside each field: both go through the functions below (humanText, readHuman, rawUnitsHint), with the same
-// decimals and the same bounds.
+// value is refused. The console's editor is in human units (25.00 %, VIX 26.00, delta 0.15, 1 h): the command line
+// and the console go through the functions below (humanText, readHuman, rawUnitsHint), with the same decimals and the
+// same bounds.
 import {
   fmtBps,
   fmtDecimal,
