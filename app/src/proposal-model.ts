@@ -9,7 +9,7 @@
 // That binds what is shown to what a signature approves; it cannot make a lying RPC endpoint tell the truth about the
 // chain's state (its counts, its policy, its events), which only a trusted endpoint can.
 import { Tier, changeRows, proposalIdOf, type ChangeRow, type ProposalCalls } from "../../scripts/lib/council";
-import { fmtDuration, fmtTime } from "../../scripts/lib/format";
+import { fmtDuration, fmtDurationExact, fmtTime } from "../../scripts/lib/format";
 import type { PolicyValues } from "../../scripts/lib/policy";
 import type { ProposalView, TimelineEntry } from "../../scripts/lib/view";
 
@@ -143,7 +143,7 @@ export function proposalModelOf(view: ProposalView): ProposalModel {
     : `${view.tierName}, needs ${view.threshold} of ${view.seats} seats${
         view.tier === Tier.Fast
           ? ", then runs at once (no timelock)"
-          : `, then waits ${fmtDuration(view.delay)} in the timelock`
+          : `, then waits ${fmtDurationExact(view.delay)} in the timelock`
       }`;
   const timeline =
     view.timeline?.map((e): TimelineRow => ({

@@ -6,7 +6,7 @@ import { getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { parseDuration, parseIntIn, parseVix } from "../lib/shell/args";
-import { fmtDuration } from "../lib/format";
+import { fmtDurationExact } from "../lib/format";
 import { chainIdOf, isLocalNetwork } from "../lib/shell/network";
 import { CliError, say } from "../lib/output";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
@@ -67,12 +67,12 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   const gracePeriod = args.gracePeriod !== undefined ? parseDuration("--grace-period", args.gracePeriod) : 14 * DAY;
   if (standard < minDelay) {
     throw new CliError(
-      `--standard-delay ${fmtDuration(standard)} is below the timelock's minimum delay ${fmtDuration(minDelay)}`,
+      `--standard-delay ${fmtDurationExact(standard)} is below the timelock's minimum delay ${fmtDurationExact(minDelay)}`,
     );
   }
   if (critical < standard) {
     throw new CliError(
-      `--critical-delay ${fmtDuration(critical)} is below the Standard delay ${fmtDuration(standard)}`,
+      `--critical-delay ${fmtDurationExact(critical)} is below the Standard delay ${fmtDurationExact(standard)}`,
     );
   }
   for (const [flag, value] of [
@@ -80,7 +80,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     ["--grace-period", gracePeriod],
   ] as const) {
     if (value < 3_600 || value > 365 * DAY)
-      throw new CliError(`${flag} ${fmtDuration(value)}: out of range, must be 1 h..365 d`);
+      throw new CliError(`${flag} ${fmtDurationExact(value)}: out of range, must be 1 h..365 d`);
   }
   const initialVix = parseVix("--initial-vix", args.initialVix);
 

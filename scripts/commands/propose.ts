@@ -28,6 +28,7 @@ import { defaultApprovalsPath, fileSignature, newApprovalsFile, writeApprovalsFi
 import { parseDuration, parseIntIn, parseValidFor } from "../lib/shell/args";
 import { fmtDuration, fmtTime } from "../lib/format";
 import { CliError, say, sayLines } from "../lib/output";
+import { closest } from "../lib/shell/closest";
 import { resolveAccount, selectSigner } from "../lib/shell/signers";
 import { displayPath, openSystem, type HedgeSystem } from "../lib/deployments";
 import { sendAndWait, simulate } from "../lib/errors";
@@ -88,7 +89,13 @@ export interface ProposeResult {
 
 async function propose(args: ProposeArgs, hre: HardhatRuntimeEnvironment): Promise<ProposeResult> {
   if (!(PROPOSAL_KINDS as readonly string[]).includes(args.kind)) {
-    throw new CliError(`unknown proposal kind "${args.kind}": use one of ${PROPOSAL_KINDS.join(", ")}`);
+    const close = closest(args.kind.toLowerCase(), PROPOSAL_KINDS);
+    const kinds = PROPOSAL_KINDS.join(", ");
+    throw new CliError(
+      close === undefined
+        ? `unknown proposal kind "${args.kind}": use one of ${kinds}`
+        : `unknown proposal kind "${args.kind}": did you mean ${close}? (the kinds: ${kinds})`,
+    );
   }
   if (args.dryRun && args.offchain) throw new CliError("--dry-run and --offchain exclude each other");
   if (args.out !== undefined && !args.offchain)

@@ -6,7 +6,7 @@
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { parseDuration } from "../lib/shell/args";
-import { fmtDuration, fmtTime } from "../lib/format";
+import { fmtDurationExact, fmtTime } from "../lib/format";
 import { requireLocalNetwork } from "../lib/shell/network";
 import { CliError, say } from "../lib/output";
 
@@ -51,7 +51,9 @@ const timeAction = async (args: TimeArgs, hre: HardhatRuntimeEnvironment) => {
   await hre.network.provider.send("evm_increaseTime", [seconds]);
   await hre.network.provider.send("evm_mine", []);
   const block = await hre.ethers.provider.getBlock("latest");
-  say(`Advanced the clock by ${fmtDuration(seconds)}: block ${block?.number} at ${fmtTime(block?.timestamp ?? 0)}.`);
+  say(
+    `Advanced the clock by ${fmtDurationExact(seconds)}: block ${block?.number} at ${fmtTime(block?.timestamp ?? 0)}.`,
+  );
   return { timestamp: block?.timestamp ?? 0 };
 };
 

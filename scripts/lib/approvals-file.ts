@@ -112,13 +112,15 @@ export async function readApprovalsFile(
   provider?: Provider,
 ): Promise<ApprovalsFile> {
   if (!fs.existsSync(file)) throw new CliError(`signatures file ${name} does not exist`);
+  if (fs.statSync(file).isDirectory()) throw new CliError(`${name} is a directory, not a signatures file`);
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    // The parser's message quotes the file: escaped (./untrusted).
+    // Some other file given by mistake (a memo, a typed-data file cut short): named, and said not to be one. The
+    // parser's message quotes the file: escaped (./untrusted).
     throw new CliError(
-      `signatures file ${name} is not valid JSON (${oneLine((error as Error).message.split("\n")[0])})`,
+      `${name} is not a signatures file: it is not valid JSON (${oneLine((error as Error).message.split("\n")[0])})`,
     );
   }
   return parseApprovals(raw, name, expect, provider);

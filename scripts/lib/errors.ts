@@ -18,7 +18,7 @@ import {
 } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { fmtDuration, fmtInt, fmtRelative, fmtTime, fmtVix } from "./format";
+import { fmtDurationExact, fmtInt, fmtRelative, fmtTime, fmtVix } from "./format";
 import { CliError, say } from "./output";
 import { oneLine, quoted, urlOrigin } from "./untrusted";
 
@@ -129,12 +129,12 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
     `thresholds must satisfy min(2, seats) <= Fast <= Standard <= Critical <= seats (no seat acts alone once there are two); got Fast ${a[0]}, Standard ${a[1]}, Critical ${a[2]} with ${a[3]} seats`,
   HedgeCouncilFastDelayNotZero: (a) => `the Fast tier never waits: its delay must be 0, not ${a[0]}`,
   HedgeCouncilStandardDelayBelowTimelockMinimum: (a) =>
-    `the Standard delay ${fmtDuration(a[0] as bigint)} is below the timelock's minimum delay ${fmtDuration(a[1] as bigint)}`,
+    `the Standard delay ${fmtDurationExact(a[0] as bigint)} is below the timelock's minimum delay ${fmtDurationExact(a[1] as bigint)}`,
   HedgeCouncilCriticalDelayBelowStandard: (a) =>
-    `the Critical delay ${fmtDuration(a[0] as bigint)} is below the Standard delay ${fmtDuration(a[1] as bigint)}`,
+    `the Critical delay ${fmtDurationExact(a[0] as bigint)} is below the Standard delay ${fmtDurationExact(a[1] as bigint)}`,
   HedgeCouncilVetoThresholdOutOfRange: (a) => `the veto threshold ${a[0]} must be within 1..${a[1]} (the seats)`,
   HedgeCouncilExpiryOutOfRange: (a) =>
-    `the proposal TTL (${fmtDuration(a[0] as bigint)}) and grace period (${fmtDuration(a[1] as bigint)}) must each be within 1 h..365 d`,
+    `the proposal TTL (${fmtDurationExact(a[0] as bigint)}) and grace period (${fmtDurationExact(a[1] as bigint)}) must each be within 1 h..365 d`,
 
   // ---- HedgePolicy
   HedgePolicyUnauthorizedGovernance: (a) => `only the timelock may change the policy; ${a[0]} is not the timelock`,
@@ -167,7 +167,7 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgePolicyOracleAnswerFromFuture: (a) =>
     `the VIX oracle's answer is dated ${fmtTime(a[0] as bigint)}, after the current block (${fmtTime(a[1] as bigint)})`,
   HedgePolicyOracleAnswerStale: (a, now) =>
-    `the VIX oracle's answer is stale: updated ${fmtRelative(a[0] as bigint, now)}, older than maxOracleAge ${fmtDuration(a[1] as bigint)} (on a local network: hedge:oracle --vix <level>)`,
+    `the VIX oracle's answer is stale: updated ${fmtRelative(a[0] as bigint, now)}, older than maxOracleAge ${fmtDurationExact(a[1] as bigint)} (on a local network: hedge:oracle --vix <level>)`,
   HedgePolicyOracleAnswerNotPositive: (a) => `the VIX oracle's answer ${a[0]} is not positive`,
   HedgePolicyOracleAnswerOutOfRange: (a) =>
     `the VIX oracle's answer ${a[0]} (${a[1]} decimals) does not fit a VIX level in hundredths`,
@@ -178,7 +178,7 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
   HedgePolicyNudgeCoolingDown: (a, now) =>
     `${nudgeParameter(a[0])} was nudged recently; it may be nudged again at ${fmtTime(a[1] as bigint)} (${fmtRelative(a[1] as bigint, now)})`,
   HedgePolicyNudgeLimitsOutOfRange: (a) =>
-    `nudge limits must satisfy maxNudgeBps <= 10,000 and nudgeCooldown <= 365 d; got ${a[0]} and ${fmtDuration(a[1] as bigint)}`,
+    `nudge limits must satisfy maxNudgeBps <= 10,000 and nudgeCooldown <= 365 d; got ${a[0]} and ${fmtDurationExact(a[1] as bigint)}`,
 
   // ---- CouncilSeats
   CouncilSeatsUnauthorized: (a) => `only the timelock may mint or burn seats; ${a[0]} is not the timelock`,
@@ -201,7 +201,7 @@ export const EXPLAIN: Record<string, (a: Args, now: number) => string> = {
 
   // ---- TimelockController and OpenZeppelin
   TimelockInsufficientDelay: (a) =>
-    `the delay ${fmtDuration(a[0] as bigint)} is below the timelock's minimum ${fmtDuration(a[1] as bigint)}`,
+    `the delay ${fmtDurationExact(a[0] as bigint)} is below the timelock's minimum ${fmtDurationExact(a[1] as bigint)}`,
   TimelockInvalidOperationLength: (a) =>
     `a timelock batch needs as many values and payloads as targets (got ${a[0]}, ${a[2]} and ${a[1]})`,
   AccessControlBadConfirmation: () => "a role can only be renounced by its holder, for itself",

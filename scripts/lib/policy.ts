@@ -88,21 +88,47 @@ export const POLICY_ABI_TYPE =
   "uint16 coverageBps,uint16 scaleStepBps,uint16 shortDeltaMinBps,uint16 shortDeltaMaxBps,uint16 wingWidthPts," +
   "uint16 targetDte,uint32 hysteresisVix,uint32 maxOracleAge)";
 
+/** A field's name: one of the struct's (a layer's without its `layers.N.` prefix). */
+export type PolicyFieldName = keyof Omit<PolicyValues, "layers"> | keyof PolicyValues["layers"][number];
+
+/**
+ * The values each field may take on its own, as `HedgePolicy` checks them (its MIN_* and MAX_* constants): the one
+ * table behind `policyViolation`, the console's checks beside each field and the command line's hints. The rules
+ * between fields (allocations summing to 100 %, triggers rising, tenors not falling, delta min at most max) are
+ * `policyViolation`'s.
+ */
+export const FIELD_BOUNDS: Record<PolicyFieldName, { min: number; max: number }> = {
+  allocationBps: { min: 1, max: 10_000 },
+  tenorDays: { min: 1, max: 730 },
+  triggerVix: { min: 1_000, max: 10_000 },
+  instrument: { min: 0, max: 3 },
+  coverageBps: { min: 500, max: 10_000 },
+  scaleStepBps: { min: 500, max: 5_000 },
+  shortDeltaMinBps: { min: 100, max: 5_000 },
+  shortDeltaMaxBps: { min: 100, max: 5_000 },
+  wingWidthPts: { min: 5, max: 500 },
+  targetDte: { min: 1, max: 365 },
+  hysteresisVix: { min: 0, max: 1_000 },
+  maxOracleAge: { min: 60, max: 86_400 },
+};
+
 /**
  * The first policy invariant (docs/RULES.md) that `p` breaks, in words, or `null` when it satisfies all of them: the same rules
  * as `HedgePolicy`, checked before anything is sent.
  */
 export function policyViolation(p: PolicyValues): string | null {
+  const b = FIELD_BOUNDS;
+  const outside = (field: PolicyFieldName, value: number) => value < b[field].min || value > b[field].max;
   const n = p.layers.length;
   if (n < 1 || n > 5) return `a policy needs 1 to 5 layers, not ${n}`;
   let sum = 0;
   for (const [i, layer] of p.layers.entries()) {
     if (!(layer.allocationBps > 0)) return `layer ${i} allocation must be above 0 bps`;
     sum += layer.allocationBps;
-    if (layer.triggerVix < 1_000 || layer.triggerVix > 10_000)
-      return `layer ${i} trigger ${layer.triggerVix} is outside 1000..10000 (VIX 10 to 100)`;
-    if (layer.tenorDays < 1 || layer.tenorDays > 730)
-      return `layer ${i} tenor ${layer.tenorDays} is outside 1..730 days`;
+    if (outside("triggerVix", layer.triggerVix))
+      return `layer ${i} trigger ${layer.triggerVix} is outside ${b.triggerVix.min}..${b.triggerVix.max} (VIX 10 to 100)`;
+    if (outside("tenorDays", layer.tenorDays))
+      return `layer ${i} tenor ${layer.tenorDays} is outside ${b.tenorDays.min}..${b.tenorDays.max} days`;
     if (!(layer.instrument in Instrument)) return `layer ${i} instrument ${layer.instrument} is not 0..3`;
     if (i > 0 && layer.triggerVix <= p.layers[i - 1].triggerVix)
       return `layer ${i} trigger ${layer.triggerVix} must be above layer ${i - 1}'s ${p.layers[i - 1].triggerVix}`;
@@ -110,13 +136,22 @@ export function policyViolation(p: PolicyValues): string | null {
       return `layer ${i} tenor ${layer.tenorDays} must not be below layer ${i - 1}'s ${p.layers[i - 1].tenorDays}`;
   }
   if (sum !== 10_000) return `allocations sum to ${sum} bps, not 10000`;
-  if (p.coverageBps < 500 || p.coverageBps > 10_000) return `coverage ${p.coverageBps} is outside 500..10000 bps`;
-  if (p.scaleStepBps < 500 || p.scaleStepBps > 5_000) return `scale step ${p.scaleStepBps} is outside 500..5000 bps`;
-  if (p.shortDeltaMinBps < 100 || p.shortDeltaMinBps > p.shortDeltaMaxBps || p.shortDeltaMaxBps > 5_000)
-    return `delta band ${p.shortDeltaMinBps}..${p.shortDeltaMaxBps} must satisfy 100 <= min <= max <= 5000`;
-  if (p.wingWidthPts < 5 || p.wingWidthPts > 500) return `wing width ${p.wingWidthPts} is outside 5..500 points`;
-  if (p.targetDte < 1 || p.targetDte > 365) return `target DTE ${p.targetDte} is outside 1..365 days`;
-  if (p.hysteresisVix > 1_000) return `hysteresis ${p.hysteresisVix} is above 1000`;
-  if (p.maxOracleAge < 60 || p.maxOracleAge > 86_400) return `oracle age ${p.maxOracleAge} is outside 60..86400 s`;
+  if (outside("coverageBps", p.coverageBps))
+    return `coverage ${p.coverageBps} is outside ${b.coverageBps.min}..${b.coverageBps.max} bps`;
+  if (outside("scaleStepBps", p.scaleStepBps))
+    return `scale step ${p.scaleStepBps} is outside ${b.scaleStepBps.min}..${b.scaleStepBps.max} bps`;
+  if (
+    p.shortDeltaMinBps < b.shortDeltaMinBps.min ||
+    p.shortDeltaMinBps > p.shortDeltaMaxBps ||
+    p.shortDeltaMaxBps > b.shortDeltaMaxBps.max
+  )
+    return `delta band ${p.shortDeltaMinBps}..${p.shortDeltaMaxBps} must satisfy ${b.shortDeltaMinBps.min} <= min <= max <= ${b.shortDeltaMaxBps.max}`;
+  if (outside("wingWidthPts", p.wingWidthPts))
+    return `wing width ${p.wingWidthPts} is outside ${b.wingWidthPts.min}..${b.wingWidthPts.max} points`;
+  if (outside("targetDte", p.targetDte))
+    return `target DTE ${p.targetDte} is outside ${b.targetDte.min}..${b.targetDte.max} days`;
+  if (p.hysteresisVix > b.hysteresisVix.max) return `hysteresis ${p.hysteresisVix} is above ${b.hysteresisVix.max}`;
+  if (outside("maxOracleAge", p.maxOracleAge))
+    return `oracle age ${p.maxOracleAge} is outside ${b.maxOracleAge.min}..${b.maxOracleAge.max} s`;
   return null;
 }

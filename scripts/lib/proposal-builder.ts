@@ -7,7 +7,7 @@
 import { getAddress } from "ethers";
 
 import { COVERAGE_PARAMETER, TIER_NAMES, changeRows, encode, policyChanges, type Tier } from "./council";
-import { fmtDuration } from "./format";
+import { fmtDurationExact } from "./format";
 import { CliError } from "./output";
 import type { PolicyValues } from "./policy";
 
@@ -149,7 +149,7 @@ export function buildProposal(spec: ProposalSpec, context: BuildContext): BuiltP
     case "tier-rule":
       return asTimelock({
         calls: single(c.council, encode.setTierRule(spec.tier, spec.threshold, spec.delay)),
-        summary: `set the ${TIER_NAMES[spec.tier]} tier to ${spec.threshold} approvals and a ${fmtDuration(spec.delay)} delay`,
+        summary: `set the ${TIER_NAMES[spec.tier]} tier to ${spec.threshold} approvals and a ${fmtDurationExact(spec.delay)} delay`,
       });
     case "veto-threshold":
       return asTimelock({
@@ -159,7 +159,7 @@ export function buildProposal(spec: ProposalSpec, context: BuildContext): BuiltP
     case "expiry":
       return asTimelock({
         calls: single(c.council, encode.setExpiry(spec.ttl, spec.grace)),
-        summary: `set the proposal TTL to ${fmtDuration(spec.ttl)} and the grace period to ${fmtDuration(spec.grace)}`,
+        summary: `set the proposal TTL to ${fmtDurationExact(spec.ttl)} and the grace period to ${fmtDurationExact(spec.grace)}`,
       });
     case "oracle":
       return asTimelock({

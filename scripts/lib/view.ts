@@ -50,7 +50,7 @@ import {
 } from "./council";
 import type { Deployment } from "./deployments";
 import { descriptionBlock } from "./descriptions";
-import { fmtDuration, fmtTime } from "./format";
+import { fmtDurationExact, fmtTime } from "./format";
 import { POLICY_ABI_TYPE, toPolicyValues, type PolicyLike, type PolicyValues } from "./policy";
 
 export type { Rpc };
@@ -597,7 +597,7 @@ export function tierLine(view: ProposalView): string {
   const wait =
     view.tier === Tier.Fast
       ? ", then runs at once (no timelock)"
-      : `, then waits ${fmtDuration(view.delay)} in the timelock`;
+      : `, then waits ${fmtDurationExact(view.delay)} in the timelock`;
   return `Tier: ${view.tierName}, needs ${view.threshold} of ${view.seats} seats${wait}`;
 }
 

@@ -136,16 +136,16 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
 
   it("shows a loosening change as Critical, with its reason", async function () {
     const page = await open(seat1, "new");
-    await page.getByLabel("layer 0 trigger (VIX hundredths)").fill("2200");
+    await page.getByLabel("layer 0 trigger (VIX)").fill("22");
     await expect_(page.getByTestId("new-tier"), /Critical/);
     await expect_(page.getByTestId("new-reasons"), /less protection between VIX 20\.00 and 22\.00/);
     await expect_(
       page.locator("body"),
       /change the policy \(version 1 -> 2\)\. Tier: Critical \(the council's tierOf\)/,
     );
-    await page.getByLabel("layer 0 trigger (VIX hundredths)").fill("2000");
-    await page.getByLabel("Coverage (bps)").fill("30000");
-    await expect_(page.getByTestId("problem"), /coverage 30000 is outside 500\.\.10000 bps/);
+    await page.getByLabel("layer 0 trigger (VIX)").fill("20");
+    await page.getByLabel("Coverage (%)").fill("300");
+    await expect_(page.getByTestId("field-error"), /^Out of range: 5\.00 % to 100\.00 %$/);
     await expectAccessible(page, "the New proposal page");
     // Every control is reachable with the Tab key, in order.
     const controls = await page.evaluate(
@@ -164,7 +164,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     }
     const focusable = [...reached].filter((r) => /:(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(r));
     expect(focusable.length, "controls reached by Tab").to.be.at.least(controls);
-    await page.getByLabel("Coverage (bps)").fill("3000");
+    await page.getByLabel("Coverage (%)").fill("30");
     await expect_(page.getByTestId("new-tier"), /Standard/);
     await page.context().close();
   });
@@ -172,7 +172,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
   it("three seat holders co-sign in three browsers, one submits, anyone executes after the delay", async function () {
     // Seat 1 first starts a rival change against the same policy version: once the other runs, it is outdated.
     const a = await open(seat1, "new");
-    await a.getByLabel("Coverage (bps)").fill("2900");
+    await a.getByLabel("Coverage (%)").fill("29");
     await a.getByRole("button", { name: "Start a signatures file" }).click();
     await a.waitForURL(/#\/proposal\/0x[0-9a-f]{64}$/);
     const rival = a.url().split("/").pop()!;
@@ -180,7 +180,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
 
     // Seat 1 writes the change and signs first.
     await a.goto(`${app!.url}/#/new`);
-    await a.getByLabel("Coverage (bps)").fill("3000");
+    await a.getByLabel("Coverage (%)").fill("30");
     await expect_(a.getByTestId("new-tier"), /Standard/);
     await a.getByRole("button", { name: "Start a signatures file" }).click();
     await a.waitForURL(/#\/proposal\/0x[0-9a-f]{64}$/);
@@ -397,7 +397,7 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     const a = await open(seat1, "new");
     await a.getByLabel("Kind of change").selectOption("nudge");
     await a.getByLabel(/^Nudged parameter/).selectOption({ label: "coverage" });
-    await a.getByLabel("New coverage (bps)").fill("3100");
+    await a.getByLabel("New coverage (%)").fill("31");
     await expect_(a.getByTestId("new-tier"), /Fast/);
     await a.getByRole("button", { name: "Propose on chain" }).click();
     await a.waitForURL(/#\/proposal\/0x[0-9a-f]{64}$/);

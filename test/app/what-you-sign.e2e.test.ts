@@ -451,17 +451,17 @@ describe("console: what a co-signer sees is what the wallet signs (finding 2, a 
       const page = await open(key(1).address, `${app!.url}/#/new`);
       await page.getByLabel("Kind of change").selectOption("nudge");
       await page.getByLabel(/^Nudged parameter/).selectOption({ label: "coverage" });
-      await page.getByLabel("New coverage (bps)").fill("3200");
+      await page.getByLabel("New coverage (%)").fill("32");
       await expect_(
         page.getByTestId("problem"),
-        /outside the band 2850\.\.3150 around its baseline 3000 \(±150, maxNudgeBps 500\)/,
+        /outside the band 28\.50 %\.\.31\.50 % around its baseline 30\.00 % \(±1\.50 %, maxNudgeBps 500\)/,
       );
       expect(await page.getByRole("button", { name: "Start a signatures file" }).isDisabled()).to.equal(true);
-      await page.getByLabel("New coverage (bps)").fill("3050");
+      await page.getByLabel("New coverage (%)").fill("30.5");
       await expect_(page.getByTestId("new-tier"), /Fast/);
       await expect_(
         page.getByTestId("new-reasons"),
-        /from the chain: 2850\.\.3150 around its baseline 3000 \(maxNudgeBps 500\)/,
+        /from the chain: 28\.50 %\.\.31\.50 % around its baseline 30\.00 % \(maxNudgeBps 500\)/,
       );
       expect(await seriousViolations(page), "axe on the New proposal page").to.deep.equal([]);
       await page.context().close();
@@ -475,14 +475,14 @@ describe("console: what a co-signer sees is what the wallet signs (finding 2, a 
           fill: async (page) => {
             await page.getByLabel("Kind of change").selectOption("nudge");
             await page.getByLabel(/^Nudged parameter/).selectOption({ label: "coverage" });
-            await page.getByLabel("New coverage (bps)").fill("3050");
+            await page.getByLabel("New coverage (%)").fill("30.50");
           },
         },
         {
           cli: ["policy", "--set", "coverageBps=3200,layers.0.triggerVix=1900"],
           fill: async (page) => {
-            await page.getByLabel("Coverage (bps)").fill("3200");
-            await page.getByLabel("layer 0 trigger (VIX hundredths)").fill("1900");
+            await page.getByLabel("Coverage (%)").fill("32");
+            await page.getByLabel("layer 0 trigger (VIX)").fill("19");
           },
         },
         {

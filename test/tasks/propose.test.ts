@@ -227,6 +227,31 @@ describe("tasks: hedge:propose", function () {
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ["an unknown kind", { kind: "everything" }, /^unknown proposal kind "everything": use one of policy, nudge/],
       [
+        "a kind with a typo: the closest kind, and the list",
+        { kind: "polcy" },
+        /^unknown proposal kind "polcy": did you mean policy\? \(the kinds: policy, nudge, seat-add, .*, oracle\)$/,
+      ],
+      [
+        "a VIX level in VIX points, where --set takes hundredths",
+        policyArgs("layers.1.triggerVix=26"),
+        /^--set layers\.1\.triggerVix=26: 26 looks like VIX 26\.00: write 2600 \(VIX levels are in hundredths\)$/,
+      ],
+      [
+        "a VIX level with decimals",
+        policyArgs("layers.1.triggerVix=26.00"),
+        /^--set layers\.1\.triggerVix=26\.00: triggerVix takes whole VIX hundredths: write 2600 for VIX 26\.00$/,
+      ],
+      [
+        "a nudge of the coverage in percent",
+        { kind: "nudge", set: "coverageBps=27", from: "1" },
+        /^--set coverageBps=27: 27 looks like 27\.00 %: write 2700 \(percentages are in basis points: 1 % = 100\)$/,
+      ],
+      [
+        "a duration with its unit, where --set takes seconds",
+        policyArgs("maxOracleAge=2h"),
+        /^--set maxOracleAge=2h: maxOracleAge takes seconds: write 7200 for 2 h$/,
+      ],
+      [
         "an unknown field",
         policyArgs("coverage=3000"),
         /^--set coverage=3000: unknown policy field "coverage" \(fields: coverageBps/,

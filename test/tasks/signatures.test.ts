@@ -335,6 +335,14 @@ describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --
       );
     });
 
+    it("a file that is no signatures file at all (a memo, a folder): one line naming it", async () => {
+      const memo = path.join(dir, `memo-${++counter}.md`);
+      fs.writeFileSync(memo, "# Why we raise the coverage\n\nThe March expiries.\n");
+      const reason = await expectRefused("hedge:submit", { signatures: memo }, "is not a signatures file");
+      expect(reason.startsWith(`${memo} is not a signatures file: it is not valid JSON (`), reason).to.equal(true);
+      await expectRefused("hedge:submit", { signatures: dir }, `${dir} is a directory, not a signatures file`);
+    });
+
     it("a file truncated, or with any field missing, of the wrong type or not hex: one line naming it", async () => {
       const { file: good } = await offchain(["2"]);
       const content = read(good);
@@ -359,10 +367,13 @@ describe("tasks: signatures files, hedge:sign, hedge:submit and hedge:approve --
         const file = path.join(dir, `malformed-${++counter}.json`);
         fs.writeFileSync(file, copy);
         const run = await runTask("hedge:submit", { signatures: file });
+        // Named first: "signatures file F: …" for a file that fails a check, "F is not a signatures file: …" for
+        // one that is not JSON at all.
         const refused =
           run.exitCode === 1 &&
           run.err.length === 1 &&
-          run.err[0].startsWith(`error: signatures file ${file}`) &&
+          (run.err[0].startsWith(`error: signatures file ${file}`) ||
+            run.err[0].startsWith(`error: ${file} is not a signatures file: `)) &&
           !run.err[0].includes("\n");
         if (!refused) wrong.push(`${what}: exit ${run.exitCode}, ${run.err.join(" / ")}`);
       }

@@ -195,6 +195,8 @@ describe("hedge:watch engine (in-process)", function () {
     await f.oracle.updateAnswer(vixToAnswer(1_600));
     await w.poll();
     expect(out.slice(4).map((x) => x.kind)).to.have.members(["oracle-recovered", "expiring"]);
+    // About 23 h 10 min left: said in two units, as everywhere (fmtDuration), never to the second.
+    expect(out.find((x) => x.kind === "expiring")?.message).to.match(/ expires in 23 h \d+ min \(/);
     await time.increase(86_400);
     await f.oracle.updateAnswer(vixToAnswer(1_600));
     await w.poll();

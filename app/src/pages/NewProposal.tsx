@@ -8,7 +8,14 @@
 // sign off-chain. Its description (the reason in words) goes on chain with it, in `ProposalCreated`, and the id
 // commits to its keccak256; left empty, the console writes one naming the change and the time, as `hedge:propose`
 // does, so that the same calls proposed again get another id. An id that already exists is refused in one line.
-import { useEffect, useState } from "react";
+//
+// Values are typed in human units (coverage 25.00 %, trigger VIX 26.00, delta 0.15, oracle age 1 h) and read exactly
+// into the chain's integers by the command line's own conversions (scripts/lib/policy-edit.ts: readHuman, readDraft);
+// what is wrong with a field is said beside it, naming the values allowed, and an emptied field stays empty and is
+// required (never read as 0). While any field is wrong nothing is built, and the buttons stay disabled with the
+// reason beside them. "What changes" shows the change as `hedge:propose` prints it: each field as `--set` names it,
+// its raw value beside its reading.
+import { useEffect, useId, useState, type ChangeEvent } from "react";
 import { BrowserProvider, isAddress } from "ethers";
 
 import { newApprovalsFile } from "../../../scripts/lib/approvals-format";
@@ -21,6 +28,7 @@ import {
   baselineValue,
   changeRows,
   descriptionHash,
+  fmtFieldValue,
   nudgeBand,
   nudgeViolation,
   parameterName,
@@ -33,6 +41,16 @@ import {
 } from "../../../scripts/lib/council";
 import { fmtTime } from "../../../scripts/lib/format";
 import { INSTRUMENT_NAMES, policyViolation, toPolicyValues, type PolicyValues } from "../../../scripts/lib/policy";
+import {
+  LAYERS_PROBLEM,
+  LAYER_TEXT_FIELDS,
+  MAX_LAYERS,
+  draftOf,
+  humanText,
+  readDraft,
+  readHuman,
+  type PolicyDraft,
+} from "../../../scripts/lib/policy-edit";
 import {
   buildProposal,
   type BuiltProposal,
@@ -66,22 +84,82 @@ function numbers(text: string, count: number): number[] | null {
   return parts.map(Number);
 }
 
+/** The policy's fields as the editor labels them, in the units they are typed in. */
 const TOP_FIELDS: [keyof Omit<PolicyValues, "layers">, string][] = [
-  ["coverageBps", "Coverage (bps)"],
-  ["scaleStepBps", "Scale-in step (bps)"],
-  ["shortDeltaMinBps", "Short delta min (bps)"],
-  ["shortDeltaMaxBps", "Short delta max (bps)"],
+  ["coverageBps", "Coverage (%)"],
+  ["scaleStepBps", "Scale-in step (%)"],
+  ["shortDeltaMinBps", "Short delta min"],
+  ["shortDeltaMaxBps", "Short delta max"],
   ["wingWidthPts", "Wing width (points)"],
   ["targetDte", "Target days to expiry"],
-  ["hysteresisVix", "Hysteresis (VIX hundredths)"],
-  ["maxOracleAge", "Oracle age (seconds)"],
+  ["hysteresisVix", "Hysteresis (VIX)"],
+  ["maxOracleAge", "Oracle age (1 h, 30 min…)"],
 ];
 
-const LAYER_FIELDS: [keyof PolicyValues["layers"][number], string][] = [
-  ["allocationBps", "allocation (bps)"],
+const LAYER_FIELDS: [(typeof LAYER_TEXT_FIELDS)[number], string][] = [
+  ["allocationBps", "allocation (%)"],
   ["tenorDays", "tenor (days)"],
-  ["triggerVix", "trigger (VIX hundredths)"],
+  ["triggerVix", "trigger (VIX)"],
 ];
+
+/**
+ * A field's label by its path, for the reason the buttons are disabled: "Coverage (%)", "layer 1 trigger (VIX)", "the
+ * layer table" (the allocations' sum, the number of layers).
+ */
+function labelOf(path: string): string {
+  const top = TOP_FIELDS.find(([f]) => f === path);
+  if (top) return top[1];
+  const layer = /^layers\.(\d+)\.(\w+)$/.exec(path);
+  const field = layer && LAYER_FIELDS.find(([f]) => f === layer[2]);
+  return field ? `layer ${layer[1]} ${field[1]}` : "the layer table";
+}
+
+/**
+ * One value typed in human units: its input, named by `label` (shown, or only to assistive technology where a table's
+ * headers show it), and after it what is wrong, tied to the input with aria-describedby and the input marked
+ * aria-invalid. `also` adds a description shared with other inputs (the allocations' sum).
+ */
+function UnitInput(props: {
+  label: string;
+  shown?: boolean;
+  text: string;
+  error: string | undefined;
+  onChange: (text: string) => void;
+  also?: string;
+}) {
+  const errorId = useId();
+  const { label, shown, text, error, onChange, also } = props;
+  const describedBy = [error ? errorId : null, also ?? null].filter(Boolean).join(" ");
+  const input = (
+    <input
+      type="text"
+      inputMode="decimal"
+      className="unit-input"
+      aria-label={shown ? undefined : label}
+      value={text}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={describedBy || undefined}
+      onChange={(e: ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+    />
+  );
+  return (
+    <>
+      {shown ? (
+        <label>
+          {label}
+          {input}
+        </label>
+      ) : (
+        input
+      )}
+      {error && (
+        <span id={errorId} className="bad field-error" data-testid="field-error">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
 
 /** What the chain says a proposal is built against, read once per block. */
 interface Chain {
@@ -124,22 +202,26 @@ export function NewProposalPage() {
     };
   }, []);
   const [kind, setKind] = useState<ProposalKind>("policy");
-  const [next, setNext] = useState<PolicyValues | null>(null);
+  /** The policy editor's inputs, as typed. */
+  const [draft, setDraft] = useState<PolicyDraft | null>(null);
   /** The tier (tier-rule), the layer or COVERAGE_PARAMETER (nudge), or the seat id (seat-remove, seat-rotate). */
   const [choice, setChoice] = useState(0);
   const [value, setValue] = useState("");
   const [description, setDescription] = useState("");
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const layersProblemId = useId();
+  const whyId = useId();
   useEffect(() => {
-    if (data && !next) setNext(structuredClone(data.current));
-  }, [data, next]);
+    if (data && !draft) setDraft(draftOf(data.current));
+  }, [data, draft]);
 
   // The proposal and what is wrong with it, recomputed as the user types.
+  const { next, errors } = draft ? readDraft(draft) : { next: null, errors: {} };
   let built: BuiltProposal | null = null;
   let problem: string | null = null;
   let note: string | null = null;
-  if (data && next) {
-    const spec = specOf(kind, data, next, choice, value, now);
+  if (data && draft) {
+    const spec = specOf(kind, data, { next, errors }, choice, value, now);
     if (typeof spec === "string") problem = spec;
     else {
       try {
@@ -178,17 +260,19 @@ export function NewProposalPage() {
   }, [callsKey]);
   const check = checked && checked.key === callsKey ? checked : null;
 
-  if (!data || !next) return <p aria-busy="true">Loading the policy…</p>;
+  if (!data || !draft) return <p aria-busy="true">Loading the policy…</p>;
 
-  const set = (update: (p: PolicyValues) => void) => {
-    const copy = structuredClone(next);
+  const edit = (update: (d: PolicyDraft) => void) => {
+    const copy = structuredClone(draft);
     update(copy);
-    setNext(copy);
+    setDraft(copy);
   };
   const council = c.council.address;
   const given = description.trim() === "" ? null : description;
   /** Built, rehearsed and accepted by the council's tierOf. */
   const ready = !!built && !!check && check.refusal === null;
+  /** Why the buttons are disabled, beside them. */
+  const blocked = problem ?? (!built ? null : !check ? "Checking with the council…" : check.refusal);
 
   /**
    * The proposal to create: the calls with the given description or, without one, the default naming the change and
@@ -264,7 +348,10 @@ export function NewProposalPage() {
 
       {kind === "policy" ? (
         <Section title="Policy editor">
-          <p>Values in the contract's units. Against version {data.version}.</p>
+          <p>
+            Coverage and allocations in percent, triggers and hysteresis as VIX levels, deltas as deltas. Against
+            version {data.version}.
+          </p>
           <Table label="Layers">
             <caption>Layers</caption>
             <thead>
@@ -280,16 +367,17 @@ export function NewProposalPage() {
               </tr>
             </thead>
             <tbody>
-              {next.layers.map((l, i) => (
+              {draft.layers.map((l, i) => (
                 <tr key={i}>
                   <td>{i}</td>
                   {LAYER_FIELDS.map(([field, label]) => (
                     <td key={field}>
-                      <input
-                        type="number"
-                        aria-label={`layer ${i} ${label}`}
-                        value={l[field]}
-                        onChange={(e) => set((p) => (p.layers[i][field] = Number(e.target.value)))}
+                      <UnitInput
+                        label={`layer ${i} ${label}`}
+                        text={l[field]}
+                        error={errors[`layers.${i}.${field}`]}
+                        also={field === "allocationBps" && errors[LAYERS_PROBLEM] ? layersProblemId : undefined}
+                        onChange={(text) => edit((d) => (d.layers[i][field] = text))}
                       />
                     </td>
                   ))}
@@ -297,7 +385,7 @@ export function NewProposalPage() {
                     <select
                       aria-label={`layer ${i} instrument`}
                       value={l.instrument}
-                      onChange={(e) => set((p) => (p.layers[i].instrument = Number(e.target.value)))}
+                      onChange={(e) => edit((d) => (d.layers[i].instrument = Number(e.target.value)))}
                     >
                       {INSTRUMENT_NAMES.map((name, k) => (
                         <option key={k} value={k}>
@@ -307,7 +395,7 @@ export function NewProposalPage() {
                     </select>
                   </td>
                   <td>
-                    <button aria-label={`remove layer ${i}`} onClick={() => set((p) => p.layers.splice(i, 1))}>
+                    <button aria-label={`remove layer ${i}`} onClick={() => edit((d) => d.layers.splice(i, 1))}>
                       ✕
                     </button>
                   </td>
@@ -315,15 +403,24 @@ export function NewProposalPage() {
               ))}
             </tbody>
           </Table>
+          {errors[LAYERS_PROBLEM] && (
+            <p id={layersProblemId} className="bad field-error" data-testid="layers-problem">
+              {errors[LAYERS_PROBLEM]}
+            </p>
+          )}
           <button
-            disabled={next.layers.length >= 5}
+            disabled={draft.layers.length >= MAX_LAYERS}
             onClick={() =>
-              set((p) => {
-                const last = p.layers.at(-1);
-                p.layers.push({
-                  allocationBps: 0,
-                  tenorDays: last?.tenorDays ?? 30,
-                  triggerVix: (last?.triggerVix ?? 1_500) + 500,
+              edit((d) => {
+                // A new layer engages VIX 5.00 above the last one (if that reads), over the same tenor; its
+                // allocation is left empty, for the user to give.
+                const at = d.layers.length;
+                const last = d.layers.at(-1);
+                const trigger = last ? readHuman(`layers.${at - 1}.triggerVix`, last.triggerVix) : { value: 1_500 };
+                d.layers.push({
+                  allocationBps: "",
+                  tenorDays: last?.tenorDays ?? "30",
+                  triggerVix: "value" in trigger ? humanText(`layers.${at}.triggerVix`, trigger.value + 500) : "",
                   instrument: 0,
                 });
               })
@@ -333,17 +430,18 @@ export function NewProposalPage() {
           </button>
           <div className="fields">
             {TOP_FIELDS.map(([field, label]) => (
-              <label key={field}>
-                {label}
-                <input
-                  type="number"
-                  value={next[field]}
-                  onChange={(e) => set((p) => (p[field] = Number(e.target.value)))}
+              <div key={field}>
+                <UnitInput
+                  label={label}
+                  shown
+                  text={draft.top[field]}
+                  error={errors[field]}
+                  onChange={(text) => edit((d) => (d.top[field] = text))}
                 />
-              </label>
+              </div>
             ))}
           </div>
-          <button onClick={() => setNext(structuredClone(data.current))}>Reset to the current policy</button>
+          <button onClick={() => setDraft(draftOf(data.current))}>Reset to the current policy</button>
         </Section>
       ) : (
         <Section title="Parameters">
@@ -384,17 +482,27 @@ export function NewProposalPage() {
               </select>
             </label>
           )}
-          {kind !== "seat-remove" && (
+          {kind === "nudge" && (
+            <div>
+              <UnitInput
+                label={VALUE_LABELS[choice === COVERAGE_PARAMETER ? "nudge-coverage" : "nudge"]}
+                shown
+                text={value}
+                error={problem ?? undefined}
+                onChange={setValue}
+              />
+            </div>
+          )}
+          {kind !== "seat-remove" && kind !== "nudge" && (
             <label>
-              {VALUE_LABELS[kind === "nudge" && choice === COVERAGE_PARAMETER ? "nudge-coverage" : kind]}{" "}
-              <input value={value} onChange={(e) => setValue(e.target.value)} />
+              {VALUE_LABELS[kind]} <input value={value} onChange={(e) => setValue(e.target.value)} />
             </label>
           )}
         </Section>
       )}
 
-      {/* issue 26: the protection of the draft against the policy in force now (before dashed, after solid). */}
-      {kind === "policy" && <ProtectionChart policy={next} compare={data.current} />}
+      {/* The protection of the draft against the policy in force now (before dashed, after solid), once it reads. */}
+      {kind === "policy" && next && <ProtectionChart policy={next} compare={data.current} />}
 
       <Section title="Check">
         {problem ? (
@@ -425,7 +533,7 @@ export function NewProposalPage() {
               ))}
               {note && <li>{note}</li>}
             </ul>
-            {kind === "policy" && (
+            {kind === "policy" && next && (
               <ChangesTable
                 rows={changeRows(policyChanges(data.current, next))}
                 caption="What changes"
@@ -450,10 +558,15 @@ export function NewProposalPage() {
             {given === null ? `${built.change} (proposed ${fmtTime(now)})` : <UntrustedBlock text={given} />}
           </p>
         )}
-        <button disabled={!ready || !wallet} onClick={proposeOnChain}>
+        {blocked && (
+          <p id={whyId} className="why" data-testid="why-disabled">
+            Not ready: {blocked}
+          </p>
+        )}
+        <button disabled={!ready || !wallet} aria-describedby={blocked ? whyId : undefined} onClick={proposeOnChain}>
           Propose on chain
         </button>{" "}
-        <button disabled={!ready} onClick={startFile}>
+        <button disabled={!ready} aria-describedby={blocked ? whyId : undefined} onClick={startFile}>
           Start a signatures file
         </button>
         {!wallet && <p>Proposing on chain needs a connected seat holder's wallet; a signatures file does not.</p>}
@@ -468,8 +581,8 @@ export function NewProposalPage() {
 /** What the value field asks for, by kind. */
 const VALUE_LABELS: Record<ProposalKind | "nudge-coverage", string> = {
   policy: "",
-  nudge: "New trigger (VIX hundredths)",
-  "nudge-coverage": "New coverage (bps)",
+  nudge: "New trigger (VIX)",
+  "nudge-coverage": "New coverage (%)",
   "seat-add": "New holder's address",
   "seat-remove": "",
   "seat-rotate": "New holder's address",
@@ -486,7 +599,7 @@ const VALUE_LABELS: Record<ProposalKind | "nudge-coverage", string> = {
 function specOf(
   kind: ProposalKind,
   chain: Chain,
-  next: PolicyValues,
+  edited: { next: PolicyValues | null; errors: Record<string, string> },
   choice: number,
   value: string,
   now: number,
@@ -495,30 +608,46 @@ function specOf(
   const holder = chain.holders.find((h) => h.seatId === choice);
   switch (kind) {
     case "policy": {
+      const wrong = Object.keys(edited.errors);
+      if (wrong.length > 0 || !edited.next) {
+        const one = wrong.length === 1;
+        const names = wrong.map(labelOf).join(", ");
+        return `${names[0].toUpperCase()}${names.slice(1)} ${one ? "is" : "are"} not valid: see beside ${one ? "it" : "them"}`;
+      }
+      const next = edited.next;
+      // The editor's checks say the same in human units, beside the fields; this is the contract's rule, kept as
+      // the last word before anything is built.
       const violation = policyViolation(next);
       if (violation) return violation;
       if (JSON.stringify(next) === JSON.stringify(chain.current)) return "nothing changes yet";
       return { spec: { kind, next }, note: null };
     }
     case "nudge": {
-      if (whole === null) return "enter a whole number";
+      const path = nudgePath(choice);
+      const read = readHuman(path, value);
+      if ("error" in read) return read.error;
       const baseline = baselineValue(chain.baseline, choice);
       if (baseline === undefined) return `the policy has no layer ${choice}`;
       const current =
         choice === COVERAGE_PARAMETER ? chain.current.coverageBps : chain.current.layers[choice].triggerVix;
-      const violation = nudgeViolation(chain.limits, {
-        parameter: choice,
-        baseline,
-        current,
-        requested: whole,
-        lastNudgeAt: chain.lastNudgeAt[choice] ?? 0,
-        now,
-      });
+      const fmt = (v: number) => fmtFieldValue(path, v);
+      const violation = nudgeViolation(
+        chain.limits,
+        {
+          parameter: choice,
+          baseline,
+          current,
+          requested: read.value,
+          lastNudgeAt: chain.lastNudgeAt[choice] ?? 0,
+          now,
+        },
+        fmt,
+      );
       if (violation) return violation;
       const band = nudgeBand(baseline, chain.limits.maxNudgeBps);
       return {
-        spec: { kind, nudges: [{ parameter: choice, value: whole }] },
-        note: `the band of the ${parameterName(choice)}, from the chain: ${band.min}..${band.max} around its baseline ${baseline} (maxNudgeBps ${chain.limits.maxNudgeBps})`,
+        spec: { kind, nudges: [{ parameter: choice, value: read.value }] },
+        note: `the band of the ${parameterName(choice)}, from the chain: ${fmt(band.min)}..${fmt(band.max)} around its baseline ${fmt(baseline)} (maxNudgeBps ${chain.limits.maxNudgeBps})`,
       };
     }
     case "seat-add":
@@ -548,4 +677,9 @@ function specOf(
         ? { spec: { kind, feed: value.trim() }, note: null }
         : "enter the new feed's address";
   }
+}
+
+/** The field a nudge of `parameter` moves, as `--set` names it: the coverage, or a layer's trigger. */
+function nudgePath(parameter: number): string {
+  return parameter === COVERAGE_PARAMETER ? "coverageBps" : `layers.${parameter}.triggerVix`;
 }

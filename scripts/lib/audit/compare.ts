@@ -6,7 +6,7 @@ import { ZeroAddress, getAddress, keccak256 } from "ethers";
 
 import { checkWiring } from "../contract-code";
 import { STATE_NAMES, fmtFieldValue, policyChanges } from "../council";
-import { fmtDuration } from "../format";
+import { fmtDurationExact } from "../format";
 import { INTERFACES, ROLES, ROLE_NAMES, policyFromResult, policyHashOf, type RoleName } from "./abi";
 import { callView, hex, mapLimit, type Rpc } from "./fetch";
 import {
@@ -177,7 +177,7 @@ export function compareStates(replayed: SystemState, live: SystemState, hashOfLi
   differ("policy.engagedLayers", live.engagedLayers, replayed.engagedLayers, (v) => `mask ${v}`);
   differ("policy.nudgeLimits.maxNudgeBps", live.nudgeLimits.maxNudgeBps, replayed.nudgeLimits.maxNudgeBps);
   differ("policy.nudgeLimits.nudgeCooldown", live.nudgeLimits.nudgeCooldown, replayed.nudgeLimits.nudgeCooldown, (v) =>
-    fmtDuration(Number(v)),
+    fmtDurationExact(Number(v)),
   );
   live.lastNudgeAt.forEach((t, i) => differ(`policy.lastNudgeAt.${i}`, t, replayed.lastNudgeAt[i]));
   differ("policy.oracle", live.oracle, replayed.oracle);
@@ -205,16 +205,16 @@ export function compareStates(replayed: SystemState, live: SystemState, hashOfLi
   live.tierRules.forEach((rule, i) => {
     const r = replayed.tierRules[i];
     differ(`council.tierRule.${rule.tier}.threshold`, rule.threshold, r.threshold);
-    differ(`council.tierRule.${rule.tier}.delay`, rule.delay, r.delay, (v) => fmtDuration(Number(v)));
+    differ(`council.tierRule.${rule.tier}.delay`, rule.delay, r.delay, (v) => fmtDurationExact(Number(v)));
   });
   differ("council.vetoThreshold", live.vetoThreshold, replayed.vetoThreshold);
   differ("council.expiry.proposalTtl", live.expiry.proposalTtl, replayed.expiry.proposalTtl, (v) =>
-    fmtDuration(Number(v)),
+    fmtDurationExact(Number(v)),
   );
   differ("council.expiry.gracePeriod", live.expiry.gracePeriod, replayed.expiry.gracePeriod, (v) =>
-    fmtDuration(Number(v)),
+    fmtDurationExact(Number(v)),
   );
-  differ("timelock.minDelay", live.minDelay, replayed.minDelay, (v) => fmtDuration(Number(v)));
+  differ("timelock.minDelay", live.minDelay, replayed.minDelay, (v) => fmtDurationExact(Number(v)));
   for (const name of ROLE_NAMES) {
     const l = live.roles[name] ?? [];
     const r = replayed.roles[name] ?? [];

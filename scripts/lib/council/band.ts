@@ -4,7 +4,7 @@
 // return from the loose side toward the baseline (a trigger above its baseline moved down, a coverage below its
 // baseline moved up, ending between the current value and the baseline): it skips the cooldown and does not restart
 // it, so any two seats can undo a loosening nudge at once (HedgePolicy._checkNudge).
-import { fmtDuration } from "../format";
+import { fmtDuration, fmtDurationExact } from "../format";
 import { COVERAGE_PARAMETER } from "./calls";
 import type { PolicyValues } from "../policy";
 import type { CallAction } from "./decode";
@@ -55,23 +55,25 @@ export function isReturnFromLooseSide(nudge: {
 /**
  * Why a nudge breaks the steward's bounds, in words (null when it does not): it must change the value, and unless it
  * returns from the loose side toward the baseline, stay within the band around the baseline and come at least one
- * cooldown after the parameter's last nudge (0: never nudged).
+ * cooldown after the parameter's last nudge (0: never nudged). Values are written raw, as the audit records them,
+ * or by `fmt` (the console writes them in the units they were typed in: "30.00 %", "VIX 26.00").
  */
 export function nudgeViolation(
   limits: NudgeLimits,
   nudge: { parameter: number; baseline: number; current: number; requested: number; lastNudgeAt: number; now: number },
+  fmt: (value: number) => string = String,
 ): string | null {
   const { parameter, baseline, current, requested, lastNudgeAt, now } = nudge;
   const name = parameterName(parameter);
-  if (requested === current) return `the nudge does not change the ${name} (${current})`;
+  if (requested === current) return `the nudge does not change the ${name} (${fmt(current)})`;
   if (isReturnFromLooseSide(nudge)) return null;
   // The contract's order (HedgePolicy._checkNudge): the cooldown, then the band, so both name the same reason.
   if (lastNudgeAt !== 0 && now < lastNudgeAt + limits.nudgeCooldown) {
-    return `the ${name} was nudged ${fmtDuration(now - lastNudgeAt)} before, within the cooldown of ${fmtDuration(limits.nudgeCooldown)}`;
+    return `the ${name} was nudged ${fmtDuration(now - lastNudgeAt)} before, within the cooldown of ${fmtDurationExact(limits.nudgeCooldown)}`;
   }
   const band = nudgeBand(baseline, limits.maxNudgeBps);
   if (requested < band.min || requested > band.max) {
-    return `the nudge moves the ${name} to ${requested}, outside the band ${band.min}..${band.max} around its baseline ${baseline} (±${band.maxStep}, maxNudgeBps ${limits.maxNudgeBps})`;
+    return `the nudge moves the ${name} to ${fmt(requested)}, outside the band ${fmt(band.min)}..${fmt(band.max)} around its baseline ${fmt(baseline)} (±${fmt(band.maxStep)}, maxNudgeBps ${limits.maxNudgeBps})`;
   }
   return null;
 }

@@ -6,7 +6,7 @@
 // non-governed function a proposal calls.
 import { getAddress, type FunctionFragment, type Interface, type Result } from "ethers";
 
-import { fmtBps, fmtDuration, fmtVix } from "../format";
+import { fmtBps, fmtDurationExact, fmtVix } from "../format";
 import { toPolicyValues, type PolicyLike, type PolicyValues } from "../policy";
 import { GOVERNED_ABI, roleName } from "./calls";
 import { changesText, coverageNudgeChange, policyChanges, triggerNudgeChange, type FieldChange } from "./diff";
@@ -204,11 +204,14 @@ export function decodeCall(
     case "policy.setSteward":
       return done(`setSteward: steward → ${checksum(a[0])}`, { kind: "setSteward", steward: checksum(a[0]) });
     case "policy.setNudgeLimits":
-      return done(`setNudgeLimits: max nudge ${fmtBps(Number(a[0]))} of the baseline, cooldown ${fmtDuration(a[1])}`, {
-        kind: "setNudgeLimits",
-        maxNudgeBps: Number(a[0]),
-        nudgeCooldown: Number(a[1]),
-      });
+      return done(
+        `setNudgeLimits: max nudge ${fmtBps(Number(a[0]))} of the baseline, cooldown ${fmtDurationExact(a[1])}`,
+        {
+          kind: "setNudgeLimits",
+          maxNudgeBps: Number(a[0]),
+          nudgeCooldown: Number(a[1]),
+        },
+      );
     case "seats.mint":
       return done(`mint: a new seat for ${checksum(a[0])}`, { kind: "mint", holder: checksum(a[0]) });
     case "seats.burn":
@@ -221,7 +224,7 @@ export function decodeCall(
       } catch {
         name = `tier ${tier}`;
       }
-      return done(`setTierRule: ${name} needs ${a[1]} approvals, delay ${fmtDuration(a[2])}`, {
+      return done(`setTierRule: ${name} needs ${a[1]} approvals, delay ${fmtDurationExact(a[2])}`, {
         kind: "setTierRule",
         tier,
         threshold: Number(a[1]),
@@ -234,13 +237,13 @@ export function decodeCall(
         threshold: Number(a[0]),
       });
     case "council.setExpiry":
-      return done(`setExpiry: proposal TTL ${fmtDuration(a[0])}, grace period ${fmtDuration(a[1])}`, {
+      return done(`setExpiry: proposal TTL ${fmtDurationExact(a[0])}, grace period ${fmtDurationExact(a[1])}`, {
         kind: "setExpiry",
         proposalTtl: Number(a[0]),
         gracePeriod: Number(a[1]),
       });
     case "timelock.updateDelay":
-      return done(`updateDelay: minimum delay ${fmtDuration(a[0])}`, { kind: "updateDelay", delay: Number(a[0]) });
+      return done(`updateDelay: minimum delay ${fmtDurationExact(a[0])}`, { kind: "updateDelay", delay: Number(a[0]) });
     case "timelock.grantRole":
     case "timelock.revokeRole":
     case "timelock.renounceRole": {

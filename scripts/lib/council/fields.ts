@@ -2,7 +2,7 @@
 // label in words and which move of it loosens (from ./protection's loosening classes, the rule of docs/RULES.md). The
 // command line's `--set` parser, the policy diff (./diff), the call decoder (./decode), the audit and the console all
 // read fields from here, so a field is named, shown and judged the same way everywhere.
-import { fmtBps, fmtDelta, fmtDuration, fmtInt, fmtVix } from "../format";
+import { fmtBps, fmtDelta, fmtDuration, fmtDurationExact, fmtInt, fmtVix } from "../format";
 import { INSTRUMENT_NAMES, type PolicyValues } from "../policy";
 import { LOOSENING_CLASSES, type LooseningClass, type LoosensWhen } from "./protection";
 
@@ -67,7 +67,7 @@ export function fieldSpecOf(path: string): FieldSpec | undefined {
   return POLICY_FIELD_SPECS[leaf as PolicyField];
 }
 
-/** A value in its unit: 2500 bps → "25.00 %", 2800 (VIX) → "VIX 28.00", 3600 s → "1 h"; null → "-". */
+/** A value in its unit, exactly: 2500 bps → "25.00 %", 2800 (VIX) → "VIX 28.00", 3600 s → "1 h"; null → "-". */
 export function fmtFieldValue(path: string, value: number | string | null | undefined): string {
   if (value === null || value === undefined) return "-";
   if (typeof value === "string") return value;
@@ -83,7 +83,7 @@ export function fmtFieldValue(path: string, value: number | string | null | unde
     case "vix":
       return `VIX ${fmtVix(value)}`;
     case "seconds":
-      return fmtDuration(value);
+      return fmtDurationExact(value);
     case "instrument":
       return INSTRUMENT_NAMES[value] ?? `instrument ${value}`;
     default:
@@ -100,6 +100,12 @@ export function fmtFieldCell(path: string, value: number | string | null | undef
   if (typeof value === "string") return value;
   const unit = fieldSpecOf(path)?.unit;
   if (unit === "instrument" || unit === "count" || unit === undefined) return fmtFieldValue(path, value);
+  // The raw seconds are beside it already: then the duration's two units, marked when they fall short
+  // ("3,661 (over 1 h 1 min)").
+  if (unit === "seconds") {
+    const short = fmtDuration(value);
+    return `${fmtInt(value)} (${fmtDurationExact(value) === short ? short : `over ${short}`})`;
+  }
   return `${fmtInt(value)} (${fmtFieldValue(path, value)})`;
 }
 

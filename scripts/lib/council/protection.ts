@@ -14,7 +14,7 @@
 // The curves of two policies side by side (`compareProtection`) and the ranges where one gives less protection
 // (`protectionLosses`, in words by `lossText`) are what the console's chart draws and says (app/src/protection-chart):
 // the same levels as the rule's `protectionDrops`, counted in the share of the condor notional hedged.
-import { fmtBps, fmtDelta, fmtDuration, fmtVix } from "../format";
+import { fmtBps, fmtDelta, fmtDuration, fmtDurationExact, fmtVix } from "../format";
 import { INSTRUMENT_NAMES, type PolicyValues } from "../policy";
 
 /** What nudges are bounded around: each layer's trigger and the coverage as the last setPolicy (or deployment) set them. */
@@ -283,11 +283,11 @@ export function structuralReasons(current: PolicyValues, next: PolicyValues): st
   }
   if (next.maxOracleAge > current.maxOracleAge) {
     reasons.push(
-      `a longer oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)}: staler answers accepted)`,
+      `a longer oracle age (${fmtDurationExact(current.maxOracleAge)} → ${fmtDurationExact(next.maxOracleAge)}: staler answers accepted)`,
     );
   } else if (next.maxOracleAge < current.maxOracleAge) {
     reasons.push(
-      `a shorter oracle age (${fmtDuration(current.maxOracleAge)} → ${fmtDuration(next.maxOracleAge)}: syncLayers may starve between two rounds of the feed)`,
+      `a shorter oracle age (${fmtDurationExact(current.maxOracleAge)} → ${fmtDurationExact(next.maxOracleAge)}: syncLayers may starve between two rounds of the feed)`,
     );
   }
   if (next.targetDte > current.targetDte) {

@@ -21,6 +21,7 @@ import { HARDHAT_PARAM_DEFINITIONS } from "hardhat/internal/core/params/hardhat-
 import type { HardhatArguments, ParamDefinition, TaskDefinition } from "hardhat/types";
 
 import { sayError } from "../output";
+import { closest } from "./closest";
 
 /** The global options and the task of a command line, as Hardhat's CLI parses them; undefined if it cannot. */
 export function parseGlobal(
@@ -244,28 +245,4 @@ function unknownTask(name: string, tasks: string[]): string {
     tasks.filter((t) => t.startsWith("hedge:")),
   );
   return `no command ${name}${close ? `; did you mean ${close}?` : ""} (npx hardhat lists the commands)`;
-}
-
-/** The candidate nearest to `word` if it is a plausible typo (at most two edits apart). */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }

@@ -21,7 +21,7 @@ import {
   type DecodedCall,
   type PolicyContext,
 } from "../../council";
-import { fmtDuration, fmtInt, fmtTime } from "../../format";
+import { fmtDurationExact, fmtInt, fmtTime } from "../../format";
 import { INTERFACES } from "../abi";
 import type { AuditEvent } from "../fetch";
 import { APPROVE_BY_SIG_SELECTOR, EXECUTE_SELECTOR, PROPOSE_SELECTOR, SUBMIT_SELECTOR, requiredDelay } from "../rules";
@@ -488,7 +488,7 @@ export class ProposalsReplay {
     if (shortDelay) {
       log.find(
         "delay-too-short",
-        `proposal ${short(p.id)} (${tierName(tier)}) was scheduled to run after ${fmtDuration(eta - at.timestamp)}; it needs ${fmtDuration(required)}`,
+        `proposal ${short(p.id)} (${tierName(tier)}) was scheduled to run after ${fmtDurationExact(eta - at.timestamp)}; it needs ${fmtDurationExact(required)}`,
         { at, proposalId: p.id },
       );
     }
@@ -574,7 +574,7 @@ export class ProposalsReplay {
       if (waited < p.queued.requiredDelay && !p.queued.shortReported) {
         log.find(
           "delay-too-short",
-          `proposal ${short(p.id)} (${tierName(tier)}) ran ${fmtDuration(waited)} after it was queued; it needs ${fmtDuration(p.queued.requiredDelay)}`,
+          `proposal ${short(p.id)} (${tierName(tier)}) ran ${fmtDurationExact(waited)} after it was queued; it needs ${fmtDurationExact(p.queued.requiredDelay)}`,
           { at, proposalId: p.id },
         );
       }

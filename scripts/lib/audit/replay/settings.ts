@@ -4,7 +4,7 @@
 import { ZeroAddress } from "ethers";
 
 import { Tier, tierName, type NudgeLimits } from "../../council";
-import { fmtDuration } from "../../format";
+import { fmtDurationExact } from "../../format";
 import { ROLES, roleName } from "../abi";
 import type { CallAction } from "../../council";
 import { checksum } from "../codec";
@@ -36,7 +36,7 @@ interface SettingDescriptor {
 }
 
 const num = (v: unknown) => Number(v);
-const duration = (v: string | number) => fmtDuration(Number(v));
+const duration = (v: string | number) => fmtDurationExact(Number(v));
 
 const SETTINGS: Record<string, SettingDescriptor> = {
   "policy:OracleUpdated": {

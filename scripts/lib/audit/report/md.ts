@@ -1,5 +1,5 @@
 // `--md FILE`: the report as Markdown, for a pull request, an issue or a wiki page.
-import { fmtDuration, fmtInt, fmtTime, fmtVix } from "../../format";
+import { fmtDuration, fmtDurationExact, fmtInt, fmtTime, fmtVix } from "../../format";
 import { descriptionLines } from "../../descriptions";
 import { changesText, fmtFieldValue as fmtField } from "../../council";
 import type { AuditReport, ChangeSource, ChainPoint } from "../types";
@@ -133,7 +133,7 @@ export function markdownReport(r: AuditReport, limit = 500): string {
         ]),
       ),
       "",
-      `Coverage ${fmtField("coverageBps", latest.coverageBps)}, scale step ${fmtField("scaleStepBps", latest.scaleStepBps)}, short delta ${(latest.shortDeltaMinBps / 10_000).toFixed(2)}..${(latest.shortDeltaMaxBps / 10_000).toFixed(2)}, wing ${latest.wingWidthPts} pts, ${latest.targetDte} DTE, hysteresis VIX ${fmtVix(latest.hysteresisVix)}, oracle age ${fmtDuration(latest.maxOracleAge)}.`,
+      `Coverage ${fmtField("coverageBps", latest.coverageBps)}, scale step ${fmtField("scaleStepBps", latest.scaleStepBps)}, short delta ${(latest.shortDeltaMinBps / 10_000).toFixed(2)}..${(latest.shortDeltaMaxBps / 10_000).toFixed(2)}, wing ${latest.wingWidthPts} pts, ${latest.targetDte} DTE, hysteresis VIX ${fmtVix(latest.hysteresisVix)}, oracle age ${fmtDurationExact(latest.maxOracleAge)}.`,
       "",
     );
   }
