@@ -72,7 +72,8 @@ function configPlugin(): Plugin {
     configureServer(server) {
       server.middlewares.use("/hedge-config.json", (_req, res) => {
         res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify(consoleConfig()));
+        // The dev server serves the proposals folder (below), and says so: the console asks for it only then.
+        res.end(JSON.stringify({ ...consoleConfig(), sharedFolder: true }));
       });
       // Before Vite's own handlers, so that nothing else (its file server, its index.html fallback) answers there.
       server.middlewares.use(proposalsMiddleware(proposalsDir(ROOT)));

@@ -14,6 +14,8 @@ export interface Settings {
   network: string;
   rpcUrl: string;
   deployment: Deployment | null;
+  /** Whether the server serves the proposals folder at ./proposals/ (`npm run app` does; a static build does not). */
+  sharedFolder?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function loadSettings(): Promise<LoadedSettings> {
     saved.deployment !== undefined && JSON.stringify(saved.deployment) !== JSON.stringify(served.deployment);
   return {
     network: served.network,
+    sharedFolder: served.sharedFolder === true,
     rpcUrl: rpcSaved ? saved.rpcUrl! : served.rpcUrl,
     deployment: deploymentSaved ? saved.deployment! : served.deployment,
     served,

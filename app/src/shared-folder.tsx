@@ -8,8 +8,9 @@
 // deployments share).
 //
 // The server writes nothing: a co-signature made here is kept in this browser and offered as the updated file, a
-// download named <id>.json to put back into the folder (`SharedFolderNote`). A static build has no folder: the
-// console says so in a quiet line, never as an error.
+// download named <id>.json to put back into the folder (`SharedFolderNote`). A static build has no folder (its
+// hedge-config.json does not announce one, so nothing is requested): the console says so in a quiet line, never as an
+// error.
 import { useEffect, useMemo, useRef, useState } from "react";
 
 import {
@@ -60,6 +61,8 @@ async function listing(): Promise<string[] | null> {
 
 /** Reads and checks every file the folder lists (see the top of this file). */
 export async function loadSharedFolder(system: System): Promise<SharedFolder> {
+  // A static build's configuration does not announce a folder: nothing is requested (a 404 would be a console error).
+  if (!system.settings.sharedFolder) return NOT_SERVED;
   const names = await listing();
   if (names === null) return NOT_SERVED;
   const expect = { chainId: system.chainId, council: system.deployment.contracts.council.address };
