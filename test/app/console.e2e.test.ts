@@ -114,18 +114,11 @@ describe("council console in Chromium (end to end, against `hardhat node`)", fun
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("loads the Hedge page read-only, without a wallet, within a second", async function () {
+  // How fast it loads is measured by `npm run bench:console`, not here: a timed test fails on a busy machine.
+  it("loads the Hedge page read-only, without a wallet", async function () {
     const page = await open(null, "hedge");
-    const started = Date.now();
     await page.reload();
     await page.getByTestId("policy-version").waitFor();
-    const shown = Date.now() - started;
-    const timing = await page.evaluate(() => {
-      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
-      return { load: nav.loadEventEnd, dom: nav.domContentLoadedEventEnd };
-    });
-    console.log(`    first load: load event ${timing.load.toFixed(0)} ms, policy shown after ${shown} ms`);
-    expect(timing.load).to.be.below(1000);
     expect(await page.getByTestId("policy-version").textContent()).to.equal("1");
     expect(await page.getByTestId("coverage").textContent()).to.include("25.00 %");
     await expect_(page.getByTestId("oracle"), /VIX 15\.00.*fresh/);
