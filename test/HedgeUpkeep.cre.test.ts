@@ -17,42 +17,27 @@ import {
   Wallet,
   ZeroAddress,
   ZeroHash,
-  concat,
-  getBytes,
   hexlify,
   keccak256,
   randomBytes,
-  solidityPacked,
-  toBeHex,
 } from "ethers";
 
 import type { HedgeUpkeep, KeystoneForwarder } from "../typechain-types";
 import { deployHedgePolicy, expectUnchanged, snapshotState, vixAnswer } from "./helpers/hedgePolicy";
-
-const DON_ID = 7;
-const CONFIG_VERSION = 1;
-const F = 1;
-/** The workflow the upkeep accepts (CRE's workflow ids are 32-byte hashes; the owner is the deploying account). */
-const WORKFLOW_ID = keccak256(ethers.toUtf8Bytes("hedge-council/sync-layers v1"));
-const WORKFLOW_NAME = "0x" + Buffer.from("hedgesync\0").toString("hex"); // bytes10
-const REPORT_ID = "0x0001";
-/** IRouter.TransmissionState */
-const Transmission = { NotAttempted: 0n, Succeeded: 1n, Failed: 2n };
-
-/** The DON's signers: fixed keys, so that every run signs the same bytes. */
-const DON = Array.from({ length: 3 * F + 1 }, (_, i) => new Wallet(keccak256(toBeHex(0xc0ffee + i, 32))));
-
-async function deployForwarder(): Promise<KeystoneForwarder> {
-  const forwarder = await (await ethers.getContractFactory("KeystoneForwarder")).deploy();
-  await forwarder.waitForDeployment();
-  await forwarder.setConfig(
-    DON_ID,
-    CONFIG_VERSION,
-    F,
-    DON.map((w) => w.address),
-  );
-  return forwarder;
-}
+import {
+  DON,
+  F,
+  REPORT_ID,
+  Transmission,
+  WORKFLOW_ID,
+  deliver as keystoneDeliver,
+  deployForwarder,
+  executionIdOf,
+  metadataOf,
+  rawReport as keystoneReport,
+  sign,
+  type ReportFields,
+} from "./helpers/keystone";
 
 async function fixture() {
   const base = await deployHedgePolicy();
@@ -68,56 +53,13 @@ async function fixture() {
 
 type Fixture = Awaited<ReturnType<typeof fixture>>;
 
-interface Report {
-  executionId?: string;
-  workflowId?: string;
-  workflowOwner?: string;
-  payload?: string;
-}
-
-/**
- * The forwarder's raw report: version (1 byte), workflow execution id (32), timestamp (4), DON id (4), DON config
- * version (4), workflow id (32), workflow name (10), workflow owner (20), report id (2), then the workflow's payload.
- */
-function rawReport(f: Fixture, r: Report = {}): string {
-  return solidityPacked(
-    ["uint8", "bytes32", "uint32", "uint32", "uint32", "bytes32", "bytes10", "address", "bytes2", "bytes"],
-    [
-      1,
-      r.executionId ?? hexlify(randomBytes(32)),
-      Math.floor(Date.now() / 1000),
-      DON_ID,
-      CONFIG_VERSION,
-      r.workflowId ?? WORKFLOW_ID,
-      WORKFLOW_NAME,
-      r.workflowOwner ?? f.workflowOwner.address,
-      REPORT_ID,
-      r.payload ?? "0x",
-    ],
-  );
-}
-
-/** The metadata the forwarder passes to `onReport`: raw report bytes 45..109. */
-function metadataOf(raw: string): string {
-  return hexlify(getBytes(raw).slice(45, 109));
-}
-
-/** f + 1 signatures of the DON over keccak256(keccak256(rawReport) ‖ reportContext), as r ‖ s ‖ (v − 27). */
-function sign(raw: string, context: string, signers = DON.slice(0, F + 1)): string[] {
-  const digest = keccak256(concat([keccak256(raw), context]));
-  return signers.map((w) => {
-    const sig = w.signingKey.sign(digest);
-    return concat([sig.r, sig.s, toBeHex(sig.yParity, 1)]);
-  });
-}
+/** A raw report of the configured workflow unless `r` says otherwise. */
+const rawReport = (f: Fixture, r: Omit<ReportFields, "workflowOwner"> & { workflowOwner?: string } = {}) =>
+  keystoneReport({ workflowOwner: f.workflowOwner.address, ...r });
 
 /** A transmitter sends `raw` through `forwarder` (default: the configured one), signed by the DON. */
-async function deliver(f: Fixture, raw: string, forwarder: KeystoneForwarder = f.forwarder) {
-  const context = hexlify(randomBytes(96)); // config digest, epoch and round: signed, otherwise opaque
-  return forwarder.connect(f.transmitter).report(f.upkeep, raw, context, sign(raw, context));
-}
-
-const executionIdOf = (raw: string) => hexlify(getBytes(raw).slice(1, 33));
+const deliver = (f: Fixture, raw: string, forwarder: KeystoneForwarder = f.forwarder) =>
+  keystoneDeliver(forwarder, f.transmitter, f.upkeep, raw);
 
 /** `onReport(metadata, payload)` called by `caller` (impersonated), for its exact revert. */
 async function onReportAs(f: Fixture, caller: string, metadata: string, payload = "0x") {
