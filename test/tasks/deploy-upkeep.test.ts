@@ -39,6 +39,7 @@ describe("tasks: hedge:deploy --upkeep", function () {
     expect(JSON.parse(fs.readFileSync(file(), "utf8"))).to.deep.equal(JSON.parse(JSON.stringify(deployment)));
     const { out } = await runOk("hedge:status");
     expect(out.join("\n")).to.include(`upkeep  ${deployment.contracts.upkeep!.address}`);
+    expect(out).to.include("  cre     off (onReport refuses every report)");
   });
 
   it("adds an upkeep to a live deployment without redeploying it, and refuses a second one", async () => {
@@ -70,6 +71,10 @@ describe("tasks: hedge:deploy --upkeep", function () {
       const { result, out } = await runOk<Deployment>("hedge:deploy", { upkeep: true, ...flags });
       expect(out.join("\n")).to.include(`it accepts CRE reports of workflow ${workflowId}`);
       await expectUpkeepOf(result, cre);
+      const status = (await runOk("hedge:status")).out;
+      expect(status).to.include(
+        `  cre     workflow ${workflowId} (owner ${owner.address}) from the forwarder ${cre.forwarder}`,
+      );
     });
 
     it("refuses a partial set, one without --upkeep, a malformed id or owner, and a forwarder with no code", async () => {
