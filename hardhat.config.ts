@@ -119,8 +119,9 @@ const compilerSettings = MUTATION_BUILD
   : { optimizer: { enabled: true, runs: 10000 }, evmVersion: "cancun", viaIR: true, outputSelection };
 
 /**
- * The Keystone files' build: Chainlink's own settings (the legacy pipeline, optimizer on), no IR, so that solc-js
- * compiles them in seconds. They are test doubles: no production contract is compiled with this version.
+ * The Keystone files' build: the legacy pipeline with the optimizer, no IR, so that solc-js compiles them in seconds.
+ * They are test doubles: no production contract is compiled with this version (test/docs/compile.test.ts checks that
+ * the build reports no warning; the production contracts' bytecode is unchanged by this second compiler).
  */
 const keystoneSettings = { optimizer: { enabled: true, runs: 1_000_000 }, evmVersion: "cancun", outputSelection };
 
