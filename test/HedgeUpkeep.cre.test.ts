@@ -4,7 +4,7 @@
 // or for a sync that is not needed changes nothing (the whole policy state and its events are compared); the exact
 // custom error of each refusal is read by calling `onReport` as the caller in question.
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import {
   impersonateAccount,
   loadFixture,
@@ -93,6 +93,17 @@ describe("HedgeUpkeep as a CRE receiver (KeystoneForwarder → onReport)", funct
   before(async () => loadFixture(fixture));
 
   describe("deployment", function () {
+    it("is built with solc 0.8.28 like every project contract; only Chainlink's KeystoneForwarder with 0.8.24", async function () {
+      const versionOf = async (name: string) => (await artifacts.getBuildInfo(name))!.solcVersion;
+      for (const name of ["HedgeUpkeep", "HedgePolicy", "HedgeCouncil", "CouncilSeats", "MockV3Aggregator"]) {
+        const fqn = (await artifacts.getAllFullyQualifiedNames()).find((n) => n.endsWith(`:${name}`))!;
+        expect(await versionOf(fqn), name).to.equal("0.8.28");
+      }
+      expect(
+        await versionOf("@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol:KeystoneForwarder"),
+      ).to.equal("0.8.24");
+    });
+
     it("records the forwarder and the workflow, and answers ERC-165 for IReceiver and IERC165 only", async function () {
       const { upkeep, forwarder, workflowOwner } = await loadFixture(fixture);
       expect(await upkeep.forwarder()).to.equal(await forwarder.getAddress());
