@@ -66,7 +66,9 @@
  * | `MUTATION_JOB`                 | set by it for its workers: the job file a worker runs (internal)                  |
  *
  * The compiler is the npm package `solc`, pinned to `SOLC_VERSION` below: Hardhat cannot download
- * compilers on machines without internet, so the compile subtask is pointed at `solc/soljson.js`. solc-js is slow
+ * compilers on machines without internet, so the compile subtask is pointed at `solc/soljson.js`. The tests also need
+ * Chainlink's KeystoneForwarder, which pins `pragma solidity 0.8.24`: that version is the npm package `solc-0.8.24`
+ * (an alias of `solc@0.8.24`), served the same way; only the files that pin it are compiled with it. solc-js is slow
  * (a fresh build takes about a minute of CPU), so the compile job says what it is doing while it runs.
  */
 import { subtask, type HardhatUserConfig } from "hardhat/config";
@@ -97,6 +99,10 @@ if (invokedTask(process.argv.slice(2))?.startsWith("hedge:")) {
 }
 
 const SOLC_VERSION = "0.8.28";
+/** The version Chainlink's KeystoneForwarder pins (compiled for the CRE tests only, through contracts/mocks). */
+const KEYSTONE_SOLC_VERSION = "0.8.24";
+/** The npm package of each compiler version served offline. */
+const SOLC_PACKAGES: Record<string, string> = { [SOLC_VERSION]: "solc", [KEYSTONE_SOLC_VERSION]: "solc-0.8.24" };
 
 /**
  * The mutation build (`HEDGE_MUTATION=1`, set by `npm run mutation`): SuMo recompiles once per mutant, and solc-js
@@ -112,11 +118,21 @@ const compilerSettings = MUTATION_BUILD
   ? { optimizer: { enabled: false }, evmVersion: "cancun", viaIR: false, outputSelection }
   : { optimizer: { enabled: true, runs: 10000 }, evmVersion: "cancun", viaIR: true, outputSelection };
 
+/**
+ * The Keystone files' build: the legacy pipeline with the optimizer, no IR, so that solc-js compiles them in seconds.
+ * They are test doubles: no production contract is compiled with this version (test/docs/compile.test.ts checks that
+ * the build reports no warning; the production contracts' bytecode is unchanged by this second compiler).
+ */
+const keystoneSettings = { optimizer: { enabled: true, runs: 1_000_000 }, evmVersion: "cancun", outputSelection };
+
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
-  if (args.solcVersion !== SOLC_VERSION) return runSuper();
-  const compilerPath = path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js");
+  const pkg = SOLC_PACKAGES[args.solcVersion];
+  if (pkg === undefined) return runSuper();
+  const compilerPath = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "soljson.js");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const longVersion: string = require("solc").version();
+  const longVersion: string = require(pkg).version();
+  if (!longVersion.startsWith(`${args.solcVersion}+`))
+    throw new Error(`the npm package ${pkg} is solc ${longVersion}, not ${args.solcVersion}: reinstall it`);
   return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion };
 });
 
@@ -190,8 +206,12 @@ const REMOTE_PROBLEM = !process.env.HEDGE_RPC_URL
 
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC_VERSION,
-    settings: compilerSettings,
+    // A file compiles with the newest version its pragmas (and its imports') accept: every project contract with
+    // 0.8.28, KeystoneForwarder (and the mock that imports it) with 0.8.24.
+    compilers: [
+      { version: SOLC_VERSION, settings: compilerSettings },
+      { version: KEYSTONE_SOLC_VERSION, settings: keystoneSettings },
+    ],
   },
   paths: MUTATION_BUILD ? { artifacts: "artifacts-mutation", cache: "cache-mutation" } : {},
   networks: {

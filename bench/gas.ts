@@ -140,6 +140,21 @@ async function main() {
   }
   printTable(sizeRows, 2);
 
+  const k = report.keeper;
+  console.log(
+    "\nGas: keeping the layers in sync, one move (VIX 15.00 → 31.50 engages layers 0 and 1), by each keeper path\n",
+  );
+  const keeperRows = [["path", "", "gas", "vs syncLayers"]];
+  for (const [path, gas] of [
+    ["HedgePolicy.syncLayers, sent directly (hedge:watch --sync)", k.syncLayers],
+    ["HedgeUpkeep.performUpkeep (Automation registries, any keeper)", k.performUpkeep],
+    ["CRE: KeystoneForwarder.report → HedgeUpkeep.onReport (f = 1)", k.creReport],
+    ["CRE report when no sync is needed (refused, nothing changes)", k.creReportNothingToSync],
+  ] as const) {
+    keeperRows.push([path, "", fmt(gas), (gas >= k.syncLayers ? "+" : "") + fmt(gas - k.syncLayers)]);
+  }
+  printTable(keeperRows, 2);
+
   /** The breakdown of one of a shape's lifecycle transactions, its callees named by role. */
   const breakdownOf = async (shape: ShapeName, step: "submit" | "execute") => {
     const { hashes, system } = report.lifecycles[shape];

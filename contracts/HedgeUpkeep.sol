@@ -3,13 +3,16 @@ pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
+import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IHedgeUpkeep} from "./interfaces/IHedgeUpkeep.sol";
 
 /**
  * @title HedgeUpkeep
  * @notice Lets Chainlink Automation (or any keeper) keep the policy's layers in sync with the VIX: `checkUpkeep` is
  * true exactly when `syncLayers` would change the engaged layers from a fresh answer, `performUpkeep` checks again
- * and syncs. It holds no role, keeps no state and accepts calls from anyone.
+ * and syncs. It holds no role, keeps no state and accepts calls from anyone. CRE, Automation's successor, reaches the
+ * same sync through `onReport`, from one forwarder and for one workflow, both fixed at construction.
  *
  * The oracle is read as `HedgePolicy` reads it (the same checks, in the same order, and the same normalisation of
  * its decimals) but never reverts: every read is a low-level `staticcall` whose returned size is checked before a
@@ -25,23 +28,54 @@ contract HedgeUpkeep is IHedgeUpkeep {
     /// @inheritdoc IHedgeUpkeep
     IHedgePolicy public immutable policy;
 
+    /// @inheritdoc IHedgeUpkeep
+    address public immutable forwarder;
+
+    /// @inheritdoc IHedgeUpkeep
+    bytes32 public immutable workflowId;
+
+    /// @inheritdoc IHedgeUpkeep
+    address public immutable workflowOwner;
+
     // ---------------------------------------------------------------- constructor
 
-    /// @param policy_ the HedgePolicy whose layers this upkeep syncs
-    constructor(IHedgePolicy policy_) {
+    /**
+     * @param policy_ the HedgePolicy whose layers this upkeep syncs
+     * @param forwarder_ CRE's KeystoneForwarder, the only caller of `onReport`; zero with the two below: CRE off
+     * @param workflowId_ the CRE workflow whose reports `onReport` accepts
+     * @param workflowOwner_ that workflow's owner
+     */
+    constructor(IHedgePolicy policy_, address forwarder_, bytes32 workflowId_, address workflowOwner_) {
         if (address(policy_).code.length == 0) revert HedgeUpkeepPolicyNotContract(address(policy_));
+        bool off = forwarder_ == address(0);
+        if (off != (workflowId_ == bytes32(0)) || off != (workflowOwner_ == address(0)))
+            revert HedgeUpkeepWorkflowIncomplete(forwarder_, workflowId_, workflowOwner_);
+        if (!off && forwarder_.code.length == 0) revert HedgeUpkeepForwarderNotContract(forwarder_);
         policy = policy_;
+        forwarder = forwarder_;
+        workflowId = workflowId_;
+        workflowOwner = workflowOwner_;
     }
 
     // ---------------------------------------------------------------- state-changing functions
 
     /// @inheritdoc IHedgeUpkeep
     function performUpkeep(bytes calldata) external {
-        (bool needed, OracleStatus status, uint32 vix, uint8 engagedMask, ) = _preview();
-        if (status != OracleStatus.Fresh) revert HedgeUpkeepOracleUnusable(status);
-        if (!needed) revert HedgeUpkeepNothingToSync(engagedMask, vix);
-        uint8 next = policy.syncLayers();
-        emit UpkeepPerformed(msg.sender, engagedMask, next, vix);
+        _sync();
+    }
+
+    /// @inheritdoc IHedgeUpkeep
+    function onReport(bytes calldata metadata, bytes calldata) external {
+        // With CRE off the forwarder is zero, which no caller can be.
+        if (msg.sender != forwarder) revert HedgeUpkeepWrongForwarder(msg.sender);
+        // The forwarder's metadata, packed: workflowId (32 bytes), workflowName (10), workflowOwner (20),
+        // reportId (2), read where Chainlink's consumers read it. Too short to hold an owner: no workflow (and no
+        // configured id or owner is zero).
+        if (metadata.length < 62) revert HedgeUpkeepWrongWorkflow(bytes32(0), address(0));
+        bytes32 id = bytes32(metadata[0:32]);
+        address owner = address(bytes20(metadata[42:62]));
+        if (id != workflowId || owner != workflowOwner) revert HedgeUpkeepWrongWorkflow(id, owner);
+        _sync();
     }
 
     // ---------------------------------------------------------------- views
@@ -63,7 +97,21 @@ contract HedgeUpkeep is IHedgeUpkeep {
         return _preview();
     }
 
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+        return interfaceId == type(IReceiver).interfaceId || interfaceId == type(IERC165).interfaceId;
+    }
+
     // ---------------------------------------------------------------- internal helpers
+
+    /// @dev The sync behind `performUpkeep` and `onReport`: checks, then the policy's `syncLayers`, then the event.
+    function _sync() private {
+        (bool needed, OracleStatus status, uint32 vix, uint8 engagedMask, ) = _preview();
+        if (status != OracleStatus.Fresh) revert HedgeUpkeepOracleUnusable(status);
+        if (!needed) revert HedgeUpkeepNothingToSync(engagedMask, vix);
+        uint8 next = policy.syncLayers();
+        emit UpkeepPerformed(msg.sender, engagedMask, next, vix);
+    }
 
     function _preview()
         private

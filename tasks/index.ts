@@ -82,6 +82,19 @@ task(
     "upkeep",
     "Also deploy HedgeUpkeep, the Chainlink Automation (or any keeper's) entry point to syncLayers; on a live deployment without --force, add it to that deployment",
   )
+  .addOptionalParam(
+    "creForwarder",
+    "With --upkeep: Chainlink's KeystoneForwarder, the only caller of onReport (CRE); with the two below, or none: CRE off",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam(
+    "creWorkflowId",
+    "With --upkeep: the CRE workflow id onReport accepts (32 bytes)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("creWorkflowOwner", "With --upkeep: that CRE workflow's owner", undefined, types.string)
   .setAction(lazyAction(() => import("../scripts/commands/deploy")));
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")

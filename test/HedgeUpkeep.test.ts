@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, setCode, time } from "@nomicfoundation/hardhat-network-helpers";
-import { AbiCoder } from "ethers";
+import { AbiCoder, ZeroAddress, ZeroHash } from "ethers";
 
 import type { HedgeUpkeep } from "../typechain-types";
 import { deployHedgePolicy, vixAnswer, withEdit } from "./helpers/hedgePolicy";
@@ -15,7 +15,9 @@ const Status = { Fresh: 0, Unavailable: 1, RoundIncomplete: 2, FromFuture: 3, St
 
 async function fixture() {
   const base = await deployHedgePolicy();
-  const upkeep: HedgeUpkeep = await (await ethers.getContractFactory("HedgeUpkeep")).deploy(base.policy);
+  const upkeep: HedgeUpkeep = await (
+    await ethers.getContractFactory("HedgeUpkeep")
+  ).deploy(base.policy, ZeroAddress, ZeroHash, ZeroAddress); // CRE off
   await upkeep.waitForDeployment();
   return { ...base, upkeep };
 }
@@ -54,7 +56,7 @@ describe("HedgeUpkeep", function () {
     it("refuses a policy that is not a contract", async function () {
       const factory = await ethers.getContractFactory("HedgeUpkeep");
       const [, eoa] = await ethers.getSigners();
-      await expect(factory.deploy(eoa.address))
+      await expect(factory.deploy(eoa.address, ZeroAddress, ZeroHash, ZeroAddress))
         .to.be.revertedWithCustomError(factory, "HedgeUpkeepPolicyNotContract")
         .withArgs(eoa.address);
     });

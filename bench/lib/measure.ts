@@ -14,6 +14,7 @@ import SafeArtifact from "@safe-global/safe-smart-account/build/artifacts/contra
 import SafeProxyFactoryArtifact from "@safe-global/safe-smart-account/build/artifacts/contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json";
 
 import { encode } from "../../scripts/lib/council";
+import { measureKeeper, type KeeperGas } from "./keeper";
 import { DAY, deploySystem, minThreshold, type System } from "../../scripts/lib/deploy";
 import { defaultPolicy } from "../../scripts/lib/policy";
 import { Tier } from "../../scripts/lib/proposals";
@@ -63,6 +64,8 @@ export interface GasReport {
   criticalSigners: Record<ShapeName, number>;
   bytecode: Record<string, number>;
   deployment: Record<string, number>;
+  /** The keeper paths to syncLayers: direct, performUpkeep, a CRE report (./keeper). */
+  keeper: KeeperGas;
 }
 
 const EIP170_LIMIT = 24_576;
@@ -440,10 +443,13 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
   deployment["Safe (anchor)"] = await deploymentGas(hre, anchorContracts!.singleton.deploymentTransaction());
   bytecode["SafeProxyFactory (anchor)"] = await runtimeSize(hre, await anchorContracts!.factory.getAddress());
   deployment["SafeProxyFactory (anchor)"] = await deploymentGas(hre, anchorContracts!.factory.deploymentTransaction());
-  return { shapes, transactions, lifecycles, criticalSigners, bytecode, deployment };
+  const { keeper, upkeepBytecode, upkeepDeployment } = await measureKeeper(hre);
+  bytecode["HedgeUpkeep"] = upkeepBytecode;
+  deployment["HedgeUpkeep"] = upkeepDeployment;
+  return { shapes, transactions, lifecycles, criticalSigners, bytecode, deployment, keeper };
 }
 
-/** What bench/gas.json holds: the shapes, then `bytecode` and `deployment`. */
+/** What bench/gas.json holds: the shapes, then `bytecode`, `deployment` and `keeper`. */
 export function snapshotOf(report: GasReport) {
-  return { ...report.shapes, bytecode: report.bytecode, deployment: report.deployment };
+  return { ...report.shapes, bytecode: report.bytecode, deployment: report.deployment, keeper: report.keeper };
 }

@@ -3,6 +3,8 @@ pragma solidity ^0.8.24;
 
 // solhint-disable-next-line max-line-length
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IHedgePolicy} from "./IHedgePolicy.sol";
 
 /**
@@ -10,8 +12,11 @@ import {IHedgePolicy} from "./IHedgePolicy.sol";
  * @notice A Chainlink Automation upkeep (or any keeper's) for {IHedgePolicy-syncLayers}: `checkUpkeep` says whether
  * a sync would engage or disengage a layer from the oracle's current answer, `performUpkeep` checks again and syncs.
  * It holds no role and no funds, and anyone may call it: all it can ever do is what `syncLayers` does.
+ *
+ * It is also a CRE receiver ({IReceiver}): Chainlink's KeystoneForwarder delivers a report of the one workflow set at
+ * construction, and `onReport` syncs exactly as `performUpkeep` does. The report's content is ignored.
  */
-interface IHedgeUpkeep is AutomationCompatibleInterface {
+interface IHedgeUpkeep is AutomationCompatibleInterface, IReceiver, IERC165 {
     // ---------------------------------------------------------------- types
 
     /// @notice What the oracle's latest answer is worth, judged exactly as {IHedgePolicy-syncLayers} judges it.
@@ -30,15 +35,29 @@ interface IHedgeUpkeep is AutomationCompatibleInterface {
     /// @notice The policy given to the constructor is not a contract.
     error HedgeUpkeepPolicyNotContract(address policy);
 
-    /// @notice `performUpkeep` was called while the oracle's answer is one `syncLayers` would refuse.
+    /// @notice The CRE forwarder given to the constructor is neither the zero address (CRE off) nor a contract.
+    error HedgeUpkeepForwarderNotContract(address forwarder);
+
+    /// @notice The constructor was given a forwarder without a workflow, or a workflow without a forwarder: CRE is
+    /// either off (all three zero) or fully set (all three non-zero), never a wildcard.
+    error HedgeUpkeepWorkflowIncomplete(address forwarder, bytes32 workflowId, address workflowOwner);
+
+    /// @notice `onReport` was called by `caller`, not by the configured forwarder (with CRE off: by anyone).
+    error HedgeUpkeepWrongForwarder(address caller);
+
+    /// @notice `onReport` was delivered for a workflow other than the configured one (id or owner differs).
+    error HedgeUpkeepWrongWorkflow(bytes32 workflowId, address workflowOwner);
+
+    /// @notice `performUpkeep` or `onReport` was called while the oracle's answer is one `syncLayers` would refuse.
     error HedgeUpkeepOracleUnusable(OracleStatus status);
 
-    /// @notice `performUpkeep` was called while a sync would change no layer.
+    /// @notice `performUpkeep` or `onReport` was called while a sync would change no layer.
     error HedgeUpkeepNothingToSync(uint8 engagedMask, uint32 vix);
 
     // ---------------------------------------------------------------- events
 
-    /// @notice A `performUpkeep` synced the layers, moving the engaged mask from `previousMask` to `engagedMask`.
+    /// @notice A `performUpkeep` or an `onReport` synced the layers, moving the engaged mask from `previousMask` to
+    /// `engagedMask`; `caller` is the keeper (for `onReport`, the forwarder).
     event UpkeepPerformed(address indexed caller, uint8 previousMask, uint8 engagedMask, uint32 vix);
 
     // ---------------------------------------------------------------- functions
@@ -71,6 +90,24 @@ interface IHedgeUpkeep is AutomationCompatibleInterface {
     function performUpkeep(bytes calldata performData) external override;
 
     /**
+     * @notice CRE's entry point: the configured forwarder delivers a report of the configured workflow, and the upkeep
+     * checks again and calls {IHedgePolicy-syncLayers}, exactly as `performUpkeep` does.
+     * @dev `metadata` is the forwarder's: `workflowId` (bytes32), `workflowName` (bytes10), `workflowOwner`
+     * (address), `reportId` (bytes2), packed; the upkeep reads the id and the owner and requires both to match.
+     * `report` is ignored: nothing in it can choose the outcome, which comes from the oracle alone. A report for an
+     * unneeded sync reverts as `performUpkeep` does (the forwarder catches it and records a failed transmission), so it
+     * changes nothing.
+     *
+     * Emits what `performUpkeep` emits, with the forwarder as the caller of {UpkeepPerformed}.
+     *
+     * Requirements:
+     * - the caller is the forwarder (else {HedgeUpkeepWrongForwarder});
+     * - `metadata` names the workflow id and owner (else {HedgeUpkeepWrongWorkflow});
+     * - then as `performUpkeep` ({HedgeUpkeepOracleUnusable}, {HedgeUpkeepNothingToSync}).
+     */
+    function onReport(bytes calldata metadata, bytes calldata report) external override;
+
+    /**
      * @notice The whole judgement behind `checkUpkeep`, for keepers and dashboards. Never reverts.
      * @return upkeepNeeded as `checkUpkeep`.
      * @return status the oracle's answer as `syncLayers` would judge it.
@@ -85,4 +122,13 @@ interface IHedgeUpkeep is AutomationCompatibleInterface {
 
     /// @notice The policy this upkeep syncs.
     function policy() external view returns (IHedgePolicy);
+
+    /// @notice The only caller `onReport` accepts: CRE's KeystoneForwarder on this chain (zero: CRE off).
+    function forwarder() external view returns (address);
+
+    /// @notice The only workflow id `onReport` accepts (zero: CRE off).
+    function workflowId() external view returns (bytes32);
+
+    /// @notice The only workflow owner `onReport` accepts (zero: CRE off).
+    function workflowOwner() external view returns (address);
 }

@@ -2,7 +2,7 @@
 // deployments/<network>.json and shows the resulting status.
 import fs from "node:fs";
 
-import { getAddress, isAddress } from "ethers";
+import { ZeroAddress, getAddress, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { parseDuration, parseIntIn, parseVix } from "../lib/shell/args";
@@ -21,6 +21,7 @@ import {
   writeDeployment,
 } from "../lib/deployments";
 import { printStatus } from "./status";
+import type { CreWorkflow } from "../lib/deploy";
 
 const DAY = 86_400;
 const MAX_SEATS = 64;
@@ -41,6 +42,9 @@ export interface DeployArgs {
   force: boolean;
   quiet: boolean;
   upkeep: boolean;
+  creForwarder?: string;
+  creWorkflowId?: string;
+  creWorkflowOwner?: string;
 }
 
 /** Every value checked before anything is sent. */
@@ -51,11 +55,12 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
   if (!compiled) await hre.run("compile", { quiet: true });
   compiled = true;
   const file = deploymentFile(hre);
+  const cre = await parseCre(hre, args);
   // --upkeep on a live deployment adds the upkeep only: it uses none of the system's options, and its seat holders
   // are not resolved (the default --seats 5 needs six accounts, which a network with one key has not).
   if (args.upkeep && !args.force && (await isLive(hre, file))) {
     requireWritable(hre, file);
-    return addUpkeep(hre, args, file);
+    return addUpkeep(hre, args, file, cre);
   }
   const holders = await resolveHolders(hre, args);
   const n = holders.length;
@@ -113,6 +118,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     oracle,
     initialVix,
     upkeep: args.upkeep,
+    cre,
   });
   const deployment = await recordDeployment(hre, system, address, holders);
   writeDeployment(file, deployment);
@@ -139,7 +145,7 @@ async function isLive(hre: HardhatRuntimeEnvironment, file: string): Promise<boo
 }
 
 /** `--upkeep` on a live deployment: deploys a HedgeUpkeep for its policy and records it in the same file. */
-async function addUpkeep(hre: HardhatRuntimeEnvironment, args: DeployArgs, file: string) {
+async function addUpkeep(hre: HardhatRuntimeEnvironment, args: DeployArgs, file: string, cre?: CreWorkflow) {
   const { deployment } = await loadDeployment(hre);
   if (deployment.contracts.upkeep) {
     throw new CliError(
@@ -150,12 +156,51 @@ async function addUpkeep(hre: HardhatRuntimeEnvironment, args: DeployArgs, file:
   const { deployUpkeep } = await import("../lib/deploy");
   const { upkeepRecord } = await import("../lib/deployments");
   say(`Deploying HedgeUpkeep for the policy ${deployment.contracts.policy.address} from ${label}...`);
-  const { upkeep, transaction } = await deployUpkeep(signer, deployment.contracts.policy.address);
+  const { upkeep, transaction } = await deployUpkeep(signer, deployment.contracts.policy.address, cre);
   deployment.contracts.upkeep = await upkeepRecord(upkeep, transaction);
   writeDeployment(file, deployment);
   say(`Deployed HedgeUpkeep at ${deployment.contracts.upkeep.address}; wrote ${displayPath(hre, file)}`);
-  say("  register it with Chainlink Automation as a custom-logic upkeep (README: Running it unattended)");
+  say(
+    cre
+      ? `  it accepts CRE reports of workflow ${cre.workflowId} (owner ${cre.workflowOwner}) from ${cre.forwarder}`
+      : "  CRE off (no --cre-forwarder): keep it in sync with an Automation registry or hedge:watch --sync",
+  );
+  say("  README: Running it unattended");
   return deployment;
+}
+
+/** The three `--cre-*` options: all or none, and only with --upkeep; the forwarder must be a contract. */
+async function parseCre(hre: HardhatRuntimeEnvironment, args: DeployArgs): Promise<CreWorkflow | undefined> {
+  const given = {
+    "--cre-forwarder": args.creForwarder,
+    "--cre-workflow-id": args.creWorkflowId,
+    "--cre-workflow-owner": args.creWorkflowOwner,
+  };
+  const present = Object.entries(given).filter(([, v]) => v !== undefined);
+  if (present.length === 0) return undefined;
+  if (!args.upkeep) throw new CliError(`${present[0][0]} configures HedgeUpkeep: add --upkeep`);
+  const missing = Object.entries(given).filter(([, v]) => v === undefined);
+  if (missing.length > 0)
+    throw new CliError(
+      `${missing.map(([k]) => k).join(" and ")} missing: CRE needs the forwarder, the workflow id and its owner (or none of them: CRE off)`,
+    );
+  const forwarder = args.creForwarder!;
+  const workflowId = args.creWorkflowId!;
+  const workflowOwner = args.creWorkflowOwner!;
+  if (!isAddress(forwarder)) throw new CliError(`--cre-forwarder ${forwarder}: not an address`);
+  if (!/^0x[0-9a-fA-F]{64}$/.test(workflowId) || /^0x0{64}$/.test(workflowId))
+    throw new CliError(`--cre-workflow-id ${workflowId}: not a workflow id (32 bytes, 0x and 64 hex digits, not zero)`);
+  if (!isAddress(workflowOwner) || getAddress(workflowOwner) === ZeroAddress)
+    throw new CliError(`--cre-workflow-owner ${workflowOwner}: not a non-zero address`);
+  if ((await hre.ethers.provider.getCode(forwarder)) === "0x")
+    throw new CliError(
+      `--cre-forwarder ${forwarder}: no contract there on network "${hre.network.name}" (give Chainlink's KeystoneForwarder)`,
+    );
+  return {
+    forwarder: getAddress(forwarder),
+    workflowId: workflowId.toLowerCase(),
+    workflowOwner: getAddress(workflowOwner),
+  };
 }
 
 async function resolveHolders(hre: HardhatRuntimeEnvironment, args: DeployArgs): Promise<string[]> {

@@ -86,6 +86,16 @@ export async function printStatus(
   const mock = system.deployment.oracleIsMock && sameAddress(oracle, c.oracle.address);
   say(`  oracle  ${oracle}${mock ? " (mock)" : ""}`);
   if (c.upkeep) say(`  upkeep  ${c.upkeep.address} (HedgeUpkeep: keepers call checkUpkeep / performUpkeep)`);
+  if (system.upkeep) {
+    // An upkeep deployed before CRE has no forwarder(): nothing to show.
+    const cre = await Promise.all([
+      system.upkeep.forwarder(),
+      system.upkeep.workflowId(),
+      system.upkeep.workflowOwner(),
+    ]).catch(() => undefined);
+    if (cre && BigInt(cre[0]) === 0n) say("  cre     off (onReport refuses every report)");
+    else if (cre) say(`  cre     workflow ${cre[1]} (owner ${cre[2]}) from the forwarder ${cre[0]}`);
+  }
   say();
 
   await printPolicy(system);

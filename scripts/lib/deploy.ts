@@ -6,7 +6,14 @@
 // holds a role. `deploySystem` checks all of that before it returns.
 //
 // This module imports TypeChain factories, which exist only after `hardhat compile`: tasks load it lazily.
-import { ZeroAddress, getCreateAddress, isAddress, type ContractTransactionResponse, type Signer } from "ethers";
+import {
+  ZeroAddress,
+  ZeroHash,
+  getCreateAddress,
+  isAddress,
+  type ContractTransactionResponse,
+  type Signer,
+} from "ethers";
 
 import {
   CouncilSeats__factory,
@@ -50,6 +57,18 @@ export interface SystemConfig {
   initialVix?: number;
   /** Also deploy a HedgeUpkeep (Chainlink Automation's entry point to syncLayers) for the policy; default false. */
   upkeep?: boolean;
+  /** The CRE workflow the upkeep accepts reports of (with `upkeep`); absent: CRE off, `onReport` refuses all. */
+  cre?: CreWorkflow;
+}
+
+/** What a HedgeUpkeep's `onReport` accepts: reports of one CRE workflow, delivered by one KeystoneForwarder. */
+export interface CreWorkflow {
+  /** Chainlink's KeystoneForwarder on this chain. */
+  forwarder: string;
+  /** The workflow's id, 32 bytes. */
+  workflowId: string;
+  /** The workflow's owner. */
+  workflowOwner: string;
 }
 
 export interface System {
@@ -161,7 +180,8 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
   };
   await checkWiring(system, from);
   let upkeepTx: ContractTransactionResponse | undefined;
-  if (config.upkeep) ({ upkeep: system.upkeep, transaction: upkeepTx } = await deployUpkeep(deployer, policyAddress));
+  if (config.upkeep)
+    ({ upkeep: system.upkeep, transaction: upkeepTx } = await deployUpkeep(deployer, policyAddress, config.cre));
   lastRecords.set(system, {
     thresholds,
     delays,
@@ -184,15 +204,25 @@ export async function deploySystem(deployer: Signer, config: SystemConfig): Prom
 /**
  * Deploys a HedgeUpkeep for the policy at `policy` (with a new system, or later for an existing one) and checks that
  * it points at that policy. The upkeep holds no role: anyone, a Chainlink Automation registry included, may call it.
+ * With `cre`, its `onReport` accepts that workflow's reports from that forwarder; without, CRE is off (all zero).
  */
 export async function deployUpkeep(
   deployer: Signer,
   policy: string,
+  cre?: CreWorkflow,
 ): Promise<{ upkeep: HedgeUpkeep; transaction: ContractTransactionResponse }> {
-  const upkeep = await new HedgeUpkeep__factory(deployer).deploy(policy);
+  const { forwarder, workflowId, workflowOwner } = cre ?? {
+    forwarder: ZeroAddress,
+    workflowId: ZeroHash,
+    workflowOwner: ZeroAddress,
+  };
+  const upkeep = await new HedgeUpkeep__factory(deployer).deploy(policy, forwarder, workflowId, workflowOwner);
   await upkeep.waitForDeployment();
   if ((await upkeep.policy()).toLowerCase() !== policy.toLowerCase())
     throw new Error("deployment wiring broken: HedgeUpkeep.policy is not HedgePolicy");
+  const recorded = [await upkeep.forwarder(), await upkeep.workflowId(), await upkeep.workflowOwner()];
+  if (recorded.join().toLowerCase() !== [forwarder, workflowId, workflowOwner].join().toLowerCase())
+    throw new Error("deployment wiring broken: HedgeUpkeep's CRE forwarder or workflow is not the one given");
   return { upkeep, transaction: upkeep.deploymentTransaction()! };
 }
 

@@ -93,7 +93,9 @@ describe("hedge:watch", function () {
   describe("the keeper's judgement agrees with HedgeUpkeep.preview", function () {
     async function fixture() {
       const base = await deployHedgePolicy();
-      const upkeep: HedgeUpkeep = await (await hre.ethers.getContractFactory("HedgeUpkeep")).deploy(base.policy);
+      const upkeep: HedgeUpkeep = await (
+        await hre.ethers.getContractFactory("HedgeUpkeep")
+      ).deploy(base.policy, hre.ethers.ZeroAddress, hre.ethers.ZeroHash, hre.ethers.ZeroAddress);
       const attack = await (await hre.ethers.getContractFactory("AttackOracle")).deploy(8, vixAnswer(2_500));
       return { ...base, upkeep, attack };
     }
