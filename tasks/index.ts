@@ -82,6 +82,11 @@ task(
     "upkeep",
     "Also deploy HedgeUpkeep, the Chainlink Automation (or any keeper's) entry point to syncLayers; on a live deployment without --force, add it to that deployment",
   )
+  .addFlag(
+    "deterministic",
+    "Deploy through the Safe singleton factory and HedgeDeployer: the same addresses on every chain for the same configuration, whoever deploys",
+  )
+  .addFlag("dryRun", "With --deterministic: print the addresses and send nothing")
   .setAction(lazyAction(() => import("../scripts/commands/deploy")));
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")

@@ -6,7 +6,14 @@
 // holds a role. `deploySystem` checks all of that before it returns.
 //
 // This module imports TypeChain factories, which exist only after `hardhat compile`: tasks load it lazily.
-import { ZeroAddress, getCreateAddress, isAddress, type ContractTransactionResponse, type Signer } from "ethers";
+import {
+  ZeroAddress,
+  getCreateAddress,
+  isAddress,
+  type ContractTransactionResponse,
+  type Signer,
+  type TransactionResponse,
+} from "ethers";
 
 import {
   CouncilSeats__factory,
@@ -74,7 +81,12 @@ export interface DeploymentRecord {
   proposalTtl: number;
   gracePeriod: number;
   oracleDeployed: boolean;
-  transactions: Record<CoreContract, ContractTransactionResponse | null> & { upkeep?: ContractTransactionResponse };
+  /** A transaction may have created several contracts through a factory (`factories`). */
+  transactions: Record<CoreContract, TransactionResponse | null> & { upkeep?: ContractTransactionResponse };
+  /** The factory each contract was created through, when it was (./deterministic). */
+  factories?: Partial<Record<CoreContract, string>>;
+  /** A deterministic deployment's factory, deployer and system id (./deterministic). */
+  deterministic?: { singletonFactory: string; deployer: string; systemId: string };
 }
 
 /** The default thresholds for `n` seats and the lowest any tier may have (min(2, n)): ./council. */
@@ -92,6 +104,11 @@ export function deploymentRecord(system: System): DeploymentRecord {
   const record = lastRecords.get(system);
   if (!record) throw new Error("this system was not deployed by deploySystem in this process");
   return record;
+}
+
+/** Records the settings and transactions of a system deployed in this process another way (./deterministic). */
+export function rememberDeployment(system: System, record: DeploymentRecord): void {
+  lastRecords.set(system, record);
 }
 
 /**
