@@ -153,6 +153,20 @@ describe("tasks: hedge:deploy --deterministic on two anvil chains (child process
     const foreign = await cli(c, ["hedge:status"]);
     expect(foreign.code).to.equal(1);
     expect(foreign.stderr).to.include("did not create the contract");
+    // A plain entry (no factory) is checked as before: the receipt of a call created no contract of its own.
+    const plain = JSON.parse(original) as Deployment;
+    delete plain.contracts.council.factory;
+    fs.writeFileSync(file, JSON.stringify(plain));
+    const unmarked = await cli(c, ["hedge:status"]);
+    expect(unmarked.code).to.equal(1);
+    expect(unmarked.stderr).to.include("council deployment transaction");
+    // Nor does a factory the transaction did not call.
+    const wrong = JSON.parse(original) as Deployment;
+    wrong.contracts.council.factory = SINGLETON_FACTORY;
+    fs.writeFileSync(file, JSON.stringify(wrong));
+    const otherFactory = await cli(c, ["hedge:status"]);
+    expect(otherFactory.code).to.equal(1);
+    expect(otherFactory.stderr).to.include("did not create the contract");
     fs.writeFileSync(file, original);
   });
 
