@@ -116,11 +116,7 @@ contract HedgeDeployer {
         _requireCode(code);
         systemId = systemIdOf(config, code);
         addresses = addressesOf(systemId);
-        for (uint256 i = 0; i < 4; ++i) {
-            if (addresses[i].code.length != 0 || _proxyOf(_salt(systemId, i)).code.length != 0) {
-                revert HedgeDeployerAlreadyDeployed(systemId, i, addresses[i]);
-            }
-        }
+        _requireNew(systemId, addresses);
         (address seats, address timelock, address policy, address council) = (
             addresses[0],
             addresses[1],
@@ -168,6 +164,17 @@ contract HedgeDeployer {
         if (code.council.length == 0) revert HedgeDeployerEmptyCode(3);
     }
 
+    /// @dev Refuses a system whose creation began already. A proxy exists once its contract's creation was attempted
+    /// in a call that did not revert (only proxies create these contracts, so an existing contract implies its proxy):
+    /// this also refuses a call that re-enters while the system is being created.
+    function _requireNew(bytes32 systemId, address[4] memory addresses) private view {
+        for (uint256 i = 0; i < 4; ++i) {
+            if (_proxyOf(_salt(systemId, i)).code.length != 0) {
+                revert HedgeDeployerAlreadyDeployed(systemId, i, addresses[i]);
+            }
+        }
+    }
+
     /// @dev Places the proxy of the `index`th salt and has it create `initCode`; checks code landed where expected.
     function _create(bytes32 systemId, uint256 index, bytes memory initCode) private {
         bytes32 salt = _salt(systemId, index);
@@ -176,7 +183,7 @@ contract HedgeDeployer {
         assembly ("memory-safe") {
             proxy := create2(0, add(proxyCode, 32), mload(proxyCode), salt)
         }
-        if (proxy == address(0)) revert HedgeDeployerAlreadyDeployed(systemId, index, _created(_proxyOf(salt)));
+        // A failed CREATE2 leaves `proxy` zero: the call below then creates nothing, and the check reverts.
         (bool ok, ) = proxy.call(initCode);
         address deployed = _created(proxy);
         if (!ok || deployed.code.length == 0) revert HedgeDeployerCreationFailed(systemId, index);

@@ -68,9 +68,11 @@ describe("HedgeDeployer", () => {
 
   it("refuses empty code, and a configuration a constructor refuses, leaving nothing behind", async () => {
     const { deployer, plan } = await loadFixture(fixture);
-    await expect(deployer.deploySystem(plan.config, { ...plan.code, policy: "0x" }))
-      .to.be.revertedWithCustomError(deployer, "HedgeDeployerEmptyCode")
-      .withArgs(2);
+    for (const [index, name] of (["seats", "timelock", "policy", "council"] as const).entries()) {
+      await expect(deployer.deploySystem(plan.config, { ...plan.code, [name]: "0x" }))
+        .to.be.revertedWithCustomError(deployer, "HedgeDeployerEmptyCode")
+        .withArgs(index);
+    }
     // Critical above the number of seats: the council's constructor refuses it (index 3), after the first three.
     const bad = { ...plan.config, thresholds: [2, 2, 9, 1] as [number, number, number, number] };
     const badId = await deployer.systemIdOf(bad, plan.code);
