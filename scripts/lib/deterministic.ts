@@ -222,8 +222,18 @@ export async function deployDeterministic(
       throw new Error(`the singleton factory did not create the mock oracle at ${plan.oracle.address}`);
   }
   const deployer = HedgeDeployer__factory.connect(plan.deployer, signer);
-  const tx = await deployer.deploySystem(plan.config, plan.code);
-  await tx.wait();
+  let tx;
+  try {
+    tx = await deployer.deploySystem(plan.config, plan.code);
+    await tx.wait();
+  } catch (error) {
+    // Someone sent the same call first (a front-runner can only deploy this very system): say so in one line.
+    if (await deployedAlready(provider, plan))
+      throw new CliError(
+        `this configuration was deployed on chain ${chainId} by another transaction meanwhile, at council ${plan.addresses.council}: the same system; nothing more was sent`,
+      );
+    throw error;
+  }
   const a = plan.addresses;
   const system: System = {
     seats: CouncilSeats__factory.connect(a.seats, signer),

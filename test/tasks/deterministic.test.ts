@@ -227,6 +227,21 @@ describe("tasks: hedge:deploy --deterministic on two anvil chains (child process
     );
   });
 
+  it("refuses in one line --dry-run without --deterministic, and --deterministic with --upkeep, sending nothing", async () => {
+    const c = chains[1];
+    const before = await state(c.anvil.url, c.key.address);
+    for (const [args, words] of [
+      [["hedge:deploy", "--dry-run", "--holders", holders.join(",")], "--dry-run needs --deterministic"],
+      [[...deployArgs, "--upkeep", "--force"], "--deterministic deploys the core system only"],
+    ] as const) {
+      const run = await cli(c, [...args]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr.trim().split("\n")).to.have.length(1);
+      expect(run.stderr).to.include(words);
+    }
+    expect(await state(c.anvil.url, c.key.address)).to.deep.equal(before);
+  });
+
   it("refuses in one line a chain without the singleton factory that the factory's package does not know", async () => {
     const anvil = await startAnvil({ chainId: 7_357 });
     others.push(anvil);
