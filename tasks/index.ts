@@ -95,6 +95,11 @@ task(
     types.string,
   )
   .addOptionalParam("creWorkflowOwner", "With --upkeep: that CRE workflow's owner", undefined, types.string)
+  .addFlag(
+    "deterministic",
+    "Deploy through the Safe singleton factory and HedgeDeployer: the same addresses on every chain for the same configuration, whoever deploys",
+  )
+  .addFlag("dryRun", "With --deterministic: print the addresses and send nothing")
   .setAction(lazyAction(() => import("../scripts/commands/deploy")));
 
 task("hedge:status", "Shows the policy, the VIX and engaged layers, the seats, the tier rules and the open proposals")

@@ -117,6 +117,7 @@ export const LAYERS: { rank: string; modules: string[] }[] = [
       "approvals-file.ts",
       "proposals-folder.ts",
       "deploy.ts",
+      "deterministic.ts",
     ],
   },
   {

@@ -45,6 +45,8 @@ export interface DeployArgs {
   creForwarder?: string;
   creWorkflowId?: string;
   creWorkflowOwner?: string;
+  deterministic?: boolean;
+  dryRun?: boolean;
 }
 
 /** Every value checked before anything is sent. */
@@ -62,6 +64,12 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     requireWritable(hre, file);
     return addUpkeep(hre, args, file, cre);
   }
+  if (args.dryRun && !args.deterministic)
+    throw new CliError(
+      "--dry-run needs --deterministic: a plain deployment's addresses depend on the deployer's nonce",
+    );
+  if (args.deterministic && args.upkeep)
+    throw new CliError("--deterministic deploys the core system only: add the upkeep afterwards with --upkeep");
   const holders = await resolveHolders(hre, args);
   const n = holders.length;
   const thresholds = args.thresholds ? parseThresholds(args.thresholds, n) : undefined;
@@ -98,17 +106,15 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     );
   }
 
-  requireWritable(hre, file);
-  if (!args.force && (await isLive(hre, file))) {
+  if (!args.dryRun) requireWritable(hre, file);
+  if (!args.dryRun && !args.force && (await isLive(hre, file))) {
     throw new CliError(
       `${displayPath(hre, file)} already records a deployment that is live on chain ${await chainIdOf(hre)}; pass --force to deploy a new system and replace the file`,
     );
   }
 
   const { signer, address, label } = await selectSigner(hre, args.from);
-  const { deploySystem } = await import("../lib/deploy");
-  say(`Deploying Hedge Council on network "${hre.network.name}" from ${label} with ${n} seats...`);
-  const system = await deploySystem(signer, {
+  const config = {
     seats: holders,
     thresholds,
     delays: { standard, critical },
@@ -119,7 +125,25 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     initialVix,
     upkeep: args.upkeep,
     cre,
-  });
+  };
+  let system;
+  if (args.deterministic) {
+    const det = await import("../lib/deterministic");
+    const plan = withConfigErrors(() => det.planDeterministic(config, address));
+    const chainId = await chainIdOf(hre);
+    const deployed = await det.deployedAlready(hre.ethers.provider, plan);
+    if (args.dryRun) {
+      printPlan(plan, chainId, deployed);
+      return undefined;
+    }
+    say(`Deploying Hedge Council deterministically on network "${hre.network.name}" from ${label} with ${n} seats...`);
+    printPlan(plan, chainId, deployed);
+    system = await det.deployDeterministic(signer, plan, chainId, say);
+  } else {
+    const { deploySystem } = await import("../lib/deploy");
+    say(`Deploying Hedge Council on network "${hre.network.name}" from ${label} with ${n} seats...`);
+    system = await deploySystem(signer, config);
+  }
   const deployment = await recordDeployment(hre, system, address, holders);
   writeDeployment(file, deployment);
   say(`Deployed; the deployer holds no role. Wrote ${displayPath(hre, file)}`);
@@ -133,6 +157,31 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment) {
     await printStatus(hre, await openSystem(hre));
   }
   return deployment;
+}
+
+/** A configuration the contracts would refuse, in one line (resolveConfig's words). */
+function withConfigErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError((error as Error).message);
+  }
+}
+
+/** The deterministic addresses, as the dry run and the deployment print them. */
+function printPlan(plan: import("../lib/deterministic").DeterministicPlan, chainId: number, deployed: boolean) {
+  const a = plan.addresses;
+  say(`Deterministic addresses on chain ${chainId} (the same on every chain for this configuration and code):`);
+  say(`  system id    ${plan.systemId}`);
+  say(`  factory      ${plan.singletonFactory} (Safe singleton factory)`);
+  say(`  deployer     ${plan.deployer} (HedgeDeployer)`);
+  say(`  oracle       ${plan.oracle.address}${plan.oracle.mock ? " (mock, placed by the singleton factory)" : ""}`);
+  say(`  seats        ${a.seats}`);
+  say(`  timelock     ${a.timelock}`);
+  say(`  policy       ${a.policy}`);
+  say(`  council      ${a.council}`);
+  say(deployed ? "  already deployed on this chain" : "  not deployed on this chain yet");
 }
 
 /** Whether `file` exists and records a deployment that is live on the network (one loadDeployment accepts). */

@@ -7,6 +7,15 @@
 // through `openSystem`), the console (app/src/chain.ts) and the audit (its `deployment-mismatch` findings,
 // ./audit `replayChain`) all read the receipts here; the first two say a mismatch with `mismatchText`. No Node or
 // Hardhat import, so the console may load it too.
+//
+// A contract created by a factory (`hedge:deploy --deterministic`: the HedgeDeployer creates the four core contracts
+// in one transaction, the Safe singleton factory the mock oracle) has no receipt of its own: the receipt of the
+// transaction that called the factory has a null `contractAddress`. The file says so with the entry's `factory`
+// (the address that transaction was sent to), and such an entry is checked otherwise: the receipt must be a
+// successful call to that factory, and the code at the address must be there at the receipt's block and absent at
+// the block before (eth_getCode at both: the contract was created in that very block, so its history cannot begin
+// before it). A plain deployment's entry (no `factory`) is checked as before: its receipt's `contractAddress` must
+// be the file's address, and the factory path is never taken for it.
 import { getAddress } from "ethers";
 
 import type { Rpc } from "./rpc";
@@ -14,6 +23,8 @@ import type { Rpc } from "./rpc";
 /** A receipt as eth_getTransactionReceipt returns it: the fields read here and by the audit. */
 export interface DeploymentReceipt {
   contractAddress: string | null;
+  /** The address the transaction was sent to; null for a plain contract creation. */
+  to?: string | null;
   blockNumber: string;
   status: string;
   logs: { address: string; topics: string[]; data: string }[];
@@ -24,6 +35,8 @@ export interface RecordedContract {
   address: string;
   transactionHash?: string | null;
   blockNumber?: number | null;
+  /** Set when a factory created the contract in the transaction, which was a call to this address. */
+  factory?: string | null;
 }
 
 /** One way the file disagrees with the receipts. */
@@ -85,6 +98,14 @@ export async function checkDeploymentReceipts<N extends string>(
   const receipts: Partial<Record<N, DeploymentReceipt>> = {};
   const mismatches: ReceiptMismatch[] = [];
   const blocks: number[] = [];
+  // The factory-created contracts' code, at the receipt's block and the block before, read at once too.
+  const created = await Promise.all(
+    entries.map(({ entry }, i) => {
+      const receipt = found[i];
+      if (!entry.factory || !receipt) return Promise.resolve(true);
+      return createdInBlock(rpc, entry.address, Number(receipt.blockNumber));
+    }),
+  );
   entries.forEach(({ name, entry }, i) => {
     const recorded = entry.blockNumber ?? null;
     if (!entry.transactionHash) {
@@ -101,7 +122,14 @@ export async function checkDeploymentReceipts<N extends string>(
     receipts[name] = receipt;
     const block = Number(receipt.blockNumber);
     blocks.push(block);
-    if (!receipt.contractAddress || getAddress(receipt.contractAddress) !== getAddress(entry.address)) {
+    const createdHere = entry.factory
+      ? receipt.contractAddress === null &&
+        receipt.status === "0x1" &&
+        !!receipt.to &&
+        getAddress(receipt.to) === getAddress(entry.factory) &&
+        created[i]
+      : !!receipt.contractAddress && getAddress(receipt.contractAddress) === getAddress(entry.address);
+    if (!createdHere) {
       mismatches.push({ kind: "address", name, transactionHash, address: getAddress(entry.address) });
     }
     if (recorded !== null && recorded !== block) {
@@ -114,6 +142,15 @@ export async function checkDeploymentReceipts<N extends string>(
     firstBlock: blocks.length ? Math.min(...blocks) : null,
     lastBlock: blocks.length ? Math.max(...blocks) : null,
   };
+}
+
+/** Whether `address` has code at `block` and had none at the block before: it was created in that block. */
+async function createdInBlock(rpc: Rpc, address: string, block: number): Promise<boolean> {
+  if (block < 1) return false;
+  const at = (n: number) =>
+    rpc.request({ method: "eth_getCode", params: [address, `0x${n.toString(16)}`] }) as Promise<string>;
+  const [before, after] = await Promise.all([at(block - 1), at(block)]);
+  return before === "0x" && after !== "0x";
 }
 
 /** A mismatch in words, as the command line and the console say it (the audit words its findings its own way). */

@@ -13,6 +13,7 @@ import {
   isAddress,
   type ContractTransactionResponse,
   type Signer,
+  type TransactionResponse,
 } from "ethers";
 
 import {
@@ -93,7 +94,12 @@ export interface DeploymentRecord {
   proposalTtl: number;
   gracePeriod: number;
   oracleDeployed: boolean;
-  transactions: Record<CoreContract, ContractTransactionResponse | null> & { upkeep?: ContractTransactionResponse };
+  /** A transaction may have created several contracts through a factory (`factories`). */
+  transactions: Record<CoreContract, TransactionResponse | null> & { upkeep?: ContractTransactionResponse };
+  /** The factory each contract was created through, when it was (./deterministic). */
+  factories?: Partial<Record<CoreContract, string>>;
+  /** A deterministic deployment's factory, deployer and system id (./deterministic). */
+  deterministic?: { singletonFactory: string; deployer: string; systemId: string };
 }
 
 /** The default thresholds for `n` seats and the lowest any tier may have (min(2, n)): ./council. */
@@ -111,6 +117,11 @@ export function deploymentRecord(system: System): DeploymentRecord {
   const record = lastRecords.get(system);
   if (!record) throw new Error("this system was not deployed by deploySystem in this process");
   return record;
+}
+
+/** Records the settings and transactions of a system deployed in this process another way (./deterministic). */
+export function rememberDeployment(system: System, record: DeploymentRecord): void {
+  lastRecords.set(system, record);
 }
 
 /**

@@ -49,6 +49,13 @@ export interface DeployedContract {
   /** Null for an oracle that existed before the deployment. */
   transactionHash: string | null;
   blockNumber: number | null;
+  /**
+   * Present when a factory created the contract (`hedge:deploy --deterministic`): the address the transaction
+   * called. `transactionHash` is then that call, which may have created several contracts (the HedgeDeployer creates
+   * the four core ones in one), and `blockNumber` its block; the receipts check (./deploy-receipts) verifies the
+   * contract by its code appearing in that block.
+   */
+  factory?: string;
 }
 
 export interface Deployment {
@@ -71,6 +78,11 @@ export interface Deployment {
     gracePeriod: number;
   };
   initialPolicy: { version: number; hash: string };
+  /**
+   * Present for `hedge:deploy --deterministic`: the Safe singleton factory, the HedgeDeployer it placed and the
+   * system id (the hash of the configuration and the four creation codes) the addresses derive from.
+   */
+  deterministic?: { singletonFactory: string; deployer: string; systemId: string };
 }
 
 /** The deployment's contracts, connected to the network (`openSystem(hre, { history: false })`). */
@@ -128,10 +140,12 @@ export async function recordDeployment(
   for (const key of CONTRACT_KEYS) {
     const tx = record.transactions[key];
     const receipt = tx ? await tx.wait() : null;
+    const factory = record.factories?.[key];
     contracts[key] = {
       address: await system[key].getAddress(),
       transactionHash: tx ? tx.hash : null,
       blockNumber: receipt ? receipt.blockNumber : null,
+      ...(factory ? { factory } : {}),
     };
   }
   if (system.upkeep && record.transactions.upkeep)
@@ -154,6 +168,7 @@ export async function recordDeployment(
       gracePeriod: record.gracePeriod,
     },
     initialPolicy: { version: Number(await system.policy.version()), hash: await system.policy.policyHash() },
+    ...(record.deterministic ? { deterministic: record.deterministic } : {}),
   };
 }
 
@@ -218,6 +233,9 @@ export function parseDeployment(text: string, name: string): Deployment {
     }
     if (entry.blockNumber !== null && !Number.isSafeInteger(entry.blockNumber)) {
       throw bad(`contracts.${key}.blockNumber is not a block number`);
+    }
+    if (entry.factory !== undefined && (typeof entry.factory !== "string" || !isAddress(entry.factory))) {
+      throw bad(`contracts.${key}.factory is not an address`);
     }
   }
   if (contracts.upkeep !== undefined) {
