@@ -2,8 +2,10 @@
 pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IPyth} from "@pythnetwork/pyth-sdk-solidity/IPyth.sol";
 import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
 import {IHedgeUpkeep} from "./interfaces/IHedgeUpkeep.sol";
+import {IPythVixAdapter} from "./interfaces/IPythVixAdapter.sol";
 
 /**
  * @title HedgeUpkeep
@@ -37,6 +39,35 @@ contract HedgeUpkeep is IHedgeUpkeep {
 
     /// @inheritdoc IHedgeUpkeep
     function performUpkeep(bytes calldata) external {
+        (bool needed, OracleStatus status, uint32 vix, uint8 engagedMask, ) = _preview();
+        if (status != OracleStatus.Fresh) revert HedgeUpkeepOracleUnusable(status);
+        if (!needed) revert HedgeUpkeepNothingToSync(engagedMask, vix);
+        uint8 next = policy.syncLayers();
+        emit UpkeepPerformed(msg.sender, engagedMask, next, vix);
+    }
+
+    /**
+     * @inheritdoc IHedgeUpkeep
+     * @dev Reentrancy: the only external calls are to the policy, its oracle and the oracle's Pyth, all approved by
+     * the council; this contract keeps no state and no ether, so a re-entered call can only sync again.
+     */
+    function updateAndSync(bytes[] calldata updateData) external payable {
+        address oracle = policy.oracle();
+        (bool ok, uint256 size, uint256[5] memory words) = _callWords(oracle, IPythVixAdapter.pyth.selector);
+        if (!ok || size < 32 || words[0] >> 160 != 0 || address(uint160(words[0])).code.length == 0) {
+            revert HedgeUpkeepOracleNotPyth(oracle);
+        }
+        IPyth pyth = IPyth(address(uint160(words[0])));
+        uint256 fee = pyth.getUpdateFee(updateData);
+        if (msg.value != fee) revert HedgeUpkeepUpdateFeeMismatch(fee, msg.value);
+        (, , words) = _callWords(oracle, AggregatorV3Interface.latestRoundData.selector);
+        uint256 before = words[3];
+        pyth.updatePriceFeeds{value: fee}(updateData);
+        (ok, size, words) = _callWords(oracle, AggregatorV3Interface.latestRoundData.selector);
+        // An oracle that no longer answers is left to the check below (Unavailable).
+        if (ok && size >= 160 && words[3] <= before) revert HedgeUpkeepPriceUpdateIgnored(before);
+        emit PriceUpdatePaid(msg.sender, fee, words[3]);
+
         (bool needed, OracleStatus status, uint32 vix, uint8 engagedMask, ) = _preview();
         if (status != OracleStatus.Fresh) revert HedgeUpkeepOracleUnusable(status);
         if (!needed) revert HedgeUpkeepNothingToSync(engagedMask, vix);
