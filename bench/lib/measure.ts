@@ -63,6 +63,8 @@ export interface GasReport {
   criticalSigners: Record<ShapeName, number>;
   bytecode: Record<string, number>;
   deployment: Record<string, number>;
+  /** The Pyth path: HedgeUpkeep.updateAndSync over Pyth's MockPyth (which skips the real contract's signature checks). */
+  pyth: Record<string, number>;
 }
 
 const EIP170_LIMIT = 24_576;
@@ -440,10 +442,63 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
   deployment["Safe (anchor)"] = await deploymentGas(hre, anchorContracts!.singleton.deploymentTransaction());
   bytecode["SafeProxyFactory (anchor)"] = await runtimeSize(hre, await anchorContracts!.factory.getAddress());
   deployment["SafeProxyFactory (anchor)"] = await deploymentGas(hre, anchorContracts!.factory.deploymentTransaction());
-  return { shapes, transactions, lifecycles, criticalSigners, bytecode, deployment };
+  const pyth = await measurePyth(hre);
+  bytecode["PythVixAdapter"] = pyth.adapterBytes;
+  deployment["PythVixAdapter"] = pyth.adapterDeployment;
+  delete pyth.adapterBytes;
+  delete pyth.adapterDeployment;
+  return { shapes, transactions, lifecycles, criticalSigners, bytecode, deployment, pyth };
 }
 
-/** What bench/gas.json holds: the shapes, then `bytecode` and `deployment`. */
+/**
+ * The Pyth path, last (it moves the chain's clock): a PythVixAdapter (three months, 5-day blend) over MockPyth with
+ * a 1-wei fee, a policy reading it and an upkeep. `updateAndSync` engaging layer 0 from a single month's update, then
+ * inside a roll's blend window (both months updated) disengaging it; `syncLayers` alone reading the blend.
+ */
+async function measurePyth(hre: HardhatRuntimeEnvironment): Promise<Record<string, number>> {
+  const { ethers } = hre;
+  const [deployer] = await ethers.getSigners();
+  const { defaultPolicy } = await import("../../scripts/lib/policy");
+  const mock = await (await ethers.getContractFactory("MockPyth")).deploy(60, 1);
+  const day = 86_400;
+  const start = Number((await ethers.provider.getBlock("latest"))!.timestamp) + 10;
+  const ids = ["VX1", "VX2", "VX3"].map((m) => ethers.id(m));
+  const adapter = await (
+    await ethers.getContractFactory("PythVixAdapter")
+  ).deploy(mock, 8, ids, [start, start + 30 * day, start + 60 * day], start + 90 * day, 5 * day, "VIX futures");
+  const at = async (t: number) => hre.network.provider.send("evm_setNextBlockTimestamp", [t]);
+  const update = (id: string, hundredths: number, t: number) =>
+    mock.createPriceFeedUpdateData(id, BigInt(hundredths) * 1_000n, 10n, -5, BigInt(hundredths) * 1_000n, 10n, t, 0);
+  await at(start);
+  await mock.updatePriceFeeds([await update(ids[0], 1_500, start)], { value: 1 });
+  const policy = await (
+    await ethers.getContractFactory("HedgePolicy")
+  ).deploy(defaultPolicy(), deployer, deployer, adapter);
+  const upkeep = await (await ethers.getContractFactory("HedgeUpkeep")).deploy(policy);
+  const send = async (t: number, prices: [string, number][]) => {
+    const data = await Promise.all(prices.map(([id, v]) => update(id, v, t)));
+    await at(t);
+    return Number((await (await upkeep.updateAndSync(data, { value: data.length })).wait())!.gasUsed);
+  };
+  const t0 = Number((await ethers.provider.getBlock("latest"))!.timestamp) + 10;
+  const oneMonth = await send(t0, [[ids[0], 2_100]]);
+  const windowStart = start + 25 * day;
+  const blend = await send(windowStart + 3_600, [
+    [ids[0], 1_700],
+    [ids[1], 1_750],
+  ]);
+  await at(windowStart + 3_700);
+  const syncBlend = Number((await (await policy.syncLayers()).wait())!.gasUsed);
+  return {
+    updateAndSyncOneLayer: oneMonth,
+    updateAndSyncBlendWindow: blend,
+    syncLayersBlendWindow: syncBlend,
+    adapterBytes: await runtimeSize(hre, await adapter.getAddress()),
+    adapterDeployment: await deploymentGas(hre, adapter.deploymentTransaction()),
+  };
+}
+
+/** What bench/gas.json holds: the shapes, then `bytecode`, `deployment` and `pyth`. */
 export function snapshotOf(report: GasReport) {
-  return { ...report.shapes, bytecode: report.bytecode, deployment: report.deployment };
+  return { ...report.shapes, bytecode: report.bytecode, deployment: report.deployment, pyth: report.pyth };
 }
