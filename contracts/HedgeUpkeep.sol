@@ -60,8 +60,9 @@ contract HedgeUpkeep is IHedgeUpkeep {
         IPyth pyth = IPyth(address(uint160(words[0])));
         uint256 fee = pyth.getUpdateFee(updateData);
         if (msg.value != fee) revert HedgeUpkeepUpdateFeeMismatch(fee, msg.value);
-        (, , words) = _callWords(oracle, AggregatorV3Interface.latestRoundData.selector);
-        uint256 before = words[3];
+        // Before: 0 when the oracle has no answer yet (a month Pyth never held): any update that gives one advances it.
+        (ok, size, words) = _callWords(oracle, AggregatorV3Interface.latestRoundData.selector);
+        uint256 before = ok && size >= 160 ? words[3] : 0;
         pyth.updatePriceFeeds{value: fee}(updateData);
         (ok, size, words) = _callWords(oracle, AggregatorV3Interface.latestRoundData.selector);
         // An oracle that no longer answers is left to the check below (Unavailable).

@@ -76,6 +76,20 @@ describe("HedgeUpkeep.updateAndSync (the Pyth path)", function () {
     expect(await f.policy.engagedLayers()).to.equal(0n);
   });
 
+  it("accepts the first update of the next month, which Pyth never held, in the blend window", async function () {
+    const f = await loadFixture(fixture);
+    const windowStart = f.rollTimes[1] - BLEND_WINDOW;
+    await pushPrice(f.mockPyth, MONTHS[0], 1_500, windowStart + 100);
+    await expect(f.adapter.latestRoundData()).to.be.revertedWithCustomError(f.mockPyth, "PriceFeedNotFound");
+    const t = windowStart + 200;
+    const data = [await update(f.mockPyth, MONTHS[0], 2_100, t), await update(f.mockPyth, MONTHS[1], 2_200, t)];
+    await time.setNextBlockTimestamp(t);
+    await expect(f.upkeep.updateAndSync(data, { value: 2n * UPDATE_FEE }))
+      .to.emit(f.upkeep, "PriceUpdatePaid")
+      .withArgs(f.deployer.address, 2n * UPDATE_FEE, t);
+    expect(await f.policy.engagedLayers()).to.equal(0b001n);
+  });
+
   describe("refused, with nothing changed", function () {
     it("an underpaid or overpaid fee", async function () {
       const f = await loadFixture(fixture);
