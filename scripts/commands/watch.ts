@@ -240,7 +240,7 @@ function checkWritable(file: string, given: string | undefined): void {
  * sends HedgeUpkeep.updateAndSync with updates from Hermes, so it needs the deployment's upkeep and a Hermes URL.
  * Any other oracle: undefined (the keeper sends syncLayers).
  */
-async function pythKeeping(
+export async function pythKeeping(
   rpc: { request(args: { method: string; params?: unknown[] }): Promise<unknown> },
   deployment: { contracts: { policy: { address: string }; upkeep?: { address: string } } },
   hermes: string | undefined,

@@ -15,6 +15,7 @@ import { hermesSource } from "../../scripts/lib/watch/hermes";
 import { emptyCheckpoint, type Checkpoint } from "../../scripts/lib/watch/checkpoint";
 import { getBlock } from "../../scripts/lib/watch/chain";
 import type { SyncPreview } from "../../scripts/lib/council";
+import { deployHedgePolicy } from "../helpers/hedgePolicy";
 import { MONTHS, PYTH_EXPO, UPDATE_FEE, deployPythPath, update } from "../helpers/pyth";
 
 /** A stand-in for Hermes: GET /v2/updates/price/latest answers `current` in Hermes' shape; requests are kept. */
@@ -107,11 +108,12 @@ async function serve(f: Fixture, hundredths: number) {
 
 const nonce = (f: Fixture) => ethers.provider.getTransactionCount(f.keeper.address);
 
-describe("hedge:watch --sync, the Pyth path: the keeper with Hermes (a local stub)", function () {
-  after(async () => {
-    await (await loadFixture(deploy)).hermes.close();
-  });
+// The stub Hermes lives as long as the deployment's snapshot: closed once every test of this file ran.
+after(async () => {
+  await (await loadFixture(deploy)).hermes.close();
+});
 
+describe("hedge:watch --sync, the Pyth path: the keeper with Hermes (a local stub)", function () {
   it("sends updateAndSync once for a spike, paying exactly the fee, and never twice", async function () {
     const f = await fixture();
     await serve(f, 3_150);
@@ -170,5 +172,37 @@ describe("hedge:watch --sync, the Pyth path: the keeper with Hermes (a local stu
     } finally {
       f.hermes.state.fail = false;
     }
+  });
+});
+
+describe("hedge:watch --sync: which keeper (pythKeeping)", function () {
+  it("a Chainlink feed as the oracle: none (the keeper sends syncLayers)", async function () {
+    const { pythKeeping } = await import("../../scripts/commands/watch");
+    const base = await deployHedgePolicy();
+    const deployment = { contracts: { policy: { address: await base.policy.getAddress() } } };
+    expect(await pythKeeping(nodeRpc, deployment, "http://127.0.0.1:1")).to.equal(undefined);
+  });
+
+  it("a Pyth adapter: needs the upkeep and a Hermes URL, each refusal in one line naming the fix", async function () {
+    const { pythKeeping } = await import("../../scripts/commands/watch");
+    const f = await fixture();
+    const policy = { address: await f.policy.getAddress() };
+    const upkeep = { address: await f.upkeep.getAddress() };
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => "accepted",
+        (e: Error) => `${e.constructor.name}: ${e.message}`,
+      );
+    expect(await refusal(pythKeeping(nodeRpc, { contracts: { policy } }, f.hermes.url))).to.match(
+      /^CliError: --sync: .* is a Pyth adapter .* has no upkeep; add one \(hedge:deploy --upkeep\)$/,
+    );
+    expect(await refusal(pythKeeping(nodeRpc, { contracts: { policy, upkeep } }, undefined))).to.match(
+      /^CliError: --sync: .* give Pyth's Hermes endpoint with --hermes URL or \$HEDGE_HERMES_URL/,
+    );
+    const keeping = await pythKeeping(nodeRpc, { contracts: { policy, upkeep } }, f.hermes.url);
+    expect(keeping?.upkeep).to.equal(upkeep.address);
+    expect(keeping?.hermes).to.equal(f.hermes.url);
+    await serve(f, 3_150);
+    expect((await keeping!.source([MONTHS[0]])).publishTimes).to.deep.equal([f.hermes.state.current!.publishTime]);
   });
 });
