@@ -159,6 +159,32 @@ describe("hedge:watch --sync, the Pyth path: the keeper with Hermes (a local stu
     expect(await nonce(f)).to.equal(sent + 1);
   });
 
+  it("after its transaction reverts (the update went stale while it waited): not the same update again, a newer one", async function () {
+    const f = await fixture();
+    await serve(f, 3_150);
+    const sent = await nonce(f);
+    await ethers.provider.send("evm_setAutomine", [false]);
+    try {
+      const at = await head(f);
+      expect((await f.keeperBot.step(at.header, at.preview)).map((d) => d.kind)).to.deep.equal(["sync-sent"]);
+      await time.increase(3_700); // mined an hour later: the update is older than maxOracleAge
+      await ethers.provider.send("evm_mine", []);
+    } finally {
+      await ethers.provider.send("evm_setAutomine", [true]);
+    }
+    expect(await nonce(f)).to.equal(sent + 1);
+    expect(await f.policy.engagedLayers()).to.equal(0n);
+    let at = await head(f);
+    expect((await f.keeperBot.step(at.header, at.preview)).map((d) => d.kind)).to.deep.equal(["sync-failed"]);
+    expect(await f.keeperBot.step(at.header, at.preview)).to.deep.equal([]); // the same update: not again
+    expect(await nonce(f)).to.equal(sent + 1);
+    await serve(f, 3_150); // a newer update of the same spike
+    at = await head(f);
+    expect((await f.keeperBot.step(at.header, at.preview)).map((d) => d.kind)).to.deep.equal(["sync-sent"]);
+    expect(await f.policy.engagedLayers()).to.equal(0b011n);
+    expect(await nonce(f)).to.equal(sent + 2);
+  });
+
   it("sends nothing while Hermes fails, and does not stop", async function () {
     const f = await fixture();
     await serve(f, 3_150);

@@ -39,6 +39,8 @@ export interface KeeperRecord {
   raw: string | null;
   /** The call when it is not `syncLayers()` on the policy (the Pyth path: `updateAndSync` on the upkeep, paid). */
   call?: { to: string; data: string; value: string };
+  /** The Pyth path: the newest publish time of the update it carried; after a revert, only a newer update is sent. */
+  publishTime?: number;
   /** Block at which it was first sent. */
   sentAt: number;
   /** True until the keeper saw its nonce used (the transaction, or one with its nonce, was mined). */

@@ -57,6 +57,8 @@ interface Candidate {
   key: string | null;
   call: { from: string; to: string; data: string; value?: string };
   what: string;
+  /** The Pyth path: the newest publish time in the update. */
+  publishTime?: number;
 }
 
 const mask = (m: number) => {
@@ -121,17 +123,24 @@ export class Keeper {
       record.minedAt = receipt ? Number(receipt.blockNumber) : Number(await this.request("eth_blockNumber", []));
       this.o.save();
       if (receipt && Number(receipt.status) === 0) {
+        // The Pyth path's key (the on-chain answer) does not move when its transaction reverts: the same key, marked
+        // failed, lets a newer update through (below) and never the same one again.
+        if (record.publishTime !== undefined) {
+          record.key = `${record.key}:failed`;
+          this.o.save();
+        }
         drafts.push({
           key: `sync-failed:${record.nonce}:${record.key}`,
           kind: "sync-failed",
           severity: "warning",
-          message: `the keeper's syncLayers ${record.hash} reverted in block ${Number(receipt.blockNumber)} (the answer changed before it was mined?); it is not sent again for the same oracle round`,
+          message: `the keeper's ${record.publishTime === undefined ? "syncLayers" : "updateAndSync"} ${record.hash} reverted in block ${Number(receipt.blockNumber)} (the answer changed before it was mined?); it is not sent again for the same ${record.publishTime === undefined ? "oracle round" : "Pyth update"}`,
           details: { tx: record.hash },
         });
       }
     }
     if (key === null) return drafts;
     if (record?.key === key && !record.abandoned) return drafts;
+    if (record?.key === `${key}:failed` && (candidate.publishTime ?? 0) <= (record.publishTime ?? 0)) return drafts;
 
     const { address, sign } = this.o.account;
     const call = candidate.call;
@@ -147,6 +156,7 @@ export class Keeper {
       : Number(await this.request("eth_getTransactionCount", [address, "pending"]));
     const next: KeeperRecord = { key, nonce, hash: null, raw: null, sentAt: block.number, pending: true };
     if (call.to !== this.o.policy) next.call = { to: call.to, data: call.data, value: call.value ?? "0x0" };
+    if (candidate.publishTime !== undefined) next.publishTime = candidate.publishTime;
     if (sign) {
       const tip = 1_000_000_000n;
       const base = block.baseFeePerGas ?? 1_000_000_000n;
@@ -259,6 +269,7 @@ export class Keeper {
     const args = coder.encode(["bytes[]"], [update.data]).slice(2);
     const fee = BigInt(coder.decode(["uint256"], await word(pyth, GET_UPDATE_FEE + args))[0]);
     return {
+      publishTime: Math.max(...update.publishTimes, 0),
       key: `pyth:${preview.updatedAt}:${preview.engagedMask}`,
       call: { from, to: upkeep, data: UPDATE_AND_SYNC + args, value: `0x${fee.toString(16)}` },
       what: `updateAndSync (Pyth update of ${Math.max(...update.publishTimes, 0)}, fee ${fee} wei)`,
