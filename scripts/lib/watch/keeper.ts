@@ -14,6 +14,7 @@
 // HedgeUpkeep.updateAndSync(update) paying exactly Pyth's fee, when the chain says (eth_estimateGas) that it would
 // change a layer. The change's key is the on-chain answer it moves from (`pyth:updatedAt:mask`): it stays the same
 // while the transaction waits, so the same transaction is re-sent, never a second one; once it is mined the key moves.
+// A reverted one leaves the key where it was: it is marked failed, and only an update newer than its own is sent.
 import { AbiCoder, id, keccak256, type TransactionRequest } from "ethers";
 
 import { fmtVix } from "../format";
