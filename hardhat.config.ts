@@ -19,6 +19,7 @@
  * | `HEDGE_KEYSTORE_PASSWORD_FILE` | a file whose first line is that password, for automation (unset)                  |
  * | `HEDGE_WEBHOOK_URL`            | `hedge:watch --webhook`'s URL, a secret: printed as scheme and host only (unset)  |
  * | `HEDGE_WEBHOOK_URL_FILE`       | a file whose first line is that URL, for automation (unset)                       |
+ * | `HEDGE_HERMES_URL`             | Pyth's Hermes endpoint, `hedge:watch --sync` with a Pyth oracle (unset: --hermes) |
  * | NAME of `--from env:NAME`      | a private key for `--from env:NAME` or `--keeper env:NAME`, never printed         |
  * | `REPORT_GAS`                   | `true` prints hardhat-gas-reporter's table after `hardhat test` (unset: off)      |
  *

@@ -120,6 +120,23 @@ async function main() {
   }
   printTable(describedRows, 1);
 
+  console.log(
+    "\nThe Pyth path: HedgeUpkeep.updateAndSync (a Pyth update and the sync in one transaction) over Pyth's MockPyth," +
+      "\nwhich skips the real Pyth contract's signature checks (add their cost on a real chain)\n",
+  );
+  printTable(
+    [
+      ["row", "gas"],
+      ["updateAndSync, one month's update, engages layer 0", fmt(report.pyth.updateAndSyncOneLayer)],
+      [
+        "updateAndSync in a roll's blend window (two months), disengages layer 0",
+        fmt(report.pyth.updateAndSyncBlendWindow),
+      ],
+      ["syncLayers alone reading a blend (two months), nothing moves", fmt(report.pyth.syncLayersBlendWindow)],
+    ],
+    1,
+  );
+
   console.log("\nGoals\n");
   const goals = [["goal", "", "measured", "met"]];
   const perSigner = SHAPES.slice(1).map(({ name }) => report.shapes[name]);

@@ -2,10 +2,12 @@
 pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IPyth} from "@pythnetwork/pyth-sdk-solidity/IPyth.sol";
 import {IHedgePolicy} from "./interfaces/IHedgePolicy.sol";
 import {IReceiver} from "@chainlink/contracts/src/v0.8/keystone/interfaces/IReceiver.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IHedgeUpkeep} from "./interfaces/IHedgeUpkeep.sol";
+import {IPythVixAdapter} from "./interfaces/IPythVixAdapter.sol";
 
 /**
  * @title HedgeUpkeep
@@ -78,6 +80,31 @@ contract HedgeUpkeep is IHedgeUpkeep {
         _sync();
     }
 
+    /**
+     * @inheritdoc IHedgeUpkeep
+     * @dev Reentrancy: the only external calls are to the policy, its oracle and the oracle's Pyth, all approved by
+     * the council; this contract keeps no state and no ether, so a re-entered call can only sync again.
+     */
+    function updateAndSync(bytes[] calldata updateData) external payable {
+        address oracle = policy.oracle();
+        (bool ok, uint256 size, uint256[5] memory words) = _callWords(oracle, IPythVixAdapter.pyth.selector);
+        if (!ok || size < 32 || words[0] >> 160 != 0 || address(uint160(words[0])).code.length == 0) {
+            revert HedgeUpkeepOracleNotPyth(oracle);
+        }
+        IPyth pyth = IPyth(address(uint160(words[0])));
+        uint256 fee = pyth.getUpdateFee(updateData);
+        if (msg.value != fee) revert HedgeUpkeepUpdateFeeMismatch(fee, msg.value);
+        // Before: 0 when the oracle has no answer yet (a month Pyth never held): any update that gives one advances it.
+        (ok, size, words) = _callWords(oracle, AggregatorV3Interface.latestRoundData.selector);
+        uint256 before = ok && size >= 160 ? words[3] : 0;
+        pyth.updatePriceFeeds{value: fee}(updateData);
+        (ok, size, words) = _callWords(oracle, AggregatorV3Interface.latestRoundData.selector);
+        // An oracle that no longer answers is left to the check below (Unavailable).
+        if (ok && size >= 160 && words[3] <= before) revert HedgeUpkeepPriceUpdateIgnored(before);
+        emit PriceUpdatePaid(msg.sender, fee, words[3]);
+        _sync();
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IHedgeUpkeep
@@ -104,7 +131,7 @@ contract HedgeUpkeep is IHedgeUpkeep {
 
     // ---------------------------------------------------------------- internal helpers
 
-    /// @dev The sync behind `performUpkeep` and `onReport`: checks, then the policy's `syncLayers`, then the event.
+    /// @dev The sync behind `performUpkeep`, `onReport` and `updateAndSync`: checks, then `syncLayers`, then the event.
     function _sync() private {
         (bool needed, OracleStatus status, uint32 vix, uint8 engagedMask, ) = _preview();
         if (status != OracleStatus.Fresh) revert HedgeUpkeepOracleUnusable(status);

@@ -323,6 +323,12 @@ task(
   )
   .addFlag("sync", "Keep the layers in sync: send syncLayers from the keeper account when a sync would change a layer")
   .addOptionalParam("keeper", `The keeper account with --sync. ${FROM_HELP}`, undefined, types.string)
+  .addOptionalParam(
+    "hermes",
+    "With --sync and a Pyth adapter as the oracle: Pyth's Hermes endpoint for the price updates (default $HEDGE_HERMES_URL)",
+    undefined,
+    types.string,
+  )
   .addFlag("json", "Print each notice as one JSON line instead of a human line")
   .addFlag(
     "webhook",

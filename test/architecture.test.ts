@@ -143,6 +143,8 @@ export const LAZY_IMPORTS: Record<string, string> = {
     "scrypt and the password prompt load only for --from keystore:FILE",
   "scripts/lib/simulate.ts -> hardhat/internal/core/providers/construction":
     "Hardhat's provider factory loads only to fork a node",
+  "scripts/lib/watch/hermes.ts -> @pythnetwork/hermes-client":
+    "Pyth's Hermes client (and its schemas) loads only for a keeper whose policy reads a Pyth adapter",
   "scripts/lib/council/ids.ts -> keccak":
     "the native keccak binding is optional: the console's build has none, Node loads it when present",
 };

@@ -9,7 +9,7 @@
 // Critical tier, against an owner added to the Safe through the timelock (the timelock is a module of the Safe for
 // that: `addOwnerWithThreshold` only runs when the Safe calls itself).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Signer } from "ethers";
+import { ZeroAddress, ZeroHash, type Signer } from "ethers";
 import SafeArtifact from "@safe-global/safe-smart-account/build/artifacts/contracts/Safe.sol/Safe.json";
 import SafeProxyFactoryArtifact from "@safe-global/safe-smart-account/build/artifacts/contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json";
 
@@ -66,6 +66,8 @@ export interface GasReport {
   deployment: Record<string, number>;
   /** The keeper paths to syncLayers: direct, performUpkeep, a CRE report (./keeper). */
   keeper: KeeperGas;
+  /** The Pyth path: HedgeUpkeep.updateAndSync over Pyth's MockPyth (which skips the real contract's signature checks). */
+  pyth: Record<string, number>;
 }
 
 const EIP170_LIMIT = 24_576;
@@ -446,10 +448,71 @@ export async function measureGas(hre: HardhatRuntimeEnvironment): Promise<GasRep
   const { keeper, upkeepBytecode, upkeepDeployment } = await measureKeeper(hre);
   bytecode["HedgeUpkeep"] = upkeepBytecode;
   deployment["HedgeUpkeep"] = upkeepDeployment;
-  return { shapes, transactions, lifecycles, criticalSigners, bytecode, deployment, keeper };
+  const pyth = await measurePyth(hre);
+  bytecode["PythVixAdapter"] = pyth.adapterBytes;
+  deployment["PythVixAdapter"] = pyth.adapterDeployment;
+  delete pyth.adapterBytes;
+  delete pyth.adapterDeployment;
+  return { shapes, transactions, lifecycles, criticalSigners, bytecode, deployment, keeper, pyth };
 }
 
-/** What bench/gas.json holds: the shapes, then `bytecode`, `deployment` and `keeper`. */
+/**
+ * The Pyth path, last (it moves the chain's clock): a PythVixAdapter (three months, 5-day blend) over MockPyth with
+ * a 1-wei fee, a policy reading it and an upkeep. `updateAndSync` engaging layer 0 from a single month's update, then
+ * inside a roll's blend window (both months updated) disengaging it; `syncLayers` alone reading the blend.
+ */
+async function measurePyth(hre: HardhatRuntimeEnvironment): Promise<Record<string, number>> {
+  const { ethers } = hre;
+  const [deployer] = await ethers.getSigners();
+  const { defaultPolicy } = await import("../../scripts/lib/policy");
+  const mock = await (await ethers.getContractFactory("MockPyth")).deploy(60, 1);
+  const day = 86_400;
+  const start = Number((await ethers.provider.getBlock("latest"))!.timestamp) + 10;
+  const ids = ["VX1", "VX2", "VX3"].map((m) => ethers.id(m));
+  const adapter = await (
+    await ethers.getContractFactory("PythVixAdapter")
+  ).deploy(mock, 8, ids, [start, start + 30 * day, start + 60 * day], start + 90 * day, 5 * day, "VIX futures");
+  const at = async (t: number) => hre.network.provider.send("evm_setNextBlockTimestamp", [t]);
+  const update = (id: string, hundredths: number, t: number) =>
+    mock.createPriceFeedUpdateData(id, BigInt(hundredths) * 1_000n, 10n, -5, BigInt(hundredths) * 1_000n, 10n, t, 0);
+  await at(start);
+  await mock.updatePriceFeeds([await update(ids[0], 1_500, start)], { value: 1 });
+  const policy = await (
+    await ethers.getContractFactory("HedgePolicy")
+  ).deploy(defaultPolicy(), deployer, deployer, adapter);
+  const upkeep = await (
+    await ethers.getContractFactory("HedgeUpkeep")
+  ).deploy(policy, ZeroAddress, ZeroHash, ZeroAddress);
+  const send = async (t: number, prices: [string, number][]) => {
+    const data = await Promise.all(prices.map(([id, v]) => update(id, v, t)));
+    await at(t);
+    return Number((await (await upkeep.updateAndSync(data, { value: data.length })).wait())!.gasUsed);
+  };
+  const t0 = Number((await ethers.provider.getBlock("latest"))!.timestamp) + 10;
+  const oneMonth = await send(t0, [[ids[0], 2_100]]);
+  const windowStart = start + 25 * day;
+  const blend = await send(windowStart + 3_600, [
+    [ids[0], 1_700],
+    [ids[1], 1_750],
+  ]);
+  await at(windowStart + 3_700);
+  const syncBlend = Number((await (await policy.syncLayers()).wait())!.gasUsed);
+  return {
+    updateAndSyncOneLayer: oneMonth,
+    updateAndSyncBlendWindow: blend,
+    syncLayersBlendWindow: syncBlend,
+    adapterBytes: await runtimeSize(hre, await adapter.getAddress()),
+    adapterDeployment: await deploymentGas(hre, adapter.deploymentTransaction()),
+  };
+}
+
+/** What bench/gas.json holds: the shapes, then `bytecode`, `deployment`, `keeper` and `pyth`. */
 export function snapshotOf(report: GasReport) {
-  return { ...report.shapes, bytecode: report.bytecode, deployment: report.deployment, keeper: report.keeper };
+  return {
+    ...report.shapes,
+    bytecode: report.bytecode,
+    deployment: report.deployment,
+    keeper: report.keeper,
+    pyth: report.pyth,
+  };
 }

@@ -131,4 +131,40 @@ interface IHedgeUpkeep is AutomationCompatibleInterface, IReceiver, IERC165 {
 
     /// @notice The only workflow owner `onReport` accepts (zero: CRE off).
     function workflowOwner() external view returns (address);
+
+    // ---------------------------------------------------------------- the Pyth path (pull oracle)
+
+    /// @notice `updateAndSync` was called while the policy's oracle is not a Pyth adapter (it has no `pyth()`).
+    error HedgeUpkeepOracleNotPyth(address oracle);
+
+    /// @notice `updateAndSync` was sent `sent` wei; the update costs exactly `fee` (no excess is kept or refunded).
+    error HedgeUpkeepUpdateFeeMismatch(uint256 fee, uint256 sent);
+
+    /// @notice The price update did not advance the oracle's `updatedAt` (wrong price id, an update not newer than
+    /// the one Pyth holds, or only one month inside a roll's blend window): the answer read would be the old one.
+    error HedgeUpkeepPriceUpdateIgnored(uint256 updatedAt);
+
+    /// @notice `updateAndSync` paid `fee` for a Pyth update that moved the oracle's `updatedAt` to `updatedAt`.
+    event PriceUpdatePaid(address indexed caller, uint256 fee, uint256 updatedAt);
+
+    /**
+     * @notice Submits a Pyth price update for the policy's oracle (a {IPythVixAdapter}) and syncs the layers from
+     * it, in one transaction. Anyone may call it.
+     * @dev `msg.value` must be exactly Pyth's `getUpdateFee(updateData)`: the whole value is forwarded to Pyth, so
+     * this contract never holds ether. The update must advance the oracle's `updatedAt`; then the call checks and
+     * syncs as {performUpkeep} does. Any refusal reverts the whole transaction, the Pyth update included.
+     *
+     * Emits {PriceUpdatePaid}, {IHedgePolicy-LayerEngaged} / {IHedgePolicy-LayerDisengaged} (from the policy) for
+     * each layer that changes, then {UpkeepPerformed}.
+     *
+     * Requirements:
+     * - the oracle is a Pyth adapter (else {HedgeUpkeepOracleNotPyth});
+     * - `msg.value` is the fee (else {HedgeUpkeepUpdateFeeMismatch}); Pyth accepts the update data;
+     * - the update advances the oracle's `updatedAt` (else {HedgeUpkeepPriceUpdateIgnored});
+     * - the answer is one `syncLayers` accepts (else {HedgeUpkeepOracleUnusable}: a stale or future update);
+     * - the sync changes at least one layer (else {HedgeUpkeepNothingToSync}).
+     * @param updateData the price update(s) as Hermes serves them, covering every id of
+     * {IPythVixAdapter-priceIdsAt} now
+     */
+    function updateAndSync(bytes[] calldata updateData) external payable;
 }

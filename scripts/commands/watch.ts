@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { HDNodeWallet, Wallet, getAddress, isAddress } from "ethers";
+import { HDNodeWallet, Wallet, getAddress, id, isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
 
 import { parseIntIn } from "../lib/shell/args";
@@ -32,10 +32,13 @@ export interface WatchArgs {
   confirmations?: string;
   pollMs: string;
   rpcTimeoutMs: string;
+  hermes?: string;
 }
 
 export const WEBHOOK_ENV = "HEDGE_WEBHOOK_URL";
 export const WEBHOOK_FILE_ENV = "HEDGE_WEBHOOK_URL_FILE";
+/** Pyth's Hermes endpoint, for --sync when the policy's oracle is a PythVixAdapter (or --hermes). */
+export const HERMES_ENV = "HEDGE_HERMES_URL";
 
 /**
  * The default confirmation depth, by the kind of network. A local node (the in-process chain, `localhost`, chain
@@ -164,6 +167,7 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
       );
   }
   const keeper = args.sync ? await keeperAccount(hre, args.keeper) : undefined;
+  const pyth = keeper ? await pythKeeping(rpc, deployment, args.hermes ?? process.env[HERMES_ENV]) : undefined;
   let extraAccounts: string[] = [];
   try {
     extraAccounts = (await rpc.request({ method: "eth_accounts", params: [] })) as string[];
@@ -180,6 +184,7 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
     json: args.json,
     webhook,
     keeper,
+    pyth,
     pollMs,
     confirmations: confirmations ?? defaultConfirmations(hre.network.name, chainId),
     startOver: args.startOver,
@@ -188,7 +193,10 @@ async function watch(args: WatchArgs, hre: HardhatRuntimeEnvironment): Promise<v
     status: (line) => sayError(line),
     extraAccounts,
   });
-  if (keeper) sayError(`hedge:watch: keeper ${keeper.address} sends syncLayers when a sync would change a layer`);
+  if (keeper)
+    sayError(
+      `hedge:watch: keeper ${keeper.address} sends ${pyth ? `updateAndSync (Pyth updates from ${urlOrigin(pyth.hermes)})` : "syncLayers"} when a sync would change a layer`,
+    );
   if (webhook) sayError(`hedge:watch: delivering every notice to the webhook at ${urlOrigin(webhook)}`);
   try {
     await watcher.run();
@@ -225,6 +233,41 @@ function checkWritable(file: string, given: string | undefined): void {
   } catch {
     throw new CliError(`${flag}: its directory cannot be written; give a writable path`);
   }
+}
+
+/**
+ * The Pyth path for --sync: when the policy's oracle answers `pyth()` (a PythVixAdapter, a pull oracle), the keeper
+ * sends HedgeUpkeep.updateAndSync with updates from Hermes, so it needs the deployment's upkeep and a Hermes URL.
+ * Any other oracle: undefined (the keeper sends syncLayers).
+ */
+export async function pythKeeping(
+  rpc: { request(args: { method: string; params?: unknown[] }): Promise<unknown> },
+  deployment: { contracts: { policy: { address: string }; upkeep?: { address: string } } },
+  hermes: string | undefined,
+) {
+  const call = (to: string, signature: string) =>
+    rpc.request({
+      method: "eth_call",
+      params: [{ to, data: id(signature).slice(0, 10) }, "latest"],
+    }) as Promise<string>;
+  const oracle = getAddress(`0x${(await call(deployment.contracts.policy.address, "oracle()")).slice(26, 66)}`);
+  try {
+    const answer = await call(oracle, "pyth()");
+    if (answer.length < 66) return undefined;
+  } catch {
+    return undefined; // no pyth(): a push feed (Chainlink), synced with syncLayers
+  }
+  const upkeep = deployment.contracts.upkeep?.address;
+  if (!upkeep)
+    throw new CliError(
+      `--sync: the policy's oracle ${oracle} is a Pyth adapter (a pull oracle), synced through HedgeUpkeep.updateAndSync, and this deployment has no upkeep; add one (hedge:deploy --upkeep)`,
+    );
+  if (!hermes)
+    throw new CliError(
+      `--sync: the policy's oracle ${oracle} is a Pyth adapter; give Pyth's Hermes endpoint with --hermes URL or $${HERMES_ENV} (e.g. https://hermes.pyth.network)`,
+    );
+  const { hermesSource } = await import("../lib/watch/hermes");
+  return { upkeep, source: await hermesSource(hermes), hermes };
 }
 
 /** The keeper account: signs locally when its key is known (env:NAME, the network's keys), else the node's account. */

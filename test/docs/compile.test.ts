@@ -45,6 +45,16 @@ async function compileJob(quiet: boolean, whileCompiling = async () => {}) {
   await hre.run(TASK_COMPILE_SOLIDITY_LOG_RUN_COMPILER_END, { ...args, output: {} });
 }
 
+/**
+ * Warnings of third-party test doubles the tests compile, which the project cannot edit: Pyth's own MockPyth
+ * (contracts/mocks/PythMocks.sol imports it so that the Pyth path is tested with Pyth's update-data helper) leaves
+ * two parameters of parsePriceFeedUpdatesWithConfig unused. Each entry names the file and the parameter.
+ */
+const THIRD_PARTY_WARNINGS = [
+  /^Warning: Unused function parameter\.[\s\S]*@pythnetwork\/pyth-sdk-solidity\/MockPyth\.sol:\d+:\d+:[\s\S]*bool checkUpdateDataIsMinimal,/,
+  /^Warning: Unused function parameter\.[\s\S]*@pythnetwork\/pyth-sdk-solidity\/MockPyth\.sol:\d+:\d+:[\s\S]*bool storeUpdatesIfFresh/,
+];
+
 type SolcOutput = { errors?: SolcMessage[]; contracts: object };
 
 describe("compiling", function () {
@@ -62,7 +72,9 @@ describe("compiling", function () {
     const compiled = new Set<string>();
     for (const [id, output] of builds) {
       for (const source of Object.keys(output.contracts)) compiled.add(source);
-      const messages = (output.errors ?? []).map((e) => `${e.severity}: ${e.formattedMessage}`);
+      const messages = (output.errors ?? [])
+        .filter((e) => !THIRD_PARTY_WARNINGS.some((known) => known.test(e.formattedMessage)))
+        .map((e) => `${e.severity}: ${e.formattedMessage}`);
       expect(messages, `solc's messages in build ${id}`).to.deep.equal([]);
     }
     expect([...compiled]).to.include.members(["contracts/HedgeCouncil.sol", "contracts/HedgePolicy.sol"]);

@@ -37,6 +37,10 @@ export interface KeeperRecord {
   hash: string | null;
   /** The signed transaction, re-sent as is after a restart (same nonce and hash: it can never run twice). */
   raw: string | null;
+  /** The call when it is not `syncLayers()` on the policy (the Pyth path: `updateAndSync` on the upkeep, paid). */
+  call?: { to: string; data: string; value: string };
+  /** The Pyth path: the newest publish time of the update it carried; after a revert, only a newer update is sent. */
+  publishTime?: number;
   /** Block at which it was first sent. */
   sentAt: number;
   /** True until the keeper saw its nonce used (the transaction, or one with its nonce, was mined). */

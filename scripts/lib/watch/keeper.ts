@@ -9,7 +9,13 @@
 //   still needed, the very same transaction (same nonce) is broadcast again; if not, it is abandoned and the next
 //   change needed is sent with its nonce, so the two can never both run. (Whichever runs, syncLayers applies the
 //   oracle's answer at its own block: it cannot move a layer the wrong way.)
-import { keccak256, type TransactionRequest } from "ethers";
+// With a Pyth adapter as the policy's oracle (a pull oracle: nothing is on chain until someone submits an update),
+// the keeper fetches the latest update of the months the schedule reads now (./hermes) and sends
+// HedgeUpkeep.updateAndSync(update) paying exactly Pyth's fee, when the chain says (eth_estimateGas) that it would
+// change a layer. The change's key is the on-chain answer it moves from (`pyth:updatedAt:mask`): it stays the same
+// while the transaction waits, so the same transaction is re-sent, never a second one; once it is mined the key moves.
+// A reverted one leaves the key where it was: it is marked failed, and only an update newer than its own is sent.
+import { AbiCoder, id, keccak256, type TransactionRequest } from "ethers";
 
 import { fmtVix } from "../format";
 import type { Rpc } from "./audit";
@@ -18,8 +24,15 @@ import type { Checkpoint, KeeperRecord } from "./checkpoint";
 import type { NoticeDraft } from "./notices";
 import type { SyncPreview } from "../council";
 import { RpcAnswerError, isAnswer } from "./rpc";
+import type { PythSource } from "./hermes";
 
 const SYNC_LAYERS = "0x1c14a20f"; // syncLayers()
+const ORACLE = id("oracle()").slice(0, 10);
+const PYTH = id("pyth()").slice(0, 10);
+const PRICE_IDS_AT = id("priceIdsAt(uint256)").slice(0, 10);
+const GET_UPDATE_FEE = id("getUpdateFee(bytes[])").slice(0, 10);
+const UPDATE_AND_SYNC = id("updateAndSync(bytes[])").slice(0, 10);
+const coder = AbiCoder.defaultAbiCoder();
 
 export interface KeeperAccount {
   address: string;
@@ -36,6 +49,17 @@ export interface KeeperOptions {
   save: () => void;
   /** Re-broadcast a transaction not mined after this many blocks (default 2). */
   rebroadcastAfter?: number;
+  /** The Pyth path: the upkeep that takes `updateAndSync`, and where updates come from (Hermes). */
+  pyth?: { upkeep: string; source: PythSource };
+}
+
+/** What the keeper would send: the call, and the key of the change it makes. */
+interface Candidate {
+  key: string | null;
+  call: { from: string; to: string; data: string; value?: string };
+  what: string;
+  /** The Pyth path: the newest publish time in the update. */
+  publishTime?: number;
 }
 
 const mask = (m: number) => {
@@ -51,9 +75,8 @@ export class Keeper {
     const drafts: NoticeDraft[] = [];
     const cp = this.o.checkpoint();
     const record = cp.keeper;
-    const key = preview.needed
-      ? `${preview.roundId}:${preview.updatedAt}:${preview.engagedMask}->${preview.nextMask}`
-      : null;
+    const candidate = this.o.pyth ? await this.pythCandidate(block, preview) : this.syncCandidate(preview);
+    const key = candidate.key;
     if (record?.pending) {
       const used = Number(await this.request("eth_getTransactionCount", [this.o.account.address, "latest"]));
       if (used <= record.nonce) {
@@ -101,36 +124,46 @@ export class Keeper {
       record.minedAt = receipt ? Number(receipt.blockNumber) : Number(await this.request("eth_blockNumber", []));
       this.o.save();
       if (receipt && Number(receipt.status) === 0) {
+        // The Pyth path's key (the on-chain answer) does not move when its transaction reverts: the same key, marked
+        // failed, lets a newer update through (below) and never the same one again.
+        if (record.publishTime !== undefined) {
+          record.key = `${record.key}:failed`;
+          this.o.save();
+        }
         drafts.push({
           key: `sync-failed:${record.nonce}:${record.key}`,
           kind: "sync-failed",
           severity: "warning",
-          message: `the keeper's syncLayers ${record.hash} reverted in block ${Number(receipt.blockNumber)} (the answer changed before it was mined?); it is not sent again for the same oracle round`,
+          message: `the keeper's ${record.publishTime === undefined ? "syncLayers" : "updateAndSync"} ${record.hash} reverted in block ${Number(receipt.blockNumber)} (the answer changed before it was mined?); it is not sent again for the same ${record.publishTime === undefined ? "oracle round" : "Pyth update"}`,
           details: { tx: record.hash },
         });
       }
     }
     if (key === null) return drafts;
     if (record?.key === key && !record.abandoned) return drafts;
+    if (record?.key === `${key}:failed` && (candidate.publishTime ?? 0) <= (record.publishTime ?? 0)) return drafts;
 
     const { address, sign } = this.o.account;
-    const call = { from: address, to: this.o.policy, data: SYNC_LAYERS };
+    const call = candidate.call;
     let gas: bigint;
     try {
       gas = BigInt((await this.request("eth_estimateGas", [call])) as string);
     } catch (error) {
-      if (isAnswer(error)) return drafts; // syncLayers would revert now: nothing to send
+      if (isAnswer(error)) return drafts; // the call would revert now: nothing to send
       throw error;
     }
     const nonce = record?.abandoned
       ? record.nonce
       : Number(await this.request("eth_getTransactionCount", [address, "pending"]));
     const next: KeeperRecord = { key, nonce, hash: null, raw: null, sentAt: block.number, pending: true };
+    if (call.to !== this.o.policy) next.call = { to: call.to, data: call.data, value: call.value ?? "0x0" };
+    if (candidate.publishTime !== undefined) next.publishTime = candidate.publishTime;
     if (sign) {
       const tip = 1_000_000_000n;
       const base = block.baseFeePerGas ?? 1_000_000_000n;
       next.raw = await sign({
         ...call,
+        value: call.value ? BigInt(call.value) : undefined,
         chainId: this.o.chainId,
         nonce,
         gasLimit: (gas * 13n) / 10n + 10_000n,
@@ -159,7 +192,7 @@ export class Keeper {
       key: `sync-sent:${nonce}:${key}`,
       kind: "sync-sent",
       severity: "info",
-      message: `the keeper ${address} sent syncLayers${next.hash ? ` (${next.hash})` : ""}: VIX ${fmtVix(preview.vix)} moves the engaged layers ${mask(preview.engagedMask)} -> ${mask(preview.nextMask)}`,
+      message: `the keeper ${address} sent ${candidate.what}${next.hash ? ` (${next.hash})` : ""}: VIX ${fmtVix(preview.vix)} moves the engaged layers ${mask(preview.engagedMask)} -> ${mask(preview.nextMask)}`,
       details: { tx: next.hash, nonce, vix: preview.vix, from: preview.engagedMask, to: preview.nextMask },
     });
     return drafts;
@@ -171,7 +204,7 @@ export class Keeper {
     const { address } = this.o.account;
     try {
       record.hash = (await this.request("eth_sendTransaction", [
-        { from: address, to: this.o.policy, data: SYNC_LAYERS, nonce: hex(record.nonce) },
+        { from: address, to: this.o.policy, data: SYNC_LAYERS, ...record.call, nonce: hex(record.nonce) },
       ])) as string;
       this.o.save();
     } catch (error) {
@@ -190,6 +223,58 @@ export class Keeper {
       }
       throw error;
     }
+  }
+
+  /** syncLayers on the policy, keyed by the oracle round and the mask change the preview says it makes. */
+  private syncCandidate(preview: SyncPreview): Candidate {
+    return {
+      key: preview.needed
+        ? `${preview.roundId}:${preview.updatedAt}:${preview.engagedMask}->${preview.nextMask}`
+        : null,
+      call: { from: this.o.account.address, to: this.o.policy, data: SYNC_LAYERS },
+      what: "syncLayers",
+    };
+  }
+
+  /**
+   * updateAndSync on the upkeep with the latest update of the months read at `block`'s time, paying Pyth's fee.
+   * Keyed by the on-chain answer it moves from; whether it changes a layer is left to eth_estimateGas (the upkeep
+   * refuses an update that changes none). An unreadable schedule (ended, not started) sends nothing.
+   */
+  private async pythCandidate(block: BlockHeader, preview: SyncPreview): Promise<Candidate> {
+    const { upkeep, source } = this.o.pyth!;
+    const from = this.o.account.address;
+    const none: Candidate = { key: null, call: { from, to: upkeep, data: "0x" }, what: "updateAndSync" };
+    const at = hex(block.number);
+    const word = async (to: string, data: string) => (await this.request("eth_call", [{ to, data }, at])) as string;
+    const oracle = coder.decode(["address"], await word(this.o.policy, ORACLE))[0] as string;
+    let ids: string[];
+    let pyth: string;
+    try {
+      const [front, next] = coder.decode(
+        ["bytes32", "bytes32", "uint256"],
+        await word(oracle, PRICE_IDS_AT + coder.encode(["uint256"], [block.timestamp]).slice(2)),
+      );
+      ids = [front, next].filter((x) => BigInt(x) !== 0n);
+      pyth = coder.decode(["address"], await word(oracle, PYTH))[0] as string;
+    } catch (error) {
+      if (isAnswer(error)) return none; // the schedule reads nothing now: the watcher's oracle notice says why
+      throw error;
+    }
+    let update;
+    try {
+      update = await source(ids);
+    } catch {
+      return none; // Hermes unreachable or refusing: nothing to send this block; the next block asks again
+    }
+    const args = coder.encode(["bytes[]"], [update.data]).slice(2);
+    const fee = BigInt(coder.decode(["uint256"], await word(pyth, GET_UPDATE_FEE + args))[0]);
+    return {
+      publishTime: Math.max(...update.publishTimes, 0),
+      key: `pyth:${preview.updatedAt}:${preview.engagedMask}`,
+      call: { from, to: upkeep, data: UPDATE_AND_SYNC + args, value: `0x${fee.toString(16)}` },
+      what: `updateAndSync (Pyth update of ${Math.max(...update.publishTimes, 0)}, fee ${fee} wei)`,
+    };
   }
 
   private request(method: string, params: unknown[]) {

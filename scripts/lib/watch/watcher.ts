@@ -38,6 +38,7 @@ import {
   type Checkpoint,
 } from "./checkpoint";
 import { Keeper, type KeeperAccount } from "./keeper";
+import type { PythSource } from "./hermes";
 import { humanLine, jsonLine, makeNotice, type Notice, type NoticeDraft } from "./notices";
 import { previewSync, readOracle, type SyncPreview } from "../council";
 import { Proposals } from "./proposals";
@@ -56,6 +57,8 @@ export interface WatchOptions {
   webhook?: string;
   /** With a keeper account, the watcher sends syncLayers when needed. */
   keeper?: KeeperAccount;
+  /** With a Pyth adapter as the oracle: the keeper sends updateAndSync on this upkeep, with updates from `source`. */
+  pyth?: { upkeep: string; source: PythSource };
   /** Milliseconds between two looks at the chain head. */
   pollMs: number;
   /** How many blocks behind the head the watcher stays (0: it handles the head itself). */
@@ -266,6 +269,7 @@ export class Watcher {
         policy: deployment.contracts.policy.address,
         chainId,
         account: this.o.keeper,
+        pyth: this.o.pyth,
         checkpoint: () => this.cp,
         save: () => this.save(),
       });
