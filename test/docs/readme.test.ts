@@ -7,7 +7,6 @@
 // The block runs in a temporary folder under tmp/ (ignored by git and prettier): `npx hardhat` finds the project
 // from there, and the block's relative paths (reports/, deployments/localhost.json) land in that folder, not in the
 // project's own. HEDGE_LOCALHOST_URL points `--network localhost` (and the block's $RPC) at the test's node.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -15,58 +14,14 @@ import { expect } from "chai";
 
 import { startNode, type NodeProcess } from "../helpers/node";
 import { ROOT } from "../tasks/helpers";
-import { fencedBlockAfter, readme, section } from "./markdown";
+import { readme, section } from "./markdown";
+import { commandsOf, runInBash, type Command, type Step } from "./shell";
 
 const MARKER = "readme-walkthrough: audit";
 
-interface Step {
-  line: string;
-  expectedExit: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The commands of the walkthrough: its non-blank, non-comment lines, each with the exit status it announces. */
-function walkthrough(): { line: string; expectedExit: number }[] {
-  const block = fencedBlockAfter(readme(), MARKER);
-  expect(block.lang, "the walkthrough is a fenced sh block").to.equal("sh");
-  return block.lines
-    .filter((l) => l.trim() !== "" && !l.trim().startsWith("#"))
-    .map((line) => ({ line, expectedExit: Number(/#\s*exit (\d+)/.exec(line)?.[1] ?? 0) }));
-}
-
-/**
- * Runs the lines in one bash, each wrapped so that its output and exit status are kept apart and the next line runs
- * whatever it returned. The newline before `}` keeps a trailing comment from swallowing the brace.
- */
-async function runInBash(
-  lines: { line: string; expectedExit: number }[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<Step[]> {
-  const out = path.join(cwd, ".steps");
-  fs.mkdirSync(out);
-  const script = lines
-    .map(({ line }, i) => `{ ${line}\n} >"${out}/${i}.out" 2>"${out}/${i}.err" </dev/null; echo $? >"${out}/${i}.code"`)
-    .join("\n");
-  const child = spawn("bash", ["-c", script], {
-    cwd,
-    env: { ...process.env, ...env, HARDHAT_NETWORK: undefined, FORCE_COLOR: "0" },
-    stdio: "ignore",
-    detached: true, // its own process group, so a timeout can stop the npx/hardhat children it started
-  });
-  const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 540_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  clearTimeout(timer);
-  expect(exitCode, "the walkthrough's bash did not finish").to.equal(0);
-  const read = (i: number, ext: string) => fs.readFileSync(path.join(out, `${i}.${ext}`), "utf8");
-  return lines.map((l, i) => ({
-    ...l,
-    code: Number(read(i, "code")),
-    stdout: read(i, "out"),
-    stderr: read(i, "err"),
-  }));
+/** The commands of the walkthrough, each with the exit status it announces. */
+function walkthrough(): Command[] {
+  return commandsOf(readme(), MARKER);
 }
 
 /** The findings lines (`    1. [kind] …`) of an audit's terminal output, with truncated hashes (`0x1234abcd…`) masked. */
