@@ -21,6 +21,7 @@
  * | `HEDGE_WEBHOOK_URL_FILE`       | a file whose first line is that URL, for automation (unset)                       |
  * | `HEDGE_HERMES_URL`             | Pyth's Hermes endpoint, `hedge:watch --sync` with a Pyth oracle (unset: --hermes) |
  * | NAME of `--from env:NAME`      | a private key for `--from env:NAME` or `--keeper env:NAME`, never printed         |
+ * | `ETHERSCAN_API_KEY`            | `npx hardhat verify`'s Etherscan v2 key, all chains (unset: Sourcify only)        |
  * | `REPORT_GAS`                   | `true` prints hardhat-gas-reporter's table after `hardhat test` (unset: off)      |
  *
  * The console (app/):
@@ -222,6 +223,10 @@ const config: HardhatUserConfig = {
     ...remote,
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  // `npx hardhat verify` (hardhat-verify, in the toolbox; docs/OPERATIONS.md): Etherscan's v2 API with one key for
+  // every chain it knows (a chain it does not know needs a `customChains` entry here), and Sourcify, which needs none.
+  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? "" },
+  sourcify: { enabled: true },
   gasReporter: { enabled: process.env.REPORT_GAS === "true" },
   mocha: { timeout: 120_000 },
 };
