@@ -11,8 +11,9 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
-import { HDNodeWallet, Mnemonic } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, id } from "ethers";
 
+import { KeystoneForwarder__factory } from "../../typechain-types";
 import { mine, startAnvil, type AnvilProcess } from "../helpers/anvil";
 import { ROOT } from "../tasks/helpers";
 import { commandsOf, runInBash, type Command, type Step } from "./shell";
@@ -21,6 +22,8 @@ const GUIDE = path.join(ROOT, "docs", "OPERATIONS.md");
 const BLOCKS = ["deploy", "addresses", "verify", "check", "test-proposal", "keeper"];
 const PUBLIC = /#\s*public network/;
 const MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
+const WORKFLOW_ID = id("hedge-council/sync-layers v1");
+const WORKFLOW_OWNER = HDNodeWallet.fromMnemonic(MNEMONIC, "m/44'/60'/0'/0/8").address; // the workflow owner CRE names
 const key = (i: number) => HDNodeWallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${i}`).privateKey;
 
 function guide(): string {
@@ -56,6 +59,11 @@ describe("docs/OPERATIONS.md: every command runs as written against anvil (inter
     // A chain with a history: on a fresh anvil (base fee 1 gwei, falling with every empty block) the deterministic
     // deploy was refused with "max fee per gas less than block base fee" (see the report of this change).
     await mine(anvil.url, 50);
+    // The KeystoneForwarder Chainlink would list for the chain, deployed by an account the guide does not use.
+    const provider = new JsonRpcProvider(anvil.url, undefined, { staticNetwork: true });
+    const forwarder = await new KeystoneForwarder__factory(new Wallet(key(9), provider)).deploy();
+    await forwarder.waitForDeployment();
+    provider.destroy();
     steps = await runInBash(
       commands(),
       dir,
@@ -65,6 +73,9 @@ describe("docs/OPERATIONS.md: every command runs as written against anvil (inter
         HEDGE_PRIVATE_KEY: key(0),
         SEAT1_KEY: key(1),
         SEAT2_KEY: key(2),
+        CRE_FORWARDER: await forwarder.getAddress(),
+        CRE_WORKFLOW_ID: WORKFLOW_ID,
+        CRE_WORKFLOW_OWNER: WORKFLOW_OWNER,
         HEDGE_DEPLOYMENTS_DIR: path.join(dir, "deployments"),
         HEDGE_PROPOSALS_DIR: path.join(dir, "proposals"),
       },
@@ -84,6 +95,7 @@ describe("docs/OPERATIONS.md: every command runs as written against anvil (inter
     expect(marked.some((l) => l.startsWith("npx hardhat verify "))).to.equal(true);
     expect(marked.some((l) => l.includes("--oracle 0x<VIX feed>"))).to.equal(true);
     expect(marked.some((l) => l.includes("hermes"))).to.equal(true);
+    expect(marked.some((l) => l.startsWith("export CRE_FORWARDER="))).to.equal(true);
     // Nothing that reaches a network outside the test is left unmarked.
     for (const c of commands()) expect(c.line).not.to.match(/https:\/\/|0x<|…/);
   });
@@ -101,7 +113,7 @@ describe("docs/OPERATIONS.md: every command runs as written against anvil (inter
     const deploy = stepsOf(/--deterministic --mock-oracle/);
     expect(deploy[0].stdout).to.include("Deployed; the deployer holds no role.");
     expect(deploy[1].stderr).to.match(/^error: /m);
-    expect(one(/--upkeep --network remote/).stdout).to.include("Deployed HedgeUpkeep at");
+    expect(one(/hedge:deploy --upkeep --cre-forwarder/).stdout).to.include("Deployed HedgeUpkeep at");
     const diff = one(/\| diff - deployed\.txt/);
     expect(diff.stdout).to.equal("");
     expect(fs.readFileSync(path.join(dir, "deployed.txt"), "utf8").trim().split("\n")).to.have.length(5);
@@ -131,7 +143,7 @@ describe("docs/OPERATIONS.md: every command runs as written against anvil (inter
     expect(status).to.match(/^Seats: 5 /m);
     expect(status).to.match(/^  Critical +4 of 5 +3 d/m);
     expect(status).to.match(/^  oracle +0x[0-9a-fA-F]{40} \(mock\)/m);
-    expect(status).to.match(/^  cre +off/m);
+    expect(status).to.include(`  cre     workflow ${WORKFLOW_ID} (owner ${WORKFLOW_OWNER}) from the forwarder 0x`);
     expect(status).to.include("oracle answers accepted up to 1 h old");
     expect(status).to.match(/VIX 15\.00 \(oracle answer of .* ago\)/);
     const check = JSON.parse(one(/^curl /).stdout) as { result: string };
