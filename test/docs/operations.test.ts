@@ -56,8 +56,8 @@ describe("docs/OPERATIONS.md: every command runs as written against anvil (inter
     dir = fs.mkdtempSync(path.join(tmp, "operations-"));
     fs.symlinkSync(path.join(ROOT, "scripts"), path.join(dir, "scripts"));
     anvil = await startAnvil({ chainId: 8453, blockTime: 1 });
-    // A chain with a history: on a fresh anvil (base fee 1 gwei, falling with every empty block) the deterministic
-    // deploy was refused with "max fee per gas less than block base fee" (see the report of this change).
+    // A chain with a history: the Safe singleton factory's pre-signed deployment for chain 8453 pays a fixed 0.2 gwei,
+    // under a fresh anvil's base fee of 1 gwei ("max fee per gas less than block base fee"); empty blocks lower it.
     await mine(anvil.url, 50);
     // The KeystoneForwarder Chainlink would list for the chain, deployed by an account the guide does not use.
     const provider = new JsonRpcProvider(anvil.url, undefined, { staticNetwork: true });
