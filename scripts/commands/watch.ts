@@ -251,12 +251,9 @@ export async function pythKeeping(
       params: [{ to, data: id(signature).slice(0, 10) }, "latest"],
     }) as Promise<string>;
   const oracle = getAddress(`0x${(await call(deployment.contracts.policy.address, "oracle()")).slice(26, 66)}`);
-  try {
-    const answer = await call(oracle, "pyth()");
-    if (answer.length < 66) return undefined;
-  } catch {
-    return undefined; // no pyth(): a push feed (Chainlink), synced with syncLayers
-  }
+  // The one detection of a Pyth adapter (../lib/watch/pyth); no pyth(): a push feed (Chainlink), synced with syncLayers.
+  const { pythOf } = await import("../lib/watch/pyth");
+  if ((await pythOf(rpc, oracle, "latest")) === null) return undefined;
   const upkeep = deployment.contracts.upkeep?.address;
   if (!upkeep)
     throw new CliError(

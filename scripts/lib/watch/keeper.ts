@@ -15,6 +15,7 @@
 // change a layer. The change's key is the on-chain answer it moves from (`pyth:updatedAt:mask`): it stays the same
 // while the transaction waits, so the same transaction is re-sent, never a second one; once it is mined the key moves.
 // A reverted one leaves the key where it was: it is marked failed, and only an update newer than its own is sent.
+// `pythSees` says whether its last Hermes fetch succeeded: the watcher tells a stale on-chain answer only when not.
 import { AbiCoder, id, keccak256, type TransactionRequest } from "ethers";
 
 import { fmtVix } from "../format";
@@ -68,6 +69,12 @@ const mask = (m: number) => {
 };
 
 export class Keeper {
+  /**
+   * The Pyth path: whether the keeper's last step fetched the live price from Hermes (true), failed to (false), or
+   * has not tried (undefined: no step yet, another path, or the schedule reads nothing now).
+   */
+  pythSees: boolean | undefined;
+
   constructor(private readonly o: KeeperOptions) {}
 
   /** One step at `block`: settles the previous transaction, then sends syncLayers if `preview` says it is needed. */
@@ -258,6 +265,7 @@ export class Keeper {
       ids = [front, next].filter((x) => BigInt(x) !== 0n);
       pyth = coder.decode(["address"], await word(oracle, PYTH))[0] as string;
     } catch (error) {
+      this.pythSees = undefined;
       if (isAnswer(error)) return none; // the schedule reads nothing now: the watcher's oracle notice says why
       throw error;
     }
@@ -265,8 +273,10 @@ export class Keeper {
     try {
       update = await source(ids);
     } catch {
+      this.pythSees = false;
       return none; // Hermes unreachable or refusing: nothing to send this block; the next block asks again
     }
+    this.pythSees = true;
     const args = coder.encode(["bytes[]"], [update.data]).slice(2);
     const fee = BigInt(coder.decode(["uint256"], await word(pyth, GET_UPDATE_FEE + args))[0]);
     return {

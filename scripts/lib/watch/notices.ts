@@ -23,6 +23,7 @@ export type NoticeKind =
   | "vetoed" // a proposal was vetoed
   | "oracle-stale" // the oracle's answer is one syncLayers refuses (stale, future, broken...)
   | "oracle-recovered" // the oracle answers usably again
+  | "oracle-schedule-ending" // the policy's Pyth adapter's roll schedule ends within the horizon (or ended)
   | "layer-engaged"
   | "layer-disengaged"
   | "finding" // the audit's rules found something

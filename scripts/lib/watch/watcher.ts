@@ -18,10 +18,18 @@
 // one block, handled once. Condition notices (awaiting a signature, executable, expiring, a stale oracle, a live
 // state edit) are told when their condition becomes true: the checkpoint keeps the keys of the conditions true at
 // the last block, so a condition still true after a restart is not told again, and one that ends and comes back is.
+//
+// A PythVixAdapter as the oracle (./pyth tells one by its `pyth()`): its roll schedule's end is a condition,
+// `oracle-schedule-ending`, within the horizon (6 weeks, or twice the council's Critical delay plus its proposal TTL
+// when longer), one per stage (warning; high within TTL + Critical delay; critical within the Critical delay and
+// once ended). Its `oracle-stale` says the price is a pull oracle's, refreshed only by an update. The rule when this
+// watcher is the Pyth keeper: the keeper pushes a price only when it moves a layer, so a merely stale on-chain answer
+// is no notice while the keeper's last Hermes fetch succeeded (it saw the live price); it is told once Hermes fails,
+// and every other refusal is told as always.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 
-import { fmtVix, shortId } from "../format";
+import { fmtTime, fmtVix, shortId } from "../format";
 import { CliError } from "../output";
 import { oneLine, urlOrigin } from "../untrusted";
 import type { Deployment } from "../deployments";
@@ -40,7 +48,8 @@ import {
 import { Keeper, type KeeperAccount } from "./keeper";
 import type { PythSource } from "./hermes";
 import { humanLine, jsonLine, makeNotice, type Notice, type NoticeDraft } from "./notices";
-import { previewSync, readOracle, type SyncPreview } from "../council";
+import { pythSchedule, type PythSchedule } from "./pyth";
+import { Tier, previewSync, readOracle, type SyncPreview } from "../council";
 import { Proposals } from "./proposals";
 import { StoppedError, sleep } from "./rpc";
 import { Webhook } from "./webhook";
@@ -120,6 +129,7 @@ export class Watcher {
   private webhookSender?: Webhook;
   private findingKeys = new Set<string>();
   private lastPreview: SyncPreview | null = null;
+  private readonly schedules = new Map<string, PythSchedule | null>();
   private lastHeader: BlockHeader | null = null;
   private identity!: { block: number; hash: string };
   private lock: { file: string; token: string; timer: NodeJS.Timeout } | null = null;
@@ -379,13 +389,27 @@ export class Watcher {
     const events: NoticeDraft[] = [];
     const conditions: NoticeDraft[] = [];
     const round = `${reading.roundId}:${reading.updatedAt}`;
-    if (reading.status !== "Fresh") {
+    const schedule = await this.schedule(String(oracle[0]), header.number);
+    if (schedule) conditions.push(...(await this.scheduleDrafts(String(oracle[0]), schedule, header)));
+    const why = oracleWhy(reading.status, reading.updatedAt, inputs.maxOracleAge, header.timestamp);
+    // The Pyth keeper pushes a price only when it moves a layer: its stale on-chain answer is told only while it
+    // cannot see the live price (its Hermes fetch failed).
+    const keeperSees = schedule !== null && this.keeper?.pythSees === true && reading.status === "Stale";
+    if (reading.status !== "Fresh" && !keeperSees) {
       conditions.push({
-        key: `oracle:${reading.status}:${round}`,
+        // Past a Pyth schedule's end the cause is another (and so are the words): told again.
+        key: `oracle:${reading.status}:${round}${schedule && header.timestamp >= schedule.scheduleEnd ? ":ended" : ""}`,
         kind: "oracle-stale",
         severity: "warning",
-        message: `the VIX oracle ${oracle[0]} answers ${oracleWhy(reading.status, reading.updatedAt, inputs.maxOracleAge, header.timestamp)}: syncLayers refuses it, so no layer can engage or disengage until the feed answers again`,
-        details: { status: reading.status, roundId: String(reading.roundId), updatedAt: Number(reading.updatedAt) },
+        message: schedule
+          ? pythStaleWords(String(oracle[0]), why, schedule, header.timestamp, this.keeper?.pythSees === false)
+          : `the VIX oracle ${oracle[0]} answers ${why}: syncLayers refuses it, so no layer can engage or disengage until the feed answers again`,
+        details: {
+          status: reading.status,
+          roundId: String(reading.roundId),
+          updatedAt: Number(reading.updatedAt),
+          ...(schedule ? { pull: true, scheduleEnd: schedule.scheduleEnd } : {}),
+        },
       });
     } else if (announceRecovery && this.cp.oracle && !this.cp.oracle.healthy) {
       events.push({
@@ -396,8 +420,71 @@ export class Watcher {
         details: { vix: reading.vix, roundId: String(reading.roundId) },
       });
     }
-    this.cp.oracle = { healthy: reading.status === "Fresh", round };
+    // A stale answer the Pyth keeper sees past is no outage: its end is no recovery to tell either.
+    this.cp.oracle = { healthy: reading.status === "Fresh" || keeperSees, round };
     return { events, conditions, preview };
+  }
+
+  /** The oracle's Pyth schedule (null: not a Pyth adapter), read once per oracle: it is fixed at construction. */
+  private async schedule(oracle: string, block: number): Promise<PythSchedule | null> {
+    const key = oracle.toLowerCase();
+    if (!this.schedules.has(key)) this.schedules.set(key, await pythSchedule(this.o.rpc, oracle, block));
+    return this.schedules.get(key)!;
+  }
+
+  /**
+   * The Pyth adapter's schedule nearing its end: one condition per stage (warning within the horizon, high once a
+   * Critical proposal made now might not run in time, critical once not even one approved now could, and once it
+   * ended), keyed by the adapter, the end and the stage: told once while it holds, again as it escalates.
+   */
+  private async scheduleDrafts(oracle: string, s: PythSchedule, header: BlockHeader): Promise<NoticeDraft[]> {
+    const council = this.o.deployment.contracts.council.address;
+    let rule: { delay: number; ttl: number } | null = null;
+    try {
+      const [tier, expiry] = await Promise.all([
+        view(this.o.rpc, ABI.council, council, "tierRule", [Tier.Critical], header.number),
+        view(this.o.rpc, ABI.council, council, "expiry", [], header.number),
+      ]);
+      rule = { delay: Number(tier[1]), ttl: Number(expiry[0]) };
+    } catch {
+      rule = null; // the council's rules unreadable: the default horizon alone
+    }
+    const lead = rule ? rule.delay + rule.ttl : 0;
+    const horizon = Math.max(SCHEDULE_HORIZON, 2 * lead);
+    const left = s.scheduleEnd - header.timestamp;
+    if (left > horizon) return [];
+    const stage =
+      left <= 0 ? "ended" : rule && left <= rule.delay ? "critical" : rule && left <= lead ? "high" : "warning";
+    const end = fmtTime(s.scheduleEnd);
+    const why = rule
+      ? `the horizon is ${days(horizon)}: twice the Critical delay (${days(rule.delay)}) plus the proposal TTL (${days(rule.ttl)}), at least ${days(SCHEDULE_HORIZON)}`
+      : `the horizon is ${days(horizon)} (the council's Critical delay and proposal TTL could not be read)`;
+    const todo = `propose a setOracle to a new PythVixAdapter with the next months (hedge:propose oracle --address ...): it is Critical and needs its approvals and its delay${rule ? ` (${days(rule.delay)})` : ""} before the end`;
+    const message =
+      stage === "ended"
+        ? `the Pyth adapter ${oracle}'s roll schedule ended at ${end} (its last month: price id ${s.lastPriceId}): every read reverts and syncLayers refuses, the hedge is frozen until a Critical setOracle; ${todo.replace(" before the end", "")}`
+        : `the Pyth adapter ${oracle}'s roll schedule ends at ${end}, in ${days(left)} (its last month: price id ${s.lastPriceId}); from then every read reverts and the hedge freezes until a setOracle: ${todo}${stage === "critical" ? "; not even a proposal approved now can run before the end" : stage === "high" ? "; a proposal made now may not run before the end" : ""}. ${why}`;
+    return [
+      {
+        key: `oracle-schedule:${oracle.toLowerCase()}:${s.scheduleEnd}:${stage}`,
+        kind: "oracle-schedule-ending",
+        severity: stage === "warning" ? "warning" : stage === "high" ? "high" : "critical",
+        message,
+        details: {
+          oracle,
+          scheduleEnd: s.scheduleEnd,
+          scheduleEndTime: new Date(s.scheduleEnd * 1000).toISOString(),
+          secondsLeft: left,
+          stage,
+          lastPriceId: s.lastPriceId,
+          lastRollTime: s.lastRollTime,
+          months: s.monthCount,
+          horizon,
+          criticalDelay: rule?.delay ?? null,
+          proposalTtl: rule?.ttl ?? null,
+        },
+      },
+    ];
   }
 
   // ------------------------------------------------------------------------------------------------ committing
@@ -613,6 +700,19 @@ function layerDrafts(events: AuditEvent[]): NoticeDraft[] {
     });
   }
   return out;
+}
+
+/** The default horizon of the schedule's end: 6 weeks (longer when the council's Critical path needs it). */
+export const SCHEDULE_HORIZON = 42 * 86_400;
+
+const days = (seconds: number) =>
+  seconds >= 86_400 ? `${Math.round((seconds / 86_400) * 10) / 10} d` : `${Math.round(seconds / 3_600)} h`;
+
+/** The stale words of a Pyth adapter (a pull oracle): only an update refreshes its on-chain price. */
+function pythStaleWords(oracle: string, why: string, s: PythSchedule, now: number, hermesFails: boolean): string {
+  if (now >= s.scheduleEnd)
+    return `the VIX oracle ${oracle} (a Pyth adapter) answers ${why}: its roll schedule ended at ${fmtTime(s.scheduleEnd)}, every read reverts, and no layer can engage or disengage until a Critical setOracle to a new adapter runs`;
+  return `the VIX oracle ${oracle} answers ${why}: syncLayers refuses it, so no layer can engage or disengage. It is a Pyth adapter, a pull oracle: its on-chain price is refreshed only by an update (hedge:watch --sync with Hermes, or anyone's HedgeUpkeep.updateAndSync)${hermesFails ? "; this watcher's keeper cannot fetch one from Hermes now" : ""}`;
 }
 
 function oracleWhy(status: string, updatedAt: bigint, maxAge: number, now: number): string {
