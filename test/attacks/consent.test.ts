@@ -225,9 +225,12 @@ describe("Attacks: consent (rules v3)", function () {
       );
       // Their marks are theirs alone: nobody else's signature is touched, and the id is free to be created.
       for (const h of sys.holders.slice(0, 3)) expect(await sys.council.hasRevoked(id, h.address)).to.equal(false);
+      // The submit's block time pinned: read after sending, the clock could already have moved on (a slow run).
+      const at = (await time.latest()) + 1;
+      await time.setNextBlockTimestamp(at);
       await expect(sys.council.connect(sys.stranger).submit(...proposeArgs(p), majority))
         .to.emit(sys.council, "Queued")
-        .withArgs(id, (await time.latest()) + 1 + DAY);
+        .withArgs(id, at + DAY);
       expect(await sys.council.approvalCount(id)).to.equal(3n);
       await time.increaseTo(await sys.council.proposalEta(id));
       await expect(sys.council.execute(...args(p)))
