@@ -16,7 +16,7 @@ import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types
 
 import { parseIntIn } from "../lib/shell/args";
 import { CliError, say, sayError } from "../lib/output";
-import { readSecretFile } from "../lib/shell/keystore";
+import { secretFromEnv } from "../lib/shell/keystore";
 import { selectSigner } from "../lib/shell/signers";
 import { checkDeploymentBlocks, displayPath, loadDeployment } from "../lib/deployments";
 import { oneLine, urlOrigin } from "../lib/untrusted";
@@ -54,15 +54,13 @@ export function defaultConfirmations(network: string, chainId: number): number {
 
 /** The webhook URL from the environment, checked: an http(s) URL. Never printed beyond scheme and host. */
 export function webhookFromEnv(env: NodeJS.ProcessEnv): string {
-  const direct = env[WEBHOOK_ENV];
-  const file = env[WEBHOOK_FILE_ENV];
-  if (direct && file) throw new CliError(`--webhook: both ${WEBHOOK_ENV} and ${WEBHOOK_FILE_ENV} are set; unset one`);
-  if (!direct && !file)
+  const given = secretFromEnv(env, WEBHOOK_ENV, WEBHOOK_FILE_ENV, "--webhook");
+  if (!given)
     throw new CliError(
       `--webhook needs the webhook's URL in ${WEBHOOK_ENV}, or in the first line of a file named by ${WEBHOOK_FILE_ENV} (it is a secret: never on the command line)`,
     );
-  const source = direct ? `$${WEBHOOK_ENV}` : `the file ${WEBHOOK_FILE_ENV}=${file}`;
-  const url = (direct ?? readSecretFile(WEBHOOK_FILE_ENV, file!)).trim();
+  const { source } = given;
+  const url = given.value.trim();
   let parsed: URL | null = null;
   try {
     parsed = new URL(url);

@@ -52,15 +52,11 @@ export async function readPassword(
   options: { create?: boolean } = {},
   io: SecretSource = processSecrets(),
 ): Promise<{ password: string; source: string }> {
-  const fromEnv = io.env[PASSWORD_ENV];
-  const file = io.env[PASSWORD_FILE_ENV];
-  if (fromEnv && file) throw new CliError(`${what}: both ${PASSWORD_ENV} and ${PASSWORD_FILE_ENV} are set; unset one`);
+  const given = secretFromEnv(io.env, PASSWORD_ENV, PASSWORD_FILE_ENV, what);
   let password: string;
   let source: string;
-  if (fromEnv) {
-    [password, source] = [fromEnv, `$${PASSWORD_ENV}`];
-  } else if (file) {
-    [password, source] = [readPasswordFile(file), `${PASSWORD_FILE_ENV}=${file}`];
+  if (given) {
+    [password, source] = [given.value, given.source];
   } else if (io.stdin.isTTY) {
     password = await promptHidden(`${options.create ? "New password" : "Password"} for ${what}: `, io);
     if (options.create && password !== "" && (await promptHidden("Repeat the password: ", io)) !== password) {
@@ -76,13 +72,27 @@ export async function readPassword(
   return { password, source };
 }
 
-/** The first line of a password file, without its line ending. */
-function readPasswordFile(file: string): string {
-  return readSecretFile(PASSWORD_FILE_ENV, file);
+/**
+ * A secret kept out of the command line: the variable `variable` itself, or the first line of the file the variable
+ * `fileVariable` names (for automation); null when neither is set. `what` begins the refusal of both at once. The
+ * source says where it came from, for messages: never the value.
+ */
+export function secretFromEnv(
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  fileVariable: string,
+  what: string,
+): { value: string; source: string } | null {
+  const direct = env[variable];
+  const file = env[fileVariable];
+  if (direct && file) throw new CliError(`${what}: both ${variable} and ${fileVariable} are set; unset one`);
+  if (direct) return { value: direct, source: `$${variable}` };
+  if (file) return { value: readSecretFile(fileVariable, file), source: `${fileVariable}=${file}` };
+  return null;
 }
 
-/** The first line of a file named by the variable `variable`, for a secret kept out of the command line. */
-export function readSecretFile(variable: string, file: string): string {
+/** The first line of a file named by the variable `variable`, without its line ending. */
+function readSecretFile(variable: string, file: string): string {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
